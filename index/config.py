@@ -1,0 +1,242 @@
+"""config.yaml -> typed settings, with errors that name the file, line and key."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError
+
+DEFAULT_INDEX_DIR = ".dossier-cache/index"
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    id: str
+    label: str
+    key: str
+    colour: str
+    description: str = ""
+    query: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cleaning:
+    navigation: tuple[re.Pattern, ...] = ()
+    section_label_max_words: int = 2
+    boilerplate: tuple[re.Pattern, ...] = ()
+    link_blocks: tuple[re.Pattern, ...] = ()
+    datelines: tuple[re.Pattern, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    path: Path  # the config file
+    corpus: Path
+    index_dir: Path
+    tags_file: Path
+    topics: tuple[Topic, ...] = ()
+    variants: tuple[tuple[str, ...], ...] = ()
+    outlets: dict[str, str] = field(default_factory=dict)
+    cleaning: Cleaning = field(default_factory=Cleaning)
+    theme: str = "textual-dark"
+    keys: dict[str, str] = field(default_factory=dict)
+
+    def topic(self, topic_id: str) -> Topic | None:
+        return next((t for t in self.topics if t.id == topic_id), None)
+
+
+_KNOWN = {
+    "corpus",
+    "index",
+    "tags",
+    "topics",
+    "variants",
+    "outlets",
+    "cleaning",
+    "theme",
+    "keys",
+}
+
+
+class _Doc:
+    """The parsed YAML with the line of every key, for messages."""
+
+    def __init__(self, path: Path, text: str):
+        self.path = str(path)
+        try:
+            self.node = yaml.compose(text, Loader=yaml.SafeLoader)
+            self.data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark else None
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise ConfigError(self.path, f"not valid YAML: {problem}", line=line) from None
+
+    def line(self, *keys: str | int) -> int | None:
+        node = self.node
+        line = node.start_mark.line + 1 if node is not None else None
+        for key in keys:
+            if isinstance(node, yaml.MappingNode):
+                for k, v in node.value:
+                    if k.value == key:
+                        line, node = k.start_mark.line + 1, v
+                        break
+                else:
+                    return line
+            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
+                if key >= len(node.value):
+                    return line
+                node = node.value[key]
+                line = node.start_mark.line + 1
+            else:
+                return line
+        return line
+
+    def fail(self, reason: str, *keys: str | int) -> ConfigError:
+        dotted = ".".join(str(k) for k in keys) if keys else None
+        return ConfigError(self.path, reason, line=self.line(*keys), key=dotted)
+
+
+def _str(doc: _Doc, value: Any, *keys: str | int, default: str | None = None) -> str:
+    if value is None and default is not None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise doc.fail("must be text", *keys)
+    return str(value)
+
+
+def _patterns(doc: _Doc, raw: Any, *keys: str) -> tuple[re.Pattern, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise doc.fail("must be a list of regular expressions", *keys)
+    out = []
+    for i, item in enumerate(raw):
+        text = _str(doc, item, *keys, i)
+        try:
+            out.append(re.compile(text, re.IGNORECASE))
+        except re.error as exc:
+            raise doc.fail(f"not a valid regular expression ({exc})", *keys, i) from None
+    return tuple(out)
+
+
+def _path(doc: _Doc, base: Path, value: Any, key: str, default: str) -> Path:
+    text = _str(doc, value, key, default=default)
+    p = Path(text).expanduser()
+    return p if p.is_absolute() else (base / p)
+
+
+def _topics(doc: _Doc, raw: Any) -> tuple[Topic, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise doc.fail("must be a list of topics", "topics")
+    topics: list[Topic] = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            raise doc.fail("each topic must be a mapping with id, label, key, colour", "topics", i)
+        for need in ("id", "label", "key"):
+            if item.get(need) in (None, ""):
+                raise doc.fail(f"topic is missing '{need}'", "topics", i)
+        topic = Topic(
+            id=_str(doc, item["id"], "topics", i, "id"),
+            label=_str(doc, item["label"], "topics", i, "label"),
+            key=_str(doc, item["key"], "topics", i, "key"),
+            colour=_str(doc, item.get("colour"), "topics", i, "colour", default="yellow"),
+            description=_str(doc, item.get("description"), "topics", i, "description", default=""),
+            query=_str(doc, item.get("query"), "topics", i, "query", default=""),
+        )
+        if not re.fullmatch(r"[\w-]+", topic.id):
+            raise doc.fail("topic id may hold only letters, digits, _ and -", "topics", i, "id")
+        if any(t.id == topic.id for t in topics):
+            raise doc.fail(f"topic id '{topic.id}' is used twice", "topics", i, "id")
+        if any(t.key == topic.key for t in topics):
+            raise doc.fail(f"topic key '{topic.key}' is used twice", "topics", i, "key")
+        topics.append(topic)
+    return tuple(topics)
+
+
+def _variants(doc: _Doc, raw: Any) -> tuple[tuple[str, ...], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise doc.fail("must be a list of lists of spellings", "variants")
+    out = []
+    for i, group in enumerate(raw):
+        if not isinstance(group, list) or len(group) < 2:
+            raise doc.fail("each entry must list two or more spellings", "variants", i)
+        spellings = tuple(_str(doc, s, "variants", i, j) for j, s in enumerate(group))
+        for j, s in enumerate(spellings):
+            if not re.fullmatch(r"\w+", s):
+                raise doc.fail(f"'{s}' is not a single word", "variants", i, j)
+        out.append(spellings)
+    return tuple(out)
+
+
+def _mapping(doc: _Doc, raw: Any, key: str) -> dict[str, str]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise doc.fail("must be a mapping", key)
+    return {str(k): _str(doc, v, key, str(k)) for k, v in raw.items()}
+
+
+def _cleaning(doc: _Doc, raw: Any) -> Cleaning:
+    if raw is None:
+        return Cleaning()
+    if not isinstance(raw, dict):
+        raise doc.fail("must be a mapping", "cleaning")
+    for k in raw:
+        if k not in {"navigation", "section_label_max_words", "boilerplate", "link_blocks", "datelines"}:
+            raise doc.fail("unknown key", "cleaning", str(k))
+    max_words = raw.get("section_label_max_words", 2)
+    if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:
+        raise doc.fail("must be a whole number", "cleaning", "section_label_max_words")
+    datelines = _patterns(doc, raw.get("datelines"), "cleaning", "datelines")
+    for i, p in enumerate(datelines):
+        if "source" not in p.groupindex and "date" not in p.groupindex:
+            raise doc.fail("needs a (?P<date>…) or (?P<source>…) group", "cleaning", "datelines", i)
+    return Cleaning(
+        navigation=_patterns(doc, raw.get("navigation"), "cleaning", "navigation"),
+        section_label_max_words=max_words,
+        boilerplate=_patterns(doc, raw.get("boilerplate"), "cleaning", "boilerplate"),
+        link_blocks=_patterns(doc, raw.get("link_blocks"), "cleaning", "link_blocks"),
+        datelines=datelines,
+    )
+
+
+def load_settings(path: str | Path = "config.yaml") -> Settings:
+    """Read config.yaml. Raises ConfigError with file, line and key on any problem."""
+    path = Path(path).expanduser().resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(str(path), "no such file (pass --config PATH)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"cannot read it ({exc})") from None
+    doc = _Doc(path, text)
+    data = doc.data if doc.data is not None else {}
+    if not isinstance(data, dict):
+        raise doc.fail("the file must be a mapping of settings")
+    for k in data:
+        if k not in _KNOWN:
+            raise doc.fail(f"unknown key (known: {', '.join(sorted(_KNOWN))})", str(k))
+    base = path.parent
+    keys = _mapping(doc, data.get("keys"), "keys")
+    return Settings(
+        path=path,
+        corpus=_path(doc, base, data.get("corpus"), "corpus", "articles"),
+        index_dir=_path(doc, base, data.get("index"), "index", DEFAULT_INDEX_DIR),
+        tags_file=_path(doc, base, data.get("tags"), "tags", "tags.yaml"),
+        topics=_topics(doc, data.get("topics")),
+        variants=_variants(doc, data.get("variants")),
+        outlets=_mapping(doc, data.get("outlets"), "outlets"),
+        cleaning=_cleaning(doc, data.get("cleaning")),
+        theme=_str(doc, data.get("theme"), "theme", default="textual-dark"),
+        keys=keys,
+    )

@@ -1,0 +1,161 @@
+"""Reading a corpus folder: find the files, decode, clean, assemble articles."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cleaning import clean
+from .config import Settings
+from .metadata import SIDECAR, iso_date, load_sidecar, outlet_name, split_front_matter
+from .model import Article, Removed
+from .text import canonical, content_hash, decode
+
+SUFFIXES = (".txt", ".md")
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    id: str
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(slots=True)
+class Scan:
+    files: list[SourceFile] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def scan(root: Path) -> Scan:
+    """Every .txt and .md below root, in a stable order. Follows links to folders but
+    never visits a folder twice, so link loops end."""
+    out = Scan()
+    root = Path(root)
+    if not root.is_dir():
+        out.warnings.append(f"{root}: corpus folder not found")
+        return out
+    seen: set[tuple[int, int]] = set()
+    ids: dict[str, str] = {}
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True,
+                                                onerror=lambda e: out.warnings.append(
+                                                    f"{e.filename}: cannot be read ({e.strerror})")):
+        try:
+            st = os.stat(dirpath)
+        except OSError:
+            dirnames[:] = []
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            out.warnings.append(f"{dirpath}: folder reached again through a link; skipped")
+            dirnames[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith("."):
+                continue
+            path = os.path.join(dirpath, name)
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            stem, ext = os.path.splitext(rel)
+            if ext.lower() not in SUFFIXES:
+                if rel != SIDECAR:
+                    out.warnings.append(f"{rel}: skipped (dossier reads .txt and .md)")
+                continue
+            try:
+                fst = os.stat(path)
+            except OSError as exc:
+                out.warnings.append(f"{rel}: cannot be read ({exc.strerror})")
+                continue
+            if stem in ids:
+                out.warnings.append(f"{rel}: skipped, same article id as {ids[stem]}")
+                continue
+            ids[stem] = rel
+            out.files.append(SourceFile(stem, path, fst.st_size, fst.st_mtime_ns))
+    return out
+
+
+class Unreadable(Exception):
+    """A file that cannot become an article; the message says why."""
+
+
+def read_article(src: SourceFile, settings: Settings,
+                 sidecar: dict[str, dict] | None = None) -> Article:
+    """One file to one cleaned article. Raises Unreadable for empty, binary or
+    unreadable files."""
+    try:
+        with open(src.path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        raise Unreadable(f"{src.id}: cannot be read ({exc.strerror})") from None
+    if not data.strip():
+        raise Unreadable(f"{src.id}: empty file; skipped")
+    if b"\x00" in data[:8192]:
+        raise Unreadable(f"{src.id}: looks binary; skipped")
+    raw, note = decode(data)
+    return build_article(src.id, src.path, canonical(raw), settings,
+                         (sidecar or {}).get(src.id, {}), [f"{src.id}: {note}"] if note else [])
+
+
+def build_article(article_id: str, path: str, text: str, settings: Settings,
+                  side: dict | None = None, warnings: list[str] | None = None) -> Article:
+    """Clean canonical text into an Article (also used for text that is not on disk)."""
+    warnings = list(warnings or [])
+    front, body_start, fm_note = split_front_matter(text) if path.endswith(".md") else ({}, 0, None)
+    if fm_note:
+        warnings.append(f"{article_id}: {fm_note}")
+    meta = {**(side or {}), **front}
+    known_title = str(meta["title"]).strip() if meta.get("title") else None
+    cleaned = clean(text, settings.cleaning, article_id, body_start, known_title)
+    removed = list(cleaned.removed)
+    if body_start:
+        removed.insert(0, Removed(0, body_start, "front matter"))
+    source = meta.get("source") or meta.get("outlet") or cleaned.dateline.get("source")
+    date = iso_date(meta.get("date")) or iso_date(cleaned.dateline.get("date", ""))
+    extra = {k: v for k, v in meta.items()
+             if k not in ("title", "source", "outlet", "date", "url")}
+    if cleaned.dateline.get("date") and not date:
+        extra.setdefault("date_text", cleaned.dateline["date"])
+    return Article(
+        id=article_id,
+        path=path,
+        text=text,
+        title=cleaned.title or os.path.basename(article_id),
+        source=outlet_name(source, settings.outlets),
+        date=date,
+        url=str(meta["url"]) if meta.get("url") else None,
+        meta=extra,
+        passages=cleaned.passages,
+        removed=removed,
+        warnings=warnings,
+        content_hash=content_hash(text),
+    )
+
+
+def iter_articles(files: list[SourceFile], settings: Settings, warnings: list[str],
+                  progress: Progress | None = None) -> Iterator[Article]:
+    """Articles for files; one bad file adds a warning and never stops the rest."""
+    sidecar, note = load_sidecar(settings.corpus)
+    if note:
+        warnings.append(note)
+    for i, src in enumerate(files, 1):
+        try:
+            article = read_article(src, settings, sidecar)
+        except Unreadable as exc:
+            warnings.append(str(exc))
+        else:
+            warnings.extend(article.warnings)
+            yield article
+        if progress:
+            progress(i, len(files), src.id)
+
+
+def load_corpus(settings: Settings, progress: Progress | None = None) -> tuple[list[Article], list[str]]:
+    """All articles of the corpus folder, with the warnings met on the way."""
+    found = scan(settings.corpus)
+    warnings = list(found.warnings)
+    articles = list(iter_articles(found.files, settings, warnings, progress))
+    return articles, warnings

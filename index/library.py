@@ -1,0 +1,76 @@
+"""One door to a corpus for the faces: settings, the index, articles by id, search."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import cached_property
+
+from .config import Settings
+from .corpus import SourceFile, Unreadable, read_article, scan
+from .engine import IndexReport, Progress, article_infos, update_index
+from .errors import NotFound
+from .metadata import load_sidecar
+from .model import Article, ArticleInfo
+from .search import SearchEngine
+
+
+class Library:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._engine: SearchEngine | None = None
+
+    def update(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
+        report = update_index(self.settings, rebuild=rebuild, progress=progress)
+        self.refresh()
+        return report
+
+    def refresh(self) -> None:
+        """Forget what was read, so the next use sees the index and files as they are."""
+        self._articles.clear()
+        self.__dict__.pop("infos", None)
+        if self._engine is not None:
+            self._engine.refresh()
+
+    @property
+    def engine(self) -> SearchEngine:
+        if self._engine is None:
+            self._engine = SearchEngine(self.settings)
+        return self._engine
+
+    @cached_property
+    def infos(self) -> dict[str, ArticleInfo]:
+        return {i.id: i for i in article_infos(self.settings)}
+
+    def resolve(self, ref: str) -> str:
+        """An article id from an id, a passage id (ID#N) or an unambiguous id prefix."""
+        ref = ref.split("#", 1)[0]
+        if ref in self.infos:
+            return ref
+        matches = [i for i in self.infos if i.startswith(ref)]
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            raise NotFound(f"'{ref}' names {len(matches)} articles: {', '.join(matches[:5])}")
+        raise NotFound(f"no article '{ref}' in {self.settings.corpus}")
+
+    def article(self, ref: str) -> Article:
+        """The cleaned article, read from its file (a few are kept in memory)."""
+        aid = self.resolve(ref)
+        hit = self._articles.get(aid)
+        if hit is not None:
+            self._articles.move_to_end(aid)
+            return hit
+        info = self.infos[aid]
+        sidecar, _ = load_sidecar(self.settings.corpus)
+        try:
+            article = read_article(SourceFile(aid, info.path, 0, 0), self.settings, sidecar)
+        except Unreadable as exc:
+            raise NotFound(str(exc)) from None
+        self._articles[aid] = article
+        if len(self._articles) > 64:
+            self._articles.popitem(last=False)
+        return article
+
+    def all_files(self) -> list[SourceFile]:
+        return scan(self.settings.corpus).files

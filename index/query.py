@@ -1,0 +1,200 @@
+"""Reading a user's query: checks, a lenient reading when it is malformed, and the
+rewrites that make Whoosh behave as users expect (prefix and fuzzy terms on the
+unstemmed field, capped expansions, `tag:` answered from the tag file)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, QueryParser
+
+from .text import fold
+
+FIELDS = ("text", "title", "source", "date", "tag", "exact")
+ALIASES = {"source": ["outlet"], "text": ["body"]}
+MIN_PREFIX = 3
+MAX_EXPANSION = 200
+TagLookup = Callable[[str], "set[str] | None"]  # topic id -> passage ids, None if unknown
+
+_TOKEN = re.compile(r'(?:\w+:)?"[^"]*"?|\(|\)|[^\s()"]+')
+_FIELD = re.compile(r"^(\w+):(.*)$")
+_MULTI = re.compile(r"^([\w’'.-]*)([*?])")
+_FUZZY = re.compile(r"^(\w+)~(\d?)$")
+_OPS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+
+
+@dataclass(slots=True)
+class ParsedQuery:
+    text: str  # as the user typed it
+    reading: str  # what was searched (differs when the query was malformed)
+    query: wq.Query
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str | None:
+        if not self.problems:
+            return None
+        msg = "; ".join(self.problems)
+        if self.reading.strip() and self.reading != self.text:
+            msg += f" — searched for: {self.reading}"
+        return msg
+
+
+def _known_field(name: str) -> bool:
+    name = name.lower()
+    return name in FIELDS or any(name in v for v in ALIASES.values())
+
+
+def check(text: str) -> tuple[str, list[str]]:
+    """A lenient reading of text and what was wrong with it, if anything."""
+    problems: list[str] = []
+    if text.count('"') % 2:
+        problems.append("a quote is not closed")
+        i = text.rfind('"')
+        text = text[:i] + text[i + 1:]
+    tokens = _TOKEN.findall(text)
+    depth, kept = 0, []
+    for tok in tokens:
+        if tok == "(":
+            depth += 1
+        elif tok == ")":
+            if depth == 0:
+                problems.append("a ')' has no '('")
+                continue
+            depth -= 1
+        kept.append(tok)
+    if depth:
+        problems.append("a '(' is not closed")
+        kept += [")"] * depth
+    out: list[str] = []
+    for tok in kept:
+        out.append(_check_term(tok, problems))
+    out = [t for t in out if t]
+    out = _drop_dangling(out, problems)
+    return " ".join(out), problems
+
+
+def _check_term(tok: str, problems: list[str]) -> str:
+    if tok in ("(", ")"):
+        return tok
+    if '"' in tok:
+        name = tok.split(":", 1)[0] if not tok.startswith('"') else ""
+        if name and not _known_field(name):
+            problems.append(f"no field '{name}' (fields: text, title, source, date, tag)")
+            return tok[len(name) + 1:]
+        return tok
+    m = _FIELD.match(tok)
+    prefix, word = "", tok
+    if m and m.group(1):
+        if not _known_field(m.group(1)):
+            problems.append(f"no field '{m.group(1)}' (fields: text, title, source, date, tag)")
+            word = m.group(2)
+        else:
+            prefix, word = m.group(1) + ":", m.group(2)
+            if not word:
+                problems.append(f"'{tok}' needs a value after the colon")
+                return ""
+    wild = _MULTI.match(word)
+    if wild or "*" in word or "?" in word:
+        literal = wild.group(1) if wild else word.split("*")[0].split("?")[0]
+        if len(literal) < MIN_PREFIX:
+            problems.append(f"'{word}': type at least {MIN_PREFIX} letters before * or ?")
+            word = word.replace("*", "").replace("?", "")
+            return prefix + word if word else ""
+        if not prefix:
+            prefix = "exact:"
+        return prefix + fold(word)
+    fz = _FUZZY.match(word)
+    if fz and not prefix:
+        return "exact:" + fold(fz.group(1)) + "~" + (fz.group(2) or "1")
+    return prefix + word
+
+
+def _drop_dangling(tokens: list[str], problems: list[str]) -> list[str]:
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok in _OPS:
+            prev = out[-1] if out else None
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+            needs_left = tok != "NOT"
+            if (needs_left and (prev is None or prev in _OPS or prev == "(")) or \
+               (nxt is None or nxt in _OPS - {"NOT"} or nxt == ")"):
+                problems.append(f"{tok} needs a term on {'each side' if needs_left else 'its right'}")
+                continue
+        out.append(tok)
+    return out
+
+
+class QueryReader:
+    """Parses queries against one schema."""
+
+    def __init__(self, schema):
+        self.parser = QueryParser("text", schema)
+        self.parser.add_plugin(FuzzyTermPlugin())
+        self.parser.add_plugin(FieldAliasPlugin(ALIASES))
+
+    def parse(self, text: str, reader=None, tags: TagLookup | None = None) -> ParsedQuery:
+        reading, problems = check(text)
+        q = self.parser.parse(reading) if reading.strip() else wq.NullQuery
+        if not reading.strip() and not problems:
+            problems.append("nothing to search for")
+        q = _rewrite(q, reader, tags, problems)
+        return ParsedQuery(text, reading, q, problems)
+
+
+def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -> wq.Query:
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Term) and node.fieldname == "tag":
+            return _tag_query(str(node.text), tags, problems)
+        if reader is not None and isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            return _expand(node, reader, problems)
+        return node.apply(visit)
+
+    return visit(q)
+
+
+def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Query:
+    pids = tags(topic) if tags else None
+    if pids is None:
+        problems.append(f"no topic '{topic}'" if tags else "tags are not available here")
+        return wq.NullQuery
+    if not pids:
+        return wq.NullQuery
+    return wq.Or([wq.Term("pid", p) for p in sorted(pids)])
+
+
+def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
+    """Expand once per query, most frequent words first, at most MAX_EXPANSION."""
+    field_name = node.fieldname
+    words = list(node._btexts(reader))
+    if len(words) > MAX_EXPANSION:
+        words.sort(key=lambda w: -reader.doc_frequency(field_name, w))
+        problems.append(f"'{node.text}' matched {len(words)} words; "
+                        f"searched the {MAX_EXPANSION} most frequent")
+        words = words[:MAX_EXPANSION]
+    if not words:
+        return wq.NullQuery
+    fieldobj = reader.schema[field_name]
+    texts = [fieldobj.from_bytes(b) if isinstance(b, bytes) else b for b in words]
+    terms = [wq.Term(field_name, t, boost=node.boost) for t in texts]
+    return terms[0] if len(terms) == 1 else wq.Or(terms, boost=node.boost)
+
+
+def query_terms(q: wq.Query, reader) -> dict[str, set[str]]:
+    """Field -> words the query matches on, expanded once."""
+    out: dict[str, set[str]] = {}
+    for fname, btext in q.existing_terms(reader, phrases=True, expand=True):
+        fieldobj = reader.schema[fname]
+        out.setdefault(fname, set()).add(fieldobj.from_bytes(btext))
+    return out
+
+
+def plain_words(text: str) -> Iterable[str]:
+    """The bare words of a query, for spelling suggestions."""
+    for tok in _TOKEN.findall(text):
+        if tok in _OPS or ":" in tok:
+            continue
+        yield from re.findall(r"\w{3,}", tok)

@@ -1,0 +1,73 @@
+"""Canonical text and safe display text.
+
+Every offset in dossier (passages, highlights, alignment, tag anchors) points into the
+canonical text made here, so every view agrees.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_BOM = "\ufeff"
+
+# C0 controls (but tab and newline), DEL and C1 controls map one-to-one onto visible
+# characters, so sanitising never shifts an offset.
+_CONTROL_MAP = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
+_CONTROL_MAP[0x7F] = 0x2421  # ␡
+_CONTROL_MAP.update({c: 0xFFFD for c in range(0x80, 0xA0)})
+_CONTROL_MAP.update({c: 0xFFFD for c in (0x2028, 0x2029)})
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Bytes to str. Returns the text and, when the bytes were not valid UTF-8, a note
+    saying which fallback decoded them."""
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        bad = exc.start
+    try:
+        return data.decode("cp1252"), f"not valid UTF-8 (byte {bad}); read as Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), f"not valid UTF-8 (byte {bad}); read as Latin-1"
+
+
+def canonical(text: str) -> str:
+    """BOM stripped, LF line endings, Unicode NFC."""
+    if text.startswith(_BOM):
+        text = text[1:]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def safe_for_terminal(text: str) -> str:
+    """Control and escape characters made visible, one character for one, so text from
+    an article can never steer the terminal and offsets stay valid."""
+    return text.translate(_CONTROL_MAP)
+
+
+_FOLD_CACHE: dict[str, str] = {}
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: 'Mirzoián' -> 'mirzoian'."""
+    hit = _FOLD_CACHE.get(word)
+    if hit is None:
+        decomposed = unicodedata.normalize("NFKD", word.casefold())
+        hit = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if len(_FOLD_CACHE) < 500_000:
+            _FOLD_CACHE[word] = hit
+    return hit
+
+
+_WORD = re.compile(r"\w+(?:['’.]\w+)*")
+
+
+def words(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, word) for each word of text."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]

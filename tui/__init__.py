@@ -1,0 +1,1 @@
+"""dossier's faces: the command line and the Textual reader."""

@@ -1,0 +1,136 @@
+"""CLI commands over the corpus: index, search, show."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from index.config import Settings
+from index.library import Library
+from index.search import snippet
+
+from .output import ProgressBar, emit_json, line, styled
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("index", help="build or update the search index")
+    p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
+    p.set_defaults(run=cmd_index)
+
+    p = sub.add_parser("search", help="search passages (Whoosh query syntax)")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=10, help="passages to show (default 10)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(run=cmd_search)
+
+    p = sub.add_parser("show", help="print a cleaned article with numbered passages")
+    p.add_argument("article", help="article id (or a unique prefix of it)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--raw", action="store_true", help="mark what cleaning removed")
+    p.set_defaults(run=cmd_show)
+
+
+def open_library(settings: Settings, announce: bool = True) -> Library:
+    """The library with its index brought up to date (quietly when nothing changed)."""
+    lib = Library(settings)
+    bar = ProgressBar()
+    report = lib.update(progress=bar)
+    bar.close()
+    if announce and (report.reindexed or report.removed or report.rebuilt):
+        print(f"dossier: index {report.summary()}", file=sys.stderr)
+    return lib
+
+
+def cmd_index(settings: Settings, args) -> int:
+    lib = Library(settings)
+    bar = ProgressBar()
+    report = lib.update(rebuild=args.rebuild, progress=bar)
+    bar.close()
+    for w in report.warnings:
+        line(f"warning: {w}")
+    if report.reason:
+        line(f"full rebuild: {report.reason}")
+    line(report.summary())
+    return 0
+
+
+def cmd_search(settings: Settings, args) -> int:
+    lib = open_library(settings)
+    result = lib.engine.search(args.query, limit=max(1, args.limit))
+    if args.json:
+        emit_json({
+            "query": result.query,
+            "reading": result.reading,
+            "message": result.message,
+            "total": result.total,
+            "articles": [{"id": a.id, "title": a.title, "source": a.source, "date": a.date,
+                          "hits": a.hits} for a in result.articles],
+            "passages": [{"id": p.pid, "article": p.article_id, "n": p.n, "text": p.text,
+                          "score": round(p.score, 4), "highlights": [list(s) for s in p.spans]}
+                         for p in result.passages],
+            "suggestions": result.suggestions,
+        })
+        return 0
+    if result.message:
+        line(f"note: {result.message}")
+    if not result.total:
+        hint = f" Did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
+        line(f"No passages match '{args.query}'.{hint}")
+        return 0
+    line(f"{result.total} passages in {result.total_articles} articles"
+         f" (showing the best {len(result.passages)})")
+    for p in result.passages:
+        info = lib.infos.get(p.article_id)
+        title = info.title if info else p.article_id
+        line()
+        line(f"{p.pid}  {title}  [{(info and info.source) or 'unknown outlet'}, "
+             f"{(info and info.date) or 'undated'}]")
+        text, spans, cut_left, cut_right = snippet(p.text, p.spans)
+        print("    " + ("…" if cut_left else "") + styled(text, spans) + ("…" if cut_right else ""))
+    return 0
+
+
+def cmd_show(settings: Settings, args) -> int:
+    lib = open_library(settings)
+    a = lib.article(args.article)
+    if args.json:
+        emit_json({
+            "id": a.id, "title": a.title, "source": a.source, "date": a.date, "url": a.url,
+            "path": a.path, "meta": {k: str(v) for k, v in a.meta.items()},
+            "passages": [{"id": p.pid, "n": p.n, "start": p.start, "end": p.end, "text": p.text}
+                         for p in a.passages],
+            "removed": [{"start": r.start, "end": r.end, "reason": r.reason,
+                         "text": a.text[r.start:r.end]} for r in a.removed],
+            "warnings": a.warnings,
+        })
+        return 0
+    line(a.title)
+    line(f"{a.source or 'unknown outlet'} · {a.date or 'undated'} · {a.path}")
+    line()
+    if args.raw:
+        _print_raw(a)
+        return 0
+    for p in a.passages:
+        line(f"[{p.n}] {p.text}")
+        line()
+    return 0
+
+
+def _print_raw(a) -> None:
+    """The whole text; what cleaning removed is marked with its reason."""
+    tty = sys.stdout.isatty()
+    marks = sorted([(r.start, r.end, f"removed: {r.reason}") for r in a.removed]
+                   + [(p.start, p.end, f"passage {p.n}") for p in a.passages])
+    pos = 0
+    for start, end, label in marks:
+        gap = a.text[pos:start].strip("\n")
+        if gap.strip():
+            line(gap)
+        chunk = styled(a.text[start:end], tty=tty)
+        if label.startswith("removed") and tty:
+            chunk = f"\x1b[9;2m{chunk}\x1b[0m"
+        print(f"{'✗' if label.startswith('removed') else ' '} ({label}) {chunk}")
+        pos = end
+    tail = a.text[pos:].strip()
+    if tail:
+        line(tail)
