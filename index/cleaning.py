@@ -73,7 +73,7 @@ def clean(text: str, rules: Cleaning, article_id: str, body_start: int = 0,
 
     title = known_title
     if title is None:
-        title = _detect_title(content, rules)
+        title = _detect_title(content, rules, _lone_lines(lines))
     if title:
         key = _norm(title)
         for ln in content:
@@ -93,15 +93,25 @@ def _has_kind(lines: list[_Line], kind: str) -> bool:
     return any(ln.kind == kind for ln in lines)
 
 
-def _detect_title(content: list[_Line], rules: Cleaning) -> str | None:
+def _lone_lines(lines: list[_Line]) -> set[int]:
+    """Starts of the text lines that make a paragraph on their own, as headings do."""
+    return {ln.start for i, ln in enumerate(lines) if ln.kind == "text"
+            and (i == 0 or lines[i - 1].kind != "text")
+            and (i + 1 == len(lines) or lines[i + 1].kind != "text")}
+
+
+def _detect_title(content: list[_Line], rules: Cleaning, lone: set[int]) -> str | None:
     """The first line that is not navigation and not a lone section label."""
     candidates = [ln for ln in content if ln.kind == "text"]
     for i, ln in enumerate(candidates):
-        nxt = candidates[i + 1].text if i + 1 < len(candidates) else ""
+        nxt = candidates[i + 1] if i + 1 < len(candidates) else None
         is_label = (
             len(ln.text.split()) <= rules.section_label_max_words
+            and ln.start in lone
             and _is_headline_like(ln.text)
-            and _is_headline_like(nxt)
+            and nxt is not None
+            and nxt.start in lone
+            and _is_headline_like(nxt.text)
         )
         if is_label:
             ln.kind = "section label"

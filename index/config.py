@@ -63,6 +63,10 @@ _KNOWN = {
 }
 
 
+_UNCLOSED = ("while parsing a flow", "while scanning a quoted")
+_LINE_KEY = re.compile(r"^\s*(?:-\s+)?([\w-]+)\s*:")
+
+
 class _Doc:
     """The parsed YAML with the line of every key, for messages."""
 
@@ -73,9 +77,35 @@ class _Doc:
             self.data = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark else None
             problem = getattr(exc, "problem", None) or str(exc)
-            raise ConfigError(self.path, f"not valid YAML: {problem}", line=line) from None
+            context = getattr(exc, "context", None) or ""
+            if context.startswith(_UNCLOSED) and getattr(exc, "context_mark", None):
+                # An unclosed bracket or quote is noticed lines later; point at its start.
+                what = context.split(" ", 2)[2]
+                mark, problem = exc.context_mark, f"{what} is never closed ({problem})"
+            line = mark.line + 1 if mark else None
+            lines = text.splitlines()
+            m = _LINE_KEY.match(lines[line - 1]) if line and line <= len(lines) else None
+            key = m.group(1) if m else None
+            raise ConfigError(self.path, f"not valid YAML: {problem}", line=line,
+                              key=key) from None
+        self._no_duplicates(self.node, ())
+
+    def _no_duplicates(self, node, keys: tuple) -> None:
+        """YAML lets a later key silently replace an earlier one; say so instead."""
+        if isinstance(node, yaml.MappingNode):
+            seen: set[str] = set()
+            for k, v in node.value:
+                name = getattr(k, "value", None)
+                if isinstance(name, str) and name in seen:
+                    dotted = ".".join(str(x) for x in (*keys, name))
+                    raise ConfigError(self.path, "given twice (the second would replace the "
+                                      "first)", line=k.start_mark.line + 1, key=dotted)
+                seen.add(name)
+                self._no_duplicates(v, (*keys, name))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, item in enumerate(node.value):
+                self._no_duplicates(item, (*keys, i))
 
     def line(self, *keys: str | int) -> int | None:
         node = self.node

@@ -72,5 +72,17 @@ class Library:
             self._articles.popitem(last=False)
         return article
 
+    def hits_in(self, article: Article, query: str, tags=None) -> dict[int, list[tuple[int, int]]]:
+        """Passage n -> spans of the query's words, for the passages the query matches."""
+        if not query.strip():
+            return {}
+        engine = self.engine
+        parsed = engine.parse(query, tags)
+        pids = engine.matching_pids(query, tags, article_id=article.id)
+        if not pids:
+            return {}
+        light = engine.highlighter(parsed)
+        return {p.n: light.spans(p.text) for p in article.passages if p.pid in pids}
+
     def all_files(self) -> list[SourceFile]:
         return scan(self.settings.corpus).files

@@ -11,6 +11,8 @@ from typing import Any
 import yaml
 
 SIDECAR = "metadata.yaml"
+# libyaml's parser when PyYAML has it: front matter is read for every file of a corpus.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)}
@@ -23,7 +25,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], int, str | None]:
     if not m:
         return {}, 0, None
     try:
-        data = yaml.safe_load(m.group(1) or "") or {}
+        data = yaml.load(m.group(1) or "", Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""

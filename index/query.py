@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, QueryParser
+from whoosh.support.levenshtein import damerau_levenshtein
 
 from .text import fold
 
@@ -169,7 +170,10 @@ def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Qu
 def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
     """Expand once per query, most frequent words first, at most MAX_EXPANSION."""
     field_name = node.fieldname
-    words = list(node._btexts(reader))
+    if isinstance(node, wq.FuzzyTerm):
+        words = _within(node, reader)
+    else:
+        words = list(node._btexts(reader))
     if len(words) > MAX_EXPANSION:
         words.sort(key=lambda w: -reader.doc_frequency(field_name, w))
         problems.append(f"'{node.text}' matched {len(words)} words; "
@@ -181,6 +185,19 @@ def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
     texts = [fieldobj.from_bytes(b) if isinstance(b, bytes) else b for b in words]
     terms = [wq.Term(field_name, t, boost=node.boost) for t in texts]
     return terms[0] if len(terms) == 1 else wq.Or(terms, boost=node.boost)
+
+
+def _within(node: wq.FuzzyTerm, reader) -> list:
+    """Words within the edit distance, a swap of two neighbouring letters counting as one
+    edit ('Bayramvo~1' finds Bayramov): a segment's own lookup counts it as two."""
+    fieldobj = reader.schema[node.fieldname]
+    out = []
+    for b in reader.terms_within(node.fieldname, node.text, node.maxdist + 1,
+                                 prefix=node.prefixlength):
+        word = fieldobj.from_bytes(b) if isinstance(b, bytes) else b
+        if damerau_levenshtein(word, node.text, limit=node.maxdist) <= node.maxdist:
+            out.append(b)
+    return out
 
 
 def query_terms(q: wq.Query, reader) -> dict[str, set[str]]:

@@ -1,0 +1,85 @@
+"""Shared fixtures: settings over the bundled articles or a generated corpus, with the
+index and tag file always in a temporary folder (the project folder is never written)."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from index.config import Settings, load_settings
+from index.library import Library
+
+REPO = Path(__file__).resolve().parents[1]
+CONFIG = REPO / "config.yaml"
+ARTICLES = REPO / "articles"
+# The shared test corpora live beside the repository, never inside it.
+CORPORA = Path(__file__).resolve().parents[2] / "shared" / "corpora"
+
+MakeCorpus = Callable[..., Settings]
+
+
+def settings_for(corpus: Path, workdir: Path, **changes) -> Settings:
+    """The project's config.yaml, pointed at `corpus`, with index and tags in workdir."""
+    return dataclasses.replace(
+        load_settings(CONFIG),
+        corpus=corpus,
+        index_dir=workdir / "index",
+        tags_file=workdir / "tags.yaml",
+        **changes,
+    )
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+
+
+@pytest.fixture
+def bundled_settings(tmp_path: Path) -> Settings:
+    """Settings whose corpus is the bundled articles/ and whose index and tag file are in
+    tmp_path."""
+    return settings_for(ARTICLES, tmp_path)
+
+
+@pytest.fixture
+def make_corpus(tmp_path: Path) -> MakeCorpus:
+    """make_corpus({relative_path: str | bytes}, **settings_changes) writes the files
+    into tmp_path/corpus (str as UTF-8, newlines untouched) and returns Settings for it
+    with the index in tmp_path. Call again to add or overwrite files."""
+    root = tmp_path / "corpus"
+
+    def make(files: dict[str, str | bytes] | None = None, **changes) -> Settings:
+        root.mkdir(exist_ok=True)
+        write_files(root, files or {})
+        return settings_for(root, tmp_path, **changes)
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def bundled_library(tmp_path_factory: pytest.TempPathFactory) -> Library:
+    """One indexed Library over the bundled articles for the whole session. Read only:
+    tests that change a corpus or an index build their own."""
+    settings = settings_for(ARTICLES, tmp_path_factory.mktemp("bundled"))
+    lib = Library(settings)
+    lib.update()
+    return lib
+
+
+@pytest.fixture(scope="session")
+def corpora() -> Path:
+    if not CORPORA.is_dir():
+        pytest.skip(f"shared test corpora not found at {CORPORA}")
+    return CORPORA
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: takes seconds (big inputs, real corpora)")

@@ -1,0 +1,227 @@
+"""The dossier reader: a Textual app over the index/ library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.timer import Timer
+from textual.widgets import ProgressBar, Static
+
+from index.config import Settings
+from index.errors import DossierError, IndexUnavailable
+from index.library import Library
+
+from .commands import DossierCommands
+from .messages import IndexFinished, IndexProgress, SearchDone
+from .screens.search import SearchScreen
+
+DEBOUNCE_S = 0.12
+
+
+class DossierApp(App):
+    CSS_PATH = "dossier.tcss"
+    TITLE = "dossier"
+    COMMANDS = App.COMMANDS | {DossierCommands}
+    BINDINGS = [
+        Binding("slash", "focus_search", "Search", id="search"),
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("q", "quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self, settings: Settings, *, background_index: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.library = Library(settings)
+        self.background_index = background_index
+        self.query_text = ""
+        self.index_ready = False
+        self._search_seq = 0
+        self._search_lock = threading.Lock()
+        self._debounce: Timer | None = None
+        self.last_result = None
+
+    # -- start ----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_settings()
+        self.push_screen(SearchScreen())
+        self.index_ready = bool(self.library.infos)
+        if self.background_index:
+            self.run_indexer()
+        else:
+            self.index_ready = True
+
+    def _apply_settings(self) -> None:
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        else:
+            self.notify(f"theme '{self.settings.theme}' is not a Textual theme; using the default",
+                        severity="warning")
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+
+    @property
+    def search_screen(self) -> SearchScreen:
+        return next(s for s in self.screen_stack if isinstance(s, SearchScreen))
+
+    # -- indexing (another process: a Whoosh build holds the GIL) --------------
+
+    @work(thread=True, exclusive=True, group="index")
+    def run_indexer(self, rebuild: bool = False) -> None:
+        cmd = [sys.executable, "-m", "tui.indexer", "--config", str(self.settings.path)]
+        if rebuild:
+            cmd.append("--rebuild")
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=str(self.settings.path.parent))
+        final: dict = {}
+        assert proc.stdout is not None
+        for raw in proc.stdout:
+            try:
+                data = json.loads(raw)
+            except ValueError:
+                continue
+            if "progress" in data:
+                self.post_message(IndexProgress(*data["progress"]))
+            else:
+                final = data
+        proc.wait()
+        if "done" in final:
+            changed = bool(final["reindexed"] or final["removed"] or final["rebuilt"])
+            self.post_message(IndexFinished(final["done"], changed,
+                                            warnings=final.get("warning_count", 0)))
+        else:
+            err = final.get("error") or (proc.stderr.read().strip().splitlines() or ["failed"])[-1]
+            self.post_message(IndexFinished(None, False, error=err))
+
+    def _status(self, text: str) -> None:
+        try:
+            self.search_screen.query_one("#index-status", Static).update(text)
+        except Exception:
+            pass
+
+    @on(IndexProgress)
+    def _index_progress(self, msg: IndexProgress) -> None:
+        screen = self.search_screen
+        bar = screen.query_one("#index-progress", ProgressBar)
+        bar.display = True
+        bar.update(total=msg.total or 1, progress=msg.done)
+        stale = "searching the previous index meanwhile" if self.index_ready else "please wait"
+        self._status(f"indexing: {msg.label} {msg.done}/{msg.total} — {stale}")
+
+    @on(IndexFinished)
+    def _index_finished(self, msg: IndexFinished) -> None:
+        self.search_screen.query_one("#index-progress", ProgressBar).display = False
+        if msg.error:
+            self._status(f"index not updated: {msg.error}")
+            self.notify(msg.error, title="Index", severity="warning")
+        else:
+            warn = f" · {msg.warnings} warnings (dossier index)" if msg.warnings else ""
+            self._status(f"{len(self.library.infos) if not msg.changed else ''}"
+                         f"{'index fresh' if not msg.changed else 'index updated'}{warn}")
+        if msg.changed or not self.index_ready:
+            self.library.refresh()
+            self.index_ready = True
+            self._status(f"{len(self.library.infos)} articles · results are fresh")
+            self.search_screen.show_articles_list(initial=True)
+            if self.query_text:
+                self.request_search(self.query_text, now=True)
+        elif not msg.error:
+            self._status(f"{len(self.library.infos)} articles · results are fresh")
+
+    # -- search ---------------------------------------------------------------
+
+    def request_search(self, text: str, now: bool = False) -> None:
+        """Search after a pause in typing; an older query never replaces a newer one."""
+        self.query_text = text
+        self._search_seq += 1
+        seq = self._search_seq
+        if self._debounce is not None:
+            self._debounce.stop()
+        if not text.strip():
+            self.search_screen.clear_results()
+            return
+        if now:
+            self._search(seq, text)
+        else:
+            self._debounce = self.set_timer(DEBOUNCE_S, lambda: self._search(seq, text))
+
+    @work(thread=True, group="search")
+    def _search(self, seq: int, text: str) -> None:
+        if seq != self._search_seq:
+            return
+        with self._search_lock:
+            if seq != self._search_seq:
+                return
+            try:
+                result = self.library.engine.search(text, limit=100, tags=self.tag_lookup)
+            except IndexUnavailable:
+                self.post_message(SearchDone(seq, None, "the index is being built; "
+                                                        "results will follow"))
+                return
+            except DossierError as exc:
+                self.post_message(SearchDone(seq, None, exc.message))
+                return
+        self.post_message(SearchDone(seq, result))
+
+    @property
+    def tag_lookup(self):
+        return None
+
+    @on(SearchDone)
+    def _search_done(self, msg: SearchDone) -> None:
+        if msg.seq != self._search_seq:
+            return  # a newer query is on its way
+        screen = self.search_screen
+        if msg.result is None:
+            screen.set_message(msg.error or "")
+            return
+        self.last_result = msg.result
+        screen.show_result(msg.result)
+
+    # -- navigation -----------------------------------------------------------
+
+    def action_focus_search(self) -> None:
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, SearchScreen):
+            self.pop_screen()
+        self.search_screen.focus_search()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def open_article(self, article_id: str, n: int | None) -> None:
+        from .screens.reader import ReaderScreen
+
+        try:
+            article = self.library.article(article_id)
+        except DossierError as exc:
+            self.notify(exc.message, severity="error")
+            return
+        self.push_screen(ReaderScreen(article, n, self.query_text))
+
+    def action_articles(self) -> None:
+        self.action_focus_search()
+        self.search_screen.show_articles_list()
+
+    def action_rebuild_index(self) -> None:
+        self.run_indexer(rebuild=True)
+
+    def pick_article(self, title: str, callback, exclude: str | None = None) -> None:
+        from .screens.picker import ArticlePicker
+
+        self.push_screen(ArticlePicker(title, exclude), callback)
+
+    def action_open_by_title(self) -> None:
+        def chosen(aid: str | None) -> None:
+            if aid:
+                self.open_article(aid, 1)
+
+        self.pick_article("Open article", chosen)

@@ -1,0 +1,53 @@
+"""`python -m tui.indexer --config PATH`: brings the index up to date in its own
+process (a Whoosh build holds the GIL) and reports progress as JSON lines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from whoosh.index import LockError
+
+from index.config import load_settings
+from index.engine import update_index
+from index.errors import DossierError
+
+
+def _say(**data) -> None:
+    sys.stdout.write(json.dumps(data) + "\n")
+    sys.stdout.flush()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tui.indexer")
+    parser.add_argument("--config", required=True)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args(argv)
+    last = [-1.0]
+
+    def progress(done: int, total: int, label: str) -> None:
+        frac = done / total if total else 1.0
+        if frac - last[0] >= 0.01 or done == total:
+            last[0] = frac
+            _say(progress=[done, total, label])
+
+    try:
+        report = update_index(load_settings(args.config), rebuild=args.rebuild, progress=progress)
+    except LockError:
+        _say(error="another dossier is updating the index; using the index as it is")
+        return 1
+    except DossierError as exc:
+        _say(error=exc.message)
+        return 1
+    except Exception as exc:
+        _say(error=f"indexing failed: {type(exc).__name__}: {exc}")
+        return 1
+    _say(done=report.summary(), reindexed=report.reindexed, removed=report.removed,
+         rebuilt=report.rebuilt, reason=report.reason, warnings=report.warnings[:200],
+         warning_count=len(report.warnings))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,152 @@
+"""Two articles side by side; the passages that report the same thing are marked."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from index.align import Alignment, align, word_diff
+from index.analysis import variant_map
+from index.model import Article
+
+from ..render import join, meta_line, plain
+from ..widgets.article_view import ArticleView
+
+SIDES = ("left", "right")
+
+
+class AlignmentReady(Message):
+    def __init__(self, alignment: Alignment, key: tuple[str, str]) -> None:
+        super().__init__()
+        self.alignment, self.key = alignment, key
+
+
+class CompareScreen(Screen):
+    BINDINGS = [
+        Binding("tab", "switch_side", "Switch side", id="compare.switch", priority=True),
+        Binding("r", "replace_side", "Replace side", id="compare.replace"),
+        Binding("y", "toggle_sync", "Sync on/off", id="compare.sync"),
+        Binding("escape", "back", "Back", id="compare.back"),
+    ]
+
+    def __init__(self, left: Article, right: Article, n: int = 1) -> None:
+        super().__init__()
+        self.articles = {"left": left, "right": right}
+        self.start_n = n
+        self.active = "left"
+        self.sync = True
+        self.alignment: Alignment | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="columns"):
+            for side in SIDES:
+                with Vertical(classes="column", id=f"col-{side}"):
+                    yield Static("", id=f"title-{side}", classes="title")
+                    yield Static("", id=f"meta-{side}", classes="meta")
+                    yield ArticleView(self.articles[side], id=side)
+        yield Static("", id="compare-status", classes="status")
+        yield Footer()
+
+    def view(self, side: str) -> ArticleView:
+        return self.query_one(f"#{side}", ArticleView)
+
+    @staticmethod
+    def other(side: str) -> str:
+        return "right" if side == "left" else "left"
+
+    def on_mount(self) -> None:
+        for side in SIDES:
+            self._show_header(side)
+        self.view("left").focus()
+        self.call_after_refresh(self.view("left").move_to, self.start_n)
+        self._align()
+
+    def _show_header(self, side: str) -> None:
+        a = self.articles[side]
+        self.query_one(f"#title-{side}", Static).update(plain(a.title))
+        self.query_one(f"#meta-{side}", Static).update(
+            join(plain(meta_line(a.source, a.date), "italic"), plain(f" · {a.id}", "dim")))
+
+    @work(thread=True, exclusive=True, group="align")
+    def _align(self) -> None:
+        left, right = self.articles["left"], self.articles["right"]
+        result = align(left, right, variant_map(self.app.settings.variants))
+        self.post_message(AlignmentReady(result, (left.id, right.id)))
+
+    @on(AlignmentReady)
+    def _aligned(self, msg: AlignmentReady) -> None:
+        if msg.key != (self.articles["left"].id, self.articles["right"].id):
+            return
+        self.alignment = msg.alignment
+        self._mark(self.active)
+
+    @on(ArticleView.CursorMoved)
+    def _moved(self, event: ArticleView.CursorMoved) -> None:
+        side = event.view.id or "left"
+        if side == self.active:
+            self._mark(side)
+
+    def _mark(self, side: str) -> None:
+        """Mark, on the other side, the passages aligned with the cursor's passage."""
+        here, there = self.view(side), self.view(self.other(side))
+        here.decor.scores, here.decor.diffs = {}, {}
+        there.decor.scores, there.decor.diffs = {}, {}
+        status = "aligning…"
+        if self.alignment is not None:
+            matches = self.alignment.matches(side, here.cursor)
+            there.decor.scores = {m.n: m.score for m in matches}
+            if matches:
+                best = matches[0]
+                a = here.article.passage(here.cursor).text
+                b = there.article.passage(best.n).text
+                da, db = word_diff(a, b)
+                here.decor.diffs = {here.cursor: da}
+                there.decor.diffs = {best.n: db}
+                if self.sync:
+                    there.cursor = best.n
+                    there.scroll_to_passage(best.n, center=True)
+                others = ", ".join(f"{m.n} ({m.score:.2f})" for m in matches[1:])
+                status = (f"{side} {here.cursor} ↔ {self.other(side)} {best.n}  "
+                          f"similarity {best.score:.2f}"
+                          + (f"  · also {others}" if others else "")
+                          + ("  · differing words marked" if da or db else "  · same words"))
+            else:
+                status = f"{side} {here.cursor}: no passage on the other side reports this"
+        sync = "sync on" if self.sync else "sync off (y)"
+        self.query_one("#compare-status", Static).update(plain(f"{status}  · {sync}"))
+        here.redecorate()
+        there.redecorate()
+
+    def action_switch_side(self) -> None:
+        self.active = self.other(self.active)
+        self.view(self.active).focus()
+        self._mark(self.active)
+
+    def action_toggle_sync(self) -> None:
+        self.sync = not self.sync
+        self._mark(self.active)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_replace_side(self) -> None:
+        side = self.active
+
+        def chosen(aid: str | None) -> None:
+            if not aid:
+                return
+            article = self.app.library.article(aid)
+            self.articles[side] = article
+            self.alignment = None
+            self.view(side).set_article(article, 1)
+            self._show_header(side)
+            self._mark(side)
+            self._align()
+
+        self.app.pick_article(f"Replace the {side} article", chosen,
+                              exclude=self.articles[self.other(side)].id)

@@ -1,0 +1,162 @@
+"""The first screen: a search box, results grouped by article, and the articles list."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Input, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from index.search import SearchResult, snippet
+
+from ..render import highlighted, join, meta_line, plain
+from ..widgets.virtual_list import VirtualList
+
+SORTS = ("date", "outlet", "title")
+
+
+class SearchScreen(Screen):
+    BINDINGS = [
+        Binding("a", "toggle_articles", "Articles", id="articles"),
+        Binding("s", "cycle_sort", "Sort", id="articles.sort"),
+        Binding("escape", "leave_search", "Leave search", show=False, id="search.leave"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "date"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Static("dossier", id="brand")
+            yield Static("", id="index-status")
+            yield ProgressBar(id="index-progress", show_eta=False)
+        yield Input(placeholder='Search passages: Lachin   "within reach"   negot*   '
+                                'source:reuters   tag:corridor', id="query")
+        yield Static("", id="message")
+        with ContentSwitcher(initial="results", id="panes"):
+            yield OptionList(id="results")
+            yield VirtualList(self._article_row, id="articles")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#index-progress").display = False
+        self.show_articles_list(initial=True)
+        self.query_one("#query", Input).focus()
+
+    # -- articles list --------------------------------------------------------
+
+    def _article_row(self, aid: str, width: int) -> Content:
+        info = self.app.library.infos.get(aid)
+        if info is None:
+            return plain(aid)
+        date = (info.date or "undated").ljust(10)
+        source = (info.source or "—")[:18].ljust(18)
+        return join(plain(f" {date}  ", "dim"), plain(f"{source}  ", "italic"), plain(info.title),
+                    plain(f"  ({info.passages})", "dim"))
+
+    def sorted_ids(self) -> list[str]:
+        infos = self.app.library.infos
+        keyers = {
+            "date": lambda i: (i.date or "0000", i.title.casefold()),
+            "outlet": lambda i: ((i.source or "~").casefold(), i.date or "", i.title.casefold()),
+            "title": lambda i: i.title.casefold(),
+        }
+        rev = self.sort == "date"
+        return [i.id for i in sorted(infos.values(), key=keyers[self.sort], reverse=rev)]
+
+    def show_articles_list(self, initial: bool = False) -> None:
+        lst = self.query_one("#articles", VirtualList)
+        lst.set_rows(self.sorted_ids())
+        if not initial:
+            self.query_one("#panes", ContentSwitcher).current = "articles"
+            lst.focus()
+            self.set_message(f"{lst.row_count} articles, by {self.sort}  (s: sort by "
+                             f"{SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]})")
+
+    def action_toggle_articles(self) -> None:
+        panes = self.query_one("#panes", ContentSwitcher)
+        if panes.current == "articles":
+            panes.current = "results"
+            self.query_one("#results", OptionList).focus()
+            self.set_message("")
+        else:
+            self.show_articles_list()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.show_articles_list()
+
+    @on(VirtualList.Selected, "#articles")
+    def _open_from_list(self, event: VirtualList.Selected) -> None:
+        self.app.open_article(event.key, 1)
+
+    # -- search ---------------------------------------------------------------
+
+    def action_leave_search(self) -> None:
+        panes = self.query_one("#panes", ContentSwitcher)
+        self.query_one(f"#{panes.current}").focus()
+
+    def focus_search(self) -> None:
+        self.query_one("#query", Input).focus()
+
+    @on(Input.Changed, "#query")
+    def _typed(self, event: Input.Changed) -> None:
+        self.app.request_search(event.value)
+
+    @on(Input.Submitted, "#query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.app.request_search(event.value, now=True)
+        self.query_one("#panes", ContentSwitcher).current = "results"
+        self.query_one("#results", OptionList).focus()
+
+    def set_message(self, text: str | Content) -> None:
+        self.query_one("#message", Static).update(
+            text if isinstance(text, Content) else plain(text))
+
+    def show_result(self, result: SearchResult) -> None:
+        """Replace the results with `result` (the newest query's)."""
+        self.query_one("#panes", ContentSwitcher).current = "results"
+        results = self.query_one("#results", OptionList)
+        options: list[Option | None] = []
+        for a in result.articles[:200]:
+            head = join(plain(a.title, "bold"), plain(f"   {meta_line(a.source, a.date)}", "dim"),
+                        plain(f"   {a.hits} hit{'s' if a.hits != 1 else ''}", "$accent"))
+            options.append(Option(head, id=f"a:{a.id}"))
+            for p in a.passages[:5]:
+                text, spans, cut_l, cut_r = snippet(p.text, p.spans, width=200)
+                body = highlighted(text.replace("\n", " "), spans, "bold $text-warning reverse")
+                options.append(Option(join(plain(f"  {p.n:>4}  ", "dim"),
+                                           plain("…" if cut_l else ""), body,
+                                           plain("…" if cut_r else "")), id=f"p:{p.pid}"))
+        results.set_options(options)
+        if options:
+            results.highlighted = 1 if len(options) > 1 else 0
+        parts = []
+        if result.message:
+            parts.append(plain(result.message + "\n", "$text-error"))
+        if result.total:
+            shown = "" if len(result.articles) <= 200 else " (first 200 shown)"
+            parts.append(plain(f"{result.total} passages in {result.total_articles} articles{shown}"))
+        elif result.reading.strip() or not result.message:
+            hint = f" — did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
+            parts.append(plain(f"No passages match{hint}"))
+        self.set_message(join(*parts) if parts else "")
+
+    def clear_results(self) -> None:
+        self.query_one("#results", OptionList).clear_options()
+        self.set_message("")
+
+    @on(OptionList.OptionSelected, "#results")
+    def _open_result(self, event: OptionList.OptionSelected) -> None:
+        oid = event.option.id or ""
+        kind, _, ref = oid.partition(":")
+        if kind == "p":
+            aid, _, n = ref.rpartition("#")
+            self.app.open_article(aid, int(n))
+        elif kind == "a":
+            self.app.open_article(ref, None)

@@ -1,0 +1,303 @@
+"""An article as numbered passages, drawn a line at a time (only visible lines are
+rendered, so a 5 MB article scrolls as smoothly as a short one)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from index.model import Article
+from index.text import safe_for_terminal
+
+from ..wrap import wrap
+
+Span = tuple[int, int]
+GUTTER = 9  # "  12 ■■■ "
+MAX_TEXT_WIDTH = 78
+
+
+@dataclass(frozen=True, slots=True)
+class _Line:
+    n: int  # passage number, 0 for a removed stretch, -1 for a blank line
+    start: int  # offsets into the article's canonical text
+    end: int
+    first: bool = False
+    label: str = ""
+
+
+@dataclass(slots=True)
+class Decor:
+    """What the view marks on an article besides its text."""
+
+    hits: dict[int, list[Span]] = field(default_factory=dict)  # passage n -> spans in passage
+    diffs: dict[int, list[Span]] = field(default_factory=dict)
+    marks: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # n -> (label, colour)
+    suggestions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
+    scores: dict[int, float] = field(default_factory=dict)  # aligned passages on this side
+    selection: tuple[int, int, int] | None = None  # (n, start, end) inside passage n
+
+
+class ArticleView(ScrollView, can_focus=True):
+    """Numbered passages with a cursor; the screen decides what is decorated."""
+
+    COMPONENT_CLASSES = {
+        "article-view--number",
+        "article-view--cursor",
+        "article-view--cursor-number",
+        "article-view--hit",
+        "article-view--diff",
+        "article-view--removed",
+        "article-view--score",
+        "article-view--suggestion",
+        "article-view--selection",
+    }
+
+    BINDINGS = [
+        Binding("j,down", "next_passage", "Next passage", show=False, id="reader.next_passage"),
+        Binding("k,up", "previous_passage", "Prev passage", show=False,
+                id="reader.previous_passage"),
+        Binding("space,pagedown", "page_down", "Page down", show=False, id="reader.page_down"),
+        Binding("b,pageup", "page_up", "Page up", show=False, id="reader.page_up"),
+        Binding("g,home", "first", "Top", show=False, id="reader.top"),
+        Binding("G,end", "last", "Bottom", show=False, id="reader.bottom"),
+    ]
+
+    cursor: reactive[int] = reactive(1, always_update=True, init=False)
+    show_removed: reactive[bool] = reactive(False, init=False)
+
+    class CursorMoved(Message):
+        def __init__(self, view: ArticleView, n: int) -> None:
+            super().__init__()
+            self.view, self.n = view, n
+
+        @property
+        def control(self) -> ArticleView:
+            return self.view
+
+    def __init__(self, article: Article, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.article = article
+        self.decor = Decor()
+        self._lines: list[_Line] = []
+        self._first_line: dict[int, int] = {}
+        self._last_line: dict[int, int] = {}
+        self._laid_width = -1
+
+    # -- layout ---------------------------------------------------------------
+
+    @property
+    def text_width(self) -> int:
+        return max(10, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - GUTTER - 1))
+
+    def set_article(self, article: Article, n: int = 1) -> None:
+        self.article = article
+        self.decor = Decor()
+        self._laid_width = -1
+        self._layout()
+        self.cursor = max(1, min(n, len(article.passages) or 1))
+        self.scroll_to_passage(self.cursor, animate=False)
+
+    def _layout(self) -> None:
+        width = self.text_width
+        a = self.article
+        items: list[tuple[int, int, int, str]] = [(p.start, p.end, p.n, "") for p in a.passages]
+        if self.show_removed:
+            items += [(r.start, r.end, 0, r.reason) for r in a.removed]
+            items.sort()
+        lines: list[_Line] = []
+        self._first_line.clear()
+        self._last_line.clear()
+        for start, end, n, label in items:
+            if lines:
+                lines.append(_Line(-1, 0, 0))
+            if n:
+                self._first_line[n] = len(lines)
+            for i, (s, e) in enumerate(wrap(a.text[start:end], width)):
+                lines.append(_Line(n, start + s, start + e, i == 0, label))
+            if n:
+                self._last_line[n] = len(lines) - 1
+        self._lines = lines
+        self._laid_width = width
+        self.virtual_size = Size(GUTTER + width + 1, len(lines))
+        self._clear_caches()
+
+    def _clear_caches(self) -> None:
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.text_width != self._laid_width:
+            self._layout()
+            self.scroll_to_passage(self.cursor, animate=False)
+
+    def on_mount(self) -> None:
+        self._layout()
+
+    def watch_show_removed(self) -> None:
+        self._layout()
+        self.scroll_to_passage(self.cursor, animate=False)
+
+    def redecorate(self) -> None:
+        self.refresh()
+
+    # -- drawing --------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = int(self.scroll_offset.y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._lines):
+            return Strip.blank(width, base)
+        line = self._lines[index]
+        if line.n == -1:
+            return Strip.blank(width, base)
+        segments = self._gutter(line, base) + self._text(line, base)
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _gutter(self, line: _Line, base: Style) -> list[Segment]:
+        if line.n == 0:
+            label = f"✗{line.label[:7]}" if line.first else ""
+            return [Segment(f"{label:<{GUTTER}}", base + self._style("article-view--removed"))]
+        on_cursor = line.n == self.cursor
+        num_style = base + self._style(
+            "article-view--cursor-number" if on_cursor else "article-view--number")
+        number = f"{line.n:>4} " if line.first else "     "
+        segs = [Segment(number, num_style)]
+        marks = self.decor.marks.get(line.n, [])
+        sugg = self.decor.suggestions.get(line.n, [])
+        cells = 3
+        for _label, colour in marks[:cells]:
+            segs.append(Segment("■", base + Style(color=colour)))
+        room = cells - min(cells, len(marks))
+        for _label, colour in sugg[:room]:
+            segs.append(Segment("□", base + Style(color=colour)))
+        room -= min(room, len(sugg))
+        if line.first and line.n in self.decor.scores and room == 3:
+            score = self.decor.scores[line.n]
+            segs[-1:] = [Segment(f"{line.n:>3}", num_style),
+                         Segment(f"{score:.2f}"[1:] if score < 1 else "1.0",
+                                 base + self._style("article-view--score"))]
+            segs.append(Segment(" ", base))
+            return segs
+        segs.append(Segment(" " * room + " ", base))
+        return segs
+
+    def _text(self, line: _Line, base: Style) -> list[Segment]:
+        a = self.article
+        text = safe_for_terminal(a.text[line.start:line.end].rstrip("\n"))
+        if line.n == 0:
+            return [Segment(text, base + self._style("article-view--removed"))]
+        style = base + (self._style("article-view--cursor") if line.n == self.cursor else Style())
+        p = a.passages[line.n - 1]
+        offset = line.start - p.start
+        layers: list[tuple[list[Span], Style]] = []
+        if line.n in self.decor.diffs:
+            layers.append((self.decor.diffs[line.n], self._style("article-view--diff")))
+        if line.n in self.decor.hits:
+            layers.append((self.decor.hits[line.n], self._style("article-view--hit")))
+        sel = self.decor.selection
+        if sel and sel[0] == line.n:
+            layers.append(([(sel[1], sel[2])], self._style("article-view--selection")))
+        if not layers:
+            return [Segment(text, style)]
+        styles = [style] * len(text)
+        for spans, extra in layers:
+            for s, e in spans:
+                for i in range(max(s - offset, 0), min(e - offset, len(text))):
+                    styles[i] = styles[i] + extra
+        out: list[Segment] = []
+        run_start = 0
+        for i in range(1, len(text) + 1):
+            if i == len(text) or styles[i] != styles[run_start]:
+                out.append(Segment(text[run_start:i], styles[run_start]))
+                run_start = i
+        return out
+
+    # -- movement -------------------------------------------------------------
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh()
+        self.post_message(self.CursorMoved(self, new))
+
+    def move_to(self, n: int, center: bool = False) -> None:
+        if not self.article.passages:
+            return
+        n = max(1, min(n, len(self.article.passages)))
+        self.cursor = n
+        self.scroll_to_passage(n, center=center)
+
+    def scroll_to_passage(self, n: int, animate: bool = False, center: bool = False) -> None:
+        if n not in self._first_line:
+            return
+        top, bottom = self._first_line[n], self._last_line[n]
+        height = self.scrollable_content_region.height or 1
+        y = int(self.scroll_offset.y)
+        if center:
+            target = max(0, top - max(0, (height - (bottom - top + 1)) // 3))
+        elif top < y:
+            target = top
+        elif bottom >= y + height:
+            target = min(top, bottom - height + 1)
+        else:
+            return
+        self.scroll_to(y=target, animate=animate)
+
+    def action_next_passage(self) -> None:
+        self.move_to(self.cursor + 1)
+
+    def action_previous_passage(self) -> None:
+        self.move_to(self.cursor - 1)
+
+    def action_first(self) -> None:
+        self.move_to(1)
+        self.scroll_home(animate=False)
+
+    def action_last(self) -> None:
+        self.move_to(len(self.article.passages))
+        self.scroll_end(animate=False)
+
+    def _passage_at(self, line_index: int, forward: bool = True) -> int | None:
+        rng = range(line_index, len(self._lines)) if forward else range(line_index, -1, -1)
+        for i in rng:
+            if 0 <= i < len(self._lines) and self._lines[i].n > 0:
+                return self._lines[i].n
+        return None
+
+    def action_page_down(self) -> None:
+        height = self.scrollable_content_region.height
+        target = min(self.max_scroll_y, int(self.scroll_offset.y) + height)
+        self.scroll_to(y=target, animate=False)
+        n = self._passage_at(target) if target < self.max_scroll_y else len(self.article.passages)
+        if n:
+            self.cursor = max(self.cursor, n) if target < self.max_scroll_y else n
+
+    def action_page_up(self) -> None:
+        height = self.scrollable_content_region.height
+        target = max(0, int(self.scroll_offset.y) - height)
+        self.scroll_to(y=target, animate=False)
+        n = self._passage_at(target) if target > 0 else 1
+        if n:
+            self.cursor = n
+
+    def on_click(self, event: events.Click) -> None:
+        index = int(self.scroll_offset.y) + event.y
+        if 0 <= index < len(self._lines) and self._lines[index].n > 0:
+            self.cursor = self._lines[index].n
+        self.focus()
+
+    def visible_passages(self) -> range:
+        y = int(self.scroll_offset.y)
+        h = self.scrollable_content_region.height
+        ns = [ln.n for ln in self._lines[y:y + h] if ln.n > 0]
+        return range(min(ns), max(ns) + 1) if ns else range(0)
