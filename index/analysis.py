@@ -8,15 +8,20 @@ a build, and news vocabulary repeats so much that most words are looked up, not 
 from __future__ import annotations
 
 import hashlib
+import re
+from pickle import dumps
 
 from whoosh.analysis import Filter, RegexTokenizer
+from whoosh.fields import TEXT
+from whoosh.formats import Frequency, Positions
 from whoosh.lang.porter2 import stem as porter2_stem
+from whoosh.system import pack_uint
 
 from .text import fold
 
 TOKEN_PATTERN = r"\w+(?:[.'’]?\w+)*"
 # Bump when analysis changes in a way that needs a rebuild.
-ANALYSIS_VERSION = 3
+ANALYSIS_VERSION = 4
 
 
 def variant_map(variants: tuple[tuple[str, ...], ...]) -> dict[str, str]:
@@ -74,6 +79,82 @@ def stemming_analyzer(variants: dict[str, str]):
 
 def exact_analyzer(variants: dict[str, str]):
     return RegexTokenizer(TOKEN_PATTERN) | NormalizeFilter(variants, stem=False)
+
+
+_FINDALL = re.compile(TOKEN_PATTERN).findall
+_last_words: tuple[str | None, list[str]] = (None, [])
+_ONE_POS: dict[int, bytes] = {}
+
+
+def _raw_words(value: str) -> list[str]:
+    """The tokenizer's words of value; the last result is kept because every passage is
+    indexed by two fields (`text` and `exact`) that tokenize it the same way."""
+    global _last_words
+    last = _last_words
+    if last[0] is value:
+        return last[1]
+    found = _FINDALL(value)
+    _last_words = (value, found)
+    return found
+
+
+def _encode_positions(poslist: list[int]) -> bytes:
+    # Exactly whoosh.formats.Positions.encode, with the common one-position case cached.
+    if len(poslist) == 1:
+        pos = poslist[0]
+        out = _ONE_POS.get(pos)
+        if out is None:
+            out = _ONE_POS[pos] = pack_uint(1) + dumps([pos], 2)
+        return out
+    deltas, base = [], 0
+    for pos in poslist:
+        deltas.append(pos - base)
+        base = pos
+    return pack_uint(len(deltas)) + dumps(deltas, 2)
+
+
+class FastText(TEXT):
+    """A TEXT field that indexes exactly what its analyzer would (same terms, positions,
+    frequencies and weights) without building a Whoosh Token per word: the build spends
+    most of its time there. Other values (lists, other analyzers) take the usual path."""
+
+    def index(self, value, **kwargs):
+        ana = self.analyzer
+        try:
+            norm = ana[-1]
+        except (TypeError, IndexError, KeyError):
+            norm = None
+        kind = type(self.format)
+        if (not isinstance(value, str) or not isinstance(norm, NormalizeFilter)
+                or kind not in (Positions, Frequency) or self.format.field_boost != 1.0):
+            yield from TEXT.index(self, value, **kwargs)
+            return
+        cache = norm._cache
+        get = cache.get
+        normalize = norm.normalize
+        if kind is Positions:
+            poses: dict[str, list[int]] = {}
+            for i, w in enumerate(_raw_words(value)):
+                t = get(w)
+                if t is None:
+                    t = normalize(w)
+                lst = poses.get(t)
+                if lst is None:
+                    poses[t] = [i]
+                else:
+                    lst.append(i)
+            for t, lst in poses.items():
+                n = len(lst)
+                yield t.encode("utf-8"), n, float(n), _encode_positions(lst)
+        else:  # Frequency
+            freqs: dict[str, int] = {}
+            for w in _raw_words(value):
+                t = get(w)
+                if t is None:
+                    t = normalize(w)
+                freqs[t] = freqs.get(t, 0) + 1
+            for t, n in freqs.items():
+                yield t.encode("utf-8"), n, float(n), pack_uint(n)
 
 
 def fingerprint(variants: dict[str, str]) -> str:

@@ -49,8 +49,13 @@ def make_anchor(text: str, start: int, end: int, context: int = CONTEXT) -> Anch
     """The anchor of text[start:end]. Raises ValueError for an empty or outside span."""
     if not (0 <= start < end <= len(text)):
         raise ValueError(f"span {start}:{end} is empty or outside the text (0:{len(text)})")
-    return Anchor(start, end, text[start:end], text[max(0, start - context):start],
-                  text[end:end + context])
+    return Anchor(
+        start,
+        end,
+        text[start:end],
+        text[max(0, start - context) : start],
+        text[end : end + context],
+    )
 
 
 def resolve(anchor: Anchor, text: str) -> Resolution:
@@ -89,8 +94,8 @@ def _common_head(a: str, b: str) -> int:
 
 
 def _context_score(anchor: Anchor, text: str, start: int, end: int) -> int:
-    before = text[max(0, start - len(anchor.prefix)):start]
-    after = text[end:end + len(anchor.suffix)]
+    before = text[max(0, start - len(anchor.prefix)) : start]
+    after = text[end : end + len(anchor.suffix)]
     return _common_tail(before, anchor.prefix) + _common_head(after, anchor.suffix)
 
 
@@ -108,8 +113,9 @@ def _best_occurrence(anchor: Anchor, text: str) -> int | None:
     if not hits:
         return None
     n = len(anchor.exact)
-    return min(hits, key=lambda p: (-_context_score(anchor, text, p, p + n),
-                                    abs(p - anchor.start), p))
+    return min(
+        hits, key=lambda p: (-_context_score(anchor, text, p, p + n), abs(p - anchor.start), p)
+    )
 
 
 def _candidates(anchor: Anchor, text: str) -> list[int]:
@@ -124,7 +130,7 @@ def _candidates(anchor: Anchor, text: str) -> list[int]:
         seeds = [seeds[int(i * step)] for i in range(40)]
     bucket = max(1, n // 8)
     for off in seeds:
-        piece = quote[off:off + k]
+        piece = quote[off : off + k]
         if len(piece) < 4:
             continue
         for pos in _occurrences(piece, text, 50):
@@ -153,8 +159,11 @@ def _fuzzy(anchor: Anchor, text: str) -> tuple[int, int, float] | None:
         if lo >= hi:
             continue
         window = text[lo:hi]
-        blocks = [b for b in SequenceMatcher(None, quote, window, autojunk=False)
-                  .get_matching_blocks() if b.size]
+        blocks = [
+            b
+            for b in SequenceMatcher(None, quote, window, autojunk=False).get_matching_blocks()
+            if b.size
+        ]
         # stray one- or two-letter matches at the edges stretch the region: drop them
         while len(blocks) > 1 and blocks[0].size <= 2:
             blocks.pop(0)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh.fields import ID, TEXT, Schema
+from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
+from whoosh.multiproc import MpWriter
+from whoosh.writing import SegmentWriter
 
-from .analysis import exact_analyzer, fingerprint, stemming_analyzer, variant_map
+from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, variant_map
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article, scan
 from .errors import IndexUnavailable
@@ -27,6 +30,12 @@ from .model import Article, ArticleInfo
 
 MANIFEST = "manifest.json"
 MAX_SEGMENTS = 6
+# Index with two writer processes when at least this many files are (re)read and the
+# machine has two cores or more: a build saturates one core with Whoosh's Python.
+PARALLEL_MIN_FILES = 1500
+WRITER_PROCS = 2
+LIMIT_MB = 256  # posting pool before it spills to disk (a spill costs ~7 us a posting)
+PROC_LIMIT_MB = 192  # the same, per writer process of a parallel build
 Progress = Callable[[int, int, str], None]
 
 
@@ -35,11 +44,11 @@ def make_schema(settings: Settings) -> Schema:
     return Schema(
         pid=ID(stored=True, unique=True),
         article=ID(stored=True, sortable=True),
-        source=TEXT(analyzer=exact_analyzer({}), phrase=True),
+        source=FastText(analyzer=exact_analyzer({}), phrase=True),
         date=ID,
-        title=TEXT(analyzer=stemming_analyzer(variants), phrase=True),
-        text=TEXT(analyzer=stemming_analyzer(variants), stored=True, phrase=True),
-        exact=TEXT(analyzer=exact_analyzer(variants), phrase=False),
+        title=FastText(analyzer=stemming_analyzer(variants), phrase=True),
+        text=FastText(analyzer=stemming_analyzer(variants), stored=True, phrase=True),
+        exact=FastText(analyzer=exact_analyzer(variants), phrase=False),
         tag=ID,  # never stored: `tag:` queries are answered from the tag file
     )
 
@@ -156,51 +165,58 @@ def update_index(settings: Settings, rebuild: bool = False,
     sidecar, note = load_sidecar(settings.corpus)
     if note:
         report.warnings.append(note)
-    to_index: list[tuple[Article | None, SourceFile]] = []
+    total = len(found.files)
+    stale = sum(1 for src in found.files
+                if not _same_stat(manifest.articles.get(src.id), src)
+                and not _same_stat(manifest.skipped.get(src.id), src))
+    parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
+    batch = _Batch(ix, manifest, report, parallel)
     seen: set[str] = set()
     dirty = report.rebuilt
-    total = len(found.files)
-    for i, src in enumerate(found.files, 1):
-        seen.add(src.id)
-        entry = manifest.articles.get(src.id)
-        skipped = manifest.skipped.get(src.id)
-        if _same_stat(entry, src):
-            pass
-        elif _same_stat(skipped, src):
-            report.warnings.append(skipped["why"])
-        else:
-            try:
-                article = read_article(src, settings, sidecar)
-            except Unreadable as exc:
-                report.warnings.append(str(exc))
-                manifest.skipped[src.id] = {"size": src.size, "mtime_ns": src.mtime_ns,
-                                            "why": str(exc)}
-                dirty = True
-                if entry:
-                    report.removed += 1
-                    to_index.append((None, src))
-                    manifest.articles.pop(src.id, None)
+    try:
+        for i, src in enumerate(found.files, 1):
+            seen.add(src.id)
+            entry = manifest.articles.get(src.id)
+            skipped = manifest.skipped.get(src.id)
+            if _same_stat(entry, src):
+                pass
+            elif _same_stat(skipped, src):
+                report.warnings.append(skipped["why"])
             else:
-                manifest.skipped.pop(src.id, None)
-                report.warnings.extend(article.warnings)
-                dirty = True
-                if entry and entry["hash"] == article.content_hash:
-                    entry.update(size=src.size, mtime_ns=src.mtime_ns)
-                else:
+                try:
+                    article = read_article(src, settings, sidecar)
+                except Unreadable as exc:
+                    report.warnings.append(str(exc))
+                    manifest.skipped[src.id] = {"size": src.size, "mtime_ns": src.mtime_ns,
+                                                "why": str(exc)}
+                    dirty = True
                     if entry:
-                        report.changed += 1
+                        report.removed += 1
+                        batch.remove(src.id)
+                else:
+                    manifest.skipped.pop(src.id, None)
+                    report.warnings.extend(article.warnings)
+                    dirty = True
+                    if entry and entry["hash"] == article.content_hash:
+                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
                     else:
-                        report.added += 1
-                    to_index.append((article, src))
-        if progress and (i % 200 == 0 or i == total):
-            progress(i, total, "reading")
-    gone = [aid for aid in manifest.articles if aid not in seen]
-    for aid in [s for s in manifest.skipped if s not in seen]:
-        del manifest.skipped[aid]
-        dirty = True
-
-    if to_index or gone:
-        _write(ix, manifest, to_index, gone, report, progress)
+                        if entry:
+                            report.changed += 1
+                        else:
+                            report.added += 1
+                        batch.add(article, src)
+            if progress and (i % 100 == 0 or i == total):
+                progress(i, total, "indexing" if batch.writer else "reading")
+        gone = [aid for aid in manifest.articles if aid not in seen]
+        for aid in [s for s in manifest.skipped if s not in seen]:
+            del manifest.skipped[aid]
+            dirty = True
+        for aid in gone:
+            batch.remove(aid)
+        batch.commit(progress)
+    except BaseException:
+        batch.cancel()
+        raise
     if dirty or gone:
         manifest.save(index_dir)
     report.removed += len(gone)
@@ -217,35 +233,117 @@ def _create(index_dir: Path, settings: Settings):
     return _storage(index_dir).create_index(make_schema(settings))
 
 
-def _write(ix, manifest: Manifest, to_index, gone, report: IndexReport,
-           progress: Progress | None) -> None:
-    writer = ix.writer(limitmb=256)
-    try:
-        if not report.rebuilt:
-            for aid in gone:
-                writer.delete_by_term("article", aid)
-                manifest.articles.pop(aid, None)
-        total = len(to_index)
-        for i, (article, src) in enumerate(to_index, 1):
-            if not report.rebuilt:
-                writer.delete_by_term("article", src.id)
-            if article is not None:
-                info = _info(article, src)
-                for doc in _docs(article):
-                    writer.add_document(**doc)
-                manifest.articles[article.id] = info
-            if progress and (i % 100 == 0 or i == total):
-                progress(i, total, "indexing")
+class _Batch:
+    """The changes of one update, written as they are found so that progress flows and
+    no article is held in memory after it is indexed. The writer (and the index lock)
+    is only taken when something must change."""
+
+    def __init__(self, ix, manifest: Manifest, report: IndexReport, parallel: bool):
+        self.ix, self.manifest, self.report, self.parallel = ix, manifest, report, parallel
+        self.writer = None
+        self.started = 0.0
+
+    def _writer(self):
+        if self.writer is None:
+            self.started = time.perf_counter()
+            if self.parallel:
+                self.writer = _ParallelWriter(self.ix, procs=WRITER_PROCS, batchsize=256,
+                                              multisegment=True, limitmb=PROC_LIMIT_MB)
+            else:
+                self.writer = self.ix.writer(limitmb=LIMIT_MB)
+        return self.writer
+
+    def remove(self, aid: str) -> None:
+        if not self.report.rebuilt:
+            self._writer().delete_by_term("article", aid)
+        self.manifest.articles.pop(aid, None)
+
+    def add(self, article: Article, src: SourceFile) -> None:
+        writer = self._writer()
+        if not self.report.rebuilt:
+            writer.delete_by_term("article", src.id)
+        for doc in _docs(article):
+            writer.add_document(**doc)
+        self.manifest.articles[article.id] = _info(article, src)
+
+    def commit(self, progress: Progress | None) -> None:
+        writer = self.writer
+        if writer is None:
+            return
+        fed = time.perf_counter() - self.started
         if progress:
-            progress(total, total, "saving")
+            progress(0, 100, "saving")
+            writer.tick = _saving_ticker(progress, fed)
         writer.commit(merge=True)
-    except BaseException:
-        writer.cancel()
-        raise
-    if _segment_count(ix) > MAX_SEGMENTS:
-        if progress:
-            progress(0, 1, "optimizing")
-        ix.optimize()
+        self.writer = None
+        if _segment_count(self.ix) > MAX_SEGMENTS:
+            if progress:
+                progress(0, 1, "optimizing")
+            self.ix.optimize()
+            if progress:
+                progress(1, 1, "optimizing")
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            writer, self.writer = self.writer, None
+            writer.cancel()
+
+
+def _saving_ticker(progress: Progress, fed_seconds: float) -> Callable[[], None]:
+    """Progress while the writer processes finish: an estimate from the time it took to
+    feed them (finishing takes about half that), never reaching the end before it."""
+    t0 = time.perf_counter()
+    expected = max(1.0, fed_seconds * 0.5)
+
+    def tick() -> None:
+        done = min(99, int(100 * (time.perf_counter() - t0) / expected))
+        progress(done, 100, "saving")
+
+    return tick
+
+
+class _ParallelWriter(MpWriter):
+    """Whoosh's MpWriter, with each sub-process writing its own segment, that reports
+    progress while it waits for them and never leaves them running after a failure.
+    (Follows MpWriter._commit of whoosh-reloaded 2.7.5.)"""
+
+    tick: Callable[[], None] | None = None
+
+    def _commit(self, mergetype, optimize, merge):
+        if self.docbuffer:
+            self._enqueue()
+        for _task in self.tasks:
+            self.jobqueue.put(None)
+        finalsegments = self._merge_segments(mergetype, optimize, merge)
+        results = []
+        while len(results) < len(self.tasks):
+            try:
+                results.append(self.resultqueue.get(timeout=0.25))
+            except queue.Empty:
+                if not any(t.is_alive() for t in self.tasks) and self.resultqueue.empty():
+                    break
+                if self.tick:
+                    self.tick()
+        for task in self.tasks:
+            task.join()
+        if len(results) < len(self.tasks) or any(t.exitcode for t in self.tasks):
+            raise RuntimeError("an indexing process failed; the index was not changed")
+        finalsegments += [segment for _, _, segment in results]
+        if self._added:
+            finalsegments.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(finalsegments)
+        self._finish()
+
+    def cancel(self):
+        try:
+            for task in self.tasks:
+                if task.is_alive():
+                    task.terminate()
+                task.join()
+        finally:
+            SegmentWriter.cancel(self)
 
 
 def _segment_count(ix) -> int:

@@ -31,8 +31,7 @@ HEADER = (
     "# dossier tag file: your evidence. Plain YAML; one entry per tagged passage or span.\n"
     "# Offsets are code points into the article's canonical text (end exclusive).\n"
 )
-ENTRY_KEYS = ("id", "article", "topics", "note", "anchor", "article_hash", "created",
-              "updated")
+ENTRY_KEYS = ("id", "article", "topics", "note", "anchor", "article_hash", "created", "updated")
 ANCHOR_KEYS = ("start", "end", "prefix", "exact", "suffix")
 DISMISS_KEYS = ("article", "passage", "topic", "quote", "created")
 TOP_KEYS = ("version", "entries", "dismissed")
@@ -50,8 +49,13 @@ class TagDoc:
     raw: bytes | None = None  # the bytes read, None when there was no file
 
     def copy(self) -> TagDoc:
-        return TagDoc(self.version, copy.deepcopy(self.entries), copy.deepcopy(self.dismissed),
-                      copy.deepcopy(self.extra), self.raw)
+        return TagDoc(
+            self.version,
+            copy.deepcopy(self.entries),
+            copy.deepcopy(self.dismissed),
+            copy.deepcopy(self.extra),
+            self.raw,
+        )
 
     def index_of(self, entry_id: str) -> int | None:
         for i, e in enumerate(self.entries):
@@ -61,6 +65,7 @@ class TagDoc:
 
 
 # --- reading -------------------------------------------------------------------------
+
 
 def _line_of(text: str, *keys: str | int) -> int | None:
     """1-based line of the node at keys (as deep as it can get), for messages."""
@@ -79,8 +84,7 @@ def _line_of(text: str, *keys: str | int) -> int | None:
                     break
             else:
                 return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) \
-                and key < len(node.value):
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
             node = node.value[key]
             line = node.start_mark.line + 1
         else:
@@ -90,8 +94,9 @@ def _line_of(text: str, *keys: str | int) -> int | None:
 
 def _fail(path: Path, reason: str, line: int | None = None) -> TagFileError:
     where = f"{path}" if line is None else f"{path}, line {line}"
-    return TagFileError(f"{where}: {reason}; the tag file is left as it is and tagging "
-                        f"is off until it is fixed")
+    return TagFileError(
+        f"{where}: {reason}; the tag file is left as it is and tagging is off until it is fixed"
+    )
 
 
 def _text(value: Any) -> str:
@@ -118,8 +123,9 @@ def check_entry(raw: Any) -> tuple[str, tuple] | None:
         return "'note' must be text", ("note",)
     anchor = raw.get("anchor")
     if not isinstance(anchor, dict):
-        return "entry needs an 'anchor' mapping (start, end, exact)", \
-            ("anchor",) if "anchor" in raw else ()
+        return "entry needs an 'anchor' mapping (start, end, exact)", (
+            "anchor",
+        ) if "anchor" in raw else ()
     for key in ("start", "end"):
         v = anchor.get(key)
         if not isinstance(v, int) or isinstance(v, bool) or v < 0:
@@ -128,8 +134,9 @@ def check_entry(raw: Any) -> tuple[str, tuple] | None:
         return "anchor 'end' is before 'start'", ("anchor", "end")
     for key in ("exact", "prefix", "suffix"):
         v = anchor.get(key)
-        if (key == "exact" and not isinstance(v, str)) or (v is not None and
-                                                         not isinstance(v, str)):
+        if (key == "exact" and not isinstance(v, str)) or (
+            v is not None and not isinstance(v, str)
+        ):
             return f"anchor '{key}' must be text", ("anchor", key)
     return None
 
@@ -158,8 +165,7 @@ def parse(path: Path, data: bytes) -> TagDoc:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise _fail(path, f"not valid YAML ({problem})",
-                    mark.line + 1 if mark else None) from None
+        raise _fail(path, f"not valid YAML ({problem})", mark.line + 1 if mark else None) from None
     if loaded is None:
         return TagDoc(raw=data)
     if not isinstance(loaded, dict):
@@ -168,8 +174,11 @@ def parse(path: Path, data: bytes) -> TagDoc:
     if "version" not in loaded:
         raise _fail(path, "no 'version' key", 1)
     if version != VERSION:
-        raise _fail(path, f"unknown version {version!r} (this dossier reads version "
-                          f"{VERSION})", _line_of(text, "version"))
+        raise _fail(
+            path,
+            f"unknown version {version!r} (this dossier reads version {VERSION})",
+            _line_of(text, "version"),
+        )
     entries = loaded.get("entries") or []
     dismissed = loaded.get("dismissed") or []
     if not isinstance(entries, list):
@@ -183,9 +192,12 @@ def parse(path: Path, data: bytes) -> TagDoc:
             raise _fail(path, problem[0], _line_of(text, "entries", i, *problem[1]))
         eid = str(raw["id"])
         if eid in seen:
-            raise _fail(path, f"entry id '{eid}' is used twice (also line "
-                              f"{_line_of(text, 'entries', seen[eid])})",
-                        _line_of(text, "entries", i))
+            raise _fail(
+                path,
+                f"entry id '{eid}' is used twice (also line "
+                f"{_line_of(text, 'entries', seen[eid])})",
+                _line_of(text, "entries", i),
+            )
         seen[eid] = i
     for i, raw in enumerate(dismissed):
         problem = check_dismissal(raw)
@@ -195,18 +207,22 @@ def parse(path: Path, data: bytes) -> TagDoc:
     return TagDoc(VERSION, entries, dismissed, extra, data)
 
 
-def read(path: Path) -> TagDoc:
-    """The tag file as it is on disk now; an empty TagDoc when there is none."""
+def read(path: Path, known: TagDoc | None = None) -> TagDoc:
+    """The tag file as it is on disk now; an empty TagDoc when there is none. When its
+    bytes are those of `known`, a copy of known is returned without parsing again."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
         return TagDoc()
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
+    if known is not None and known.raw is not None and known.raw == data:
+        return known.copy()
     return parse(path, data)
 
 
 # --- writing -------------------------------------------------------------------------
+
 
 def _ordered(raw: dict, known: tuple[str, ...]) -> dict:
     out = {k: raw[k] for k in known if k in raw}
@@ -226,8 +242,9 @@ def _entry_sort(raw: dict) -> tuple:
     return (str(raw.get("article")), a.get("start", 0), a.get("end", 0), str(raw.get("id")))
 
 
-class _Dumper(yaml.SafeDumper):
-    """SafeDumper (only plain YAML types) that writes text with line breaks or edge
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
+    """The safe dumper (only plain YAML types; libyaml's when present, for speed) that
+    writes text with line breaks or edge
     spaces as one double-quoted line with escapes: exact, and one line in a diff."""
 
 
@@ -243,12 +260,23 @@ def dump(doc: TagDoc) -> str:
     """Stable text: fixed key order, entries by article and offset, no line wrapping."""
     data: dict[str, Any] = {"version": VERSION}
     data["entries"] = [_entry_out(e) for e in sorted(doc.entries, key=_entry_sort)]
-    data["dismissed"] = [_ordered(d, DISMISS_KEYS) for d in sorted(
-        doc.dismissed, key=lambda d: (str(d.get("article")), d.get("passage", 0),
-                                      str(d.get("topic"))))]
+    data["dismissed"] = [
+        _ordered(d, DISMISS_KEYS)
+        for d in sorted(
+            doc.dismissed,
+            key=lambda d: (str(d.get("article")), d.get("passage", 0), str(d.get("topic"))),
+        )
+    ]
     data.update((k, v) for k, v in doc.extra.items() if k not in data)
-    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                          width=1 << 20, indent=2)
+    body = yaml.dump(
+        data,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=1 << 20,
+        indent=2,
+    )
     return HEADER + body
 
 
@@ -295,13 +323,13 @@ def lock_path(path: Path) -> Path:
 
 def remove_stale_temps(path: Path) -> None:
     """Temp files a killed writer left. Only call while holding the lock."""
-    prefix = f".{path.name}{_TMP_MARK}"
+    prefixes = (f".{path.name}{_TMP_MARK}", f".{backup_path(path).name}{_TMP_MARK}")
     try:
         names = os.listdir(path.parent)
     except OSError:
         return
     for name in names:
-        if name.startswith(prefix):
+        if name.startswith(prefixes):
             with contextlib.suppress(OSError):
                 os.unlink(path.parent / name)
 
@@ -330,8 +358,9 @@ def locked(path: Path) -> Iterator[None]:
         lp.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise TagFileError(f"{lp}: cannot create the lock file ({exc.strerror}); "
-                           f"tags are not saved") from None
+        raise TagFileError(
+            f"{lp}: cannot create the lock file ({exc.strerror}); tags are not saved"
+        ) from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

@@ -108,8 +108,13 @@ class TagEntry:
             "article": self.article,
             "topics": list(self.topics),
             "note": self.note,
-            "anchor": {"start": self.start, "end": self.end, "prefix": self.prefix,
-                       "exact": self.exact, "suffix": self.suffix},
+            "anchor": {
+                "start": self.start,
+                "end": self.end,
+                "prefix": self.prefix,
+                "exact": self.exact,
+                "suffix": self.suffix,
+            },
             "article_hash": self.article_hash,
             "created": self.created,
             "updated": self.updated,
@@ -202,6 +207,7 @@ def _short(text: str, width: int = 40) -> str:
 
 # --- articles ------------------------------------------------------------------------
 
+
 class _CorpusArticles:
     """Articles by exact id: through a Library (its cache, its index manifest) and, for
     ids the manifest does not know, by scanning the corpus folder once."""
@@ -245,11 +251,17 @@ class _CorpusArticles:
 
 # --- the store -----------------------------------------------------------------------
 
+
 class TagStore:
     """The user's tags. Not for use by two threads at once (two processes are fine)."""
 
-    def __init__(self, settings: Settings, doc: TagDoc | None = None,
-                 articles: ArticleSource | Any = None, error: TagFileError | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        doc: TagDoc | None = None,
+        articles: ArticleSource | Any = None,
+        error: TagFileError | None = None,
+    ):
         self.settings = settings
         self.path = Path(settings.tags_file)
         self.error = error  # set when the file could not be read: tagging is off
@@ -274,8 +286,7 @@ class TagStore:
         return cls(settings, tagfile.read(Path(settings.tags_file)), articles)
 
     @classmethod
-    def open_or_disabled(cls, settings: Settings,
-                         articles: ArticleSource | Any = None) -> TagStore:
+    def open_or_disabled(cls, settings: Settings, articles: ArticleSource | Any = None) -> TagStore:
         """Like open, but a bad file gives a read-only store with .error set (no tags
         shown, every change raises that error) instead of raising."""
         try:
@@ -321,12 +332,15 @@ class TagStore:
             forget()
 
     def _rebuild(self) -> None:
-        self._entries = sorted((TagEntry.from_raw(r) for r in self._doc.entries),
-                               key=lambda e: (e.article, e.start, e.end, e.id))
+        self._entries = sorted(
+            (TagEntry.from_raw(r) for r in self._doc.entries),
+            key=lambda e: (e.article, e.start, e.end, e.id),
+        )
         self._by_id = {e.id: e for e in self._entries}
         self._raw_by_id = {str(r["id"]): r for r in self._doc.entries}
         self._dismissed: dict[tuple[str, int, str], str] = {
-            _dkey(d): tagfile.text_of(d, "quote") for d in self._doc.dismissed}
+            _dkey(d): tagfile.text_of(d, "quote") for d in self._doc.dismissed
+        }
         self._pids: dict[str, set[str]] | None = None
 
     # reading ----------------------------------------------------------------------
@@ -350,22 +364,47 @@ class TagStore:
         if article is None:
             article = self._articles(entry.article)
         if article is None:
-            return Anchored(entry, ORPHANED, None, None, None, score=0.0,
-                            reason=f"article '{entry.article}' is not in the corpus")
-        key = (entry.id, entry.start, entry.end, entry.exact, entry.prefix, entry.suffix,
-               tuple(entry.topics), entry.note, entry.updated, article.id,
-               article.content_hash)
+            return Anchored(
+                entry,
+                ORPHANED,
+                None,
+                None,
+                None,
+                score=0.0,
+                reason=f"article '{entry.article}' is not in the corpus",
+            )
+        key = (
+            entry.id,
+            entry.start,
+            entry.end,
+            entry.exact,
+            entry.prefix,
+            entry.suffix,
+            tuple(entry.topics),
+            entry.note,
+            entry.updated,
+            article.id,
+            article.content_hash,
+        )
         hit = self._resolved.get(key)
         if hit is not None:
             return hit
         res = resolve(entry.anchor, article.text)
         if not res.found:
-            out = Anchored(entry, ORPHANED, None, None, None, score=0.0,
-                           reason="the quote is no longer in the article")
+            out = Anchored(
+                entry,
+                ORPHANED,
+                None,
+                None,
+                None,
+                score=0.0,
+                reason="the quote is no longer in the article",
+            )
         else:
             ns = tuple(p.n for p in article.passages if p.start < res.end and res.start < p.end)
-            out = Anchored(entry, res.status, res.start, res.end, ns[0] if ns else None, ns,
-                           res.score)
+            out = Anchored(
+                entry, res.status, res.start, res.end, ns[0] if ns else None, ns, res.score
+            )
         if len(self._resolved) > 50_000:
             self._resolved.clear()
         self._resolved[key] = out
@@ -381,13 +420,11 @@ class TagStore:
         """The article's tags, resolved against its current text, in reading order
         (orphaned ones last)."""
         out = [self.anchored(e, article) for e in self._entries if e.article == article.id]
-        return sorted(out, key=lambda a: (a.start is None, a.start or 0, a.end or 0,
-                                          a.entry.id))
+        return sorted(out, key=lambda a: (a.start is None, a.start or 0, a.end or 0, a.entry.id))
 
     def topics_of_passage(self, article: Article, n: int) -> list[str]:
         """Topics on passage n, from whole-passage and span tags, in codebook order."""
-        found = {t for a in self.for_article(article) if n in a.passages
-                 for t in a.entry.topics}
+        found = {t for a in self.for_article(article) if n in a.passages for t in a.entry.topics}
         order = [t.id for t in self.settings.topics]
         return sorted(found, key=lambda t: (order.index(t) if t in order else len(order), t))
 
@@ -442,8 +479,9 @@ class TagStore:
         for t in topics:
             if self.settings.topic(t) is None:
                 known = ", ".join(x.id for x in self.settings.topics) or "none"
-                raise TagError(f"no topic '{t}' in the codebook of {self.settings.path} "
-                               f"(topics: {known})")
+                raise TagError(
+                    f"no topic '{t}' in the codebook of {self.settings.path} (topics: {known})"
+                )
             if t not in out:
                 out.append(t)
         if not out and not allow_empty:
@@ -460,7 +498,7 @@ class TagStore:
                 self.error = exc
                 raise exc from None
         with tagfile.locked(self.path):
-            disk = tagfile.read(self.path)
+            disk = tagfile.read(self.path, self._doc)
             new = disk.copy()
             _apply(new, op)
             new.raw = tagfile.write(self.path, new, disk.raw)
@@ -476,8 +514,9 @@ class TagStore:
     def _where(self, entry: TagEntry) -> str:
         return f"{entry.article} “{_short(entry.exact)}”"
 
-    def add(self, article: Article, start: int, end: int, topics: list[str],
-            note: str = "") -> TagEntry:
+    def add(
+        self, article: Article, start: int, end: int, topics: list[str], note: str = ""
+    ) -> TagEntry:
         """Tag text[start:end] of article. A tag on exactly that span already gains the
         topics (and the note) instead of a second entry being made."""
         topics = self._check_topics(topics)
@@ -491,32 +530,54 @@ class TagStore:
                 new_note = a.entry.note
                 if note and note != new_note:
                     new_note = f"{new_note}\n{note}" if new_note else note
-                return self._edit(a.entry, {"topics": merged, "note": new_note},
-                                  f"tagged {', '.join(topics)} on {self._where(a.entry)}")
+                return self._edit(
+                    a.entry,
+                    {"topics": merged, "note": new_note},
+                    f"tagged {', '.join(topics)} on {self._where(a.entry)}",
+                )
         stamp = now_iso()
-        entry = TagEntry(new_id(), article.id, tuple(topics), note or "", anchor.start,
-                         anchor.end, anchor.exact, anchor.prefix, anchor.suffix,
-                         article.content_hash, stamp, stamp)
-        self._do(Change(f"tagged {', '.join(topics)} on {self._where(entry)}",
-                        ("put", entry.to_raw()), ("delete", entry.id)))
+        entry = TagEntry(
+            new_id(),
+            article.id,
+            tuple(topics),
+            note or "",
+            anchor.start,
+            anchor.end,
+            anchor.exact,
+            anchor.prefix,
+            anchor.suffix,
+            article.content_hash,
+            stamp,
+            stamp,
+        )
+        self._do(
+            Change(
+                f"tagged {', '.join(topics)} on {self._where(entry)}",
+                ("put", entry.to_raw()),
+                ("delete", entry.id),
+            )
+        )
         return self._by_id[entry.id]
 
-    def add_passage(self, article: Article, n: int, topics: list[str],
-                    note: str = "") -> TagEntry:
+    def add_passage(self, article: Article, n: int, topics: list[str], note: str = "") -> TagEntry:
         p = self._passage(article, n)
         return self.add(article, p.start, p.end, topics, note)
 
     def _passage(self, article: Article, n: int):
         if not 1 <= n <= len(article.passages):
-            raise NotFound(f"{article.id} has no passage {n} "
-                           f"(it has {len(article.passages)})")
+            raise NotFound(f"{article.id} has no passage {n} (it has {len(article.passages)})")
         return article.passage(n)
 
     def remove(self, entry_id: str) -> TagEntry:
         entry = self.entry(entry_id)
         raw = dict(self._raw_by_id[entry.id])
-        self._do(Change(f"removed {', '.join(entry.topics)} from {self._where(entry)}",
-                        ("delete", entry.id), ("put", raw)))
+        self._do(
+            Change(
+                f"removed {', '.join(entry.topics)} from {self._where(entry)}",
+                ("delete", entry.id),
+                ("put", raw),
+            )
+        )
         return entry
 
     def _edit(self, entry: TagEntry, fields: dict, description: str) -> TagEntry:
@@ -526,8 +587,13 @@ class TagStore:
         new = {**fields, "updated": now_iso()}
         if all(raw.get(k) == v for k, v in fields.items()):
             return entry  # nothing changes: no save, nothing to undo
-        self._do(Change(description, ("patch", entry.id, new, dict(raw)),
-                        ("patch", entry.id, old, dict(raw))))
+        self._do(
+            Change(
+                description,
+                ("patch", entry.id, new, dict(raw)),
+                ("patch", entry.id, old, dict(raw)),
+            )
+        )
         return self._by_id[entry.id]
 
     def set_note(self, entry_id: str, note: str) -> TagEntry:
@@ -540,8 +606,9 @@ class TagStore:
         topics = self._check_topics(topics, allow_empty=True)
         if not topics:
             return self.remove(entry.id)
-        return self._edit(entry, {"topics": topics},
-                          f"topics {', '.join(topics)} on {self._where(entry)}")
+        return self._edit(
+            entry, {"topics": topics}, f"topics {', '.join(topics)} on {self._where(entry)}"
+        )
 
     def passage_entry(self, article: Article, n: int) -> TagEntry | None:
         """The tag on exactly passage n, if any."""
@@ -563,10 +630,10 @@ class TagStore:
             if not rest:
                 self.remove(entry.id)
                 return None
-            return self._edit(entry, {"topics": rest},
-                              f"removed {topic} from {self._where(entry)}")
-        return self._edit(entry, {"topics": [*entry.topics, topic]},
-                          f"tagged {topic} on {self._where(entry)}")
+            return self._edit(entry, {"topics": rest}, f"removed {topic} from {self._where(entry)}")
+        return self._edit(
+            entry, {"topics": [*entry.topics, topic]}, f"tagged {topic} on {self._where(entry)}"
+        )
 
     def accept(self, article: Article, n: int, topic: str) -> TagEntry:
         """Accept a suggestion: passage n gets topic (never takes it off)."""
@@ -582,10 +649,20 @@ class TagStore:
         p = self._passage(article, n)
         if self.is_dismissed(article, n, topic):
             return
-        raw = {"article": article.id, "passage": n, "topic": topic,
-               "quote": p.text[:DISMISS_QUOTE], "created": now_iso()}
-        self._do(Change(f"dismissed {topic} on {article.id}#{n}", ("dismiss", raw),
-                        ("undismiss", _dkey(raw))))
+        raw = {
+            "article": article.id,
+            "passage": n,
+            "topic": topic,
+            "quote": p.text[:DISMISS_QUOTE],
+            "created": now_iso(),
+        }
+        self._do(
+            Change(
+                f"dismissed {topic} on {article.id}#{n}",
+                ("dismiss", raw),
+                ("undismiss", _dkey(raw)),
+            )
+        )
 
     # undo -------------------------------------------------------------------------
 
@@ -615,13 +692,19 @@ class TagStore:
         return change.description
 
 
-def suggestions(article: Article, engine, store: TagStore,
-                topics: Iterable[Topic] | None = None) -> dict[int, list[str]]:
+def suggestions(
+    article: Article, engine, store: TagStore, topics: Iterable[Topic] | None = None
+) -> dict[int, list[str]]:
     """Passage n -> topics whose query matches it, leaving out passages that already
     carry the topic and suggestions the user dismissed."""
     topics = list(store.settings.topics if topics is None else topics)
-    tagged = {(n, t) for a in store.for_article(article) if not a.orphaned
-              for n in a.passages for t in a.entry.topics}
+    tagged = {
+        (n, t)
+        for a in store.for_article(article)
+        if not a.orphaned
+        for n in a.passages
+        for t in a.entry.topics
+    }
     dismissed = store.dismissed_for(article)
     out: dict[int, list[str]] = {}
     for topic in topics:

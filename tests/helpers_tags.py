@@ -21,8 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def plain_settings(tmp_path: Path) -> Settings:
     """The bundled codebook, with corpus, index and tag file inside tmp_path."""
     base = load_settings(ROOT / "config.yaml")
-    return replace(base, corpus=tmp_path / "articles", index_dir=tmp_path / "index",
-                   tags_file=tmp_path / "tags.yaml")
+    return replace(
+        base,
+        corpus=tmp_path / "articles",
+        index_dir=tmp_path / "index",
+        tags_file=tmp_path / "tags.yaml",
+    )
 
 
 def make_article(settings: Settings, text: str, aid: str = "a1") -> Article:

@@ -53,7 +53,7 @@ def test_text_inserted_before_moves_the_anchor(tmp_path):
     [a] = store.for_article(art)
     assert a.status == MOVED
     assert (a.start, a.end) == (entry.start + len(insert), entry.end + len(insert))
-    assert art.text[a.start:a.end] == QUOTE
+    assert art.text[a.start : a.end] == QUOTE
     assert a.passage_n == 3
     # resolving is in memory: the file is not rewritten
     assert settings.tags_file.read_bytes() == before
@@ -74,32 +74,33 @@ def test_crlf_line_endings_keep_the_anchor_exact(tmp_path):
     assert crlf.content_hash == art.content_hash
     [a] = open_store(settings, crlf).for_article(crlf)
     assert (a.status, a.start, a.end) == (EXACT, start, start + len(QUOTE))
-    assert crlf.text[a.start:a.end] == QUOTE
+    assert crlf.text[a.start : a.end] == QUOTE
 
 
 def test_typo_fixed_inside_the_quote_anchors_fuzzy(tmp_path):
     typo = TEXT.replace("checkpoint", "chekpoint")
-    settings, _, entry = _tag_quote(tmp_path, typo, QUOTE.replace("checkpoint", "chekpoint"))
+    settings, _, _ = _tag_quote(tmp_path, typo, QUOTE.replace("checkpoint", "chekpoint"))
     art, store = _reopen(settings, TEXT)
     [a] = store.for_article(art)
     assert a.status == FUZZY
-    assert art.text[a.start:a.end] == QUOTE
+    assert art.text[a.start : a.end] == QUOTE
     assert 0.8 <= a.score < 1.0
 
 
 def test_phrase_duplicated_elsewhere_keeps_its_own_occurrence(tmp_path):
-    settings, _, entry = _tag_quote(tmp_path)
+    settings, _, _ = _tag_quote(tmp_path)
     # the same phrase now also stands earlier, in another context, which shifts the
     # original: prefix and suffix must pick the original occurrence, not the first one
-    dup = TEXT.replace("the draft peace treaty.",
-                       "the draft peace treaty. Critics say Baku " + QUOTE + " too.")
+    dup = TEXT.replace(
+        "the draft peace treaty.", "the draft peace treaty. Critics say Baku " + QUOTE + " too."
+    )
     art, store = _reopen(settings, dup)
     occurrences = [i for i in range(len(art.text)) if art.text.startswith(QUOTE, i)]
     assert len(occurrences) == 2
     [a] = store.for_article(art)
     assert a.status == MOVED
     assert a.start == occurrences[1]
-    assert art.text[a.start - 13:a.start] == "\n\nAzerbaijan "
+    assert art.text[a.start - 13 : a.start] == "\n\nAzerbaijan "
 
 
 def test_duplicate_nearer_the_old_offset_loses_to_matching_context(tmp_path):
@@ -113,8 +114,10 @@ def test_duplicate_nearer_the_old_offset_loses_to_matching_context(tmp_path):
 def test_deleted_passage_is_orphaned_and_kept(tmp_path):
     settings, _, entry = _tag_quote(tmp_path)
     before = settings.tags_file.read_bytes()
-    para = ("Azerbaijan set up a checkpoint on the Lachin corridor in April, "
-            "cutting the only road between Armenia and Karabakh.\n\n")
+    para = (
+        "Azerbaijan set up a checkpoint on the Lachin corridor in April, "
+        "cutting the only road between Armenia and Karabakh.\n\n"
+    )
     art, store = _reopen(settings, TEXT.replace(para, ""))
     [a] = store.for_article(art)
     assert a.status == ORPHANED and a.start is None and a.passage_n is None
@@ -137,8 +140,10 @@ def test_unrelated_rewrite_is_not_matched_approximately():
 def test_offsets_exact_on_accented_text(tmp_path):
     settings = plain_settings(tmp_path)
     # decomposed accents (NFD) in the source become NFC in the canonical text
-    raw = ("Títle\n\nArarat Mirzoia\u0301n met Jeyhun Bayramov in Almaty 🇦🇲🇦🇿.\n\n"
-           "Nikol Pashinián and İlham Əliyev spoke of the Laçın corridor.\n")
+    raw = (
+        "Títle\n\nArarat Mirzoia\u0301n met Jeyhun Bayramov in Almaty 🇦🇲🇦🇿.\n\n"
+        "Nikol Pashinián and İlham Əliyev spoke of the Laçın corridor.\n"
+    )
     art = make_article(settings, raw)
     assert art.text == unicodedata.normalize("NFC", raw)
     names = ["Mirzoián", "Pashinián", "İlham Əliyev", "Laçın corridor"]
@@ -150,11 +155,12 @@ def test_offsets_exact_on_accented_text(tmp_path):
     # would shift either of those
     reread = open_store(settings, art)
     anchored = reread.for_article(art)
-    assert [art.text[a.start:a.end] for a in anchored] == names
+    assert [art.text[a.start : a.end] for a in anchored] == names
     assert all(a.status == EXACT for a in anchored)
     raw_file = tagfile.read(settings.tags_file)
-    for raw_entry, name in zip(sorted(raw_file.entries, key=lambda e: e["anchor"]["start"]),
-                               names, strict=True):
+    for raw_entry, name in zip(
+        sorted(raw_file.entries, key=lambda e: e["anchor"]["start"]), names, strict=True
+    ):
         anc = raw_entry["anchor"]
-        assert anc["exact"] == name == art.text[anc["start"]:anc["end"]]
+        assert anc["exact"] == name == art.text[anc["start"] : anc["end"]]
         assert len(anc["prefix"]) == min(32, anc["start"])

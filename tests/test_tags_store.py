@@ -14,10 +14,12 @@ from index.tags import TagError, TagStore, suggestions
 
 __all__ = ["bundled", "bundled_corpus"]  # fixtures used below
 
-TEXT = ("A title\n\n"
-        "The checkpoint on the Lachin corridor stayed closed all week.\n\n"
-        "Negotiators said the peace treaty was within reach.\n\n"
-        "Border guards exchanged fire near the demarcation line.\n")
+TEXT = (
+    "A title\n\n"
+    "The checkpoint on the Lachin corridor stayed closed all week.\n\n"
+    "Negotiators said the peace treaty was within reach.\n\n"
+    "Border guards exchanged fire near the demarcation line.\n"
+)
 
 
 @pytest.fixture
@@ -38,14 +40,22 @@ def test_add_writes_a_readable_versioned_entry(setup):
     data = _load(settings.tags_file)
     assert data["version"] == 1
     [raw] = data["entries"]
-    assert list(raw) == ["id", "article", "topics", "note", "anchor", "article_hash",
-                         "created", "updated"]
+    assert list(raw) == [
+        "id",
+        "article",
+        "topics",
+        "note",
+        "anchor",
+        "article_hash",
+        "created",
+        "updated",
+    ]
     assert list(raw["anchor"]) == ["start", "end", "prefix", "exact", "suffix"]
     assert raw["id"] == entry.id and raw["article"] == "a1"
     assert raw["topics"] == ["corridor"] and raw["note"] == "n1"
-    assert raw["anchor"]["exact"] == "checkpoint" == art.text[entry.start:entry.end]
-    assert raw["anchor"]["prefix"] == art.text[max(0, entry.start - 32):entry.start]
-    assert raw["anchor"]["suffix"] == art.text[entry.end:entry.end + 32]
+    assert raw["anchor"]["exact"] == "checkpoint" == art.text[entry.start : entry.end]
+    assert raw["anchor"]["prefix"] == art.text[max(0, entry.start - 32) : entry.start]
+    assert raw["anchor"]["suffix"] == art.text[entry.end : entry.end + 32]
     assert raw["article_hash"] == art.content_hash
     assert raw["created"].endswith("Z") and "T" in raw["created"]
     # stable: writing what was read gives the same bytes
@@ -89,7 +99,7 @@ def test_change_undo_redo(setup):
 
 def test_unknown_topic_and_bad_span_are_refused(setup):
     settings, art, store = setup
-    with pytest.raises(TagError, match="no topic 'lachin'.*border, corridor, treaty"):
+    with pytest.raises(TagError, match=r"no topic 'lachin'.*border, corridor, treaty"):
         store.add(art, 0, 5, ["lachin"])
     with pytest.raises(TagError):
         store.add(art, 5, 5, ["border"])
@@ -146,20 +156,22 @@ def test_unknown_keys_are_kept(setup):
     assert _load(settings.tags_file)["entries"][0]["confidence"] == "high"
 
 
-@pytest.mark.parametrize("content, where", [
-    (b"version: 1\nentries: []\nnote: a: b\n", "line 3: not valid YAML"),
-    (b"version: 7\nentries: []\n", "unknown version 7"),
-    (b"entries: []\n", "no 'version' key"),
-    (b"version: 1\nentries:\n  - id: a\n    article: b\n    anchor: {start: 1}\n",
-     "line 5"),
-    (b"<<<<<<< HEAD\nversion: 1\n=======\nversion: 1\n>>>>>>> other\n", "tags.yaml"),
-    (b"\xff\xfe garbage", "not UTF-8"),
-])
+@pytest.mark.parametrize(
+    "content, where",
+    [
+        (b"version: 1\nentries: []\nnote: a: b\n", "line 3: not valid YAML"),
+        (b"version: 7\nentries: []\n", "unknown version 7"),
+        (b"entries: []\n", "no 'version' key"),
+        (b"version: 1\nentries:\n  - id: a\n    article: b\n    anchor: {start: 1}\n", "line 5"),
+        (b"<<<<<<< HEAD\nversion: 1\n=======\nversion: 1\n>>>>>>> other\n", "tags.yaml"),
+        (b"\xff\xfe garbage", "not UTF-8"),
+    ],
+)
 def test_bad_file_is_refused_and_left_byte_for_byte(tmp_path, content, where):
     settings = plain_settings(tmp_path)
     settings.tags_file.write_bytes(content)
     art = make_article(settings, TEXT)
-    with pytest.raises(TagFileError, match="tags.yaml") as info:
+    with pytest.raises(TagFileError, match=r"tags\.yaml") as info:
         open_store(settings, art)
     assert where in str(info.value)
     store = TagStore.open_or_disabled(settings, {"a1": art}.get)
@@ -226,9 +238,12 @@ def test_tag_search_end_to_end(bundled):
     store.toggle_passage_topic(other, 13, "border")
     eng = lib.engine
     assert eng.matching_pids("tag:corridor", tags=store.lookup) == {
-        "001_1a5c9ff20c0ee09c#10", "004_bd0bc0e79d4348b1#12"}
+        "001_1a5c9ff20c0ee09c#10",
+        "004_bd0bc0e79d4348b1#12",
+    }
     assert eng.matching_pids("tag:corridor AND checkpoint", tags=store.lookup) == {
-        "001_1a5c9ff20c0ee09c#10"}
+        "001_1a5c9ff20c0ee09c#10"
+    }
     not_border = eng.matching_pids("NOT tag:border", tags=store.lookup)
     assert len(not_border) == eng.passage_count - 1
     assert "004_bd0bc0e79d4348b1#13" not in not_border

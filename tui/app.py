@@ -16,6 +16,7 @@ from textual.widgets import ProgressBar, Static
 from index.config import Settings
 from index.errors import DossierError, IndexUnavailable
 from index.library import Library
+from index.tags import TagStore
 
 from .commands import DossierCommands
 from .messages import IndexFinished, IndexProgress, SearchDone
@@ -31,6 +32,7 @@ class DossierApp(App):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="search"),
         Binding("question_mark", "help", "Help", id="help"),
+        Binding("T", "tags", "Tags", id="tags"),
         Binding("q", "quit", "Quit", id="quit"),
     ]
 
@@ -38,6 +40,7 @@ class DossierApp(App):
         super().__init__()
         self.settings = settings
         self.library = Library(settings)
+        self.tags = TagStore.open_or_disabled(settings, self.library)
         self.background_index = background_index
         self.query_text = ""
         self.index_ready = False
@@ -57,7 +60,14 @@ class DossierApp(App):
         else:
             self.index_ready = True
 
+    def _warn_tag_file(self) -> None:
+        if self.tags.read_only:
+            self.notify(f"{self.tags.error.message}\nTagging is off until the file is fixed; "
+                        "reading works. The file was not changed.", title="Tag file",
+                        severity="error", timeout=15)
+
     def _apply_settings(self) -> None:
+        self._warn_tag_file()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
@@ -169,9 +179,8 @@ class DossierApp(App):
                 return
         self.post_message(SearchDone(seq, result))
 
-    @property
-    def tag_lookup(self):
-        return None
+    def tag_lookup(self, topic: str) -> set[str] | None:
+        return None if self.tags.read_only else self.tags.lookup(topic)
 
     @on(SearchDone)
     def _search_done(self, msg: SearchDone) -> None:
@@ -206,6 +215,12 @@ class DossierApp(App):
             self.notify(exc.message, severity="error")
             return
         self.push_screen(ReaderScreen(article, n, self.query_text))
+
+    def action_tags(self) -> None:
+        from .screens.tags import TagsScreen
+
+        if not isinstance(self.screen, TagsScreen):
+            self.push_screen(TagsScreen())
 
     def action_articles(self) -> None:
         self.action_focus_search()

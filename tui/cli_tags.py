@@ -19,8 +19,23 @@ from .cli_corpus import open_library
 from .output import emit_json, line
 
 FORMATS = ("csv", "md", "yaml")
-CSV_COLUMNS = ("id", "topic", "topic_label", "article", "passage", "title", "outlet", "date",
-               "status", "start", "end", "quote", "note", "created", "updated")
+CSV_COLUMNS = (
+    "id",
+    "topic",
+    "topic_label",
+    "article",
+    "passage",
+    "title",
+    "outlet",
+    "date",
+    "status",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "created",
+    "updated",
+)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -94,9 +109,13 @@ def cmd_tags(settings: Settings, args) -> int:
     if args.orphans:
         resolved = [a for a in resolved if a.orphaned]
     if args.json:
-        emit_json({"file": str(store.path),
-                   "entries": [_record(a, lib, settings) for a in resolved],
-                   "dismissed": store.dismissed()})
+        emit_json(
+            {
+                "file": str(store.path),
+                "entries": [_record(a, lib, settings) for a in resolved],
+                "dismissed": store.dismissed(),
+            }
+        )
         return 0
     if not resolved:
         what = "orphaned tags" if args.orphans else "tags"
@@ -106,8 +125,10 @@ def cmd_tags(settings: Settings, args) -> int:
     for a in resolved:
         counts[a.status] = counts.get(a.status, 0) + 1
         where = f"{a.entry.article}#{a.passage_n}" if a.passage_n else a.entry.article
-        line(f"{a.entry.id}  {where}  [{', '.join(a.entry.topics)}]  {a.status}"
-             + (f" ({a.reason})" if a.reason else ""))
+        line(
+            f"{a.entry.id}  {where}  [{', '.join(a.entry.topics)}]  {a.status}"
+            + (f" ({a.reason})" if a.reason else "")
+        )
         line(f"    “{_clip(a.entry.quote, 300)}”")
         if a.entry.note:
             line(f"    note: {a.entry.note}")
@@ -149,8 +170,9 @@ def cmd_untag(settings: Settings, args) -> int:
     entry = store.entry(args.id)
     if args.topic:
         if args.topic not in entry.topics:
-            raise NotFound(f"tag {entry.id} has no topic '{args.topic}' "
-                           f"(it has {', '.join(entry.topics)})")
+            raise NotFound(
+                f"tag {entry.id} has no topic '{args.topic}' (it has {', '.join(entry.topics)})"
+            )
         rest = [t for t in entry.topics if t != args.topic]
         if rest:
             store.set_topics(entry.id, rest)
@@ -162,6 +184,7 @@ def cmd_untag(settings: Settings, args) -> int:
 
 
 # --- export --------------------------------------------------------------------------
+
 
 def _rows(store: TagStore, lib, settings: Settings, topic: str | None) -> list[dict]:
     rows = []
@@ -197,8 +220,10 @@ def export_md(rows: list[dict], settings: Settings) -> str:
     if not rows:
         out += ["Nothing is tagged yet.", ""]
     for t in _topic_order(settings, rows):
-        mine = sorted((r for r in rows if r["topic"] == t),
-                      key=lambda r: (r["date"] or "", r["article"], r["start"] or 0))
+        mine = sorted(
+            (r for r in rows if r["topic"] == t),
+            key=lambda r: (r["date"] or "", r["article"], r["start"] or 0),
+        )
         topic = settings.topic(t)
         out += [f"## {topic.label if topic else t} ({len(mine)})", ""]
         if topic and topic.description:
@@ -210,8 +235,10 @@ def export_md(rows: list[dict], settings: Settings) -> str:
             status = "" if r["status"] == "exact" else f" · {r['status']}"
             if r["reason"]:
                 status += f" ({r['reason']})"
-            out.append(f"— *{r['title'] or r['article']}*, {r['outlet'] or 'unknown outlet'}, "
-                       f"{r['date'] or 'undated'} · {where}{status}")
+            out.append(
+                f"— *{r['title'] or r['article']}*, {r['outlet'] or 'unknown outlet'}, "
+                f"{r['date'] or 'undated'} · {where}{status}"
+            )
             if r["note"]:
                 out += ["", "Note: " + r["note"].replace("\n", "  \n")]
             out.append("")
@@ -221,12 +248,18 @@ def export_md(rows: list[dict], settings: Settings) -> str:
 def export_yaml(rows: list[dict], settings: Settings) -> str:
     by_id: dict[str, dict] = {}
     for r in rows:
-        rec = by_id.setdefault(r["id"], {k: v for k, v in r.items()
-                                         if k not in ("topic", "topic_label")})
-        rec["topics"] = [t for t in rec["topics"] if any(
-            x["id"] == r["id"] and x["topic"] == t for x in rows)]
-    return yaml.safe_dump({"exported": now_iso(), "entries": list(by_id.values())},
-                          sort_keys=False, allow_unicode=True, width=1 << 20)
+        rec = by_id.setdefault(
+            r["id"], {k: v for k, v in r.items() if k not in ("topic", "topic_label")}
+        )
+        rec["topics"] = [
+            t for t in rec["topics"] if any(x["id"] == r["id"] and x["topic"] == t for x in rows)
+        ]
+    return yaml.safe_dump(
+        {"exported": now_iso(), "entries": list(by_id.values())},
+        sort_keys=False,
+        allow_unicode=True,
+        width=1 << 20,
+    )
 
 
 def cmd_export(settings: Settings, args) -> int:

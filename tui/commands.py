@@ -17,6 +17,7 @@ class DossierCommands(Provider):
              app.action_articles),
             ("Open article by title…", "Fuzzy pick an article to read", app.action_open_by_title),
             ("Help", "Every key (?)", app.action_help),
+            ("Tags", "The evidence file: tags by topic, filters, counts (T)", app.action_tags),
             ("Rebuild index", "Rebuild the search index from the corpus in the background",
              app.action_rebuild_index),
             ("Quit", "Leave dossier (q)", app.action_quit),
@@ -29,8 +30,15 @@ class DossierCommands(Provider):
             ("Switch side", "Move to the other column (tab)", "switch_side"),
             ("Replace side", "Open another article in the active column (r)", "replace_side"),
             ("Toggle sync", "Scroll the other column to the aligned passage (y)", "toggle_sync"),
+            ("Tag passage…", "Pick topics for the passage or selected span (t)", "pick_topics"),
+            ("Note", "Add or edit the note of this passage's tag (m)", "note"),
+            ("Untag", "Remove the tags on this passage (d)", "untag"),
+            ("Undo tag change", "Undo the last tag change (u)", "undo"),
+            ("Redo tag change", "Redo (ctrl+r)", "redo"),
+            ("Select span", "Select a span inside the passage to tag (v)", "select"),
         ):
-            method = getattr(screen, f"action_{action}", None)
+            method = getattr(screen, f"action_{action}", None) or getattr(
+                screen.focused, f"action_{action}", None)
             if method is not None:
                 actions.append((name, help_text, method))
         return actions

@@ -10,6 +10,8 @@ def all_bindings() -> list[tuple[str, list[Binding]]]:
     from .screens.compare import CompareScreen
     from .screens.reader import ReaderScreen
     from .screens.search import SearchScreen
+    from .screens.tags import TagsScreen
+    from .tagging import TAG_BINDINGS
     from .widgets.article_view import ArticleView
     from .widgets.virtual_list import VirtualList
 
@@ -20,8 +22,11 @@ def all_bindings() -> list[tuple[str, list[Binding]]]:
         ("Everywhere", of(DossierApp)),
         ("Search and results", of(SearchScreen)),
         ("Articles list", of(VirtualList)),
-        ("Reader", of(ReaderScreen) + of(ArticleView)),
-        ("Compare (also every reader key)", of(CompareScreen)),
+        ("Reader", [b for b in of(ReaderScreen) if b not in TAG_BINDINGS] + of(ArticleView)),
+        ("Tagging (reader and compare; topic keys from config.yaml)", TAG_BINDINGS),
+        ("Compare (also every reader key)",
+         [b for b in of(CompareScreen) if b not in TAG_BINDINGS]),
+        ("Tags screen", of(TagsScreen)),
     ]
 
 

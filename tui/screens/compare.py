@@ -15,6 +15,7 @@ from index.analysis import variant_map
 from index.model import Article
 
 from ..render import join, meta_line, plain
+from ..tagging import TAG_BINDINGS, TaggingMixin
 from ..widgets.article_view import ArticleView
 
 SIDES = ("left", "right")
@@ -26,12 +27,13 @@ class AlignmentReady(Message):
         self.alignment, self.key = alignment, key
 
 
-class CompareScreen(Screen):
+class CompareScreen(TaggingMixin, Screen):
     BINDINGS = [
         Binding("tab", "switch_side", "Switch side", id="compare.switch", priority=True),
         Binding("r", "replace_side", "Replace side", id="compare.replace"),
         Binding("y", "toggle_sync", "Sync on/off", id="compare.sync"),
         Binding("escape", "back", "Back", id="compare.back"),
+        *TAG_BINDINGS,
     ]
 
     def __init__(self, left: Article, right: Article, n: int = 1) -> None:
@@ -41,6 +43,16 @@ class CompareScreen(Screen):
         self.active = "left"
         self.sync = True
         self.alignment: Alignment | None = None
+        self.install_topic_keys()
+
+    def active_view(self) -> ArticleView:
+        return self.view(self.active)
+
+    def all_views(self) -> list[ArticleView]:
+        return [self.view(side) for side in SIDES]
+
+    def tags_changed(self) -> None:
+        self._mark(self.active)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="columns"):
@@ -63,6 +75,7 @@ class CompareScreen(Screen):
         for side in SIDES:
             self._show_header(side)
         self.view("left").focus()
+        self.refresh_tags()
         self.call_after_refresh(self.view("left").move_to, self.start_n)
         self._align()
 
@@ -89,6 +102,16 @@ class CompareScreen(Screen):
     def _moved(self, event: ArticleView.CursorMoved) -> None:
         side = event.view.id or "left"
         if side == self.active:
+            self._mark(side)
+
+    @on(ArticleView.SelectionChanged)
+    def _selected(self) -> None:
+        self._mark(self.active)
+
+    def on_descendant_focus(self, event) -> None:
+        side = getattr(event.widget, "id", None)
+        if side in SIDES and side != self.active:
+            self.active = side
             self._mark(side)
 
     def _mark(self, side: str) -> None:
@@ -118,7 +141,9 @@ class CompareScreen(Screen):
             else:
                 status = f"{side} {here.cursor}: no passage on the other side reports this"
         sync = "sync on" if self.sync else "sync off (y)"
-        self.query_one("#compare-status", Static).update(plain(f"{status}  · {sync}"))
+        tags = self.tag_status(here)
+        self.query_one("#compare-status", Static).update(
+            plain(f"{status}  · {sync}" + (f"\n{tags}" if tags else "")))
         here.redecorate()
         there.redecorate()
 
@@ -132,7 +157,10 @@ class CompareScreen(Screen):
         self._mark(self.active)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if self.active_view().selection:
+            self.active_view().set_selection(None)
+        else:
+            self.app.pop_screen()
 
     def action_replace_side(self) -> None:
         side = self.active
@@ -145,6 +173,7 @@ class CompareScreen(Screen):
             self.alignment = None
             self.view(side).set_article(article, 1)
             self._show_header(side)
+            self.refresh_tags()
             self._mark(side)
             self._align()
 

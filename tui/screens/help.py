@@ -33,6 +33,10 @@ class HelpScreen(ModalScreen[None]):
                                   keys.split(","))
                 parts.append(join(plain(f"  {shown:<22}"), plain(f"{b.description:<24}"),
                                   plain(f"{b.id or ''}\n", "dim")))
+        parts.append(plain("\nTopics (tag the passage, or the selected span)\n", "bold $accent"))
+        for t in self.app.settings.topics:
+            parts.append(join(plain(f"  {t.key:<22}"), plain(t.label, f"bold {t.colour}"),
+                              plain(f"  {t.description}\n", "dim")))
         return join(*parts)
 
     def action_close(self) -> None:

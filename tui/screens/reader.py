@@ -11,16 +11,18 @@ from textual.widgets import Footer, Static
 from index.model import Article
 
 from ..render import join, meta_line, plain
+from ..tagging import TAG_BINDINGS, TaggingMixin
 from ..widgets.article_view import ArticleView
 
 
-class ReaderScreen(Screen):
+class ReaderScreen(TaggingMixin, Screen):
     BINDINGS = [
         Binding("n", "next_hit", "Next hit", id="reader.next_hit"),
         Binding("N", "previous_hit", "Prev hit", id="reader.previous_hit"),
         Binding("c", "compare", "Compare", id="reader.compare"),
         Binding("x", "toggle_removed", "Removed text", id="reader.removed"),
         Binding("escape", "back", "Back", id="reader.back"),
+        *TAG_BINDINGS,
     ]
 
     def __init__(self, article: Article, n: int | None, query: str) -> None:
@@ -29,6 +31,16 @@ class ReaderScreen(Screen):
         self.start_n = n
         self.search_text = query
         self.hits: dict[int, list[tuple[int, int]]] = {}
+        self.install_topic_keys()
+
+    def active_view(self) -> ArticleView:
+        return self.view
+
+    def all_views(self) -> list[ArticleView]:
+        return [self.view]
+
+    def tags_changed(self) -> None:
+        self._update_status()
 
     def compose(self) -> ComposeResult:
         yield Static(plain(self.article.title), id="reader-title", classes="title")
@@ -47,6 +59,7 @@ class ReaderScreen(Screen):
         return self.query_one("#view", ArticleView)
 
     def on_mount(self) -> None:
+        self.refresh_tags()
         self.refresh_hits()
         view = self.view
         n = self.start_n or (min(self.hits) if self.hits else 1)
@@ -75,10 +88,19 @@ class ReaderScreen(Screen):
                 parts.append(f"no hits for “{self.search_text}” here")
         if view.show_removed:
             parts.append("showing removed text (x hides)")
+        tags = self.tag_status(view)
+        if tags:
+            parts.append(tags)
         self.query_one("#reader-status", Static).update(plain(" · ".join(parts)))
 
     @on(ArticleView.CursorMoved)
-    def _moved(self, event: ArticleView.CursorMoved) -> None:
+    @on(ArticleView.SelectionChanged)
+    def _moved(self) -> None:
+        self._update_status()
+
+    def on_screen_resume(self) -> None:
+        if not self.app.tags.read_only and self.app.tags.reload():
+            self.refresh_tags()
         self._update_status()
 
     def action_next_hit(self) -> None:
@@ -101,7 +123,10 @@ class ReaderScreen(Screen):
         self._update_status()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if self.view.selection:
+            self.view.set_selection(None)
+        else:
+            self.app.pop_screen()
 
     def action_compare(self) -> None:
         def chosen(aid: str | None) -> None:

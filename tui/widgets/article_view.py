@@ -16,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.model import Article
+from index.spans import extend, first_sentence
 from index.text import safe_for_terminal
 
 from ..wrap import wrap
@@ -69,6 +70,13 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("b,pageup", "page_up", "Page up", show=False, id="reader.page_up"),
         Binding("g,home", "first", "Top", show=False, id="reader.top"),
         Binding("G,end", "last", "Bottom", show=False, id="reader.bottom"),
+        Binding("v", "select", "Select span", id="reader.select"),
+        Binding("w", "extend('word', 1)", "Span +word", show=False, id="reader.span_word"),
+        Binding("W", "extend('word', -1)", "Span -word", show=False, id="reader.span_unword"),
+        Binding("right_parenthesis", "extend('sentence', 1)", "Span +sentence", show=False,
+                id="reader.span_sentence"),
+        Binding("left_parenthesis", "extend('sentence', -1)", "Span -sentence", show=False,
+                id="reader.span_unsentence"),
     ]
 
     cursor: reactive[int] = reactive(1, always_update=True, init=False)
@@ -91,6 +99,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._first_line: dict[int, int] = {}
         self._last_line: dict[int, int] = {}
         self._laid_width = -1
+        self._drag: tuple[int, int] | None = None
 
     # -- layout ---------------------------------------------------------------
 
@@ -226,7 +235,74 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- movement -------------------------------------------------------------
 
+    # -- span selection (keyboard: v, w/W, ( and ); mouse: drag) ----------------
+
+    class SelectionChanged(Message):
+        def __init__(self, view: ArticleView) -> None:
+            super().__init__()
+            self.view = view
+
+    @property
+    def selection(self) -> tuple[int, int, int] | None:
+        """(passage n, start, end) with offsets into the passage, when a span is selected."""
+        return self.decor.selection
+
+    def set_selection(self, sel: tuple[int, int, int] | None) -> None:
+        self.decor.selection = sel
+        self.refresh()
+        self.post_message(self.SelectionChanged(self))
+
+    def action_select(self) -> None:
+        if self.decor.selection:
+            self.set_selection(None)
+            return
+        if self.article.passages:
+            start, end = first_sentence(self.article.passage(self.cursor).text)
+            self.set_selection((self.cursor, start, end))
+
+    def action_extend(self, unit: str, step: int) -> None:
+        sel = self.decor.selection
+        if not sel:
+            self.action_select()
+            return
+        n, start, end = sel
+        self.set_selection((n, *extend(self.article.passage(n).text, start, end, unit, step)))
+
+    def _offset_at(self, x: int, y: int) -> tuple[int, int] | None:
+        """(passage n, offset into the passage) under a mouse position."""
+        index = int(self.scroll_offset.y) + y
+        if not 0 <= index < len(self._lines) or self._lines[index].n <= 0:
+            return None
+        line = self._lines[index]
+        p = self.article.passage(line.n)
+        col = max(0, x - GUTTER)
+        return line.n, min(line.start + col, line.end) - p.start
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        hit = self._offset_at(event.x, event.y)
+        self._drag = hit
+        if hit:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        start = self._drag
+        if not start or not event.button:
+            return
+        hit = self._offset_at(event.x, event.y)
+        if hit and hit[0] == start[0] and hit[1] != start[1]:
+            a, b = sorted((start[1], hit[1]))
+            self.cursor = start[0]
+            self.set_selection((start[0], a, b))
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        self._drag = None
+        self.release_mouse()
+
     def watch_cursor(self, old: int, new: int) -> None:
+        sel = self.decor.selection
+        if sel and sel[0] != new:
+            self.decor.selection = None
+            self.post_message(self.SelectionChanged(self))
         self.refresh()
         self.post_message(self.CursorMoved(self, new))
 

@@ -1,0 +1,46 @@
+"""Span boundaries inside a passage: by word and by sentence, for keyboard selection."""
+
+from __future__ import annotations
+
+import re
+
+from .text import words
+
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)»]*(?=\s|$)")
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence, without surrounding spaces."""
+    out, start = [], 0
+    for m in _SENTENCE_END.finditer(text):
+        end = m.end()
+        seg = text[start:end]
+        lead = len(seg) - len(seg.lstrip())
+        if seg.strip():
+            out.append((start + lead, end))
+        start = end
+    tail = text[start:]
+    if tail.strip():
+        lead = len(tail) - len(tail.lstrip())
+        out.append((start + lead, start + len(tail.rstrip())))
+    return out
+
+
+def first_sentence(text: str) -> tuple[int, int]:
+    bounds = sentence_bounds(text)
+    return bounds[0] if bounds else (0, len(text))
+
+
+def extend(text: str, start: int, end: int, unit: str, step: int) -> tuple[int, int]:
+    """Move the end of [start, end) by one word or sentence (step +1 or -1); never
+    shorter than the first unit after start, never past the text."""
+    marks = [e for _, e, _ in words(text)] if unit == "word" else \
+        [e for _, e in sentence_bounds(text)]
+    ends = [e for e in marks if e > start]
+    if not ends:
+        return start, end
+    if step > 0:
+        later = [e for e in ends if e > end]
+        return start, (later[0] if later else end)
+    earlier = [e for e in ends if e < end]
+    return start, (earlier[-1] if earlier else ends[0])

@@ -1,0 +1,161 @@
+"""Tagging in the reader and compare views, driven by keys; the file is the proof."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from textual.widgets import DataTable, OptionList, Static
+from tui_support import settings_for
+
+from tui.app import DossierApp
+from tui.screens.reader import ReaderScreen
+from tui.screens.tags import TagsScreen
+from tui.widgets.article_view import ArticleView
+
+W, H = 120, 40
+ART = "001_1a5c9ff20c0ee09c"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return settings_for(tmp_path)
+
+
+def saved(settings) -> list[dict]:
+    data = yaml.safe_load(settings.tags_file.read_text(encoding="utf-8"))
+    return data["entries"]
+
+
+async def open_reader(pilot, n: int) -> ArticleView:
+    pilot.app.open_article(ART, n)
+    await pilot.pause()
+    return pilot.app.screen.query_one(ArticleView)
+
+
+async def test_tag_passage_span_note_quit_reopen_undo_redo(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        view = await open_reader(pilot, 10)  # the Lachin checkpoint passage
+        await pilot.press("2")  # corridor
+        await pilot.pause()
+        assert [label for label, _ in view.decor.marks[10]] == ["Corridor"]
+        await pilot.press("m", *"checkpoint set up April 23", "enter")
+        await pilot.pause()
+        # a span: the first sentence of passage 5, one word less, tagged as treaty
+        await pilot.press("k", "k", "k", "k", "k", "v", "W", "3")
+        await pilot.pause()
+        status = str(app.screen.query_one("#reader-status", Static).render())
+        assert "Peace treaty" in status
+    entries = saved(settings)
+    assert len(entries) == 2
+    by_topic = {tuple(e["topics"]): e for e in entries}
+    corridor = by_topic[("corridor",)]
+    assert corridor["note"] == "checkpoint set up April 23"
+    assert "Lachin Corridor" in corridor["anchor"]["exact"]
+    span = by_topic[("treaty",)]
+    article = app.library.article(ART)
+    p5 = article.passage(5)
+    assert p5.start == span["anchor"]["start"] < span["anchor"]["end"] < p5.end
+    assert article.text[span["anchor"]["start"]:span["anchor"]["end"]] == span["anchor"]["exact"]
+
+    # reopen: the tags are shown again; undo and redo work on this session's changes
+    app2 = DossierApp(settings, background_index=False)
+    async with app2.run_test(size=(W, H)) as pilot:
+        view = await open_reader(pilot, 10)
+        assert [label for label, _ in view.decor.marks[10]] == ["Corridor"]
+        assert [label for label, _ in view.decor.marks[5]] == ["Peace treaty"]
+        await pilot.press("1")  # border on passage 10 too
+        await pilot.pause()
+        assert {label for label, _ in view.decor.marks[10]} == {"Corridor", "Border"}
+        await pilot.press("u")
+        await pilot.pause()
+        assert [label for label, _ in view.decor.marks[10]] == ["Corridor"]
+        assert sorted(t for e in saved(settings) for t in e["topics"]) == ["corridor", "treaty"]
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert {label for label, _ in view.decor.marks[10]} == {"Corridor", "Border"}
+        await pilot.press("d")
+        await pilot.pause()
+        assert 10 not in view.decor.marks
+        assert [e["topics"] for e in saved(settings)] == [["treaty"]]
+
+
+async def test_topic_picker_tags_several_topics(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        view = await open_reader(pilot, 11)
+        await pilot.press("t")
+        await pilot.press(*"corr", "down", "space")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("t", *"treaty", "enter")
+        await pilot.pause()
+        assert {label for label, _ in view.decor.marks[11]} == {"Corridor", "Peace treaty"}
+    (entry,) = saved(settings)
+    assert entry["topics"] == ["corridor", "treaty"]
+
+
+async def test_suggestions_accept_dismiss_and_jump(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        view = await open_reader(pilot, 1)
+        suggested = sorted(view.decor.suggestions)
+        assert suggested, "topic queries mark candidate passages"
+        await pilot.press("right_square_bracket")
+        first = view.cursor
+        assert first == [n for n in suggested if n > 1][0] or first == suggested[0]
+        labels = [label for label, _ in view.decor.suggestions[first]]
+        await pilot.press("plus")
+        await pilot.pause()
+        assert {label for label, _ in view.decor.marks[first]} == set(labels)
+        assert first not in view.decor.suggestions
+        await pilot.press("right_square_bracket")
+        second = view.cursor
+        await pilot.press("minus")
+        await pilot.pause()
+        assert second not in view.decor.suggestions and second not in view.decor.marks
+    data = yaml.safe_load(settings.tags_file.read_text(encoding="utf-8"))
+    assert data["dismissed"], "a dismissal is remembered in the tag file"
+
+
+async def test_tags_screen_and_tag_search(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        view = await open_reader(pilot, 10)
+        await pilot.press("2", "j", "1")
+        await pilot.pause()
+        await pilot.press("T")
+        assert isinstance(app.screen, TagsScreen)
+        table = app.screen.query_one("#tag-table", DataTable)
+        assert table.row_count == 2
+        matrix = app.screen.query_one("#tag-matrix", DataTable)
+        assert matrix.row_count == len(settings.topics)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.query_one(ArticleView).cursor == 11  # border sorts first
+        await pilot.press("slash", *"tag:corridor")
+        await pilot.pause(0.4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        ids = [o.id for o in app.screen.query_one("#results", OptionList).options]
+        assert ids == ["a:" + ART, f"p:{ART}#10"]
+        await pilot.press(*" AND NOT tag:border")
+        await pilot.pause(0.4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "1 passages" in str(app.screen.query_one("#message", Static).render())
+    assert view is not None
+
+
+async def test_broken_tag_file_disables_tagging_and_is_untouched(settings):
+    settings.tags_file.write_text("version: 1\nentries: [\n  - oops: {\n", encoding="utf-8")
+    before = settings.tags_file.read_bytes()
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        view = await open_reader(pilot, 10)
+        await pilot.press("2")
+        await pilot.pause()
+        assert 10 not in view.decor.marks
+        assert "tagging off" in str(app.screen.query_one("#reader-status", Static).render())
+    assert settings.tags_file.read_bytes() == before
