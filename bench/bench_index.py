@@ -38,12 +38,32 @@ from index.corpus import Unreadable, read_article, scan  # noqa: E402
 from index.engine import update_index  # noqa: E402
 
 QUERIES = {
-    "single term": ["oil", "bank", "government", "profit", "shares", "minister", "market",
-                    "dollar"],
-    "two-term AND": ["oil AND prices", "bank AND rates", "government AND minister",
-                     "profit AND shares", "market AND dollar", "company AND sales"],
-    "phrase": ['"interest rates"', '"oil prices"', '"trade deficit"', '"chief executive"',
-               '"last year"', '"prime minister"'],
+    "single term": [
+        "oil",
+        "bank",
+        "government",
+        "profit",
+        "shares",
+        "minister",
+        "market",
+        "dollar",
+    ],
+    "two-term AND": [
+        "oil AND prices",
+        "bank AND rates",
+        "government AND minister",
+        "profit AND shares",
+        "market AND dollar",
+        "company AND sales",
+    ],
+    "phrase": [
+        '"interest rates"',
+        '"oil prices"',
+        '"trade deficit"',
+        '"chief executive"',
+        '"last year"',
+        '"prime minister"',
+    ],
     "fuzzy": ["goverment~1", "markte~1", "dolar~1", "profti~1", "minster~1", "compnay~1"],
     "prefix": ["econ*", "invest*", "bank*", "gov*", "prof*", "shar*"],
 }
@@ -59,7 +79,7 @@ def extract(tarball: Path, into: Path) -> Path:
         try:
             tf.extractall(into, filter="data")
         except TypeError:  # Python without extraction filters
-            tf.extractall(into)  # noqa: S202
+            tf.extractall(into)
     dirs = [p for p in into.iterdir() if p.is_dir()]
     return dirs[0] if len(dirs) == 1 else into
 
@@ -73,7 +93,7 @@ def paragraphs_of(folder: Path) -> tuple[list[str], list[str]]:
         text = path.read_bytes().decode("utf-8", "replace")
         if text.startswith("---\n"):
             end = text.find("\n---\n", 4)
-            head, text = text[4:end], text[end + 5:]
+            head, text = text[4:end], text[end + 5 :]
             m = re.search(r'^title: "?(.*?)"?$', head, re.M)
             if m:
                 titles.append(m.group(1))
@@ -106,7 +126,8 @@ def generate(n: int, into: Path, tmp: Path, seed: int = 20240601) -> Path:
         sub.mkdir(exist_ok=True)
         (sub / f"{i:06d}.md").write_text(
             f'---\ntitle: "{title}"\nsource: Generated\ndate: {day}\n---\n{body}\n',
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     return into
 
 
@@ -171,8 +192,19 @@ print(json.dumps({"open_s": open_s, "times": times, "totals": totals, "rss_befor
 
 
 def run_search_child(config: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", SEARCH_CHILD, str(REPO), str(config),
-                          json.dumps(QUERIES), str(REPEAT)], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            SEARCH_CHILD,
+            str(REPO),
+            str(config),
+            json.dumps(QUERIES),
+            str(REPEAT),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         sys.exit(f"search process failed:\n{out.stderr}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -198,8 +230,9 @@ def plain_whoosh_build(passages: list[tuple[str, str]], where: Path) -> float:
     from whoosh.filedb.filestore import FileStorage
 
     where.mkdir(parents=True)
-    schema = Schema(pid=ID(stored=True, unique=True),
-                    text=TEXT(analyzer=StemmingAnalyzer(), stored=True))
+    schema = Schema(
+        pid=ID(stored=True, unique=True), text=TEXT(analyzer=StemmingAnalyzer(), stored=True)
+    )
     ix = FileStorage(str(where)).create_index(schema)
     t = time.perf_counter()
     w = ix.writer()
@@ -230,8 +263,12 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, help="folder of articles (default: Reuters-21578)")
     ap.add_argument("--generate", type=int, metavar="N", help="generate an N-article corpus")
-    ap.add_argument("--sample", type=int, default=20000,
-                    help="passages for the plain-Whoosh comparison (default 20000)")
+    ap.add_argument(
+        "--sample",
+        type=int,
+        default=20000,
+        help="passages for the plain-Whoosh comparison (default 20000)",
+    )
     ap.add_argument("--keep", action="store_true", help="keep the temp folder")
     args = ap.parse_args()
 
@@ -254,10 +291,11 @@ def main() -> int:
 
         # Build.
         rep = update_index(settings, rebuild=True)
-        log(f"build: {rep.articles} articles, {rep.passages} passages in {rep.seconds:.1f} s "
-            f"= {rep.passages / rep.seconds:.0f} passages/s ({len(rep.warnings)} warnings)")
-        log(f"index size: {du(settings.index_dir) / 1e6:.1f} MB "
-            f"(corpus {du(corpus) / 1e6:.1f} MB)")
+        log(
+            f"build: {rep.articles} articles, {rep.passages} passages in {rep.seconds:.1f} s "
+            f"= {rep.passages / rep.seconds:.0f} passages/s ({len(rep.warnings)} warnings)"
+        )
+        log(f"index size: {du(settings.index_dir) / 1e6:.1f} MB (corpus {du(corpus) / 1e6:.1f} MB)")
 
         # Reopen with no changes.
         runs, reidx = [], []
@@ -268,9 +306,11 @@ def main() -> int:
         mtime = (settings.index_dir / "manifest.json").stat().st_mtime_ns
         update_index(settings)
         untouched = (settings.index_dir / "manifest.json").stat().st_mtime_ns == mtime
-        log(f"reopen, no changes: median {statistics.median(runs):.3f} s "
+        log(
+            f"reopen, no changes: median {statistics.median(runs):.3f} s "
             f"(min {min(runs):.3f}, max {max(runs):.3f}, 5 runs); documents re-indexed: "
-            f"{max(reidx)}; manifest rewritten: {'no' if untouched else 'YES'}")
+            f"{max(reidx)}; manifest rewritten: {'no' if untouched else 'YES'}"
+        )
 
         # Update 100 changed articles.
         files = scan(settings.corpus).files
@@ -282,8 +322,10 @@ def main() -> int:
                 with open(src.path, "a", encoding="utf-8") as fh:
                     fh.write(f"\n\nBenchmark edit number {i}: the quarterly figures moved.\n")
             r = update_index(settings)
-            log(f"update, 100 changed articles: {r.seconds:.2f} s "
-                f"({r.changed} changed, {r.added} added, {r.removed} removed)")
+            log(
+                f"update, 100 changed articles: {r.seconds:.2f} s "
+                f"({r.changed} changed, {r.added} added, {r.removed} removed)"
+            )
 
         # Queries, in a fresh process for its memory.
         child = run_search_child(config)
@@ -292,20 +334,26 @@ def main() -> int:
         for cls, qs in QUERIES.items():
             ts = [x * 1000 for x in child["times"][cls]]
             sample = ", ".join(f"{q} {child['totals'][q][0]}" for q in qs[:3])
-            log(f"  {cls:13} p50 {pct(ts, 0.5):6.1f} ms  p95 {pct(ts, 0.95):6.1f} ms  "
-                f"max {max(ts):6.1f} ms   (hits: {sample}, ...)")
+            log(
+                f"  {cls:13} p50 {pct(ts, 0.5):6.1f} ms  p95 {pct(ts, 0.95):6.1f} ms  "
+                f"max {max(ts):6.1f} ms   (hits: {sample}, ...)"
+            )
         no_spans = [q for q, v in child["totals"].items() if v[1] and v[2] < v[1]]
         if no_spans:
             log(f"  note: some top passages had no highlight for: {', '.join(no_spans)}")
-        log(f"search memory: RSS {child['rss_before']:.0f} MB after imports -> "
+        log(
+            f"search memory: RSS {child['rss_before']:.0f} MB after imports -> "
             f"{child['rss_after']:.0f} MB after open + queries "
             f"(delta {child['rss_after'] - child['rss_before']:.0f} MB); "
-            f"peak RSS {child['peak']:.0f} MB")
+            f"peak RSS {child['peak']:.0f} MB"
+        )
 
         tool, gt = grep_times(corpus, QUERIES["single term"])
         ours = statistics.median(child["times"]["single term"])
-        log(f"{tool} over the raw files, single terms: median {statistics.median(gt) * 1000:.0f}"
-            f" ms -> dossier search is {statistics.median(gt) / ours:.0f}x faster")
+        log(
+            f"{tool} over the raw files, single terms: median {statistics.median(gt) * 1000:.0f}"
+            f" ms -> dossier search is {statistics.median(gt) / ours:.0f}x faster"
+        )
 
         # Build throughput against plain Whoosh on the same sample of passages.
         sdir, passages = sample_corpus(settings, args.sample, tmp / "sample")
@@ -313,12 +361,18 @@ def main() -> int:
         ssettings = write_config(sdir, tmp / "sample-index", tmp / "sample-config.yaml")
         r = update_index(ssettings, rebuild=True)
         ours_pps, plain_pps = r.passages / r.seconds, len(passages) / plain_s
-        log(f"build vs plain Whoosh, same sample of {len(passages)} passages "
-            f"({r.articles} articles):")
-        log(f"  plain Whoosh (one writer, StemmingAnalyzer, stored text; passages in memory): "
-            f"{plain_s:.1f} s = {plain_pps:.0f} passages/s")
-        log(f"  dossier (update_index rebuild, from the files: read + clean + index): "
-            f"{r.seconds:.1f} s = {ours_pps:.0f} passages/s")
+        log(
+            f"build vs plain Whoosh, same sample of {len(passages)} passages "
+            f"({r.articles} articles):"
+        )
+        log(
+            f"  plain Whoosh (one writer, StemmingAnalyzer, stored text; passages in memory): "
+            f"{plain_s:.1f} s = {plain_pps:.0f} passages/s"
+        )
+        log(
+            f"  dossier (update_index rebuild, from the files: read + clean + index): "
+            f"{r.seconds:.1f} s = {ours_pps:.0f} passages/s"
+        )
         log(f"  ratio: {ours_pps / plain_pps:.2f}x")
     finally:
         if args.keep:

@@ -49,8 +49,11 @@ class NormalizeFilter(Filter):
         self.variants, self.stem, self._cache = state["variants"], state["stem"], {}
 
     def __eq__(self, other):
-        return (type(other) is type(self) and other.variants == self.variants
-                and other.stem == self.stem)
+        return (
+            type(other) is type(self)
+            and other.variants == self.variants
+            and other.stem == self.stem
+        )
 
     def __hash__(self):
         return hash((self.stem, tuple(sorted(self.variants.items()))))
@@ -125,8 +128,12 @@ class FastText(TEXT):
         except (TypeError, IndexError, KeyError):
             norm = None
         kind = type(self.format)
-        if (not isinstance(value, str) or not isinstance(norm, NormalizeFilter)
-                or kind not in (Positions, Frequency) or self.format.field_boost != 1.0):
+        if (
+            not isinstance(value, str)
+            or not isinstance(norm, NormalizeFilter)
+            or kind not in (Positions, Frequency)
+            or self.format.field_boost != 1.0
+        ):
             yield from TEXT.index(self, value, **kwargs)
             return
         cache = norm._cache

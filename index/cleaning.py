@@ -59,8 +59,9 @@ def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
-def clean(text: str, rules: Cleaning, article_id: str, body_start: int = 0,
-          known_title: str | None = None) -> Cleaned:
+def clean(
+    text: str, rules: Cleaning, article_id: str, body_start: int = 0, known_title: str | None = None
+) -> Cleaned:
     """Split the canonical `text` (from `body_start`, past any front matter) into
     passages; find the title unless `known_title` is given."""
     lines = _lines(text, body_start)
@@ -78,15 +79,22 @@ def clean(text: str, rules: Cleaning, article_id: str, body_start: int = 0,
         key = _norm(title)
         for ln in content:
             if ln.kind == "text" and _norm(ln.text) == key:
-                ln.kind = "title" if known_title is None and not _has_kind(content, "title") \
+                ln.kind = (
+                    "title"
+                    if known_title is None and not _has_kind(content, "title")
                     else "duplicate title"
+                )
 
     _mark_boilerplate(content, rules)
     dateline = _take_dateline(content, rules)
-    return Cleaned(title=title, passages=_passages(text, lines, article_id),
-                   removed=[Removed(ln.start, ln.end, ln.kind) for ln in lines
-                            if ln.kind not in ("text", "blank")],
-                   dateline=dateline)
+    return Cleaned(
+        title=title,
+        passages=_passages(text, lines, article_id),
+        removed=[
+            Removed(ln.start, ln.end, ln.kind) for ln in lines if ln.kind not in ("text", "blank")
+        ],
+        dateline=dateline,
+    )
 
 
 def _has_kind(lines: list[_Line], kind: str) -> bool:
@@ -95,9 +103,13 @@ def _has_kind(lines: list[_Line], kind: str) -> bool:
 
 def _lone_lines(lines: list[_Line]) -> set[int]:
     """Starts of the text lines that make a paragraph on their own, as headings do."""
-    return {ln.start for i, ln in enumerate(lines) if ln.kind == "text"
-            and (i == 0 or lines[i - 1].kind != "text")
-            and (i + 1 == len(lines) or lines[i + 1].kind != "text")}
+    return {
+        ln.start
+        for i, ln in enumerate(lines)
+        if ln.kind == "text"
+        and (i == 0 or lines[i - 1].kind != "text")
+        and (i + 1 == len(lines) or lines[i + 1].kind != "text")
+    }
 
 
 def _detect_title(content: list[_Line], rules: Cleaning, lone: set[int]) -> str | None:
@@ -143,7 +155,7 @@ def _take_dateline(content: list[_Line], rules: Cleaning) -> dict[str, str]:
             if not m:
                 continue
             found = {k: v.strip() for k, v in m.groupdict().items() if v and v.strip()}
-            if m.start() == 0 and not ln.text[m.end():].strip(" –—-:"):
+            if m.start() == 0 and not ln.text[m.end() :].strip(" –—-:"):
                 ln.kind = "dateline"
             return found
     return {}

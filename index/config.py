@@ -87,8 +87,7 @@ class _Doc:
             lines = text.splitlines()
             m = _LINE_KEY.match(lines[line - 1]) if line and line <= len(lines) else None
             key = m.group(1) if m else None
-            raise ConfigError(self.path, f"not valid YAML: {problem}", line=line,
-                              key=key) from None
+            raise ConfigError(self.path, f"not valid YAML: {problem}", line=line, key=key) from None
         self._no_duplicates(self.node, ())
 
     def _no_duplicates(self, node, keys: tuple) -> None:
@@ -99,8 +98,12 @@ class _Doc:
                 name = getattr(k, "value", None)
                 if isinstance(name, str) and name in seen:
                     dotted = ".".join(str(x) for x in (*keys, name))
-                    raise ConfigError(self.path, "given twice (the second would replace the "
-                                      "first)", line=k.start_mark.line + 1, key=dotted)
+                    raise ConfigError(
+                        self.path,
+                        "given twice (the second would replace the first)",
+                        line=k.start_mark.line + 1,
+                        key=dotted,
+                    )
                 seen.add(name)
                 self._no_duplicates(v, (*keys, name))
         elif isinstance(node, yaml.SequenceNode):
@@ -222,7 +225,13 @@ def _cleaning(doc: _Doc, raw: Any) -> Cleaning:
     if not isinstance(raw, dict):
         raise doc.fail("must be a mapping", "cleaning")
     for k in raw:
-        if k not in {"navigation", "section_label_max_words", "boilerplate", "link_blocks", "datelines"}:
+        if k not in {
+            "navigation",
+            "section_label_max_words",
+            "boilerplate",
+            "link_blocks",
+            "datelines",
+        }:
             raise doc.fail("unknown key", "cleaning", str(k))
     max_words = raw.get("section_label_max_words", 2)
     if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,9 +42,11 @@ def scan(root: Path) -> Scan:
         return out
     seen: set[tuple[int, int]] = set()
     ids: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=True,
-                                                onerror=lambda e: out.warnings.append(
-                                                    f"{e.filename}: cannot be read ({e.strerror})")):
+    for dirpath, dirnames, filenames in os.walk(
+        root,
+        followlinks=True,
+        onerror=lambda e: out.warnings.append(f"{e.filename}: cannot be read ({e.strerror})"),
+    ):
         try:
             st = os.stat(dirpath)
         except OSError:
@@ -70,6 +73,9 @@ def scan(root: Path) -> Scan:
             except OSError as exc:
                 out.warnings.append(f"{rel}: cannot be read ({exc.strerror})")
                 continue
+            if not stat.S_ISREG(fst.st_mode):  # reading a pipe or device would never end
+                out.warnings.append(f"{rel}: skipped, not a regular file")
+                continue
             if stem in ids:
                 out.warnings.append(f"{rel}: skipped, same article id as {ids[stem]}")
                 continue
@@ -82,8 +88,9 @@ class Unreadable(Exception):
     """A file that cannot become an article; the message says why."""
 
 
-def read_article(src: SourceFile, settings: Settings,
-                 sidecar: dict[str, dict] | None = None) -> Article:
+def read_article(
+    src: SourceFile, settings: Settings, sidecar: dict[str, dict] | None = None
+) -> Article:
     """One file to one cleaned article. Raises Unreadable for empty, binary or
     unreadable files."""
     try:
@@ -96,12 +103,24 @@ def read_article(src: SourceFile, settings: Settings,
     if b"\x00" in data[:8192]:
         raise Unreadable(f"{src.id}: looks binary; skipped")
     raw, note = decode(data)
-    return build_article(src.id, src.path, canonical(raw), settings,
-                         (sidecar or {}).get(src.id, {}), [f"{src.id}: {note}"] if note else [])
+    return build_article(
+        src.id,
+        src.path,
+        canonical(raw),
+        settings,
+        (sidecar or {}).get(src.id, {}),
+        [f"{src.id}: {note}"] if note else [],
+    )
 
 
-def build_article(article_id: str, path: str, text: str, settings: Settings,
-                  side: dict | None = None, warnings: list[str] | None = None) -> Article:
+def build_article(
+    article_id: str,
+    path: str,
+    text: str,
+    settings: Settings,
+    side: dict | None = None,
+    warnings: list[str] | None = None,
+) -> Article:
     """Clean canonical text into an Article (also used for text that is not on disk)."""
     warnings = list(warnings or [])
     front, body_start, fm_note = split_front_matter(text) if path.endswith(".md") else ({}, 0, None)
@@ -115,8 +134,7 @@ def build_article(article_id: str, path: str, text: str, settings: Settings,
         removed.insert(0, Removed(0, body_start, "front matter"))
     source = meta.get("source") or meta.get("outlet") or cleaned.dateline.get("source")
     date = iso_date(meta.get("date")) or iso_date(cleaned.dateline.get("date", ""))
-    extra = {k: v for k, v in meta.items()
-             if k not in ("title", "source", "outlet", "date", "url")}
+    extra = {k: v for k, v in meta.items() if k not in ("title", "source", "outlet", "date", "url")}
     if cleaned.dateline.get("date") and not date:
         extra.setdefault("date_text", cleaned.dateline["date"])
     return Article(
@@ -135,8 +153,12 @@ def build_article(article_id: str, path: str, text: str, settings: Settings,
     )
 
 
-def iter_articles(files: list[SourceFile], settings: Settings, warnings: list[str],
-                  progress: Progress | None = None) -> Iterator[Article]:
+def iter_articles(
+    files: list[SourceFile],
+    settings: Settings,
+    warnings: list[str],
+    progress: Progress | None = None,
+) -> Iterator[Article]:
     """Articles for files; one bad file adds a warning and never stops the rest."""
     sidecar, note = load_sidecar(settings.corpus)
     if note:
@@ -153,7 +175,9 @@ def iter_articles(files: list[SourceFile], settings: Settings, warnings: list[st
             progress(i, len(files), src.id)
 
 
-def load_corpus(settings: Settings, progress: Progress | None = None) -> tuple[list[Article], list[str]]:
+def load_corpus(
+    settings: Settings, progress: Progress | None = None
+) -> tuple[list[Article], list[str]]:
     """All articles of the corpus folder, with the warnings met on the way."""
     found = scan(settings.corpus)
     warnings = list(found.warnings)

@@ -71,9 +71,11 @@ class IndexReport:
 
     def summary(self) -> str:
         head = "rebuilt" if self.rebuilt else "updated"
-        return (f"{head}: {self.articles} articles, {self.passages} passages; "
-                f"{self.added} added, {self.changed} changed, {self.removed} removed; "
-                f"{len(self.warnings)} warnings; {self.seconds:.2f} s")
+        return (
+            f"{head}: {self.articles} articles, {self.passages} passages; "
+            f"{self.added} added, {self.changed} changed, {self.removed} removed; "
+            f"{len(self.warnings)} warnings; {self.seconds:.2f} s"
+        )
 
 
 def _storage(index_dir: Path) -> FileStorage:
@@ -95,9 +97,16 @@ def _docs(article: Article):
 
 
 def _info(article: Article, src: SourceFile) -> dict:
-    return {"path": src.path, "size": src.size, "mtime_ns": src.mtime_ns,
-            "hash": article.content_hash, "title": article.title, "source": article.source,
-            "date": article.date, "passages": len(article.passages)}
+    return {
+        "path": src.path,
+        "size": src.size,
+        "mtime_ns": src.mtime_ns,
+        "hash": article.content_hash,
+        "title": article.title,
+        "source": article.source,
+        "date": article.date,
+        "passages": len(article.passages),
+    }
 
 
 class Manifest:
@@ -116,21 +125,32 @@ class Manifest:
 
     def save(self, index_dir: Path) -> None:
         tmp = index_dir / (MANIFEST + ".tmp")
-        tmp.write_text(json.dumps({"fingerprint": self.fingerprint, "articles": self.articles,
-                                   "skipped": self.skipped}), encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {
+                    "fingerprint": self.fingerprint,
+                    "articles": self.articles,
+                    "skipped": self.skipped,
+                }
+            ),
+            encoding="utf-8",
+        )
         os.replace(tmp, index_dir / MANIFEST)
 
     def infos(self) -> list[ArticleInfo]:
-        return [ArticleInfo(aid, a["title"], a["source"], a["date"], a["passages"], a["path"])
-                for aid, a in self.articles.items()]
+        return [
+            ArticleInfo(aid, a["title"], a["source"], a["date"], a["passages"], a["path"])
+            for aid, a in self.articles.items()
+        ]
 
 
 def _same_stat(entry: dict | None, src: SourceFile) -> bool:
     return bool(entry) and entry["size"] == src.size and entry["mtime_ns"] == src.mtime_ns
 
 
-def update_index(settings: Settings, rebuild: bool = False,
-                 progress: Progress | None = None) -> IndexReport:
+def update_index(
+    settings: Settings, rebuild: bool = False, progress: Progress | None = None
+) -> IndexReport:
     """Bring the index up to date with the corpus folder. Re-reads only files whose
     size or mtime changed, re-indexes only those whose content hash changed; rebuilds
     from scratch when asked, when analysis settings changed, or when the index fails to
@@ -166,9 +186,12 @@ def update_index(settings: Settings, rebuild: bool = False,
     if note:
         report.warnings.append(note)
     total = len(found.files)
-    stale = sum(1 for src in found.files
-                if not _same_stat(manifest.articles.get(src.id), src)
-                and not _same_stat(manifest.skipped.get(src.id), src))
+    stale = sum(
+        1
+        for src in found.files
+        if not _same_stat(manifest.articles.get(src.id), src)
+        and not _same_stat(manifest.skipped.get(src.id), src)
+    )
     parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
     batch = _Batch(ix, manifest, report, parallel)
     seen: set[str] = set()
@@ -187,8 +210,11 @@ def update_index(settings: Settings, rebuild: bool = False,
                     article = read_article(src, settings, sidecar)
                 except Unreadable as exc:
                     report.warnings.append(str(exc))
-                    manifest.skipped[src.id] = {"size": src.size, "mtime_ns": src.mtime_ns,
-                                                "why": str(exc)}
+                    manifest.skipped[src.id] = {
+                        "size": src.size,
+                        "mtime_ns": src.mtime_ns,
+                        "why": str(exc),
+                    }
                     dirty = True
                     if entry:
                         report.removed += 1
@@ -247,8 +273,13 @@ class _Batch:
         if self.writer is None:
             self.started = time.perf_counter()
             if self.parallel:
-                self.writer = _ParallelWriter(self.ix, procs=WRITER_PROCS, batchsize=256,
-                                              multisegment=True, limitmb=PROC_LIMIT_MB)
+                self.writer = _ParallelWriter(
+                    self.ix,
+                    procs=WRITER_PROCS,
+                    batchsize=256,
+                    multisegment=True,
+                    limitmb=PROC_LIMIT_MB,
+                )
             else:
                 self.writer = self.ix.writer(limitmb=LIMIT_MB)
         return self.writer

@@ -55,7 +55,7 @@ def check(text: str) -> tuple[str, list[str]]:
     if text.count('"') % 2:
         problems.append("a quote is not closed")
         i = text.rfind('"')
-        text = text[:i] + text[i + 1:]
+        text = text[:i] + text[i + 1 :]
     tokens = _TOKEN.findall(text)
     depth, kept = 0, []
     for tok in tokens:
@@ -85,7 +85,7 @@ def _check_term(tok: str, problems: list[str]) -> str:
         name = tok.split(":", 1)[0] if not tok.startswith('"') else ""
         if name and not _known_field(name):
             problems.append(f"no field '{name}' (fields: text, title, source, date, tag)")
-            return tok[len(name) + 1:]
+            return tok[len(name) + 1 :]
         return tok
     m = _FIELD.match(tok)
     prefix, word = "", tok
@@ -121,9 +121,12 @@ def _drop_dangling(tokens: list[str], problems: list[str]) -> list[str]:
             prev = out[-1] if out else None
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
             needs_left = tok != "NOT"
-            if (needs_left and (prev is None or prev in _OPS or prev == "(")) or \
-               (nxt is None or nxt in _OPS - {"NOT"} or nxt == ")"):
-                problems.append(f"{tok} needs a term on {'each side' if needs_left else 'its right'}")
+            if (needs_left and (prev is None or prev in _OPS or prev == "(")) or (
+                nxt is None or nxt in _OPS - {"NOT"} or nxt == ")"
+            ):
+                problems.append(
+                    f"{tok} needs a term on {'each side' if needs_left else 'its right'}"
+                )
                 continue
         out.append(tok)
     return out
@@ -170,14 +173,13 @@ def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Qu
 def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
     """Expand once per query, most frequent words first, at most MAX_EXPANSION."""
     field_name = node.fieldname
-    if isinstance(node, wq.FuzzyTerm):
-        words = _within(node, reader)
-    else:
-        words = list(node._btexts(reader))
+    fuzzy = isinstance(node, wq.FuzzyTerm)
+    words = _within(node, reader) if fuzzy else list(node._btexts(reader))
     if len(words) > MAX_EXPANSION:
         words.sort(key=lambda w: -reader.doc_frequency(field_name, w))
-        problems.append(f"'{node.text}' matched {len(words)} words; "
-                        f"searched the {MAX_EXPANSION} most frequent")
+        problems.append(
+            f"'{node.text}' matched {len(words)} words; searched the {MAX_EXPANSION} most frequent"
+        )
         words = words[:MAX_EXPANSION]
     if not words:
         return wq.NullQuery
@@ -192,8 +194,9 @@ def _within(node: wq.FuzzyTerm, reader) -> list:
     edit ('Bayramvo~1' finds Bayramov): a segment's own lookup counts it as two."""
     fieldobj = reader.schema[node.fieldname]
     out = []
-    for b in reader.terms_within(node.fieldname, node.text, node.maxdist + 1,
-                                 prefix=node.prefixlength):
+    for b in reader.terms_within(
+        node.fieldname, node.text, node.maxdist + 1, prefix=node.prefixlength
+    ):
         word = fieldobj.from_bytes(b) if isinstance(b, bytes) else b
         if damerau_levenshtein(word, node.text, limit=node.maxdist) <= node.maxdist:
             out.append(b)

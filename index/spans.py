@@ -34,8 +34,9 @@ def first_sentence(text: str) -> tuple[int, int]:
 def extend(text: str, start: int, end: int, unit: str, step: int) -> tuple[int, int]:
     """Move the end of [start, end) by one word or sentence (step +1 or -1); never
     shorter than the first unit after start, never past the text."""
-    marks = [e for _, e, _ in words(text)] if unit == "word" else \
-        [e for _, e in sentence_bounds(text)]
+    marks = (
+        [e for _, e, _ in words(text)] if unit == "word" else [e for _, e in sentence_bounds(text)]
+    )
     ends = [e for e in marks if e > start]
     if not ends:
         return start, end

@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import CONFIG, REPO
 
 from index.config import load_settings
 from index.errors import ConfigError
-
-from conftest import CONFIG, REPO
 
 BASE = CONFIG.read_text(encoding="utf-8")
 
@@ -43,45 +42,79 @@ def test_empty_config_gives_defaults(tmp_path):
 
 # (name, how to break the shipped config, the line that should be named, key)
 BROKEN = [
-    ("bad yaml: unclosed bracket",
-     lambda t: t.replace("theme: textual-dark", "theme: [textual-dark"),
-     "theme: [textual-dark", "theme"),
-    ("bad yaml: tab",
-     lambda t: t.replace("theme: textual-dark", "theme:\ttextual-dark"),
-     "theme:\ttextual-dark", "theme"),
-    ("unknown key",
-     lambda t: t + "\ncolour_scheme: dark\n",
-     "colour_scheme: dark", "colour_scheme"),
-    ("unknown cleaning key",
-     lambda t: t.replace("  navigation:", "  navigaton:"),
-     "  navigaton:", "cleaning.navigaton"),
-    ("wrong type: topics: 5",
-     lambda t: re.sub(r"(?s)\ntopics:\n.*?\n# Spellings", "\ntopics: 5\n\n# Spellings", t),
-     "topics: 5", "topics"),
-    ("wrong type: section_label_max_words",
-     lambda t: t.replace("section_label_max_words: 2", "section_label_max_words: two"),
-     "section_label_max_words: two", "cleaning.section_label_max_words"),
-    ("bad regex in cleaning",
-     lambda t: t.replace("- '^source link$'", "- '^source (link$'"),
-     "'^source (link$'", "cleaning.boilerplate.7"),
-    ("duplicate topic key",
-     lambda t: t.replace('key: "2"', 'key: "1"'),
-     'key: "1"\n    colour: "#2a9d8f"', "topics.1.key"),
-    ("duplicate topic id",
-     lambda t: t.replace("id: corridor", "id: border"),
-     "  - id: border\n    label: Corridor", "topics.1.id"),
-    ("a key given twice in one topic",
-     lambda t: t.replace('    key: "3"\n', '    key: "3"\n    key: "9"\n'),
-     'key: "9"', "topics.2.key"),
-    ("a top-level key given twice",
-     lambda t: t + "\ntheme: monokai\n",
-     "theme: monokai", "theme"),
-    ("one-spelling variant group",
-     lambda t: t.replace("[Antony, Anthony]", "[Antony]"),
-     "[Antony]", "variants.2"),
-    ("dateline without a named group",
-     lambda t: t.replace(r"- '^\((?P<source>", r"- '^\((?:"),
-     r"- '^\((?:", "cleaning.datelines.1"),
+    (
+        "bad yaml: unclosed bracket",
+        lambda t: t.replace("theme: textual-dark", "theme: [textual-dark"),
+        "theme: [textual-dark",
+        "theme",
+    ),
+    (
+        "bad yaml: tab",
+        lambda t: t.replace("theme: textual-dark", "theme:\ttextual-dark"),
+        "theme:\ttextual-dark",
+        "theme",
+    ),
+    (
+        "unknown key",
+        lambda t: t + "\ncolour_scheme: dark\n",
+        "colour_scheme: dark",
+        "colour_scheme",
+    ),
+    (
+        "unknown cleaning key",
+        lambda t: t.replace("  navigation:", "  navigaton:"),
+        "  navigaton:",
+        "cleaning.navigaton",
+    ),
+    (
+        "wrong type: topics: 5",
+        lambda t: re.sub(r"(?s)\ntopics:\n.*?\n# Spellings", "\ntopics: 5\n\n# Spellings", t),
+        "topics: 5",
+        "topics",
+    ),
+    (
+        "wrong type: section_label_max_words",
+        lambda t: t.replace("section_label_max_words: 2", "section_label_max_words: two"),
+        "section_label_max_words: two",
+        "cleaning.section_label_max_words",
+    ),
+    (
+        "bad regex in cleaning",
+        lambda t: t.replace("- '^source link$'", "- '^source (link$'"),
+        "'^source (link$'",
+        "cleaning.boilerplate.7",
+    ),
+    (
+        "duplicate topic key",
+        lambda t: t.replace('key: "2"', 'key: "1"'),
+        'key: "1"\n    colour: "#2a9d8f"',
+        "topics.1.key",
+    ),
+    (
+        "duplicate topic id",
+        lambda t: t.replace("id: corridor", "id: border"),
+        "  - id: border\n    label: Corridor",
+        "topics.1.id",
+    ),
+    (
+        "a key given twice in one topic",
+        lambda t: t.replace('    key: "3"\n', '    key: "3"\n    key: "9"\n'),
+        'key: "9"',
+        "topics.2.key",
+    ),
+    ("a top-level key given twice", lambda t: t + "\ntheme: monokai\n", "theme: monokai", "theme"),
+    (
+        "one-spelling variant group",
+        lambda t: t.replace("[Antony, Anthony]", "[Antony]"),
+        "[Antony]",
+        "variants.2",
+    ),
+    (
+        "dateline without a named group",
+        lambda t: t.replace(r"- '^\((?P<source>", r"- '^\((?:"),
+        r"- '^\((?:",
+        "cleaning.datelines.1",
+    ),
 ]
 
 

@@ -20,16 +20,29 @@ from index.metadata import load_sidecar
 TITLES = {
     "000_0d42f3f6a94791ae": "Important Progress Reported in Armenia-Azerbaijan Talks",
     "001_1a5c9ff20c0ee09c": "Armenia, Azerbaijan Make Progress On Difficult Issues At "
-                            "U.S.-Hosted Talks, Blinken Says",
+    "U.S.-Hosted Talks, Blinken Says",
     "002_e536400ab8bce265": "Peace Deal ‘Within Reach’ in Armenia-Azerbaijan Talks",
     "003_408a409204c2d65a": "Blinken: Armenia and Azerbaijan are making progress in peace "
-                            "talks hosted by the United States",
+    "talks hosted by the United States",
     "004_bd0bc0e79d4348b1": "US points to “significant progress” in “constructive” contacts "
-                            "between Armenia and Azerbaijan",
+    "between Armenia and Azerbaijan",
 }
-BOILERPLATE = ["cookies", "Leave a Reply", "Back to top", "Source link", "Read also",
-               "See Also", "Related Articles", "Image:", "Share it", "Caucasus Watch\" seeks",
-               "Required fields", "• Home", "| News, Politics", "Tags"]
+BOILERPLATE = [
+    "cookies",
+    "Leave a Reply",
+    "Back to top",
+    "Source link",
+    "Read also",
+    "See Also",
+    "Related Articles",
+    "Image:",
+    "Share it",
+    'Caucasus Watch" seeks',
+    "Required fields",
+    "• Home",
+    "| News, Politics",
+    "Tags",
+]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +66,7 @@ def check_passages(article):
     last_end = 0
     for p in article.passages:
         assert p.start >= last_end and p.end > p.start
-        assert article.text[p.start:p.end] == p.text
+        assert article.text[p.start : p.end] == p.text
         assert p.text == p.text.strip() and p.text
         assert p.pid == f"{article.id}#{p.n}"
         last_end = p.end
@@ -83,8 +96,9 @@ def test_bundled_boilerplate_is_gone_from_passages_but_kept_as_removed(bundled):
             for word in BOILERPLATE:
                 assert word.lower() not in p.text.lower(), (p.pid, word)
             assert p.text != a.title  # the title is not a passage too
-    removed = {aid: " ".join(a.text[r.start:r.end] for r in a.removed)
-               for aid, a in articles.items()}
+    removed = {
+        aid: " ".join(a.text[r.start : r.end] for r in a.removed) for aid, a in articles.items()
+    }
     assert "cookies" in removed["000_0d42f3f6a94791ae"]
     assert "Read also" in removed["000_0d42f3f6a94791ae"]
     assert "seeks local specialists" in removed["000_0d42f3f6a94791ae"]
@@ -101,7 +115,10 @@ def test_bundled_reading_matter_is_kept(bundled):
     reader sees are the first and last passages."""
     a = bundled[0]
     first_last = {
-        "000_0d42f3f6a94791ae": ("According to US Secretary of State", "RFE/RL's Armenian"),
+        "000_0d42f3f6a94791ae": (
+            "According to US Secretary of State",
+            "RFE/RL's Armenian Service.",
+        ),
         "001_1a5c9ff20c0ee09c": ("In their discussions in Washington", "Jake Sullivan."),
         "002_e536400ab8bce265": ("A peace deal to end", "told reporters on Tuesday."),
         "003_408a409204c2d65a": ("US Secretary of State Antony", "clashes along the border."),
@@ -111,8 +128,10 @@ def test_bundled_reading_matter_is_kept(bundled):
         assert a[aid].passages[0].text.startswith(head), aid
         assert a[aid].passages[-1].text.endswith(tail), aid
     # "(RFE.RL) …" opens a paragraph of reading matter: it gives the outlet, stays text.
-    assert any(p.text.startswith("(RFE.RL) Azerbaijan and Armenia made significant")
-               for p in a["001_1a5c9ff20c0ee09c"].passages)
+    assert any(
+        p.text.startswith("(RFE.RL) Azerbaijan and Armenia made significant")
+        for p in a["001_1a5c9ff20c0ee09c"].passages
+    )
 
 
 def test_bundled_outlets_and_dates(bundled):
@@ -142,14 +161,16 @@ def test_ingest_and_index_never_change_the_files(bundled_settings):
 
 
 def test_reads_txt_and_md_recursively_and_notes_other_files(make_corpus):
-    s = make_corpus({
-        "a.txt": "Title A\n\nBody a.\n",
-        "deep/er/b.md": "Title B\n\nBody b.\n",
-        "upper.TXT": "Title U\n\nBody u.\n",
-        "photo.jpg": b"\xff\xd8\xff",
-        "notes.docx": b"PK\x03\x04",
-        ".hidden.txt": "Hidden\n\nNot read.\n",
-    })
+    s = make_corpus(
+        {
+            "a.txt": "Title A\n\nBody a.\n",
+            "deep/er/b.md": "Title B\n\nBody b.\n",
+            "upper.TXT": "Title U\n\nBody u.\n",
+            "photo.jpg": b"\xff\xd8\xff",
+            "notes.docx": b"PK\x03\x04",
+            ".hidden.txt": "Hidden\n\nNot read.\n",
+        }
+    )
     articles, warnings = load_corpus(s)
     assert sorted(a.id for a in articles) == ["a", "deep/er/b", "upper"]
     for name in ("photo.jpg", "notes.docx"):
@@ -166,24 +187,31 @@ def test_missing_corpus_folder_is_a_warning(tmp_path):
 
 
 def test_markdown_front_matter(make_corpus):
-    s = make_corpus({"x.md": (
-        "---\ntitle: The Real Title\nsource: Daily Planet\ndate: 2021-03-04\n"
-        "url: https://example.org/x\nauthor: Lois Lane\ntopics: [a, b]\n---\n"
-        "Not The Title Line\n\nFirst paragraph.\n\nSecond paragraph.\n")})
+    s = make_corpus(
+        {
+            "x.md": (
+                "---\ntitle: The Real Title\nsource: Daily Planet\ndate: 2021-03-04\n"
+                "url: https://example.org/x\nauthor: Lois Lane\ntopics: [a, b]\n---\n"
+                "Not The Title Line\n\nFirst paragraph.\n\nSecond paragraph.\n"
+            )
+        }
+    )
     a, warnings = _one(s)
     assert warnings == []
     assert a.title == "The Real Title"
     assert (a.source, a.date, a.url) == ("Daily Planet", "2021-03-04", "https://example.org/x")
     assert a.meta["author"] == "Lois Lane" and a.meta["topics"] == ["a", "b"]
-    assert [p.text for p in a.passages] == ["Not The Title Line", "First paragraph.",
-                                            "Second paragraph."]
+    assert [p.text for p in a.passages] == [
+        "Not The Title Line",
+        "First paragraph.",
+        "Second paragraph.",
+    ]
     assert a.removed[0].reason == "front matter" and a.removed[0].start == 0
     check_passages(a)
 
 
 def test_front_matter_outlet_key_and_alias(make_corpus):
-    s = make_corpus({"x.md": "---\ntitle: T\noutlet: EUROPE PRESS\ndate: 5 May 2023\n---\n"
-                             "Body.\n"})
+    s = make_corpus({"x.md": "---\ntitle: T\noutlet: EUROPE PRESS\ndate: 5 May 2023\n---\nBody.\n"})
     a, _ = _one(s)
     assert (a.source, a.date) == ("Europa Press", "2023-05-05")
 
@@ -196,12 +224,14 @@ def test_bad_front_matter_is_reported_and_text_kept(make_corpus):
 
 
 def test_sidecar_gives_metadata_front_matter_wins(make_corpus):
-    s = make_corpus({
-        "metadata.yaml": "a:\n  source: Side Outlet\n  date: 2020-01-02\n  desk: world\n"
-                         "b:\n  source: Side B\n",
-        "a.txt": "Title\n\nBody.\n",
-        "b.md": "---\nsource: Front B\n---\nTitle B\n\nBody.\n",
-    })
+    s = make_corpus(
+        {
+            "metadata.yaml": "a:\n  source: Side Outlet\n  date: 2020-01-02\n  desk: world\n"
+            "b:\n  source: Side B\n",
+            "a.txt": "Title\n\nBody.\n",
+            "b.md": "---\nsource: Front B\n---\nTitle B\n\nBody.\n",
+        }
+    )
     articles, _ = load_corpus(s)
     got = {a.id: (a.source, a.date, a.meta.get("desk")) for a in articles}
     assert got == {"a": ("Side Outlet", "2020-01-02", "world"), "b": ("Front B", None, None)}
@@ -215,11 +245,14 @@ def test_broken_sidecar_is_a_warning(make_corpus):
     assert len(articles) == 1 and any("metadata.yaml" in w for w in warnings)
 
 
-@pytest.mark.parametrize("line, source, date", [
-    ("May 5. (EUROPE PRESS) –", "Europa Press", None),
-    ("(RFE/RL) Something happened in the capital today, officials said.", "RFE/RL", None),
-    ("YEREVAN, May 4, 2023 (Reuters) - Talks ended.", "Reuters", "2023-05-04"),
-])
+@pytest.mark.parametrize(
+    "line, source, date",
+    [
+        ("May 5. (EUROPE PRESS) –", "Europa Press", None),
+        ("(RFE/RL) Something happened in the capital today, officials said.", "RFE/RL", None),
+        ("YEREVAN, May 4, 2023 (Reuters) - Talks ended.", "Reuters", "2023-05-04"),
+    ],
+)
 def test_dateline_gives_outlet_and_date(make_corpus, line, source, date):
     s = make_corpus({"x.txt": f"Some Headline About Talks\n\n{line}\n\nBody paragraph.\n"})
     a, _ = _one(s)
@@ -235,13 +268,18 @@ def test_no_metadata_means_unknown(make_corpus):
 
 
 def test_title_skips_breadcrumbs_section_labels_and_category_lines(make_corpus):
-    s = make_corpus({"x.txt": (
-        "• Home\n  • World\n\nAsia\n\n| News, Politics\n\n"
-        "Leaders Meet For Border Talks\n\nThe leaders met on Monday.\n")})
+    s = make_corpus(
+        {
+            "x.txt": (
+                "• Home\n  • World\n\nAsia\n\n| News, Politics\n\n"
+                "Leaders Meet For Border Talks\n\nThe leaders met on Monday.\n"
+            )
+        }
+    )
     a, _ = _one(s)
     assert a.title == "Leaders Meet For Border Talks"
     assert [p.text for p in a.passages] == ["The leaders met on Monday."]
-    reasons = {a.text[r.start:r.end]: r.reason for r in a.removed}
+    reasons = {a.text[r.start : r.end]: r.reason for r in a.removed}
     assert reasons["Asia"] == "section label"
     assert reasons["| News, Politics"] == "navigation"
 
@@ -249,12 +287,14 @@ def test_title_skips_breadcrumbs_section_labels_and_category_lines(make_corpus):
 def test_short_title_before_a_paragraph_is_the_title(make_corpus):
     """A two-word headline is a title, not a section label, when a paragraph of reading
     matter (not another heading) follows it — even one hard-wrapped over lines."""
-    s = make_corpus({"x.txt": "Markets Slump\n\nShares fell sharply on Monday as\n"
-                              "investors took fright.\n"})
+    s = make_corpus(
+        {"x.txt": "Markets Slump\n\nShares fell sharply on Monday as\ninvestors took fright.\n"}
+    )
     a, _ = _one(s)
     assert a.title == "Markets Slump"
     assert [p.text for p in a.passages] == [
-        "Shares fell sharply on Monday as\ninvestors took fright."]
+        "Shares fell sharply on Monday as\ninvestors took fright."
+    ]
 
 
 def test_markdown_heading_title(make_corpus):
@@ -280,23 +320,32 @@ BOILERPLATE_CASES = [
 
 @pytest.mark.parametrize("junk", BOILERPLATE_CASES)
 def test_boilerplate_lines_removed(make_corpus, junk):
-    s = make_corpus({"x.txt": f"Headline Of The Story\n\nFirst paragraph.\n\n{junk}\n\n"
-                              "Second paragraph.\n"})
+    s = make_corpus(
+        {"x.txt": f"Headline Of The Story\n\nFirst paragraph.\n\n{junk}\n\nSecond paragraph.\n"}
+    )
     a, _ = _one(s)
     assert [p.text for p in a.passages] == ["First paragraph.", "Second paragraph."]
-    assert any(a.text[r.start:r.end] == junk for r in a.removed)
+    assert any(a.text[r.start : r.end] == junk for r in a.removed)
 
 
-@pytest.mark.parametrize("opener", ["Read also:", "Read more:", "See Also", "Related Articles",
-                                    "Tags"])
+@pytest.mark.parametrize(
+    "opener", ["Read also:", "Read more:", "See Also", "Related Articles", "Tags"]
+)
 def test_link_blocks_removed_with_their_headlines(make_corpus, opener):
-    s = make_corpus({"x.txt": (
-        "Headline Of The Story\n\nFirst paragraph.\n\n"
-        f"{opener}\n\nAnother Story Headline Here\n\nOne More Linked Headline\n\n"
-        "Back to reading: this paragraph is a sentence.\n")})
+    s = make_corpus(
+        {
+            "x.txt": (
+                "Headline Of The Story\n\nFirst paragraph.\n\n"
+                f"{opener}\n\nAnother Story Headline Here\n\nOne More Linked Headline\n\n"
+                "Back to reading: this paragraph is a sentence.\n"
+            )
+        }
+    )
     a, _ = _one(s)
     assert [p.text for p in a.passages] == [
-        "First paragraph.", "Back to reading: this paragraph is a sentence."]
+        "First paragraph.",
+        "Back to reading: this paragraph is a sentence.",
+    ]
 
 
 def test_cleaning_follows_config_patterns(make_corpus):
@@ -304,14 +353,11 @@ def test_cleaning_follows_config_patterns(make_corpus):
     emptying the list keeps lines the default rules would drop."""
     text = "Headline Here\n\nReal paragraph.\n\nAdvertisement\n\nSource link\n"
     s = make_corpus({"x.txt": text})
-    extra = s.cleaning.boilerplate + (re.compile("^advertisement$", re.I),)
-    a, _ = _one(dataclasses.replace(s, cleaning=dataclasses.replace(s.cleaning,
-                                                                     boilerplate=extra)))
+    extra = (*s.cleaning.boilerplate, re.compile("^advertisement$", re.I))
+    a, _ = _one(dataclasses.replace(s, cleaning=dataclasses.replace(s.cleaning, boilerplate=extra)))
     assert [p.text for p in a.passages] == ["Real paragraph."]
-    a, _ = _one(dataclasses.replace(s, cleaning=dataclasses.replace(s.cleaning,
-                                                                     boilerplate=())))
-    assert [p.text for p in a.passages] == ["Real paragraph.", "Advertisement",
-                                            "Source link"]
+    a, _ = _one(dataclasses.replace(s, cleaning=dataclasses.replace(s.cleaning, boilerplate=())))
+    assert [p.text for p in a.passages] == ["Real paragraph.", "Advertisement", "Source link"]
 
 
 # ---------------------------------------------------------------- canonical text, offsets
@@ -319,8 +365,10 @@ def test_cleaning_follows_config_patterns(make_corpus):
 
 def test_crlf_bom_nfd_give_canonical_text_and_exact_offsets(make_corpus):
     nfd = unicodedata.normalize("NFD", "Mirzoián crossed the Lachín corridor.")
-    raw = ("\ufeffTitle Of The Piece\r\n\r\nLine one of a paragraph\r\nline two.\r\n\r\n"
-           f"{nfd}\r\n\r\n\r\nLast one.\r\n")
+    raw = (
+        "\ufeffTitle Of The Piece\r\n\r\nLine one of a paragraph\r\nline two.\r\n\r\n"
+        f"{nfd}\r\n\r\n\r\nLast one.\r\n"
+    )
     s = make_corpus({"x.txt": raw.encode("utf-8")})
     a, warnings = _one(s)
     assert warnings == []
@@ -330,7 +378,8 @@ def test_crlf_bom_nfd_give_canonical_text_and_exact_offsets(make_corpus):
     assert [p.text for p in a.passages] == [
         "Line one of a paragraph\nline two.",
         "Mirzoián crossed the Lachín corridor.",
-        "Last one."]
+        "Last one.",
+    ]
     check_passages(a)
 
 
@@ -379,8 +428,9 @@ def test_dangling_symlink_is_a_warning(make_corpus):
     assert any(w.startswith("dangling") for w in warnings)
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
-                    reason="root reads files whatever their mode")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads files whatever their mode"
+)
 def test_unreadable_file_is_a_warning(make_corpus):
     s = make_corpus({"locked.txt": "Title\n\nSecret.\n", "ok.txt": "Title\n\nFine.\n"})
     os.chmod(s.corpus / "locked.txt", 0)
@@ -408,8 +458,7 @@ def test_unreadable_file_even_as_root(make_corpus):
 
 
 def test_one_bad_file_never_stops_the_rest(make_corpus):
-    files: dict[str, str | bytes] = {f"a{i:02}.txt": f"Title {i}\n\nBody {i}.\n"
-                                     for i in range(10)}
+    files: dict[str, str | bytes] = {f"a{i:02}.txt": f"Title {i}\n\nBody {i}.\n" for i in range(10)}
     files.update({"a03.txt": b"\x00\x00", "a05.txt": b"", "a07.txt": b"T\n\n\xff\xfe oops\n"})
     articles, warnings = load_corpus(make_corpus(files))
     assert len(articles) + 2 == 10
@@ -418,8 +467,10 @@ def test_one_bad_file_never_stops_the_rest(make_corpus):
 
 @pytest.mark.slow
 def test_five_megabyte_article_indexes_and_searches(make_corpus):
-    para = ("The delegations met again in Geneva to discuss the corridor, and the "
-            "talks went on late into the night without any agreement being reached. ")
+    para = (
+        "The delegations met again in Geneva to discuss the corridor, and the "
+        "talks went on late into the night without any agreement being reached. "
+    )
     paras = [f"{para * 3}Paragraph marker zq{i}x." for i in range(12_000)]
     text = "A Very Long Article\n\n" + "\n\n".join(paras) + "\n\nThe final word is zebra.\n"
     assert len(text.encode()) > 5_000_000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, OptionList, Static
+from tui_support import settings_for
 
 from tui.app import DossierApp
 from tui.screens.compare import CompareScreen
@@ -12,8 +13,6 @@ from tui.screens.picker import ArticlePicker
 from tui.screens.reader import ReaderScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.virtual_list import VirtualList
-
-from tui_support import settings_for
 
 W, H = 120, 40
 
@@ -150,8 +149,15 @@ async def test_help_lists_every_key(settings):
         await pilot.press("escape", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = text_of(app.screen.query_one("#help-text", Static))
-        for key_desc in ("Next hit", "Compare", "Switch side", "Articles", "Removed text",
-                         "Sort", "Quit"):
+        for key_desc in (
+            "Next hit",
+            "Compare",
+            "Switch side",
+            "Articles",
+            "Removed text",
+            "Sort",
+            "Quit",
+        ):
             assert key_desc in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -203,7 +209,8 @@ async def test_markup_and_escapes_shown_literally(tmp_path):
     (corpus / "evil.txt").write_text(
         "Title with [/b] and [bold red]markup[/]\n\n"
         "Body [link=http://x]click[/link] and \x1b[31mred\x1b[0m and a bell\x07.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     app = DossierApp(settings_for(tmp_path, corpus), background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
         await type_query(pilot, "click")

@@ -56,7 +56,7 @@ async def test_tag_passage_span_note_quit_reopen_undo_redo(settings):
     article = app.library.article(ART)
     p5 = article.passage(5)
     assert p5.start == span["anchor"]["start"] < span["anchor"]["end"] < p5.end
-    assert article.text[span["anchor"]["start"]:span["anchor"]["end"]] == span["anchor"]["exact"]
+    assert article.text[span["anchor"]["start"] : span["anchor"]["end"]] == span["anchor"]["exact"]
 
     # reopen: the tags are shown again; undo and redo work on this session's changes
     app2 = DossierApp(settings, background_index=False)
@@ -103,7 +103,7 @@ async def test_suggestions_accept_dismiss_and_jump(settings):
         assert suggested, "topic queries mark candidate passages"
         await pilot.press("right_square_bracket")
         first = view.cursor
-        assert first == [n for n in suggested if n > 1][0] or first == suggested[0]
+        assert first == next((n for n in suggested if n > 1), suggested[0])
         labels = [label for label, _ in view.decor.suggestions[first]]
         await pilot.press("plus")
         await pilot.pause()

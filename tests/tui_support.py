@@ -17,8 +17,13 @@ def settings_for(tmp: Path, corpus: Path | None = None) -> Settings:
     base = load_settings(REPO / "config.yaml")
     cfg = tmp / "config.yaml"
     shutil.copy(REPO / "config.yaml", cfg)
-    s = dataclasses.replace(base, path=cfg, corpus=corpus or base.corpus,
-                            index_dir=tmp / "index", tags_file=tmp / "tags.yaml")
+    s = dataclasses.replace(
+        base,
+        path=cfg,
+        corpus=corpus or base.corpus,
+        index_dir=tmp / "index",
+        tags_file=tmp / "tags.yaml",
+    )
     text = cfg.read_text(encoding="utf-8")
     text = text.replace("corpus: articles", f"corpus: {s.corpus}")
     text = text.replace("index: .dossier-cache/index", f"index: {s.index_dir}")

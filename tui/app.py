@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import sys
@@ -10,6 +11,7 @@ import threading
 from textual import on, work
 from textual.app import App
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.timer import Timer
 from textual.widgets import ProgressBar, Static
 
@@ -22,7 +24,7 @@ from .commands import DossierCommands
 from .messages import IndexFinished, IndexProgress, SearchDone
 from .screens.search import SearchScreen
 
-DEBOUNCE_S = 0.12
+DEBOUNCE_S = 0.04  # coalesces fast typing; newest-wins is enforced by sequence numbers
 
 
 class DossierApp(App):
@@ -62,17 +64,23 @@ class DossierApp(App):
 
     def _warn_tag_file(self) -> None:
         if self.tags.read_only:
-            self.notify(f"{self.tags.error.message}\nTagging is off until the file is fixed; "
-                        "reading works. The file was not changed.", title="Tag file",
-                        severity="error", timeout=15)
+            self.notify(
+                f"{self.tags.error.message}\nTagging is off until the file is fixed; "
+                "reading works. The file was not changed.",
+                title="Tag file",
+                severity="error",
+                timeout=15,
+            )
 
     def _apply_settings(self) -> None:
         self._warn_tag_file()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
-            self.notify(f"theme '{self.settings.theme}' is not a Textual theme; using the default",
-                        severity="warning")
+            self.notify(
+                f"theme '{self.settings.theme}' is not a Textual theme; using the default",
+                severity="warning",
+            )
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
 
@@ -87,8 +95,13 @@ class DossierApp(App):
         cmd = [sys.executable, "-m", "tui.indexer", "--config", str(self.settings.path)]
         if rebuild:
             cmd.append("--rebuild")
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                cwd=str(self.settings.path.parent))
+        proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=str(self.settings.path.parent),
+        )
         final: dict = {}
         assert proc.stdout is not None
         for raw in proc.stdout:
@@ -103,17 +116,16 @@ class DossierApp(App):
         proc.wait()
         if "done" in final:
             changed = bool(final["reindexed"] or final["removed"] or final["rebuilt"])
-            self.post_message(IndexFinished(final["done"], changed,
-                                            warnings=final.get("warning_count", 0)))
+            self.post_message(
+                IndexFinished(final["done"], changed, warnings=final.get("warning_count", 0))
+            )
         else:
             err = final.get("error") or (proc.stderr.read().strip().splitlines() or ["failed"])[-1]
             self.post_message(IndexFinished(None, False, error=err))
 
     def _status(self, text: str) -> None:
-        try:
+        with contextlib.suppress(StopIteration, NoMatches):
             self.search_screen.query_one("#index-status", Static).update(text)
-        except Exception:
-            pass
 
     @on(IndexProgress)
     def _index_progress(self, msg: IndexProgress) -> None:
@@ -132,8 +144,10 @@ class DossierApp(App):
             self.notify(msg.error, title="Index", severity="warning")
         else:
             warn = f" · {msg.warnings} warnings (dossier index)" if msg.warnings else ""
-            self._status(f"{len(self.library.infos) if not msg.changed else ''}"
-                         f"{'index fresh' if not msg.changed else 'index updated'}{warn}")
+            self._status(
+                f"{len(self.library.infos) if not msg.changed else ''}"
+                f"{'index fresh' if not msg.changed else 'index updated'}{warn}"
+            )
         if msg.changed or not self.index_ready:
             self.library.refresh()
             self.index_ready = True
@@ -171,8 +185,9 @@ class DossierApp(App):
             try:
                 result = self.library.engine.search(text, limit=100, tags=self.tag_lookup)
             except IndexUnavailable:
-                self.post_message(SearchDone(seq, None, "the index is being built; "
-                                                        "results will follow"))
+                self.post_message(
+                    SearchDone(seq, None, "the index is being built; results will follow")
+                )
                 return
             except DossierError as exc:
                 self.post_message(SearchDone(seq, None, exc.message))

@@ -9,7 +9,7 @@ import sys
 from index.config import load_settings
 from index.errors import DossierError
 
-from . import cli_compare, cli_corpus
+from . import cli_compare, cli_corpus, cli_tags
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--config", default="config.yaml",
                         help="path to config.yaml (default: ./config.yaml)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (cli_corpus, cli_compare):
+    for module in (cli_corpus, cli_compare, cli_tags):
         module.register(sub)
     return parser
 

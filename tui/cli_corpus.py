@@ -8,6 +8,7 @@ import sys
 from index.config import Settings
 from index.library import Library
 from index.search import snippet
+from index.tags import TagStore
 
 from .output import ProgressBar, emit_json, line, styled
 
@@ -56,7 +57,9 @@ def cmd_index(settings: Settings, args) -> int:
 
 def cmd_search(settings: Settings, args) -> int:
     lib = open_library(settings)
-    result = lib.engine.search(args.query, limit=max(1, args.limit))
+    store = TagStore.open_or_disabled(settings, lib)
+    result = lib.engine.search(args.query, limit=max(1, args.limit),
+                               tags=None if store.read_only else store.lookup)
     if args.json:
         emit_json({
             "query": result.query,

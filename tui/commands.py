@@ -13,13 +13,19 @@ class DossierCommands(Provider):
         screen = app.screen
         actions = [
             ("Search", "Focus the search box (/)", app.action_focus_search),
-            ("Articles list", "All articles; s sorts by date, outlet, title (a)",
-             app.action_articles),
+            (
+                "Articles list",
+                "All articles; s sorts by date, outlet, title (a)",
+                app.action_articles,
+            ),
             ("Open article by title…", "Fuzzy pick an article to read", app.action_open_by_title),
             ("Help", "Every key (?)", app.action_help),
             ("Tags", "The evidence file: tags by topic, filters, counts (T)", app.action_tags),
-            ("Rebuild index", "Rebuild the search index from the corpus in the background",
-             app.action_rebuild_index),
+            (
+                "Rebuild index",
+                "Rebuild the search index from the corpus in the background",
+                app.action_rebuild_index,
+            ),
             ("Quit", "Leave dossier (q)", app.action_quit),
         ]
         for name, help_text, action in (
@@ -38,7 +44,8 @@ class DossierCommands(Provider):
             ("Select span", "Select a span inside the passage to tag (v)", "select"),
         ):
             method = getattr(screen, f"action_{action}", None) or getattr(
-                screen.focused, f"action_{action}", None)
+                screen.focused, f"action_{action}", None
+            )
             if method is not None:
                 actions.append((name, help_text, method))
         return actions
@@ -59,9 +66,12 @@ class DossierCommands(Provider):
         for info in self.app.library.infos.values():
             score = matcher.match(info.title)
             if score > 0:
-                yield Hit(score * 0.9, matcher.highlight(info.title),
-                          partial(self.app.open_article, info.id, 1),
-                          help=f"open · {info.source or 'unknown outlet'} · {info.date or 'undated'}")
+                yield Hit(
+                    score * 0.9,
+                    matcher.highlight(info.title),
+                    partial(self.app.open_article, info.id, 1),
+                    help=f"open · {info.source or 'unknown outlet'} · {info.date or 'undated'}",
+                )
                 shown += 1
                 if shown >= 50:
                     break

@@ -43,9 +43,15 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         _say(error=f"indexing failed: {type(exc).__name__}: {exc}")
         return 1
-    _say(done=report.summary(), reindexed=report.reindexed, removed=report.removed,
-         rebuilt=report.rebuilt, reason=report.reason, warnings=report.warnings[:200],
-         warning_count=len(report.warnings))
+    _say(
+        done=report.summary(),
+        reindexed=report.reindexed,
+        removed=report.removed,
+        rebuilt=report.rebuilt,
+        reason=report.reason,
+        warnings=report.warnings[:200],
+        warning_count=len(report.warnings),
+    )
     return 0
 
 

@@ -24,8 +24,10 @@ def all_bindings() -> list[tuple[str, list[Binding]]]:
         ("Articles list", of(VirtualList)),
         ("Reader", [b for b in of(ReaderScreen) if b not in TAG_BINDINGS] + of(ArticleView)),
         ("Tagging (reader and compare; topic keys from config.yaml)", TAG_BINDINGS),
-        ("Compare (also every reader key)",
-         [b for b in of(CompareScreen) if b not in TAG_BINDINGS]),
+        (
+            "Compare (also every reader key)",
+            [b for b in of(CompareScreen) if b not in TAG_BINDINGS],
+        ),
         ("Tags screen", of(TagsScreen)),
     ]
 

@@ -20,7 +20,8 @@ class IndexProgress(Message):
 
 
 class IndexFinished(Message):
-    def __init__(self, summary: str | None, changed: bool, error: str | None = None,
-                 warnings: int = 0) -> None:
+    def __init__(
+        self, summary: str | None, changed: bool, error: str | None = None, warnings: int = 0
+    ) -> None:
         super().__init__()
         self.summary, self.changed, self.error, self.warnings = summary, changed, error, warnings

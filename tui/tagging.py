@@ -19,10 +19,20 @@ TAG_BINDINGS = [
     Binding("ctrl+r", "redo", "Redo", id="tag.redo"),
     Binding("plus", "accept_suggestion", "Accept sugg.", id="tag.accept"),
     Binding("minus", "dismiss_suggestion", "Dismiss sugg.", show=False, id="tag.dismiss"),
-    Binding("right_square_bracket", "next_suggestion", "Next sugg.", show=False,
-            id="tag.next_suggestion"),
-    Binding("left_square_bracket", "previous_suggestion", "Prev sugg.", show=False,
-            id="tag.previous_suggestion"),
+    Binding(
+        "right_square_bracket",
+        "next_suggestion",
+        "Next sugg.",
+        show=False,
+        id="tag.next_suggestion",
+    ),
+    Binding(
+        "left_square_bracket",
+        "previous_suggestion",
+        "Prev sugg.",
+        show=False,
+        id="tag.previous_suggestion",
+    ),
 ]
 
 
@@ -63,8 +73,13 @@ class TaggingMixin:
             except DossierError:
                 sugg = {}
             view.decor.suggestions = {
-                n: [(settings.topic(t).label, settings.topic(t).colour) for t in ts
-                    if settings.topic(t)] for n, ts in sugg.items()}
+                n: [
+                    (settings.topic(t).label, settings.topic(t).colour)
+                    for t in ts
+                    if settings.topic(t)
+                ]
+                for n, ts in sugg.items()
+            }
             view.redecorate()
 
     def tag_status(self, view: ArticleView) -> str:
@@ -75,8 +90,11 @@ class TaggingMixin:
         parts = []
         if labels:
             parts.append("tags: " + ", ".join(labels))
-            notes = [a.entry.note for a in self.store.for_article(view.article)
-                     if n in a.passages and a.entry.note]
+            notes = [
+                a.entry.note
+                for a in self.store.for_article(view.article)
+                if n in a.passages and a.entry.note
+            ]
             if notes:
                 parts.append("note: " + notes[0][:60])
         sugg = [label for label, _ in view.decor.suggestions.get(n, [])]
@@ -140,15 +158,15 @@ class TaggingMixin:
         self.app.push_screen(TopicPicker(self.app.settings.topics, current), chosen)
 
     def _entries_here(self, view: ArticleView):
-        return [a.entry for a in self.store.for_article(view.article)
-                if view.cursor in a.passages]
+        return [a.entry for a in self.store.for_article(view.article) if view.cursor in a.passages]
 
     def action_note(self) -> None:
         view = self.active_view()
         entries = self._entries_here(view)
         if not entries:
-            self.app.notify("Tag this passage first (a topic key or t), then add a note.",
-                            title="Note")
+            self.app.notify(
+                "Tag this passage first (a topic key or t), then add a note.", title="Note"
+            )
             return
         entry = entries[0]
 
@@ -167,8 +185,9 @@ class TaggingMixin:
             return
         for entry in entries:
             self._change(self.store.remove, entry.id)
-        self.app.notify(f"Removed {len(entries)} tag{'s' if len(entries) > 1 else ''} "
-                        "(u undoes)", title="Tags")
+        self.app.notify(
+            f"Removed {len(entries)} tag{'s' if len(entries) > 1 else ''} (u undoes)", title="Tags"
+        )
 
     def action_undo(self) -> None:
         what = self._change(self.store.undo)
@@ -199,8 +218,11 @@ class TaggingMixin:
     def _jump_suggestion(self, forward: bool) -> None:
         view = self.active_view()
         ns = sorted(view.decor.suggestions)
-        pick = [n for n in ns if n > view.cursor] if forward else \
-            [n for n in ns if n < view.cursor][::-1]
+        pick = (
+            [n for n in ns if n > view.cursor]
+            if forward
+            else [n for n in ns if n < view.cursor][::-1]
+        )
         if pick:
             view.move_to(pick[0], center=True)
         else:

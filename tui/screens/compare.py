@@ -83,7 +83,8 @@ class CompareScreen(TaggingMixin, Screen):
         a = self.articles[side]
         self.query_one(f"#title-{side}", Static).update(plain(a.title))
         self.query_one(f"#meta-{side}", Static).update(
-            join(plain(meta_line(a.source, a.date), "italic"), plain(f" · {a.id}", "dim")))
+            join(plain(meta_line(a.source, a.date), "italic"), plain(f" · {a.id}", "dim"))
+        )
 
     @work(thread=True, exclusive=True, group="align")
     def _align(self) -> None:
@@ -134,16 +135,19 @@ class CompareScreen(TaggingMixin, Screen):
                     there.cursor = best.n
                     there.scroll_to_passage(best.n, center=True)
                 others = ", ".join(f"{m.n} ({m.score:.2f})" for m in matches[1:])
-                status = (f"{side} {here.cursor} ↔ {self.other(side)} {best.n}  "
-                          f"similarity {best.score:.2f}"
-                          + (f"  · also {others}" if others else "")
-                          + ("  · differing words marked" if da or db else "  · same words"))
+                status = (
+                    f"{side} {here.cursor} ↔ {self.other(side)} {best.n}  "
+                    f"similarity {best.score:.2f}"
+                    + (f"  · also {others}" if others else "")
+                    + ("  · differing words marked" if da or db else "  · same words")
+                )
             else:
                 status = f"{side} {here.cursor}: no passage on the other side reports this"
         sync = "sync on" if self.sync else "sync off (y)"
         tags = self.tag_status(here)
         self.query_one("#compare-status", Static).update(
-            plain(f"{status}  · {sync}" + (f"\n{tags}" if tags else "")))
+            plain(f"{status}  · {sync}" + (f"\n{tags}" if tags else ""))
+        )
         here.redecorate()
         there.redecorate()
 
@@ -177,5 +181,6 @@ class CompareScreen(TaggingMixin, Screen):
             self._mark(side)
             self._align()
 
-        self.app.pick_article(f"Replace the {side} article", chosen,
-                              exclude=self.articles[self.other(side)].id)
+        self.app.pick_article(
+            f"Replace the {side} article", chosen, exclude=self.articles[self.other(side)].id
+        )

@@ -22,21 +22,35 @@ class HelpScreen(ModalScreen[None]):
 
     def _text(self) -> Content:
         keymap = self.app._keymap
-        parts: list[Content] = [plain("dossier — keys\n", "bold"),
-                                plain("ctrl+p opens the command palette with every action. "
-                                      "Rebind keys in config.yaml under `keys:` by id.\n", "dim")]
+        parts: list[Content] = [
+            plain("dossier — keys\n", "bold"),
+            plain(
+                "ctrl+p opens the command palette with every action. "
+                "Rebind keys in config.yaml under `keys:` by id.\n",
+                "dim",
+            ),
+        ]
         for section, bindings in all_bindings():
             parts.append(plain(f"\n{section}\n", "bold $accent"))
             for b in bindings:
                 keys = keymap.get(b.id, b.key) if b.id else b.key
-                shown = ", ".join(self.app.get_key_display(Binding(k, "")) for k in
-                                  keys.split(","))
-                parts.append(join(plain(f"  {shown:<22}"), plain(f"{b.description:<24}"),
-                                  plain(f"{b.id or ''}\n", "dim")))
+                shown = ", ".join(self.app.get_key_display(Binding(k, "")) for k in keys.split(","))
+                parts.append(
+                    join(
+                        plain(f"  {shown:<22}"),
+                        plain(f"{b.description:<24}"),
+                        plain(f"{b.id or ''}\n", "dim"),
+                    )
+                )
         parts.append(plain("\nTopics (tag the passage, or the selected span)\n", "bold $accent"))
         for t in self.app.settings.topics:
-            parts.append(join(plain(f"  {t.key:<22}"), plain(t.label, f"bold {t.colour}"),
-                              plain(f"  {t.description}\n", "dim")))
+            parts.append(
+                join(
+                    plain(f"  {t.key:<22}"),
+                    plain(t.label, f"bold {t.colour}"),
+                    plain(f"  {t.description}\n", "dim"),
+                )
+            )
         return join(*parts)
 
     def action_close(self) -> None:

@@ -47,8 +47,10 @@ class ArticlePicker(ModalScreen[str | None]):
             infos = [info for _, info in scored]
         else:
             infos.sort(key=lambda i: (i.date or "", i.title), reverse=True)
-        opts = [Option(join(plain(i.title), plain(f"   {meta_line(i.source, i.date)}", "dim")),
-                       id=i.id) for i in infos[:SHOWN]]
+        opts = [
+            Option(join(plain(i.title), plain(f"   {meta_line(i.source, i.date)}", "dim")), id=i.id)
+            for i in infos[:SHOWN]
+        ]
         lst = self.query_one("#picker-list", OptionList)
         lst.set_options(opts)
         if opts:

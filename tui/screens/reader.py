@@ -51,8 +51,10 @@ class ReaderScreen(TaggingMixin, Screen):
 
     def _meta(self):
         a = self.article
-        return join(plain(meta_line(a.source, a.date), "italic"),
-                    plain(f" · {len(a.passages)} passages · {a.id}", "dim"))
+        return join(
+            plain(meta_line(a.source, a.date), "italic"),
+            plain(f" · {len(a.passages)} passages · {a.id}", "dim"),
+        )
 
     @property
     def view(self) -> ArticleView:
@@ -68,7 +70,9 @@ class ReaderScreen(TaggingMixin, Screen):
 
     def refresh_hits(self) -> None:
         try:
-            self.hits = self.app.library.hits_in(self.article, self.search_text, self.app.tag_lookup)
+            self.hits = self.app.library.hits_in(
+                self.article, self.search_text, self.app.tag_lookup
+            )
         except Exception:
             self.hits = {}
         self.view.decor.hits = self.hits

@@ -35,8 +35,11 @@ class SearchScreen(Screen):
             yield Static("dossier", id="brand")
             yield Static("", id="index-status")
             yield ProgressBar(id="index-progress", show_eta=False)
-        yield Input(placeholder='Search passages: Lachin   "within reach"   negot*   '
-                                'source:reuters   tag:corridor', id="query")
+        yield Input(
+            placeholder='Search passages: Lachin   "within reach"   negot*   '
+            "source:reuters   tag:corridor",
+            id="query",
+        )
         yield Static("", id="message")
         with ContentSwitcher(initial="results", id="panes"):
             yield OptionList(id="results")
@@ -56,8 +59,12 @@ class SearchScreen(Screen):
             return plain(aid)
         date = (info.date or "undated").ljust(10)
         source = (info.source or "—")[:18].ljust(18)
-        return join(plain(f" {date}  ", "dim"), plain(f"{source}  ", "italic"), plain(info.title),
-                    plain(f"  ({info.passages})", "dim"))
+        return join(
+            plain(f" {date}  ", "dim"),
+            plain(f"{source}  ", "italic"),
+            plain(info.title),
+            plain(f"  ({info.passages})", "dim"),
+        )
 
     def sorted_ids(self) -> list[str]:
         infos = self.app.library.infos
@@ -75,8 +82,10 @@ class SearchScreen(Screen):
         if not initial:
             self.query_one("#panes", ContentSwitcher).current = "articles"
             lst.focus()
-            self.set_message(f"{lst.row_count} articles, by {self.sort}  (s: sort by "
-                             f"{SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]})")
+            self.set_message(
+                f"{lst.row_count} articles, by {self.sort}  (s: sort by "
+                f"{SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]})"
+            )
 
     def action_toggle_articles(self) -> None:
         panes = self.query_one("#panes", ContentSwitcher)
@@ -116,7 +125,8 @@ class SearchScreen(Screen):
 
     def set_message(self, text: str | Content) -> None:
         self.query_one("#message", Static).update(
-            text if isinstance(text, Content) else plain(text))
+            text if isinstance(text, Content) else plain(text)
+        )
 
     def show_result(self, result: SearchResult) -> None:
         """Replace the results with `result` (the newest query's)."""
@@ -124,15 +134,26 @@ class SearchScreen(Screen):
         results = self.query_one("#results", OptionList)
         options: list[Option | None] = []
         for a in result.articles[:200]:
-            head = join(plain(a.title, "bold"), plain(f"   {meta_line(a.source, a.date)}", "dim"),
-                        plain(f"   {a.hits} hit{'s' if a.hits != 1 else ''}", "$accent"))
+            head = join(
+                plain(a.title, "bold"),
+                plain(f"   {meta_line(a.source, a.date)}", "dim"),
+                plain(f"   {a.hits} hit{'s' if a.hits != 1 else ''}", "$accent"),
+            )
             options.append(Option(head, id=f"a:{a.id}"))
             for p in a.passages[:5]:
                 text, spans, cut_l, cut_r = snippet(p.text, p.spans, width=200)
                 body = highlighted(text.replace("\n", " "), spans, "bold $text-warning reverse")
-                options.append(Option(join(plain(f"  {p.n:>4}  ", "dim"),
-                                           plain("…" if cut_l else ""), body,
-                                           plain("…" if cut_r else "")), id=f"p:{p.pid}"))
+                options.append(
+                    Option(
+                        join(
+                            plain(f"  {p.n:>4}  ", "dim"),
+                            plain("…" if cut_l else ""),
+                            body,
+                            plain("…" if cut_r else ""),
+                        ),
+                        id=f"p:{p.pid}",
+                    )
+                )
         results.set_options(options)
         if options:
             results.highlighted = 1 if len(options) > 1 else 0
@@ -141,9 +162,13 @@ class SearchScreen(Screen):
             parts.append(plain(result.message + "\n", "$text-error"))
         if result.total:
             shown = "" if len(result.articles) <= 200 else " (first 200 shown)"
-            parts.append(plain(f"{result.total} passages in {result.total_articles} articles{shown}"))
+            parts.append(
+                plain(f"{result.total} passages in {result.total_articles} articles{shown}")
+            )
         elif result.reading.strip() or not result.message:
-            hint = f" — did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
+            hint = (
+                f" — did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
+            )
             parts.append(plain(f"No passages match{hint}"))
         self.set_message(join(*parts) if parts else "")
 

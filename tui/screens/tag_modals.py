@@ -28,8 +28,9 @@ class TopicPicker(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="topic-picker", classes="dialog"):
-            yield Static(plain("Topics for this passage — space toggles, enter applies"),
-                         classes="title")
+            yield Static(
+                plain("Topics for this passage — space toggles, enter applies"), classes="title"
+            )
             yield Input(placeholder="filter topics", id="topic-filter")
             yield SelectionList[str](id="topic-list")
 
@@ -44,8 +45,11 @@ class TopicPicker(ModalScreen[list[str] | None]):
         for t in self.topics:
             if matcher and matcher.match(f"{t.label} {t.id}") <= 0:
                 continue
-            prompt = join(plain("■ ", f"{t.colour}"), plain(t.label, "bold"),
-                          plain(f"  {t.description}", "dim"))
+            prompt = join(
+                plain("■ ", f"{t.colour}"),
+                plain(t.label, "bold"),
+                plain(f"  {t.description}", "dim"),
+            )
             lst.add_option(Selection(prompt, t.id, t.id in self.chosen))
 
     @on(Input.Changed, "#topic-filter")

@@ -48,7 +48,8 @@ class TagsScreen(Screen):
         table.add_columns("Topic", "Quote", "Article", "Outlet", "Date", "Note", "Anchor")
         settings = self.app.settings
         self.query_one("#topic-filter", Select).set_options(
-            [(t.label, t.id) for t in settings.topics])
+            [(t.label, t.id) for t in settings.topics]
+        )
         self.fill()
         table.focus()
 
@@ -73,8 +74,14 @@ class TagsScreen(Screen):
                 if isinstance(topic_filter, str) and topic_filter != tid:
                     continue
                 rows.append((order.get(tid, len(order)), tid, anchored, info, outlet))
-        rows.sort(key=lambda r: (r[0], r[3].date if r[3] and r[3].date else "",
-                                 r[2].entry.article, r[2].start or 0))
+        rows.sort(
+            key=lambda r: (
+                r[0],
+                r[3].date if r[3] and r[3].date else "",
+                r[2].entry.article,
+                r[2].start or 0,
+            )
+        )
         return rows
 
     def fill(self) -> None:
@@ -93,7 +100,7 @@ class TagsScreen(Screen):
             where = f"{entry.article}#{anchored.passage_n}" if anchored.passage_n else entry.article
             table.add_row(
                 cell(topic.label if topic else tid, f"bold {topic.colour}" if topic else ""),
-                cell(entry.exact[:90]),
+                cell(entry.exact[:64]),
                 cell(where),
                 cell(outlet),
                 cell((info.date if info else None) or "undated"),
@@ -116,14 +123,22 @@ class TagsScreen(Screen):
         matrix = self.query_one("#tag-matrix", DataTable)
         matrix.clear(columns=True)
         articles = sorted({a for _, a in counts})
-        matrix.add_column("Topic")
+        matrix.add_column(
+            "Topic",
+            width=max(len(t.label) for t in self.app.settings.topics) + 1
+            if self.app.settings.topics
+            else 6,
+        )
         for aid in articles:
             matrix.add_column(cell(aid[:14]))
         matrix.add_column("Total")
         for topic in self.app.settings.topics:
             row = [counts.get((topic.id, a), 0) for a in articles]
-            matrix.add_row(cell(topic.label, f"bold {topic.colour}"),
-                           *[cell(str(c) if c else "·") for c in row], cell(str(sum(row))))
+            matrix.add_row(
+                cell(topic.label, f"bold {topic.colour}"),
+                *[cell(str(c) if c else "·") for c in row],
+                cell(str(sum(row))),
+            )
 
     @on(Select.Changed)
     def _filter(self) -> None:
@@ -135,9 +150,12 @@ class TagsScreen(Screen):
         store = self.app.tags
         anchored = store.anchored(store.entry(entry_id))
         if anchored.passage_n is None:
-            self.app.notify(f"Orphaned: “{anchored.entry.exact[:60]}” is no longer in "
-                            f"{anchored.entry.article}. The entry stays in the file.",
-                            severity="warning", title="Tags")
+            self.app.notify(
+                f"Orphaned: “{anchored.entry.exact[:60]}” is no longer in "
+                f"{anchored.entry.article}. The entry stays in the file.",
+                severity="warning",
+                title="Tags",
+            )
             return
         self.app.open_article(anchored.entry.article, anchored.passage_n)
 

@@ -64,8 +64,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     BINDINGS = [
         Binding("j,down", "next_passage", "Next passage", show=False, id="reader.next_passage"),
-        Binding("k,up", "previous_passage", "Prev passage", show=False,
-                id="reader.previous_passage"),
+        Binding(
+            "k,up", "previous_passage", "Prev passage", show=False, id="reader.previous_passage"
+        ),
         Binding("space,pagedown", "page_down", "Page down", show=False, id="reader.page_down"),
         Binding("b,pageup", "page_up", "Page up", show=False, id="reader.page_up"),
         Binding("g,home", "first", "Top", show=False, id="reader.top"),
@@ -73,10 +74,20 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("v", "select", "Select span", id="reader.select"),
         Binding("w", "extend('word', 1)", "Span +word", show=False, id="reader.span_word"),
         Binding("W", "extend('word', -1)", "Span -word", show=False, id="reader.span_unword"),
-        Binding("right_parenthesis", "extend('sentence', 1)", "Span +sentence", show=False,
-                id="reader.span_sentence"),
-        Binding("left_parenthesis", "extend('sentence', -1)", "Span -sentence", show=False,
-                id="reader.span_unsentence"),
+        Binding(
+            "right_parenthesis",
+            "extend('sentence', 1)",
+            "Span +sentence",
+            show=False,
+            id="reader.span_sentence",
+        ),
+        Binding(
+            "left_parenthesis",
+            "extend('sentence', -1)",
+            "Span -sentence",
+            show=False,
+            id="reader.span_unsentence",
+        ),
     ]
 
     cursor: reactive[int] = reactive(1, always_update=True, init=False)
@@ -180,7 +191,8 @@ class ArticleView(ScrollView, can_focus=True):
             return [Segment(f"{label:<{GUTTER}}", base + self._style("article-view--removed"))]
         on_cursor = line.n == self.cursor
         num_style = base + self._style(
-            "article-view--cursor-number" if on_cursor else "article-view--number")
+            "article-view--cursor-number" if on_cursor else "article-view--number"
+        )
         number = f"{line.n:>4} " if line.first else "     "
         segs = [Segment(number, num_style)]
         marks = self.decor.marks.get(line.n, [])
@@ -194,9 +206,13 @@ class ArticleView(ScrollView, can_focus=True):
         room -= min(room, len(sugg))
         if line.first and line.n in self.decor.scores and room == 3:
             score = self.decor.scores[line.n]
-            segs[-1:] = [Segment(f"{line.n:>3}", num_style),
-                         Segment(f"{score:.2f}"[1:] if score < 1 else "1.0",
-                                 base + self._style("article-view--score"))]
+            segs[-1:] = [
+                Segment(f"{line.n:>3}", num_style),
+                Segment(
+                    f"{score:.2f}"[1:] if score < 1 else "1.0",
+                    base + self._style("article-view--score"),
+                ),
+            ]
             segs.append(Segment(" ", base))
             return segs
         segs.append(Segment(" " * room + " ", base))
@@ -204,7 +220,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _text(self, line: _Line, base: Style) -> list[Segment]:
         a = self.article
-        text = safe_for_terminal(a.text[line.start:line.end].rstrip("\n"))
+        text = safe_for_terminal(a.text[line.start : line.end].rstrip("\n"))
         if line.n == 0:
             return [Segment(text, base + self._style("article-view--removed"))]
         style = base + (self._style("article-view--cursor") if line.n == self.cursor else Style())
@@ -375,5 +391,5 @@ class ArticleView(ScrollView, can_focus=True):
     def visible_passages(self) -> range:
         y = int(self.scroll_offset.y)
         h = self.scrollable_content_region.height
-        ns = [ln.n for ln in self._lines[y:y + h] if ln.n > 0]
+        ns = [ln.n for ln in self._lines[y : y + h] if ln.n > 0]
         return range(min(ns), max(ns) + 1) if ns else range(0)

@@ -67,8 +67,10 @@ class VirtualList(ScrollView, can_focus=True):
         content = self._render_row(self._keys[index], width)
         if index == self.cursor:
             base = base + self.get_component_rich_style("virtual-list--cursor")
-        segments = [Segment(s.text, base + s.style) if s.style else Segment(s.text, base)
-                    for s in content.render_segments()]
+        segments = [
+            Segment(s.text, base + s.style) if s.style else Segment(s.text, base)
+            for s in content.render_segments()
+        ]
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
     def watch_cursor(self) -> None:
@@ -87,8 +89,9 @@ class VirtualList(ScrollView, can_focus=True):
         self.cursor = max(0, self.cursor - 1)
 
     def action_page_down(self) -> None:
-        self.cursor = min(self.cursor + self.scrollable_content_region.height,
-                          max(0, len(self._keys) - 1))
+        self.cursor = min(
+            self.cursor + self.scrollable_content_region.height, max(0, len(self._keys) - 1)
+        )
 
     def action_page_up(self) -> None:
         self.cursor = max(0, self.cursor - self.scrollable_content_region.height)
