@@ -279,3 +279,15 @@ def load_settings(path: str | Path = "config.yaml") -> Settings:
         theme=_str(doc, data.get("theme"), "theme", default="textual-dark"),
         keys=keys,
     )
+
+
+def require_corpus(settings: Settings) -> None:
+    """A ConfigError naming the `corpus` line when the corpus folder does not exist."""
+    if settings.corpus.is_dir():
+        return
+    try:
+        line = _Doc(settings.path, settings.path.read_text(encoding="utf-8")).line("corpus")
+    except (OSError, ConfigError):
+        line = None
+    raise ConfigError(str(settings.path), f"corpus folder {settings.corpus} does not exist",
+                      line=line, key="corpus")

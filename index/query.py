@@ -163,7 +163,8 @@ def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -
 def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Query:
     pids = tags(topic) if tags else None
     if pids is None:
-        problems.append(f"no topic '{topic}'" if tags else "tags are not available here")
+        problems.append(f"no topic '{topic}'" if tags
+                        else "tag: needs a readable tag file (see the message about it)")
         return wq.NullQuery
     if not pids:
         return wq.NullQuery

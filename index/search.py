@@ -176,6 +176,8 @@ class SearchEngine:
             ids: dict[str, str] = {}
             out: list[str] = []
             for sub, _offset in reader.leaf_readers():
+                if not sub.doc_count_all():  # an empty index has no columns
+                    continue
                 col = sub.column_reader("article")
                 out.extend(ids.setdefault(a, a) for a in col)
             self._doc_article = out

@@ -45,3 +45,14 @@ def extend(text: str, start: int, end: int, unit: str, step: int) -> tuple[int, 
         return start, (later[0] if later else end)
     earlier = [e for e in ends if e < end]
     return start, (earlier[-1] if earlier else ends[0])
+
+
+def move_start(text: str, start: int, end: int, step: int) -> tuple[int, int]:
+    """Move the start of [start, end) to the next (+1) or previous (-1) word start,
+    keeping at least one word selected."""
+    starts = [s for s, _, _ in words(text)]
+    if step > 0:
+        later = [s for s in starts if start < s < end]
+        return (later[0], end) if later else (start, end)
+    earlier = [s for s in starts if s < start]
+    return (earlier[-1], end) if earlier else (start, end)

@@ -236,3 +236,17 @@ def test_zero_results_offer_near_spellings(lib):
     assert r.total == 0 and "lachin" in r.suggestions
     r = lib.engine.search("Bayramof")
     assert "bayramov" in r.suggestions
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="search._articles_of_docs asks an empty index for a "
+    "column; Whoosh's EmptyReader raises NotImplementedError",
+)
+def test_search_on_an_empty_corpus(make_corpus):
+    from index.library import Library
+
+    lib = Library(make_corpus({}))
+    assert lib.update().articles == 0
+    r = lib.engine.search("Lachin")
+    assert (r.total, r.articles, r.passages) == (0, [], [])

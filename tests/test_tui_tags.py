@@ -144,7 +144,7 @@ async def test_tags_screen_and_tag_search(settings):
         await pilot.pause(0.4)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "1 passages" in str(app.screen.query_one("#message", Static).render())
+        assert "1 passage in 1 article" in str(app.screen.query_one("#message", Static).render())
     assert view is not None
 
 

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import threading
+import time
 
 from textual import on, work
 from textual.app import App
@@ -24,6 +25,7 @@ from .commands import DossierCommands
 from .messages import IndexFinished, IndexProgress, SearchDone
 from .screens.search import SearchScreen
 
+CHECK_EVERY_S = 30.0
 DEBOUNCE_S = 0.04  # coalesces fast typing; newest-wins is enforced by sequence numbers
 
 
@@ -50,6 +52,7 @@ class DossierApp(App):
         self._search_lock = threading.Lock()
         self._debounce: Timer | None = None
         self.last_result = None
+        self._last_index_error: str | None = None
 
     # -- start ----------------------------------------------------------------
 
@@ -59,6 +62,8 @@ class DossierApp(App):
         self.index_ready = bool(self.library.infos)
         if self.background_index:
             self.run_indexer()
+            # pick up articles added or edited while the reader is open
+            self.set_interval(CHECK_EVERY_S, self.run_indexer)
         else:
             self.index_ready = True
 
@@ -141,22 +146,23 @@ class DossierApp(App):
         self.search_screen.query_one("#index-progress", ProgressBar).display = False
         if msg.error:
             self._status(f"index not updated: {msg.error}")
-            self.notify(msg.error, title="Index", severity="warning")
-        else:
-            warn = f" · {msg.warnings} warnings (dossier index)" if msg.warnings else ""
-            self._status(
-                f"{len(self.library.infos) if not msg.changed else ''}"
-                f"{'index fresh' if not msg.changed else 'index updated'}{warn}"
-            )
+            if msg.error != self._last_index_error:
+                self.notify(msg.error, title="Index", severity="warning")
+            self._last_index_error = msg.error
+            return
+        self._last_index_error = None
         if msg.changed or not self.index_ready:
             self.library.refresh()
             self.index_ready = True
-            self._status(f"{len(self.library.infos)} articles · results are fresh")
+            self.tags.refresh_articles()
             self.search_screen.show_articles_list(initial=True)
             if self.query_text:
                 self.request_search(self.query_text, now=True)
-        elif not msg.error:
-            self._status(f"{len(self.library.infos)} articles · results are fresh")
+        what = "index updated" if msg.changed else "index checked"
+        warn = f" · {msg.warnings} file warnings (run dossier index)" if msg.warnings else ""
+        self._status(
+            f"{len(self.library.infos)} articles · {what} {time.strftime('%H:%M:%S')}{warn}"
+        )
 
     # -- search ---------------------------------------------------------------
 
@@ -194,8 +200,10 @@ class DossierApp(App):
                 return
         self.post_message(SearchDone(seq, result))
 
-    def tag_lookup(self, topic: str) -> set[str] | None:
-        return None if self.tags.read_only else self.tags.lookup(topic)
+    @property
+    def tag_lookup(self):
+        """What `tag:` queries ask; None while the tag file is unreadable."""
+        return None if self.tags.read_only else self.tags.lookup
 
     @on(SearchDone)
     def _search_done(self, msg: SearchDone) -> None:
@@ -244,7 +252,7 @@ class DossierApp(App):
     def action_rebuild_index(self) -> None:
         self.run_indexer(rebuild=True)
 
-    def pick_article(self, title: str, callback, exclude: str | None = None) -> None:
+    def pick_article(self, title: str, callback, exclude: tuple[str, ...] = ()) -> None:
         from .screens.picker import ArticlePicker
 
         self.push_screen(ArticlePicker(title, exclude), callback)

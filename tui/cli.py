@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from index.config import load_settings
+from index.config import load_settings, require_corpus
 from index.errors import DossierError
 
 from . import cli_compare, cli_corpus, cli_tags
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
+        require_corpus(settings)
         if args.command is None:
             from .launch import run_reader
 

@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_show)
 
 
-def open_library(settings: Settings, announce: bool = True) -> Library:
+def open_library(settings: Settings, announce: bool = False) -> Library:
     """The library with its index brought up to date (quietly when nothing changed)."""
     lib = Library(settings)
     bar = ProgressBar()
@@ -50,7 +50,7 @@ def cmd_index(settings: Settings, args) -> int:
     for w in report.warnings:
         line(f"warning: {w}")
     if report.reason:
-        line(f"full rebuild: {report.reason}")
+        line(f"full rebuild ({report.reason})")
     line(report.summary())
     return 0
 
@@ -58,21 +58,40 @@ def cmd_index(settings: Settings, args) -> int:
 def cmd_search(settings: Settings, args) -> int:
     lib = open_library(settings)
     store = TagStore.open_or_disabled(settings, lib)
-    result = lib.engine.search(args.query, limit=max(1, args.limit),
-                               tags=None if store.read_only else store.lookup)
+    result = lib.engine.search(
+        args.query, limit=max(1, args.limit), tags=None if store.read_only else store.lookup
+    )
     if args.json:
-        emit_json({
-            "query": result.query,
-            "reading": result.reading,
-            "message": result.message,
-            "total": result.total,
-            "articles": [{"id": a.id, "title": a.title, "source": a.source, "date": a.date,
-                          "hits": a.hits} for a in result.articles],
-            "passages": [{"id": p.pid, "article": p.article_id, "n": p.n, "text": p.text,
-                          "score": round(p.score, 4), "highlights": [list(s) for s in p.spans]}
-                         for p in result.passages],
-            "suggestions": result.suggestions,
-        })
+        emit_json(
+            {
+                "query": result.query,
+                "reading": result.reading,
+                "message": result.message,
+                "total": result.total,
+                "articles": [
+                    {
+                        "id": a.id,
+                        "title": a.title,
+                        "source": a.source,
+                        "date": a.date,
+                        "hits": a.hits,
+                    }
+                    for a in result.articles
+                ],
+                "passages": [
+                    {
+                        "id": p.pid,
+                        "article": p.article_id,
+                        "n": p.n,
+                        "text": p.text,
+                        "score": round(p.score, 4),
+                        "highlights": [list(s) for s in p.spans],
+                    }
+                    for p in result.passages
+                ],
+                "suggestions": result.suggestions,
+            }
+        )
         return 0
     if result.message:
         line(f"note: {result.message}")
@@ -80,14 +99,18 @@ def cmd_search(settings: Settings, args) -> int:
         hint = f" Did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
         line(f"No passages match '{args.query}'.{hint}")
         return 0
-    line(f"{result.total} passages in {result.total_articles} articles"
-         f" (showing the best {len(result.passages)})")
+    line(
+        f"{result.total} passages in {result.total_articles} articles"
+        f" (showing the best {len(result.passages)})"
+    )
     for p in result.passages:
         info = lib.infos.get(p.article_id)
         title = info.title if info else p.article_id
         line()
-        line(f"{p.pid}  {title}  [{(info and info.source) or 'unknown outlet'}, "
-             f"{(info and info.date) or 'undated'}]")
+        line(
+            f"{p.pid}  {title}  [{(info and info.source) or 'unknown outlet'}, "
+            f"{(info and info.date) or 'undated'}]"
+        )
         text, spans, cut_left, cut_right = snippet(p.text, p.spans)
         print("    " + ("…" if cut_left else "") + styled(text, spans) + ("…" if cut_right else ""))
     return 0
@@ -97,15 +120,31 @@ def cmd_show(settings: Settings, args) -> int:
     lib = open_library(settings)
     a = lib.article(args.article)
     if args.json:
-        emit_json({
-            "id": a.id, "title": a.title, "source": a.source, "date": a.date, "url": a.url,
-            "path": a.path, "meta": {k: str(v) for k, v in a.meta.items()},
-            "passages": [{"id": p.pid, "n": p.n, "start": p.start, "end": p.end, "text": p.text}
-                         for p in a.passages],
-            "removed": [{"start": r.start, "end": r.end, "reason": r.reason,
-                         "text": a.text[r.start:r.end]} for r in a.removed],
-            "warnings": a.warnings,
-        })
+        emit_json(
+            {
+                "id": a.id,
+                "title": a.title,
+                "source": a.source,
+                "date": a.date,
+                "url": a.url,
+                "path": a.path,
+                "meta": {k: str(v) for k, v in a.meta.items()},
+                "passages": [
+                    {"id": p.pid, "n": p.n, "start": p.start, "end": p.end, "text": p.text}
+                    for p in a.passages
+                ],
+                "removed": [
+                    {
+                        "start": r.start,
+                        "end": r.end,
+                        "reason": r.reason,
+                        "text": a.text[r.start : r.end],
+                    }
+                    for r in a.removed
+                ],
+                "warnings": a.warnings,
+            }
+        )
         return 0
     line(a.title)
     line(f"{a.source or 'unknown outlet'} · {a.date or 'undated'} · {a.path}")
@@ -122,8 +161,10 @@ def cmd_show(settings: Settings, args) -> int:
 def _print_raw(a) -> None:
     """The whole text; what cleaning removed is marked with its reason."""
     tty = sys.stdout.isatty()
-    marks = sorted([(r.start, r.end, f"removed: {r.reason}") for r in a.removed]
-                   + [(p.start, p.end, f"passage {p.n}") for p in a.passages])
+    marks = sorted(
+        [(r.start, r.end, f"removed: {r.reason}") for r in a.removed]
+        + [(p.start, p.end, f"passage {p.n}") for p in a.passages]
+    )
     pos = 0
     for start, end, label in marks:
         gap = a.text[pos:start].strip("\n")

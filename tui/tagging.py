@@ -36,6 +36,11 @@ TAG_BINDINGS = [
 ]
 
 
+def _clip(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 class TaggingMixin:
     """For a Screen with ArticleViews; needs active_view() and all_views()."""
 
@@ -58,9 +63,20 @@ class TaggingMixin:
         settings = self.app.settings
         for view in self.all_views():
             marks: dict[int, list[tuple[str, str]]] = {}
+            spans: dict[int, list[tuple[int, int, str]]] = {}
             for anchored in self.store.for_article(view.article):
                 if anchored.orphaned:
                     continue
+                if not anchored.is_whole_passage(view.article):
+                    first = (
+                        settings.topic(anchored.entry.topics[0]) if anchored.entry.topics else None
+                    )
+                    colour = first.colour if first else "grey50"
+                    for n in anchored.passages:
+                        p = view.article.passage(n)
+                        s, e = max(anchored.start, p.start), min(anchored.end, p.end)
+                        if s < e:
+                            spans.setdefault(n, []).append((s - p.start, e - p.start, colour))
                 for n in anchored.passages:
                     for tid in anchored.entry.topics:
                         topic = settings.topic(tid)
@@ -68,6 +84,7 @@ class TaggingMixin:
                         if mark not in marks.setdefault(n, []):
                             marks[n].append(mark)
             view.decor.marks = marks
+            view.decor.spans = spans
             try:
                 sugg = suggestions(view.article, self.app.library.engine, self.store)
             except DossierError:
@@ -85,23 +102,24 @@ class TaggingMixin:
     def tag_status(self, view: ArticleView) -> str:
         if self.store.read_only:
             return "tagging off: tag file unreadable"
+        settings = self.app.settings
         n = view.cursor
-        labels = [label for label, _ in view.decor.marks.get(n, [])]
         parts = []
-        if labels:
-            parts.append("tags: " + ", ".join(labels))
-            notes = [
-                a.entry.note
-                for a in self.store.for_article(view.article)
-                if n in a.passages and a.entry.note
-            ]
-            if notes:
-                parts.append("note: " + notes[0][:60])
+        for a in self.store.for_article(view.article):
+            if n not in a.passages or a.orphaned:
+                continue
+            labels = ", ".join(
+                settings.topic(t).label if settings.topic(t) else t for t in a.entry.topics
+            )
+            whole = a.is_whole_passage(view.article)
+            what = "tags" if whole else f"span “{_clip(a.entry.exact, 30)}”"
+            note = f" — note: {_clip(a.entry.note, 50)}" if a.entry.note else ""
+            parts.append(f"{what}: {labels}{note}")
         sugg = [label for label, _ in view.decor.suggestions.get(n, [])]
         if sugg:
             parts.append(f"suggested: {', '.join(sugg)} (+ accept, - dismiss)")
         if view.selection:
-            parts.append("span selected (w/W word, ( ) sentence, v clears)")
+            parts.append("span selected (w/W end by word, ( ) by sentence, < > start; v clears)")
         return " · ".join(parts)
 
     def _change(self, fn, *args) -> object | None:
@@ -130,7 +148,17 @@ class TaggingMixin:
             self._change(self.store.add, article, p.start + s, p.start + e, [topic_id])
             view.set_selection(None)
         else:
+            before = self.store.topics_of_passage(article, view.cursor)
             self._change(self.store.toggle_passage_topic, article, view.cursor, topic_id)
+            if topic_id in before and topic_id not in self.store.topics_of_passage(
+                article, view.cursor
+            ):
+                label = self.app.settings.topic(topic_id)
+                self.app.notify(
+                    f"Removed {label.label if label else topic_id} (u undoes)",
+                    title="Tags",
+                    timeout=3,
+                )
 
     def action_pick_topics(self) -> None:
         view = self.active_view()

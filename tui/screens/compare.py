@@ -182,5 +182,7 @@ class CompareScreen(TaggingMixin, Screen):
             self._align()
 
         self.app.pick_article(
-            f"Replace the {side} article", chosen, exclude=self.articles[self.other(side)].id
+            f"Replace the {side} article",
+            chosen,
+            exclude=(self.articles["left"].id, self.articles["right"].id),
         )

@@ -19,15 +19,16 @@ SHOWN = 200
 class ArticlePicker(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
 
-    def __init__(self, title: str, exclude: str | None = None) -> None:
+    def __init__(self, title: str, exclude: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.heading = title
-        self.exclude = exclude
+        self.exclude = set(exclude)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Static(plain(self.heading), classes="title")
             yield Input(placeholder="type part of a title, outlet or date", id="picker-input")
+            yield Static("", id="picker-empty", classes="meta")
             yield OptionList(id="picker-list")
 
     def on_mount(self) -> None:
@@ -35,7 +36,7 @@ class ArticlePicker(ModalScreen[str | None]):
         self.query_one("#picker-input").focus()
 
     def _fill(self, text: str) -> None:
-        infos = [i for i in self.app.library.infos.values() if i.id != self.exclude]
+        infos = [i for i in self.app.library.infos.values() if i.id not in self.exclude]
         if text.strip():
             matcher = Matcher(text)
             scored = []
@@ -53,6 +54,9 @@ class ArticlePicker(ModalScreen[str | None]):
         ]
         lst = self.query_one("#picker-list", OptionList)
         lst.set_options(opts)
+        self.query_one("#picker-empty", Static).update(
+            "" if opts else plain("No title, outlet or date matches; try fewer letters.")
+        )
         if opts:
             lst.highlighted = 0
 

@@ -87,7 +87,10 @@ class ReaderScreen(TaggingMixin, Screen):
             ordered = sorted(self.hits)
             if ordered:
                 here = sum(1 for n in ordered if n <= view.cursor)
-                parts.append(f"hit {here}/{len(ordered)} for “{self.search_text}” (n/N)")
+                if here:
+                    parts.append(f"hit {here}/{len(ordered)} for “{self.search_text}” (n/N)")
+                else:
+                    parts.append(f"{len(ordered)} passages match “{self.search_text}” (n: first)")
             else:
                 parts.append(f"no hits for “{self.search_text}” here")
         if view.show_removed:
@@ -140,4 +143,4 @@ class ReaderScreen(TaggingMixin, Screen):
                 other = self.app.library.article(aid)
                 self.app.push_screen(CompareScreen(self.article, other, self.view.cursor))
 
-        self.app.pick_article("Compare with…", chosen, exclude=self.article.id)
+        self.app.pick_article("Compare with…", chosen, exclude=(self.article.id,))

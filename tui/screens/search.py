@@ -19,6 +19,28 @@ from ..widgets.virtual_list import VirtualList
 SORTS = ("date", "outlet", "title")
 
 
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+class ResultsList(OptionList):
+    """Search results; reading keys move through them as in the other lists."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Open", id="results.open"),
+        Binding("j", "cursor_down", "Down", show=False, id="results.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="results.up"),
+        Binding("space", "page_down", "Page down", show=False, id="results.page_down"),
+        Binding("b", "page_up", "Page up", show=False, id="results.page_up"),
+        Binding("g", "first", "Top", show=False, id="results.top"),
+        Binding("G", "last", "Bottom", show=False, id="results.bottom"),
+    ]
+
+
 class SearchScreen(Screen):
     BINDINGS = [
         Binding("a", "toggle_articles", "Articles", id="articles"),
@@ -36,13 +58,14 @@ class SearchScreen(Screen):
             yield Static("", id="index-status")
             yield ProgressBar(id="index-progress", show_eta=False)
         yield Input(
-            placeholder='Search passages: Lachin   "within reach"   negot*   '
-            "source:reuters   tag:corridor",
+            placeholder='Search passages:  Lachin   "within reach"   negot*   '
+            'outlet:"europa press"   tag:corridor',
             id="query",
+            select_on_focus=False,
         )
         yield Static("", id="message")
         with ContentSwitcher(initial="results", id="panes"):
-            yield OptionList(id="results")
+            yield ResultsList(id="results")
             yield VirtualList(self._article_row, id="articles")
         yield Footer()
 
@@ -58,12 +81,14 @@ class SearchScreen(Screen):
         if info is None:
             return plain(aid)
         date = (info.date or "undated").ljust(10)
-        source = (info.source or "—")[:18].ljust(18)
+        source = _fit(info.source or "unknown outlet", 18)
+        count = f"  ({info.passages})"
+        room = max(10, width - 34 - len(count))
         return join(
             plain(f" {date}  ", "dim"),
             plain(f"{source}  ", "italic"),
-            plain(info.title),
-            plain(f"  ({info.passages})", "dim"),
+            plain(_fit(info.title, room).rstrip()),
+            plain(count, "dim"),
         )
 
     def sorted_ids(self) -> list[str]:
@@ -83,7 +108,7 @@ class SearchScreen(Screen):
             self.query_one("#panes", ContentSwitcher).current = "articles"
             lst.focus()
             self.set_message(
-                f"{lst.row_count} articles, by {self.sort}  (s: sort by "
+                f"{plural(lst.row_count, 'article')}, by {self.sort}  (s: sort by "
                 f"{SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]})"
             )
 
@@ -119,9 +144,15 @@ class SearchScreen(Screen):
 
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
+        """Enter opens the highlighted result when the results are this query's."""
+        results = self.query_one("#results", OptionList)
+        last = self.app.last_result
+        if last is not None and last.query == event.value and results.highlighted is not None:
+            results.action_select()
+            return
         self.app.request_search(event.value, now=True)
         self.query_one("#panes", ContentSwitcher).current = "results"
-        self.query_one("#results", OptionList).focus()
+        results.focus()
 
     def set_message(self, text: str | Content) -> None:
         self.query_one("#message", Static).update(
@@ -137,7 +168,7 @@ class SearchScreen(Screen):
             head = join(
                 plain(a.title, "bold"),
                 plain(f"   {meta_line(a.source, a.date)}", "dim"),
-                plain(f"   {a.hits} hit{'s' if a.hits != 1 else ''}", "$accent"),
+                plain(f"   {plural(a.hits, 'hit')}", "$accent"),
             )
             options.append(Option(head, id=f"a:{a.id}"))
             for p in a.passages[:5]:
@@ -163,7 +194,10 @@ class SearchScreen(Screen):
         if result.total:
             shown = "" if len(result.articles) <= 200 else " (first 200 shown)"
             parts.append(
-                plain(f"{result.total} passages in {result.total_articles} articles{shown}")
+                plain(
+                    f"{plural(result.total, 'passage')} in "
+                    f"{plural(result.total_articles, 'article')}{shown}"
+                )
             )
         elif result.reading.strip() or not result.message:
             hint = (

@@ -45,7 +45,16 @@ class TagsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#tag-table", DataTable)
-        table.add_columns("Topic", "Quote", "Article", "Outlet", "Date", "Note", "Anchor")
+        for label, width in (
+            ("Topic", 12),
+            ("Quote", 40),
+            ("Passage", 24),
+            ("Outlet", 14),
+            ("Date", 10),
+            ("Note", 20),
+            ("Anchor", 8),
+        ):
+            table.add_column(label, width=width)
         settings = self.app.settings
         self.query_one("#topic-filter", Select).set_options(
             [(t.label, t.id) for t in settings.topics]
@@ -100,18 +109,19 @@ class TagsScreen(Screen):
             where = f"{entry.article}#{anchored.passage_n}" if anchored.passage_n else entry.article
             table.add_row(
                 cell(topic.label if topic else tid, f"bold {topic.colour}" if topic else ""),
-                cell(entry.exact[:64]),
+                cell(entry.exact[:200]),
                 cell(where),
                 cell(outlet),
                 cell((info.date if info else None) or "undated"),
-                cell(entry.note[:40]),
+                cell(entry.note[:200]),
                 cell(anchored.status, "red bold" if anchored.orphaned else "dim"),
                 key=f"{entry.id}|{tid}",
             )
         if not self._outlets_set:
             self._outlets_set = True
             self.query_one("#outlet-filter", Select).set_options([(o, o) for o in sorted(outlets)])
-        summary = f"{table.row_count} tagged passages and spans"
+        count = table.row_count
+        summary = f"{count} tag{'s' if count != 1 else ''} (passages and spans, one row per topic)"
         if orphans:
             summary += f" · {orphans} orphaned (their text changed; kept in the file)"
         if self.app.tags.read_only:
@@ -129,8 +139,11 @@ class TagsScreen(Screen):
             if self.app.settings.topics
             else 6,
         )
+        infos = self.app.library.infos
         for aid in articles:
-            matrix.add_column(cell(aid[:14]))
+            info = infos.get(aid)
+            label = f"{(info.source if info else None) or '?'} {(info.date if info else '') or ''}"
+            matrix.add_column(cell(f"{label.strip()[:16]}\n{aid[:16]}"), width=16)
         matrix.add_column("Total")
         for topic in self.app.settings.topics:
             row = [counts.get((topic.id, a), 0) for a in articles]

@@ -16,7 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index.model import Article
-from index.spans import extend, first_sentence
+from index.spans import extend, first_sentence, move_start
 from index.text import safe_for_terminal
 
 from ..wrap import wrap
@@ -44,6 +44,7 @@ class Decor:
     marks: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # n -> (label, colour)
     suggestions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     scores: dict[int, float] = field(default_factory=dict)  # aligned passages on this side
+    spans: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # span tags
     selection: tuple[int, int, int] | None = None  # (n, start, end) inside passage n
 
 
@@ -60,6 +61,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--score",
         "article-view--suggestion",
         "article-view--selection",
+        "article-view--span",
     }
 
     BINDINGS = [
@@ -80,6 +82,20 @@ class ArticleView(ScrollView, can_focus=True):
             "Span +sentence",
             show=False,
             id="reader.span_sentence",
+        ),
+        Binding(
+            "greater_than_sign",
+            "move_start(1)",
+            "Span start →",
+            show=False,
+            id="reader.span_start_forward",
+        ),
+        Binding(
+            "less_than_sign",
+            "move_start(-1)",
+            "Span start ←",
+            show=False,
+            id="reader.span_start_back",
         ),
         Binding(
             "left_parenthesis",
@@ -186,49 +202,48 @@ class ArticleView(ScrollView, can_focus=True):
         return self.get_component_rich_style(name, partial=True)
 
     def _gutter(self, line: _Line, base: Style) -> list[Segment]:
+        """Passage number, then on the first line the alignment score (compare) or the
+        topic marks: ■ a tag, □ a suggestion; marks continue on the next lines."""
         if line.n == 0:
-            label = f"✗{line.label[:7]}" if line.first else ""
-            return [Segment(f"{label:<{GUTTER}}", base + self._style("article-view--removed"))]
+            mark = "✗" if line.first else ""
+            return [Segment(f"{mark:>5}    ", base + self._style("article-view--removed"))]
         on_cursor = line.n == self.cursor
         num_style = base + self._style(
             "article-view--cursor-number" if on_cursor else "article-view--number"
         )
-        number = f"{line.n:>4} " if line.first else "     "
-        segs = [Segment(number, num_style)]
-        marks = self.decor.marks.get(line.n, [])
-        sugg = self.decor.suggestions.get(line.n, [])
-        cells = 3
-        for _label, colour in marks[:cells]:
-            segs.append(Segment("■", base + Style(color=colour)))
-        room = cells - min(cells, len(marks))
-        for _label, colour in sugg[:room]:
-            segs.append(Segment("□", base + Style(color=colour)))
-        room -= min(room, len(sugg))
-        if line.first and line.n in self.decor.scores and room == 3:
-            score = self.decor.scores[line.n]
-            segs[-1:] = [
-                Segment(f"{line.n:>3}", num_style),
-                Segment(
-                    f"{score:.2f}"[1:] if score < 1 else "1.0",
-                    base + self._style("article-view--score"),
-                ),
+        segs = [Segment(f"{line.n:>4} " if line.first else "     ", num_style)]
+        score = self.decor.scores.get(line.n)
+        if line.first and score is not None:
+            shown = "1.0" if score >= 0.995 else f"{score:.2f}"[1:]
+            return [
+                *segs,
+                Segment(shown, base + self._style("article-view--score")),
+                Segment(" ", base),
             ]
-            segs.append(Segment(" ", base))
-            return segs
-        segs.append(Segment(" " * room + " ", base))
+        cells = [(("■", c)) for _, c in self.decor.marks.get(line.n, [])]
+        cells += [("□", c) for _, c in self.decor.suggestions.get(line.n, [])]
+        if score is not None and not line.first:
+            cells = cells[:3]
+        cells = cells[:3]
+        segs += [Segment(ch, base + Style(color=colour)) for ch, colour in cells]
+        segs.append(Segment(" " * (3 - len(cells)) + " ", base))
         return segs
 
     def _text(self, line: _Line, base: Style) -> list[Segment]:
         a = self.article
         text = safe_for_terminal(a.text[line.start : line.end].rstrip("\n"))
         if line.n == 0:
-            return [Segment(text, base + self._style("article-view--removed"))]
+            removed = base + self._style("article-view--removed")
+            label = [Segment(f"‹{line.label}› ", base + Style(dim=True))] if line.first else []
+            return [*label, Segment(text, removed)]
         style = base + (self._style("article-view--cursor") if line.n == self.cursor else Style())
         p = a.passages[line.n - 1]
         offset = line.start - p.start
         layers: list[tuple[list[Span], Style]] = []
         if line.n in self.decor.diffs:
             layers.append((self.decor.diffs[line.n], self._style("article-view--diff")))
+        for s_, e_, colour in self.decor.spans.get(line.n, []):
+            layers.append(([(s_, e_)], self._style("article-view--span") + Style(color=colour)))
         if line.n in self.decor.hits:
             layers.append((self.decor.hits[line.n], self._style("article-view--hit")))
         sel = self.decor.selection
@@ -283,6 +298,14 @@ class ArticleView(ScrollView, can_focus=True):
             return
         n, start, end = sel
         self.set_selection((n, *extend(self.article.passage(n).text, start, end, unit, step)))
+
+    def action_move_start(self, step: int) -> None:
+        sel = self.decor.selection
+        if not sel:
+            self.action_select()
+            return
+        n, start, end = sel
+        self.set_selection((n, *move_start(self.article.passage(n).text, start, end, step)))
 
     def _offset_at(self, x: int, y: int) -> tuple[int, int] | None:
         """(passage n, offset into the passage) under a mouse position."""
@@ -379,6 +402,8 @@ class ArticleView(ScrollView, can_focus=True):
         target = max(0, int(self.scroll_offset.y) - height)
         self.scroll_to(y=target, animate=False)
         n = self._passage_at(target) if target > 0 else 1
+        if n and target > 0 and self._first_line.get(n, 0) < target:
+            n = self._passage_at(self._last_line[n] + 1) or n
         if n:
             self.cursor = n
 
