@@ -289,5 +289,9 @@ def require_corpus(settings: Settings) -> None:
         line = _Doc(settings.path, settings.path.read_text(encoding="utf-8")).line("corpus")
     except (OSError, ConfigError):
         line = None
-    raise ConfigError(str(settings.path), f"corpus folder {settings.corpus} does not exist",
-                      line=line, key="corpus")
+    raise ConfigError(
+        str(settings.path),
+        f"corpus folder {settings.corpus} does not exist",
+        line=line,
+        key="corpus",
+    )

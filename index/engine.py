@@ -174,6 +174,7 @@ def update_index(
     else:
         try:
             ix = _storage(index_dir).open_index()
+            ix.reader().close()  # reads the segments too: a corrupt one fails here
         except Exception as exc:  # any failure to open means: rebuild from the corpus
             report.reason = f"index could not be opened ({type(exc).__name__}); rebuilt"
             manifest = None
@@ -389,7 +390,9 @@ def open_index(settings: Settings):
     there is none or it cannot be opened."""
     index_dir = settings.index_dir
     try:
-        return _storage(index_dir).open_index()
+        ix = _storage(index_dir).open_index()
+        ix.reader().close()
+        return ix
     except Exception as exc:
         raise IndexUnavailable(
             f"no usable index in {index_dir} ({type(exc).__name__}); run `dossier index`"

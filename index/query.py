@@ -160,11 +160,22 @@ def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -
     return visit(q)
 
 
+class ExpandedOr(wq.Or):
+    """The words a prefix, wildcard or fuzzy term expanded to. Their postings are
+    preloaded into one array: Whoosh's default binary tree of union matchers spent
+    most of a prefix query's time re-balancing itself."""
+
+    matcher_type = wq.Or.ARRAY_MATCHER
+
+
 def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Query:
     pids = tags(topic) if tags else None
     if pids is None:
-        problems.append(f"no topic '{topic}'" if tags
-                        else "tag: needs a readable tag file (see the message about it)")
+        problems.append(
+            f"no topic '{topic}'"
+            if tags
+            else "tag: needs a readable tag file (see the message about it)"
+        )
         return wq.NullQuery
     if not pids:
         return wq.NullQuery
@@ -187,7 +198,9 @@ def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
     fieldobj = reader.schema[field_name]
     texts = [fieldobj.from_bytes(b) if isinstance(b, bytes) else b for b in words]
     terms = [wq.Term(field_name, t, boost=node.boost) for t in texts]
-    return terms[0] if len(terms) == 1 else wq.Or(terms, boost=node.boost)
+    if len(terms) == 1:
+        return terms[0]
+    return (ExpandedOr if len(terms) > 8 else wq.Or)(terms, boost=node.boost)
 
 
 def _within(node: wq.FuzzyTerm, reader) -> list:
@@ -195,8 +208,10 @@ def _within(node: wq.FuzzyTerm, reader) -> list:
     edit ('Bayramvo~1' finds Bayramov): a segment's own lookup counts it as two."""
     fieldobj = reader.schema[node.fieldname]
     out = []
+    # A reader whose lookup already counts a swap as one edit says so.
+    extra = 0 if getattr(reader, "swap_is_one_edit", False) else 1
     for b in reader.terms_within(
-        node.fieldname, node.text, node.maxdist + 1, prefix=node.prefixlength
+        node.fieldname, node.text, node.maxdist + extra, prefix=node.prefixlength
     ):
         word = fieldobj.from_bytes(b) if isinstance(b, bytes) else b
         if damerau_levenshtein(word, node.text, limit=node.maxdist) <= node.maxdist:
@@ -205,12 +220,30 @@ def _within(node: wq.FuzzyTerm, reader) -> list:
 
 
 def query_terms(q: wq.Query, reader) -> dict[str, set[str]]:
-    """Field -> words the query matches on, expanded once."""
+    """Field -> words the query matches on outside phrases, expanded once."""
     out: dict[str, set[str]] = {}
-    for fname, btext in q.existing_terms(reader, phrases=True, expand=True):
+    for fname, btext in q.existing_terms(reader, phrases=False, expand=True):
         fieldobj = reader.schema[fname]
-        out.setdefault(fname, set()).add(fieldobj.from_bytes(btext))
+        text = fieldobj.from_bytes(btext) if isinstance(btext, bytes) else btext
+        out.setdefault(fname, set()).add(text)
     return out
+
+
+def query_phrases(q: wq.Query) -> list[tuple[str, tuple[str, ...]]]:
+    """(field, analysed words) of every phrase in the query."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+
+    def visit(node: wq.Query) -> None:
+        if isinstance(node, wq.Phrase):
+            found.append((node.fieldname, tuple(node.words)))
+        elif isinstance(node, wq.Not):
+            return
+        else:
+            for child in node.children():
+                visit(child)
+
+    visit(q)
+    return found
 
 
 def plain_words(text: str) -> Iterable[str]:

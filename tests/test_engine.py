@@ -113,11 +113,6 @@ def test_missing_manifest_rebuilds(corpus):
     assert report.rebuilt and report.reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine.update_index only opens the TOC; a corrupt "
-    "segment file passes that check and later breaks every search",
-)
 def test_corrupt_segment_rebuilds_with_a_reason(corpus):
     update_index(corpus)
     segs = list(corpus.index_dir.glob("*.seg"))

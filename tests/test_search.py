@@ -163,11 +163,6 @@ def test_highlights_point_at_the_matched_words(lib):
             assert {fold(p.text[s:e]) for s, e in p.spans} <= wanted, (query, p.pid)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search.Highlighter marks every word of a phrase "
-    "query wherever it stands, not only where the phrase matched",
-)
 def test_phrase_highlight_marks_only_the_phrase(lib):
     p = next(
         p for p in hits(lib, '"within reach"').passages if "within sight, within reach" in p.text
@@ -238,11 +233,6 @@ def test_zero_results_offer_near_spellings(lib):
     assert "bayramov" in r.suggestions
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="search._articles_of_docs asks an empty index for a "
-    "column; Whoosh's EmptyReader raises NotImplementedError",
-)
 def test_search_on_an_empty_corpus(make_corpus):
     from index.library import Library
 

@@ -56,15 +56,6 @@ def test_tag_list_untag(bundled, capsys):
 
 
 def test_errors_have_exit_codes(bundled, tmp_path, capsys, monkeypatch):
-    base = cli.build_parser
-
-    def build_parser():
-        parser = base()
-        sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-        cli_tags.register(sub)
-        return parser
-
-    monkeypatch.setattr(cli, "build_parser", build_parser)
     monkeypatch.setattr(cli, "load_settings", lambda path: bundled)
     assert cli.main(["tag", f"{A0}#8", "lachin"]) == 2
     assert "no topic 'lachin'" in capsys.readouterr().err

@@ -26,6 +26,7 @@ from .messages import IndexFinished, IndexProgress, SearchDone
 from .screens.search import SearchScreen
 
 CHECK_EVERY_S = 30.0
+RESULT_PASSAGES = 40  # ranked passages shown under their articles
 DEBOUNCE_S = 0.04  # coalesces fast typing; newest-wins is enforced by sequence numbers
 
 
@@ -189,7 +190,9 @@ class DossierApp(App):
             if seq != self._search_seq:
                 return
             try:
-                result = self.library.engine.search(text, limit=100, tags=self.tag_lookup)
+                result = self.library.engine.search(
+                    text, limit=RESULT_PASSAGES, tags=self.tag_lookup
+                )
             except IndexUnavailable:
                 self.post_message(
                     SearchDone(seq, None, "the index is being built; results will follow")

@@ -14,9 +14,11 @@ from . import cli_compare, cli_corpus, cli_tags
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="dossier", description="Read, search, compare and tag news articles.")
-    parser.add_argument("--config", default="config.yaml",
-                        help="path to config.yaml (default: ./config.yaml)")
+        prog="dossier", description="Read, search, compare and tag news articles."
+    )
+    parser.add_argument(
+        "--config", default="config.yaml", help="path to config.yaml (default: ./config.yaml)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (cli_corpus, cli_compare, cli_tags):
         module.register(sub)

@@ -14,8 +14,9 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def styled(text: str, spans: list[tuple[int, int]] = (), tty: bool | None = None,
-           style: str = "1;33") -> str:
+def styled(
+    text: str, spans: list[tuple[int, int]] = (), tty: bool | None = None, style: str = "1;33"
+) -> str:
     """Article text made safe for the terminal, hits in bold colour on a tty."""
     tty = sys.stdout.isatty() if tty is None else tty
     text = safe_for_terminal(text)
@@ -44,8 +45,7 @@ class ProgressBar:
             return
         width = 30
         filled = int(width * done / total)
-        sys.stderr.write(f"\r{label:<10} [{'#' * filled}{'.' * (width - filled)}] "
-                         f"{done}/{total}")
+        sys.stderr.write(f"\r{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
         sys.stderr.flush()
 
     def close(self) -> None:

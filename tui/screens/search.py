@@ -192,7 +192,11 @@ class SearchScreen(Screen):
         if result.message:
             parts.append(plain(result.message + "\n", "$text-error"))
         if result.total:
-            shown = "" if len(result.articles) <= 200 else " (first 200 shown)"
+            shown = (
+                f" (first {len(result.articles)} listed)"
+                if len(result.articles) < result.total_articles
+                else ""
+            )
             parts.append(
                 plain(
                     f"{plural(result.total, 'passage')} in "
