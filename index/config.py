@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .yamlpos import node_line
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
 
@@ -111,24 +112,7 @@ class _Doc:
                 self._no_duplicates(item, (*keys, i))
 
     def line(self, *keys: str | int) -> int | None:
-        node = self.node
-        line = node.start_mark.line + 1 if node is not None else None
-        for key in keys:
-            if isinstance(node, yaml.MappingNode):
-                for k, v in node.value:
-                    if k.value == key:
-                        line, node = k.start_mark.line + 1, v
-                        break
-                else:
-                    return line
-            elif isinstance(node, yaml.SequenceNode) and isinstance(key, int):
-                if key >= len(node.value):
-                    return line
-                node = node.value[key]
-                line = node.start_mark.line + 1
-            else:
-                return line
-        return line
+        return node_line(self.node, *keys)
 
     def fail(self, reason: str, *keys: str | int) -> ConfigError:
         dotted = ".".join(str(k) for k in keys) if keys else None

@@ -29,8 +29,9 @@ class Library:
         """Forget what was read, so the next use sees the index and files as they are."""
         self._articles.clear()
         self.__dict__.pop("infos", None)
-        if self._engine is not None:
-            self._engine.refresh()
+        # A fresh engine: a rebuilt index is a new set of files, which an open searcher
+        # cannot follow. A search still running keeps the old one until it ends.
+        self._engine = None
 
     @property
     def engine(self) -> SearchEngine:

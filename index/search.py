@@ -351,10 +351,14 @@ class SearchEngine:
         """Near spellings from the index for the words of a query."""
         reader = self._searcher.reader()
         corrector = reader.corrector("exact")
+        normalize = self.schema["exact"].analyzer[-1].normalize
         out: list[str] = []
         for word in plain_words(text):
-            for s in corrector.suggest(word.lower(), limit=3, maxdist=2, prefix=1):
-                if s != word.lower() and s not in out:
+            known = normalize(word)
+            if ("exact", known) in reader:
+                continue  # spelled as the corpus spells it: nothing to suggest
+            for s in corrector.suggest(known, limit=3, maxdist=2, prefix=1):
+                if s != known and s not in out:
                     out.append(s)
         return out[:limit]
 

@@ -25,6 +25,7 @@ from typing import Any
 import yaml
 
 from .errors import TagFileError
+from .yamlpos import node_line
 
 VERSION = 1
 HEADER = (
@@ -70,26 +71,9 @@ class TagDoc:
 def _line_of(text: str, *keys: str | int) -> int | None:
     """1-based line of the node at keys (as deep as it can get), for messages."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        return node_line(yaml.compose(text, Loader=yaml.SafeLoader), *keys)
     except yaml.YAMLError:
         return None
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for key in keys:
-        if isinstance(node, yaml.MappingNode):
-            for k, v in node.value:
-                if k.value == key:
-                    line, node = k.start_mark.line + 1, v
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    return line
 
 
 def _fail(path: Path, reason: str, line: int | None = None) -> TagFileError:

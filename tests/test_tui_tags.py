@@ -159,3 +159,23 @@ async def test_broken_tag_file_disables_tagging_and_is_untouched(settings):
         assert 10 not in view.decor.marks
         assert "tagging off" in str(app.screen.query_one("#reader-status", Static).render())
     assert settings.tags_file.read_bytes() == before
+
+
+async def test_mouse_drag_selects_a_span_to_tag(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        view = await open_reader(pilot, 1)
+        y = view._first_line[1] - int(view.scroll_offset.y)
+        gutter = 9
+        await pilot.mouse_down(view, offset=(gutter + 3, y))
+        await pilot.hover(view, offset=(gutter + 20, y))
+        await pilot.mouse_up(view, offset=(gutter + 20, y))
+        await pilot.pause()
+        n, start, end = view.selection
+        assert (n, start, end) == (1, 3, 20)
+        await pilot.press("1")
+        await pilot.pause()
+    (entry,) = saved(settings)
+    p1 = app.library.article(ART).passage(1)
+    assert entry["anchor"]["exact"] == p1.text[3:20]
+    assert entry["topics"] == ["border"]

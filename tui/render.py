@@ -4,6 +4,7 @@ markup, and control characters are made visible before it reaches the terminal."
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual.content import Content
 
@@ -28,3 +29,11 @@ def join(*parts: Content | str) -> Content:
 
 def meta_line(source: str | None, date: str | None) -> str:
     return f"{source or 'unknown outlet'} · {date or 'undated'}"
+
+
+def source_file(article, settings) -> str:
+    """The article's file, relative to the folder that holds the corpus."""
+    try:
+        return str(Path(article.path).relative_to(settings.corpus.parent))
+    except ValueError:
+        return article.path

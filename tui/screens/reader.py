@@ -10,7 +10,7 @@ from textual.widgets import Footer, Static
 
 from index.model import Article
 
-from ..render import join, meta_line, plain
+from ..render import join, meta_line, plain, source_file
 from ..tagging import TAG_BINDINGS, TaggingMixin
 from ..widgets.article_view import ArticleView
 
@@ -53,7 +53,7 @@ class ReaderScreen(TaggingMixin, Screen):
         a = self.article
         return join(
             plain(meta_line(a.source, a.date), "italic"),
-            plain(f" · {len(a.passages)} passages · {a.id}", "dim"),
+            plain(f" · {len(a.passages)} passages · {source_file(a, self.app.settings)}", "dim"),
         )
 
     @property

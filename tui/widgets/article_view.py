@@ -325,7 +325,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_mouse_move(self, event: events.MouseMove) -> None:
         start = self._drag
-        if not start or not event.button:
+        if not start:
             return
         hit = self._offset_at(event.x, event.y)
         if hit and hit[0] == start[0] and hit[1] != start[1]:
