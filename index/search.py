@@ -238,6 +238,14 @@ class SearchEngine:
     def close(self) -> None:
         self._searcher.close()
 
+    def warm(self) -> None:
+        """Load what the first queries would otherwise load: the article of every
+        passage, the field lengths, and the word table for fuzzy terms. Faces call this
+        in the background right after opening."""
+        self._articles_of_docs()
+        self._term_tables.setdefault("exact", _TermTable(self._searcher.reader(), "exact"))
+        self.search("warm", limit=1)
+
     @property
     def passage_count(self) -> int:
         return self._searcher.doc_count()

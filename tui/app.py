@@ -61,6 +61,8 @@ class DossierApp(App):
         self._apply_settings()
         self.push_screen(SearchScreen())
         self.index_ready = bool(self.library.infos)
+        if self.index_ready:
+            self._warm()
         if self.background_index:
             self.run_indexer()
             # pick up articles added or edited while the reader is open
@@ -155,6 +157,7 @@ class DossierApp(App):
         if msg.changed or not self.index_ready:
             self.library.refresh()
             self.index_ready = True
+            self._warm()
             self.tags.refresh_articles()
             self.search_screen.show_articles_list(initial=True)
             if self.query_text:
@@ -164,6 +167,12 @@ class DossierApp(App):
         self._status(
             f"{len(self.library.infos)} articles · {what} {time.strftime('%H:%M:%S')}{warn}"
         )
+
+    @work(thread=True, exclusive=True, group="warm")
+    def _warm(self) -> None:
+        """Open the index and load what first queries need, off the UI thread."""
+        with self._search_lock, contextlib.suppress(DossierError):
+            self.library.engine.warm()
 
     # -- search ---------------------------------------------------------------
 
