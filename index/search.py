@@ -356,18 +356,27 @@ class SearchEngine:
         return ArticleHits(aid, info.title, info.source, info.date, count)
 
     def suggest(self, text: str, limit: int = 5) -> list[str]:
-        """Near spellings from the index for the words of a query."""
+        """Near spellings from the index for the words of a query that the corpus does
+        not have: closest first, then the most frequent."""
         reader = self._searcher.reader()
-        corrector = reader.corrector("exact")
         normalize = self.schema["exact"].analyzer[-1].normalize
+        table = self._term_tables.get("exact")
+        if table is None:
+            table = self._term_tables["exact"] = _TermTable(reader, "exact")
         out: list[str] = []
         for word in plain_words(text):
             known = normalize(word)
             if ("exact", known) in reader:
                 continue  # spelled as the corpus spells it: nothing to suggest
-            for s in corrector.suggest(known, limit=3, maxdist=2, prefix=1):
-                if s != known and s not in out:
-                    out.append(s)
+            near = table.within(known, 1) or table.within(known, 2)
+            near.sort(
+                key=lambda w: (
+                    damerau_levenshtein(w, known, limit=2),
+                    -reader.doc_frequency("exact", w),
+                    w,
+                )
+            )
+            out += [w for w in near[:3] if w not in out]
         return out[:limit]
 
 

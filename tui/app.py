@@ -27,7 +27,8 @@ from .screens.search import SearchScreen
 
 CHECK_EVERY_S = 30.0
 RESULT_PASSAGES = 40  # ranked passages shown under their articles
-DEBOUNCE_S = 0.04  # coalesces fast typing; newest-wins is enforced by sequence numbers
+RESULT_ARTICLES = 100  # articles listed (the count of all is shown)
+DEBOUNCE_S = 0.025  # coalesces fast typing; newest-wins is enforced by sequence numbers
 
 
 class DossierApp(App):
@@ -200,7 +201,10 @@ class DossierApp(App):
                 return
             try:
                 result = self.library.engine.search(
-                    text, limit=RESULT_PASSAGES, tags=self.tag_lookup
+                    text,
+                    limit=RESULT_PASSAGES,
+                    tags=self.tag_lookup,
+                    max_articles=RESULT_ARTICLES,
                 )
             except IndexUnavailable:
                 self.post_message(

@@ -9,7 +9,7 @@ def all_bindings() -> list[tuple[str, list[Binding]]]:
     from .app import DossierApp
     from .screens.compare import CompareScreen
     from .screens.reader import ReaderScreen
-    from .screens.search import SearchScreen
+    from .screens.search import ResultsList, SearchScreen
     from .screens.tags import TagsScreen
     from .tagging import TAG_BINDINGS
     from .widgets.article_view import ArticleView
@@ -20,7 +20,7 @@ def all_bindings() -> list[tuple[str, list[Binding]]]:
 
     return [
         ("Everywhere", of(DossierApp)),
-        ("Search and results", of(SearchScreen)),
+        ("Search and results", of(SearchScreen) + of(ResultsList)),
         ("Articles list", of(VirtualList)),
         ("Reader", [b for b in of(ReaderScreen) if b not in TAG_BINDINGS] + of(ArticleView)),
         ("Tagging (reader and compare; topic keys from config.yaml)", TAG_BINDINGS),

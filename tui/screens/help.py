@@ -14,7 +14,22 @@ from ..render import join, plain
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close", id="help.close")]
+    BINDINGS = [
+        Binding("escape,question_mark,q", "close", "Close", id="help.close"),
+        Binding("space,j", "scroll('down')", "Scroll", show=False, id="help.down"),
+        Binding("b,k", "scroll('up')", "Scroll up", show=False, id="help.up"),
+        Binding("G", "scroll('end')", "Bottom", show=False, id="help.bottom"),
+        Binding("g", "scroll('home')", "Top", show=False, id="help.top"),
+    ]
+
+    def action_scroll(self, where: str) -> None:
+        view = self.query_one("#help", VerticalScroll)
+        {
+            "down": view.scroll_page_down,
+            "up": view.scroll_page_up,
+            "end": view.scroll_end,
+            "home": view.scroll_home,
+        }[where](animate=False)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):

@@ -164,7 +164,7 @@ class SearchScreen(Screen):
         self.query_one("#panes", ContentSwitcher).current = "results"
         results = self.query_one("#results", OptionList)
         options: list[Option | None] = []
-        for a in result.articles[:200]:
+        for a in result.articles:
             head = join(
                 plain(a.title, "bold"),
                 plain(f"   {meta_line(a.source, a.date)}", "dim"),
