@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import heapq
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -206,10 +208,22 @@ class _ReaderView:
         return iter(table.within(text, maxdist, prefix))
 
 
+def _locked(method):
+    """Whoosh readers share open files: one thread at a time per engine."""
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class SearchEngine:
-    """An open index and its searcher. Not for use by two threads at once."""
+    """An open index and its searcher. Safe to share between threads: calls take turns."""
 
     def __init__(self, settings: Settings):
+        self._lock = threading.RLock()
         self.settings = settings
         self.schema = make_schema(settings)
         self.reader_q = QueryReader(self.schema)
@@ -224,6 +238,7 @@ class SearchEngine:
         manifest = Manifest.load(self.settings.index_dir)
         self.infos = {i.id: i for i in manifest.infos()} if manifest else {}
 
+    @_locked
     def refresh(self) -> bool:
         """Pick up a newer index written by another process. True if it changed."""
         if self._searcher.up_to_date():
@@ -238,6 +253,7 @@ class SearchEngine:
     def close(self) -> None:
         self._searcher.close()
 
+    @_locked
     def warm(self) -> None:
         """Load what the first queries would otherwise load: the article of every
         passage, the field lengths, and the word table for fuzzy terms. Faces call this
@@ -250,10 +266,12 @@ class SearchEngine:
     def passage_count(self) -> int:
         return self._searcher.doc_count()
 
+    @_locked
     def parse(self, text: str, tags: TagLookup | None = None) -> ParsedQuery:
         reader = _ReaderView(self._searcher.reader(), self._term_tables)
         return self.reader_q.parse(text, reader, tags)
 
+    @_locked
     def highlighter(self, parsed: ParsedQuery) -> Highlighter:
         return Highlighter(
             query_terms(parsed.query, self._searcher.reader()),
@@ -277,6 +295,7 @@ class SearchEngine:
             self._doc_article = out
         return self._doc_article
 
+    @_locked
     def search(
         self,
         text: str,
@@ -331,6 +350,7 @@ class SearchEngine:
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
         return result
 
+    @_locked
     def matching_pids(
         self, text: str, tags: TagLookup | None = None, article_id: str | None = None
     ) -> set[str]:
@@ -355,6 +375,7 @@ class SearchEngine:
             return ArticleHits(aid, aid, None, None, count)
         return ArticleHits(aid, info.title, info.source, info.date, count)
 
+    @_locked
     def suggest(self, text: str, limit: int = 5) -> list[str]:
         """Near spellings from the index for the words of a query that the corpus does
         not have: closest first, then the most frequent."""
