@@ -8,7 +8,6 @@ a build, and news vocabulary repeats so much that most words are looked up, not 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 from pickle import dumps
 
@@ -22,7 +21,7 @@ from .text import fold
 
 TOKEN_PATTERN = r"\w+(?:[.'’]?\w+)*"
 # Bump when analysis changes in a way that needs a rebuild.
-ANALYSIS_VERSION = 5
+ANALYSIS_VERSION = 6  # past 5, whose indexes carried a word-pair field: they rebuild
 
 
 def variant_map(variants: tuple[tuple[str, ...], ...]) -> dict[str, str]:
@@ -163,39 +162,6 @@ class FastText(TEXT):
                 freqs[t] = freqs.get(t, 0) + 1
             for t, n in freqs.items():
                 yield t.encode("utf-8"), n, float(n), pack_uint(n)
-
-
-PAIR_SEPARATOR = " "
-
-
-_DIGIT = re.compile(r"\d")
-
-
-def pairable(word: str) -> bool:
-    """Words with digits (figures, tables, codes) are not paired: they are most of the
-    distinct pairs and few phrase searches; phrases with them use positions."""
-    return not _DIGIT.search(word)
-
-
-class WordPairs(TEXT):
-    """Each pair of neighbouring words, as its analyzer normalises them ("oil price"):
-    a two-word phrase becomes one term lookup instead of a position check in every
-    passage holding both words (Whoosh's phrase matching was the slowest query class)."""
-
-    def __init__(self, analyzer):
-        super().__init__(analyzer=analyzer, phrase=False)
-
-    def index(self, value, **kwargs):
-        norm = self.analyzer[-1]
-        words = [norm.normalize(w) for w in _raw_words(value)]
-        freqs: dict[str, int] = {}
-        for a, b in itertools.pairwise(words):
-            if not pairable(a) or not pairable(b):
-                continue
-            pair = a + PAIR_SEPARATOR + b
-            freqs[pair] = freqs.get(pair, 0) + 1
-        for t, n in freqs.items():
-            yield t.encode("utf-8"), n, float(n), pack_uint(n)
 
 
 def fingerprint(variants: dict[str, str]) -> str:

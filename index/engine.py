@@ -21,14 +21,7 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
-from .analysis import (
-    FastText,
-    WordPairs,
-    exact_analyzer,
-    fingerprint,
-    stemming_analyzer,
-    variant_map,
-)
+from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, variant_map
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article, scan
 from .errors import IndexUnavailable
@@ -56,7 +49,6 @@ def make_schema(settings: Settings) -> Schema:
         title=FastText(analyzer=stemming_analyzer(variants), phrase=True),
         text=FastText(analyzer=stemming_analyzer(variants), stored=True, phrase=True),
         exact=FastText(analyzer=exact_analyzer(variants), phrase=False),
-        pairs=WordPairs(stemming_analyzer(variants)),
         tag=ID,  # never stored: `tag:` queries are answered from the tag file
     )
 
@@ -101,7 +93,6 @@ def _docs(article: Article):
             "title": article.title,
             "text": p.text,
             "exact": p.text,
-            "pairs": p.text,
         }
 
 

@@ -12,7 +12,6 @@ from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, QueryParser
 from whoosh.support.levenshtein import damerau_levenshtein
 
-from .analysis import PAIR_SEPARATOR, pairable
 from .text import fold
 
 FIELDS = ("text", "title", "source", "date", "tag", "exact")
@@ -156,46 +155,9 @@ def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -
             return _tag_query(str(node.text), tags, problems)
         if reader is not None and isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             return _expand(node, reader, problems)
-        if isinstance(node, wq.Phrase):
-            return _pair_phrase(node, reader)
         return node.apply(visit)
 
     return visit(q)
-
-
-class PairPhrase(wq.Term):
-    """Two neighbouring words, answered by one lookup in the `pairs` field. Keeps the
-    words so highlighting can still mark the phrase where it stands."""
-
-    def __init__(
-        self, field: str, words: tuple[str, ...], boost: float = 1.0, highlight: bool = True
-    ):
-        super().__init__("pairs", PAIR_SEPARATOR.join(words), boost=boost)
-        self.phrase_field = field
-        self.words = tuple(words) if highlight else ()
-
-
-def _pair_phrase(node: wq.Phrase, reader) -> wq.Query:
-    """A phrase on the body text through word pairs: two words are one pair lookup;
-    longer phrases check their pairs first, so positions are read only where every
-    pair stands."""
-    words = tuple(node.words)
-    schema = getattr(reader, "schema", None)
-    if (
-        node.fieldname != "text"
-        or node.slop != 1
-        or len(words) < 2
-        or not all(pairable(w) for w in words)
-        or schema is None
-        or "pairs" not in schema
-    ):
-        return node
-    if len(words) == 2:
-        return PairPhrase(node.fieldname, words, boost=node.boost)
-    pairs = [
-        PairPhrase(node.fieldname, words[i : i + 2], highlight=False) for i in range(len(words) - 1)
-    ]
-    return wq.And([*pairs, node], boost=node.boost)
 
 
 class ExpandedOr(wq.Or):
@@ -274,9 +236,6 @@ def query_phrases(q: wq.Query) -> list[tuple[str, tuple[str, ...]]]:
     def visit(node: wq.Query) -> None:
         if isinstance(node, wq.Phrase):
             found.append((node.fieldname, tuple(node.words)))
-        elif isinstance(node, PairPhrase):
-            if node.words:
-                found.append((node.phrase_field, node.words))
         elif isinstance(node, wq.Not):
             return
         else:

@@ -6,6 +6,7 @@ import functools
 import heapq
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -158,12 +159,14 @@ class _TermTable:
     the words within an edit distance quickly: the index's own lookup checks the
     distance of every word (several hundred ms a query on a multi-segment index)."""
 
-    def __init__(self, reader, fieldname: str):
-        fieldobj = reader.schema[fieldname]
+    def __init__(self, words: Iterable[str]):
         self.by_len: dict[int, list[tuple[int, str]]] = {}
-        for b in reader.lexicon(fieldname):
-            word = fieldobj.from_bytes(b) if isinstance(b, bytes) else b
+        for word in words:
             self.by_len.setdefault(len(word), []).append((_mask(word), word))
+
+    @classmethod
+    def of(cls, reader, fieldname: str) -> _TermTable:
+        return cls(_lexicon(reader, fieldname))
 
     def within(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         # Each edit changes at most two letters of the letter set, and the length by one.
@@ -179,6 +182,13 @@ class _TermTable:
                 ):
                     out.append(word)
         return out
+
+
+def _lexicon(reader, fieldname: str) -> list[str]:
+    fieldobj = reader.schema[fieldname]
+    return [
+        fieldobj.from_bytes(b) if isinstance(b, bytes) else b for b in reader.lexicon(fieldname)
+    ]
 
 
 def _mask(word: str) -> int:
@@ -204,7 +214,7 @@ class _ReaderView:
     def terms_within(self, fieldname, text, maxdist, prefix=0):
         table = self._tables.get(fieldname)
         if table is None:
-            table = self._tables[fieldname] = _TermTable(self._reader, fieldname)
+            table = self._tables[fieldname] = _TermTable.of(self._reader, fieldname)
         return iter(table.within(text, maxdist, prefix))
 
 
@@ -257,10 +267,16 @@ class SearchEngine:
     def warm(self) -> None:
         """Load what the first queries would otherwise load: the article of every
         passage, the field lengths, and the word table for fuzzy terms. Faces call this
-        in the background right after opening."""
-        self._articles_of_docs()
-        self._term_tables.setdefault("exact", _TermTable(self._searcher.reader(), "exact"))
+        in the background right after opening. Each step holds the engine briefly, so
+        a search typed meanwhile waits for one step, not for all of them."""
+        with self._lock:
+            self._articles_of_docs()
         self.search("warm", limit=1)
+        with self._lock:
+            words = _lexicon(self._searcher.reader(), "exact")
+        table = _TermTable(words)  # the slow part, done without holding the engine
+        with self._lock:
+            self._term_tables.setdefault("exact", table)
 
     @property
     def passage_count(self) -> int:
@@ -383,7 +399,7 @@ class SearchEngine:
         normalize = self.schema["exact"].analyzer[-1].normalize
         table = self._term_tables.get("exact")
         if table is None:
-            table = self._term_tables["exact"] = _TermTable(reader, "exact")
+            table = self._term_tables["exact"] = _TermTable.of(reader, "exact")
         out: list[str] = []
         for word in plain_words(text):
             known = normalize(word)
