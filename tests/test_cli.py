@@ -76,7 +76,7 @@ def test_search_limit(capsys, cfg):
 def test_search_text_output(capsys, cfg):
     code, out, _ = run(capsys, cfg, "search", "delimitation")
     assert code == 0
-    assert "2 passages in 1 articles" in out
+    assert "2 passages in 1 article " in out
     assert "000_0d42f3f6a94791ae#" in out and "Important Progress Reported" in out
 
 

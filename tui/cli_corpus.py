@@ -10,7 +10,7 @@ from index.library import Library
 from index.search import snippet
 from index.tags import TagStore
 
-from .output import ProgressBar, emit_json, line, styled
+from .output import ProgressBar, emit_json, line, plural, styled
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -100,7 +100,7 @@ def cmd_search(settings: Settings, args) -> int:
         line(f"No passages match '{args.query}'.{hint}")
         return 0
     line(
-        f"{result.total} passages in {result.total_articles} articles"
+        f"{plural(result.total, 'passage')} in {plural(result.total_articles, 'article')}"
         f" (showing the best {len(result.passages)})"
     )
     for p in result.passages:

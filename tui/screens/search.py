@@ -13,14 +13,11 @@ from textual.widgets.option_list import Option
 
 from index.search import SearchResult, snippet
 
+from ..output import plural
 from ..render import highlighted, join, meta_line, plain
 from ..widgets.virtual_list import VirtualList
 
 SORTS = ("date", "outlet", "title")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _fit(text: str, width: int) -> str:
