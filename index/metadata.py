@@ -11,8 +11,6 @@ from typing import Any
 import yaml
 
 SIDECAR = "metadata.yaml"
-# libyaml's parser when PyYAML has it: front matter is read for every file of a corpus.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
 _MONTHS = {
     m: i
@@ -29,7 +27,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], int, str | None]:
     if not m:
         return {}, 0, None
     try:
-        data = yaml.load(m.group(1) or "", Loader=_LOADER) or {}
+        data = yaml.safe_load(m.group(1) or "") or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
