@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
@@ -55,6 +58,8 @@ class DossierApp(App):
         self._debounce: Timer | None = None
         self.last_result = None
         self._last_index_error: str | None = None
+        self._indexing = False
+        self._indexer: subprocess.Popen | None = None
 
     # -- start ----------------------------------------------------------------
 
@@ -65,9 +70,9 @@ class DossierApp(App):
         if self.index_ready:
             self._warm()
         if self.background_index:
-            self.run_indexer()
+            self.update_index()
             # pick up articles added or edited while the reader is open
-            self.set_interval(CHECK_EVERY_S, self.run_indexer)
+            self.set_interval(CHECK_EVERY_S, self.update_index)
         else:
             self.index_ready = True
 
@@ -99,18 +104,31 @@ class DossierApp(App):
 
     # -- indexing (another process: a Whoosh build holds the GIL) --------------
 
-    @work(thread=True, exclusive=True, group="index")
-    def run_indexer(self, rebuild: bool = False) -> None:
+    def update_index(self, rebuild: bool = False) -> None:
+        """Start the indexer unless one is running (a second would only meet its lock)."""
+        if self._indexing:
+            if rebuild:
+                self.notify("The index is being updated; rebuild when it is done.", title="Index")
+            return
+        self._indexing = True
+        self._run_indexer(rebuild)
+
+    @work(thread=True, group="index")
+    def _run_indexer(self, rebuild: bool = False) -> None:
         cmd = [sys.executable, "-m", "tui.indexer", "--config", str(self.settings.path)]
         if rebuild:
             cmd.append("--rebuild")
+        # stderr to a file: a pipe left unread could fill and block the indexer
+        errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed below)
         proc = subprocess.Popen(
             cmd,
             stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            stderr=errors,
             text=True,
             cwd=str(self.settings.path.parent),
+            start_new_session=True,  # its own process group, to stop it with its helpers
         )
+        self._indexer = proc
         final: dict = {}
         assert proc.stdout is not None
         for raw in proc.stdout:
@@ -129,8 +147,22 @@ class DossierApp(App):
                 IndexFinished(final["done"], changed, warnings=final.get("warning_count", 0))
             )
         else:
-            err = final.get("error") or (proc.stderr.read().strip().splitlines() or ["failed"])[-1]
+            errors.seek(0)
+            err = final.get("error") or (errors.read().strip().splitlines() or ["failed"])[-1]
             self.post_message(IndexFinished(None, False, error=err))
+        errors.close()
+
+    async def action_quit(self) -> None:
+        self._stop_indexer()
+        self.exit()
+
+    def _stop_indexer(self) -> None:
+        """Leaving mid-build stops the indexer and its helper processes; the index stays
+        as it was and the next start picks the work up again."""
+        proc = self._indexer
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
 
     def _status(self, text: str) -> None:
         with contextlib.suppress(StopIteration, NoMatches):
@@ -147,6 +179,7 @@ class DossierApp(App):
 
     @on(IndexFinished)
     def _index_finished(self, msg: IndexFinished) -> None:
+        self._indexing = False
         self.search_screen.query_one("#index-progress", ProgressBar).display = False
         if msg.error:
             self._status(f"index not updated: {msg.error}")
@@ -186,6 +219,9 @@ class DossierApp(App):
             self._debounce.stop()
         if not text.strip():
             self.search_screen.clear_results()
+            return
+        if not self.index_ready:
+            self.search_screen.set_message("Indexing the corpus; results follow when it is done.")
             return
         if now:
             self._search(seq, text)
@@ -266,7 +302,7 @@ class DossierApp(App):
         self.search_screen.show_articles_list()
 
     def action_rebuild_index(self) -> None:
-        self.run_indexer(rebuild=True)
+        self.update_index(rebuild=True)
 
     def pick_article(self, title: str, callback, exclude: tuple[str, ...] = ()) -> None:
         from .screens.picker import ArticlePicker
