@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 from textual.widgets import Input, OptionList, Static
 from tui_support import settings_for
@@ -250,3 +252,23 @@ async def test_toggle_removed_text(settings):
         await pilot.pause()
         assert "cookies" in view_lines(view)
         assert "removed text" in text_of(app.screen.query_one("#reader-status"))
+
+
+async def test_first_start_indexes_in_the_background(tmp_path):
+    settings = settings_for(tmp_path)
+    shutil.rmtree(settings.index_dir)  # a first start: no index yet
+    app = DossierApp(settings)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press(*"Lachin")
+        await pilot.pause(0.2)
+        if not app.index_ready:
+            assert "Indexing" in text_of(app.screen.query_one("#message", Static))
+        for _ in range(200):  # the indexer runs in another process
+            await pilot.pause(0.05)
+            if app.index_ready and app.last_result is not None:
+                break
+        status = text_of(app.screen.query_one("#index-status", Static))
+        assert "5 articles" in status and "index updated" in status
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "4 passages in 3 articles" in text_of(app.screen.query_one("#message", Static))
