@@ -16,6 +16,7 @@ from index.search import SearchResult, snippet
 from ..output import plural
 from ..render import highlighted, join, meta_line, plain
 from ..widgets.virtual_list import VirtualList
+from ..wrap import wrap
 
 SORTS = ("date", "outlet", "title")
 
@@ -160,6 +161,7 @@ class SearchScreen(Screen):
         """Replace the results with `result` (the newest query's)."""
         self.query_one("#panes", ContentSwitcher).current = "results"
         results = self.query_one("#results", OptionList)
+        width = max(40, (results.size.width or 120) - 2)
         options: list[Option | None] = []
         for a in result.articles:
             head = join(
@@ -169,19 +171,7 @@ class SearchScreen(Screen):
             )
             options.append(Option(head, id=f"a:{a.id}"))
             for p in a.passages[:5]:
-                text, spans, cut_l, cut_r = snippet(p.text, p.spans, width=200)
-                body = highlighted(text.replace("\n", " "), spans, "bold $text-warning reverse")
-                options.append(
-                    Option(
-                        join(
-                            plain(f"  {p.n:>4}  ", "dim"),
-                            plain("…" if cut_l else ""),
-                            body,
-                            plain("…" if cut_r else ""),
-                        ),
-                        id=f"p:{p.pid}",
-                    )
-                )
+                options.append(Option(self._snippet(p, width), id=f"p:{p.pid}"))
         results.set_options(options)
         if options:
             results.highlighted = 1 if len(options) > 1 else 0
@@ -206,6 +196,32 @@ class SearchScreen(Screen):
             )
             parts.append(plain(f"No passages match{hint}"))
         self.set_message(join(*parts) if parts else "")
+
+    @staticmethod
+    def _snippet(p, width: int) -> Content:
+        """Up to three lines around the first hit, wrapped under the passage number."""
+        indent = 8
+        text, spans, cut_l, cut_r = snippet(p.text.replace("\n", " "), p.spans, width=240)
+        if cut_l:
+            text, spans = "…" + text, [(s + 1, e + 1) for s, e in spans]
+        if cut_r:
+            text += "…"
+        lines = wrap(text, width - indent)[:3]
+        parts: list[Content] = []
+        for i, (start, end) in enumerate(lines):
+            inside = [
+                (max(s, start) - start, min(e, end) - start)
+                for s, e in spans
+                if s < end and e > start
+            ]
+            lead = plain(f"  {p.n:>4}  ", "dim") if i == 0 else plain(" " * indent)
+            piece = text[start:end].rstrip()
+            if i == len(lines) - 1 and end < len(text):
+                piece = piece[: max(0, width - indent - 1)] + "…"
+            parts += [lead, highlighted(piece, inside, "bold $text-warning reverse")]
+            if i < len(lines) - 1:
+                parts.append(plain("\n"))
+        return join(*parts)
 
     def clear_results(self) -> None:
         self.query_one("#results", OptionList).clear_options()
