@@ -20,6 +20,7 @@ from .config import Settings
 from .engine import Manifest, make_schema, open_index
 from .model import ArticleInfo
 from .query import (
+    ExpandedOr,
     ParsedQuery,
     QueryReader,
     TagLookup,
@@ -105,6 +106,49 @@ def _read_lengths(reader, fieldname: str) -> list[int] | None:
     lengths = [_BYTE_TO_LENGTH[b] for b in data]
     missing = reader.doc_count_all() - len(lengths)
     return lengths + [1] * missing if missing > 0 else lengths
+
+
+def _flat_terms(q: wq.Query) -> list[wq.Term] | None:
+    """The terms of a query that is one term or an OR of plain terms (a prefix or fuzzy
+    expansion is one); None for anything else. (For AND, Whoosh's leapfrogging matchers
+    measured faster than scoring each term in full.)"""
+    if type(q) is wq.Term:
+        return [q]
+    if type(q) in (wq.Or, ExpandedOr) and q.boost == 1.0:
+        subs = q.subqueries
+        if subs and all(type(t) is wq.Term for t in subs):
+            return list(subs)
+    return None
+
+
+def _term_scores(sub, offset: int, term: wq.Term, weighting) -> dict[int, float] | None:
+    """BM25 score of every document holding the term in one segment, read a block of
+    postings at a time (Whoosh's matchers cost several microseconds a document)."""
+    reader = sub.reader()
+    if (term.fieldname, term.text) not in reader:
+        return {}
+    scorer = weighting.scorer(sub, term.fieldname, term.text)
+    lengths = getattr(getattr(scorer, "dfl", None), "__self__", None)
+    if not isinstance(lengths, list):
+        return None
+    field = reader.schema[term.fieldname]
+    m = reader._terms.matcher(term.fieldname, field.to_bytes(term.text), field.format)
+    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
+    boost = term.boost
+    out: dict[int, float] = {}
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        for d, w in zip(m._ids, m._weights, strict=False):
+            out[offset + d] = (
+                boost * idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl))
+            )
+        m._next_block()
+    deleted = getattr(reader, "deleted_docs_set", None)
+    if deleted:
+        for d in deleted:
+            out.pop(offset + d, None)
+    return out
 
 
 class _CountingCollector(TopCollector):
@@ -234,6 +278,7 @@ class SearchEngine:
 
     def __init__(self, settings: Settings):
         self._lock = threading.RLock()
+        self.fast_path = True  # score plain term queries from postings (tests compare both)
         self.settings = settings
         self.schema = make_schema(settings)
         self.reader_q = QueryReader(self.schema)
@@ -330,10 +375,13 @@ class SearchEngine:
             result.suggestions = self.suggest(text)
             return result
         s = self._searcher
-        collector = _CountingCollector(limit, self._articles_of_docs())
-        s.search_with_collector(q, collector)
-        hits = collector.results()
-        counts = collector.counts
+        doc_article = self._articles_of_docs()
+        ranked = self._flat_search(q, limit, doc_article) if self.fast_path else None
+        if ranked is None:
+            collector = _CountingCollector(limit, doc_article)
+            s.search_with_collector(q, collector)
+            ranked = ([(hit.docnum, hit.score) for hit in collector.results()], collector.counts)
+        top, counts = ranked
         result.total = sum(counts.values())
         result.total_articles = len(counts)
         if not result.total:
@@ -341,8 +389,8 @@ class SearchEngine:
             return result
         highlight = self.highlighter(parsed)
         order: dict[str, ArticleHits] = {}
-        for hit in hits:
-            stored = hit.fields()
+        for docnum, score in top:
+            stored = s.stored_fields(docnum)
             aid = stored["article"]
             ptext = stored.get("text", "")
             pid = stored["pid"]
@@ -351,7 +399,7 @@ class SearchEngine:
                 aid,
                 int(pid.rsplit("#", 1)[1]),
                 ptext,
-                float(hit.score),
+                float(score),
                 highlight.spans(ptext),
             )
             result.passages.append(ph)
@@ -365,6 +413,29 @@ class SearchEngine:
         )
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
         return result
+
+    def _flat_search(self, q: wq.Query, limit: int, doc_article: list[str]):
+        """Ranking and counts for one term or a plain OR of terms, straight from the
+        postings; None when the query has another shape (phrases, AND, NOT, nesting)."""
+        terms = _flat_terms(q)
+        if terms is None:
+            return None
+        s = self._searcher
+        subs = s.subsearchers or [(s, 0)]
+        total: dict[int, float] = {}
+        for sub, offset in subs:
+            for term in terms:
+                scores = _term_scores(sub, offset, term, s.weighting)
+                if scores is None:
+                    return None
+                if not total:
+                    total = scores
+                    continue
+                for d, v in scores.items():
+                    total[d] = total.get(d, 0.0) + v
+        counts = Counter(map(doc_article.__getitem__, total))
+        top = heapq.nlargest(limit, total.items(), key=lambda kv: (kv[1], -kv[0]))
+        return top, counts
 
     @_locked
     def matching_pids(
