@@ -58,11 +58,13 @@ def scan(root: Path) -> Scan:
             continue
         seen.add((st.st_dev, st.st_ino))
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        reldir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        prefix = "" if reldir == "." else reldir + "/"
         for name in sorted(filenames):
             if name.startswith("."):
                 continue
             path = os.path.join(dirpath, name)
-            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            rel = prefix + name
             stem, ext = os.path.splitext(rel)
             if ext.lower() not in SUFFIXES:
                 if rel != SIDECAR:
