@@ -6,7 +6,7 @@ from collections import OrderedDict
 from functools import cached_property
 
 from .config import Settings
-from .corpus import SourceFile, Unreadable, read_article, scan
+from .corpus import SourceFile, Unreadable, read_article
 from .engine import IndexReport, Progress, article_infos, update_index
 from .errors import NotFound
 from .metadata import load_sidecar
@@ -84,6 +84,3 @@ class Library:
             return {}
         light = engine.highlighter(parsed)
         return {p.n: light.spans(p.text) for p in article.passages if p.pid in pids}
-
-    def all_files(self) -> list[SourceFile]:
-        return scan(self.settings.corpus).files

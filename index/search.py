@@ -451,11 +451,6 @@ class SearchEngine:
         s = self._searcher
         return {s.stored_fields(d)["pid"] for d in q.docs(s)}
 
-    def highlight_passages(self, result_passages: list[PassageHit], highlight: Highlighter) -> None:
-        for ph in result_passages:
-            if not ph.spans:
-                ph.spans = highlight.spans(ph.text)
-
     def _article_hits(self, aid: str, count: int) -> ArticleHits:
         info = self.infos.get(aid)
         if info is None:

@@ -164,9 +164,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._lines = lines
         self._laid_width = width
         self.virtual_size = Size(GUTTER + width + 1, len(lines))
-        self._clear_caches()
-
-    def _clear_caches(self) -> None:
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -412,9 +409,3 @@ class ArticleView(ScrollView, can_focus=True):
         if 0 <= index < len(self._lines) and self._lines[index].n > 0:
             self.cursor = self._lines[index].n
         self.focus()
-
-    def visible_passages(self) -> range:
-        y = int(self.scroll_offset.y)
-        h = self.scrollable_content_region.height
-        ns = [ln.n for ln in self._lines[y : y + h] if ln.n > 0]
-        return range(min(ns), max(ns) + 1) if ns else range(0)
