@@ -676,19 +676,17 @@ class TagStore:
 
     def undo(self) -> str | None:
         """Undo the last change of this session (saved at once). Returns what it was."""
-        if not self._undo:
-            return None
-        change = self._undo[-1]
-        self._commit(change, change.inverse)
-        self._redo.append(self._undo.pop())
-        return change.description
+        return self._replay(self._undo, self._redo, undo=True)
 
     def redo(self) -> str | None:
-        if not self._redo:
+        return self._replay(self._redo, self._undo, undo=False)
+
+    def _replay(self, source: list[Change], target: list[Change], undo: bool) -> str | None:
+        if not source:
             return None
-        change = self._redo[-1]
-        self._commit(change, change.op)
-        self._undo.append(self._redo.pop())
+        change = source[-1]
+        self._commit(change, change.inverse if undo else change.op)
+        target.append(source.pop())
         return change.description
 
 

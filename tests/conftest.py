@@ -8,8 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from index.config import Settings, load_settings
+from index.engine import update_index
 from index.library import Library
 
 REPO = Path(__file__).resolve().parents[1]
@@ -30,6 +32,18 @@ def settings_for(corpus: Path, workdir: Path, **changes) -> Settings:
         tags_file=workdir / "tags.yaml",
         **changes,
     )
+
+
+def app_settings(workdir: Path, corpus: Path = ARTICLES) -> Settings:
+    """A config.yaml in workdir (the reader's indexer process reads it by path): the
+    project's, pointed at `corpus`, with index and tags in workdir; the index built."""
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    data.update(corpus=str(corpus), index=str(workdir / "index"), tags=str(workdir / "tags.yaml"))
+    path = workdir / "config.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    settings = load_settings(path)
+    update_index(settings)
+    return settings
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:

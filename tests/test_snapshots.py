@@ -6,7 +6,7 @@ and look at the new SVGs before committing them."""
 from __future__ import annotations
 
 import pytest
-from tui_support import settings_for
+from conftest import app_settings
 
 from tui.app import DossierApp
 
@@ -15,7 +15,7 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def app(tmp_path):
-    return DossierApp(settings_for(tmp_path), background_index=False)
+    return DossierApp(app_settings(tmp_path), background_index=False)
 
 
 async def _settle(pilot) -> None:

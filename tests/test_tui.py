@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 
 import pytest
+from conftest import app_settings
 from textual.widgets import Input, OptionList, Static
-from tui_support import settings_for
 
+from index.errors import ConfigError
 from tui.app import DossierApp
+from tui.keys import check_keys
 from tui.screens.compare import CompareScreen
 from tui.screens.help import HelpScreen
 from tui.screens.picker import ArticlePicker
@@ -21,7 +24,7 @@ W, H = 120, 40
 
 @pytest.fixture
 def settings(tmp_path):
-    return settings_for(tmp_path)
+    return app_settings(tmp_path)
 
 
 def text_of(widget) -> str:
@@ -197,7 +200,7 @@ async def test_zero_results_offers_near_spellings(settings):
 async def test_empty_corpus(tmp_path):
     corpus = tmp_path / "empty"
     corpus.mkdir()
-    app = DossierApp(settings_for(tmp_path, corpus), background_index=False)
+    app = DossierApp(app_settings(tmp_path, corpus), background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
         await type_query(pilot, "peace")
         assert "No passages match" in text_of(app.screen.query_one("#message", Static))
@@ -213,7 +216,7 @@ async def test_markup_and_escapes_shown_literally(tmp_path):
         "Body [link=http://x]click[/link] and \x1b[31mred\x1b[0m and a bell\x07.\n",
         encoding="utf-8",
     )
-    app = DossierApp(settings_for(tmp_path, corpus), background_index=False)
+    app = DossierApp(app_settings(tmp_path, corpus), background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
         await type_query(pilot, "click")
         results = app.screen.query_one("#results", OptionList)
@@ -255,7 +258,7 @@ async def test_toggle_removed_text(settings):
 
 
 async def test_first_start_indexes_in_the_background(tmp_path):
-    settings = settings_for(tmp_path)
+    settings = app_settings(tmp_path)
     shutil.rmtree(settings.index_dir)  # a first start: no index yet
     app = DossierApp(settings)
     async with app.run_test(size=(W, H)) as pilot:
@@ -272,3 +275,18 @@ async def test_first_start_indexes_in_the_background(tmp_path):
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "4 passages in 3 articles" in text_of(app.screen.query_one("#message", Static))
+
+
+def test_topic_keys_and_rebinding_are_checked(tmp_path):
+    settings = app_settings(tmp_path)
+    check_keys(settings)  # the bundled codebook uses digits: nothing to say
+    clash = dataclasses.replace(
+        settings, topics=(dataclasses.replace(settings.topics[0], key="j"),)
+    )
+    with pytest.raises(ConfigError) as err:
+        check_keys(clash)
+    assert err.value.key == "topics.0.key" and "reader.next_passage" in err.value.message
+    with pytest.raises(ConfigError) as err:
+        check_keys(dataclasses.replace(settings, keys={"no.such": "x"}))
+    assert err.value.key == "keys.no.such"
+    check_keys(dataclasses.replace(settings, keys={"reader.compare": "ctrl+k"}))

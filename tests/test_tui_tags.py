@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from conftest import app_settings
 from textual.widgets import DataTable, OptionList, Static
-from tui_support import settings_for
 
 from tui.app import DossierApp
 from tui.screens.reader import ReaderScreen
@@ -18,7 +18,7 @@ ART = "001_1a5c9ff20c0ee09c"
 
 @pytest.fixture
 def settings(tmp_path):
-    return settings_for(tmp_path)
+    return app_settings(tmp_path)
 
 
 def saved(settings) -> list[dict]:
