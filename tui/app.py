@@ -204,8 +204,9 @@ class DossierApp(App):
 
     @work(thread=True, exclusive=True, group="warm")
     def _warm(self) -> None:
-        """Open the index and load what first queries need, off the UI thread."""
-        with self._search_lock, contextlib.suppress(DossierError):
+        """Open the index and load what first queries need, off the UI thread (in steps
+        the engine takes in turn with searches, so typing never waits for all of it)."""
+        with contextlib.suppress(DossierError):
             self.library.engine.warm()
 
     # -- search ---------------------------------------------------------------
