@@ -19,6 +19,8 @@ from ..tagging import TAG_BINDINGS, TaggingMixin
 from ..widgets.article_view import ArticleView
 
 SIDES = ("left", "right")
+SAME = 0.2  # similarity from which two passages report the same thing (the view follows)
+WEAK = 0.1  # below SAME: shown with its score as the closest candidate, nothing more
 
 
 class AlignmentReady(Message):
@@ -89,7 +91,7 @@ class CompareScreen(TaggingMixin, Screen):
     @work(thread=True, exclusive=True, group="align")
     def _align(self) -> None:
         left, right = self.articles["left"], self.articles["right"]
-        result = align(left, right, variant_map(self.app.settings.variants))
+        result = align(left, right, variant_map(self.app.settings.variants), threshold=WEAK)
         self.post_message(AlignmentReady(result, (left.id, right.id)))
 
     @on(AlignmentReady)
@@ -122,8 +124,9 @@ class CompareScreen(TaggingMixin, Screen):
         there.decor.scores, there.decor.diffs = {}, {}
         status = "aligning…"
         if self.alignment is not None:
-            matches = self.alignment.matches(side, here.cursor)
-            there.decor.scores = {m.n: m.score for m in matches}
+            found = self.alignment.matches(side, here.cursor)
+            matches = [m for m in found if m.score >= SAME]
+            there.decor.scores = {m.n: m.score for m in found}
             if matches:
                 best = matches[0]
                 a = here.article.passage(here.cursor).text
@@ -140,6 +143,12 @@ class CompareScreen(TaggingMixin, Screen):
                     f"similarity {best.score:.2f}"
                     + (f"  · also {others}" if others else "")
                     + ("  · differing words marked" if da or db else "  · same words")
+                )
+            elif found:
+                weak = found[0]
+                status = (
+                    f"{side} {here.cursor}: no passage on the other side clearly reports this;"
+                    f" closest {self.other(side)} {weak.n} (similarity {weak.score:.2f}, weak)"
                 )
             else:
                 status = f"{side} {here.cursor}: no passage on the other side reports this"
