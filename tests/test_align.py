@@ -219,7 +219,8 @@ def corpus_config(tmp_path) -> Path:
 
 
 def _run(argv: list[str]) -> int:
-    from tui import cli, cli_compare
+    from tui import cli
+    from tui.cli import compare as cli_compare
 
     parser = cli.build_parser()
     sub = next(

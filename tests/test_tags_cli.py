@@ -13,7 +13,7 @@ import yaml
 from helpers_tags import bundled, bundled_corpus, copy_corpus
 
 import tui.cli as cli
-from tui import cli_tags
+from tui.cli import tags as cli_tags
 
 __all__ = ["bundled", "bundled_corpus"]  # fixtures used below
 

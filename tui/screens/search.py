@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from index.search import SearchResult, snippet
 
-from ..output import plural
+from ..cli.output import plural
 from ..render import highlighted, join, meta_line, plain
 from ..widgets.virtual_list import VirtualList
 from ..wrap import wrap

@@ -8,7 +8,7 @@ from index.align import align, word_diff
 from index.analysis import variant_map
 from index.config import Settings
 
-from .cli_corpus import open_library
+from .corpus import open_library
 from .output import emit_json, line, styled
 
 

@@ -15,7 +15,7 @@ from index.errors import DossierError, NotFound
 from index.tags import Anchored, TagError, TagStore, now_iso
 from index.text import safe_for_terminal
 
-from .cli_corpus import open_library
+from .corpus import open_library
 from .output import emit_json, line
 
 FORMATS = ("csv", "md", "yaml")

@@ -9,7 +9,7 @@ import sys
 from index.config import load_settings, require_corpus
 from index.errors import DossierError
 
-from . import cli_compare, cli_corpus, cli_tags
+from . import compare, corpus, tags
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -20,7 +20,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", default="config.yaml", help="path to config.yaml (default: ./config.yaml)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (cli_corpus, cli_compare, cli_tags):
+    for module in (corpus, compare, tags):
         module.register(sub)
     return parser
 
@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(args.config)
         require_corpus(settings)
         if args.command is None:
-            from .launch import run_reader
+            from ..launch import run_reader
 
             return run_reader(settings)
         return args.run(settings, args) or 0
