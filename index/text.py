@@ -71,3 +71,8 @@ _WORD = re.compile(r"\w+(?:['’.]\w+)*")
 def words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) for each word of text."""
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
+def plural(n: int, word: str) -> str:
+    """Counts in messages read as English: "1 passage", "2 passages"."""
+    return f"{n} {word}{'' if n == 1 else 's'}"

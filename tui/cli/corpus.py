@@ -9,8 +9,9 @@ from index.config import Settings
 from index.library import Library
 from index.search import snippet
 from index.tags import TagStore
+from index.text import plural
 
-from .output import ProgressBar, emit_json, line, plural, styled
+from .output import ProgressBar, emit_json, line, styled
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -30,10 +30,6 @@ def styled(
     return "".join(out)
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
 def line(text: str = "") -> None:
     print(safe_for_terminal(text))
 

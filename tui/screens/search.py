@@ -12,8 +12,8 @@ from textual.widgets import ContentSwitcher, Footer, Input, OptionList, Progress
 from textual.widgets.option_list import Option
 
 from index.search import SearchResult, snippet
+from index.text import plural
 
-from ..cli.output import plural
 from ..render import highlighted, join, meta_line, plain
 from ..widgets.virtual_list import VirtualList
 from ..wrap import wrap
