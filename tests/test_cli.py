@@ -3,6 +3,7 @@ article text that never reaches the terminal as control sequences."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import subprocess
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLES, CONFIG
 
-from tui.cli import main
+from tui.cli import build_parser, main
 
 A004 = "004_bd0bc0e79d4348b1"
 
@@ -135,6 +136,39 @@ def test_config_error_exit_2_message_on_stderr(capsys, cfg, breaker, key):
     assert err.strip().count("\n") == 0
 
 
+def test_config_after_the_command(capsys, cfg, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elsewhere"  # no config.yaml here: only --config can find it
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert main(["search", "Lachin", "--json", "--config", str(cfg)]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 4
+    # after the command, a --config wins over one before it
+    assert main(["--config", "none.yaml", "show", "004", "--config", str(cfg)]) == 0
+    assert "Europa Press" in capsys.readouterr().out
+
+
+def test_every_command_takes_config_after_it():
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert len(sub.choices) >= 6
+    for name, command in sub.choices.items():
+        flags = {s for a in command._actions for s in a.option_strings}
+        assert "--config" in flags, name
+    assert parser.parse_args(["--config", "a.yaml", "index"]).config == "a.yaml"
+    assert parser.parse_args(["index", "--config", "b.yaml"]).config == "b.yaml"
+    assert parser.parse_args(["index"]).config == "config.yaml"
+
+
+def test_config_from_the_environment(capsys, cfg, tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    here.mkdir()
+    (here / "config.yaml").write_text("bogus: 1\n")  # would fail if it were read
+    monkeypatch.chdir(here)
+    monkeypatch.setenv("DOSSIER_CONFIG", str(cfg))
+    assert main(["search", "delimitation", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 2
+
+
 def test_control_sequences_never_reach_the_terminal(capsys, make_corpus, tmp_path):
     make_corpus(
         {
@@ -163,7 +197,7 @@ def test_the_installed_command(tmp_path, cfg):
     if not exe.exists():
         pytest.skip("dossier script not installed beside this python")
     done = subprocess.run(
-        [str(exe), "--config", str(cfg), "search", "delimitation", "--json"],
+        [str(exe), "search", "delimitation", "--json", "--config", str(cfg)],
         cwd=tmp_path,
         capture_output=True,
         text=True,

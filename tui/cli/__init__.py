@@ -1,9 +1,12 @@
-"""`dossier` on the command line. Every command takes --config; exit codes are 0 ok,
-2 usage or config error, 1 anything else (one line, no traceback)."""
+"""`dossier` on the command line. Every command takes --config, before or after the
+command; exit codes are 0 ok, 2 usage or config error, 1 anything else (one line, no
+traceback). The reader (the default command) is imported only when it is opened: the
+command line shares nothing with the app but the library."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from index.config import load_settings, require_corpus
@@ -11,17 +14,23 @@ from index.errors import DossierError
 
 from . import compare, corpus, tags
 
+CONFIG_ENV = "DOSSIER_CONFIG"
+CONFIG_HELP = f"path to config.yaml (default: ${CONFIG_ENV}, else ./config.yaml)"
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dossier", description="Read, search, compare and tag news articles."
     )
     parser.add_argument(
-        "--config", default="config.yaml", help="path to config.yaml (default: ./config.yaml)"
+        "--config", default=os.environ.get(CONFIG_ENV) or "config.yaml", help=CONFIG_HELP
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (corpus, compare, tags):
         module.register(sub)
+    for command in sub.choices.values():
+        # SUPPRESS: a --config before the command is kept unless one follows it.
+        command.add_argument("--config", default=argparse.SUPPRESS, help=CONFIG_HELP)
     return parser
 
 
