@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -9,7 +10,9 @@ from typing import Any
 
 import yaml
 
+from .colours import colour_problem
 from .errors import ConfigError
+from .query import check as check_query
 from .yamlpos import node_line
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
@@ -51,17 +54,11 @@ class Settings:
         return next((t for t in self.topics if t.id == topic_id), None)
 
 
-_KNOWN = {
-    "corpus",
-    "index",
-    "tags",
-    "topics",
-    "variants",
-    "outlets",
-    "cleaning",
-    "theme",
-    "keys",
-}
+# Every key config.yaml may hold, by section; anything else is an error with "did you
+# mean". A new key (e.g. an `ignore:` list of globs) is added here and read below.
+TOP_KEYS = ("corpus", "index", "tags", "topics", "variants", "outlets", "cleaning", "theme", "keys")
+TOPIC_KEYS = ("id", "label", "key", "colour", "description", "query")
+CLEANING_KEYS = ("navigation", "section_label_max_words", "boilerplate", "link_blocks", "datelines")
 
 
 _UNCLOSED = ("while parsing a flow", "while scanning a quoted")
@@ -127,6 +124,17 @@ def _str(doc: _Doc, value: Any, *keys: str | int, default: str | None = None) ->
     return str(value)
 
 
+def _known_keys(doc: _Doc, raw: dict, known: tuple[str, ...], *keys: str | int) -> None:
+    """An unknown key is an error naming the nearest known one ("did you mean")."""
+    for k in raw:
+        if k in known:
+            continue
+        name = str(k)
+        near = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
+        hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(known)}"
+        raise doc.fail(f"unknown key ({hint})", *keys, name)
+
+
 def _patterns(doc: _Doc, raw: Any, *keys: str) -> tuple[re.Pattern, ...]:
     if raw is None:
         return ()
@@ -157,6 +165,7 @@ def _topics(doc: _Doc, raw: Any) -> tuple[Topic, ...]:
     for i, item in enumerate(raw):
         if not isinstance(item, dict):
             raise doc.fail("each topic must be a mapping with id, label, key, colour", "topics", i)
+        _known_keys(doc, item, TOPIC_KEYS, "topics", i)
         for need in ("id", "label", "key"):
             if item.get(need) in (None, ""):
                 raise doc.fail(f"topic is missing '{need}'", "topics", i)
@@ -168,6 +177,15 @@ def _topics(doc: _Doc, raw: Any) -> tuple[Topic, ...]:
             description=_str(doc, item.get("description"), "topics", i, "description", default=""),
             query=_str(doc, item.get("query"), "topics", i, "query", default=""),
         )
+        problem = colour_problem(topic.colour)
+        if problem:
+            raise doc.fail(problem, "topics", i, "colour")
+        if topic.query:
+            _, problems = check_query(topic.query)
+            if problems:
+                raise doc.fail(
+                    f"the query does not parse: {'; '.join(problems)}", "topics", i, "query"
+                )
         if not re.fullmatch(r"[\w-]+", topic.id):
             raise doc.fail("topic id may hold only letters, digits, _ and -", "topics", i, "id")
         if any(t.id == topic.id for t in topics):
@@ -208,15 +226,7 @@ def _cleaning(doc: _Doc, raw: Any) -> Cleaning:
         return Cleaning()
     if not isinstance(raw, dict):
         raise doc.fail("must be a mapping", "cleaning")
-    for k in raw:
-        if k not in {
-            "navigation",
-            "section_label_max_words",
-            "boilerplate",
-            "link_blocks",
-            "datelines",
-        }:
-            raise doc.fail("unknown key", "cleaning", str(k))
+    _known_keys(doc, raw, CLEANING_KEYS, "cleaning")
     max_words = raw.get("section_label_max_words", 2)
     if not isinstance(max_words, int) or isinstance(max_words, bool) or max_words < 0:
         raise doc.fail("must be a whole number", "cleaning", "section_label_max_words")
@@ -246,9 +256,7 @@ def load_settings(path: str | Path = "config.yaml") -> Settings:
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
         raise doc.fail("the file must be a mapping of settings")
-    for k in data:
-        if k not in _KNOWN:
-            raise doc.fail(f"unknown key (known: {', '.join(sorted(_KNOWN))})", str(k))
+    _known_keys(doc, data, TOP_KEYS)
     base = path.parent
     keys = _mapping(doc, data.get("keys"), "keys")
     return Settings(
@@ -279,3 +287,29 @@ def require_corpus(settings: Settings) -> None:
         line=line,
         key="corpus",
     )
+
+
+def line_of(path: Path, dotted: str) -> int | None:
+    """The line of a dotted key such as `topics.1.key` or `keys.reader.next_hit` (key
+    names may hold dots) in the config file, for errors found after loading."""
+    try:
+        doc = _Doc(path, Path(path).read_text(encoding="utf-8"))
+    except (OSError, ConfigError):
+        return None
+    parts, keys, node = dotted.split("."), [], doc.node
+    while parts and node is not None:
+        if isinstance(node, yaml.SequenceNode) and parts[0].isdigit():
+            i = int(parts.pop(0))
+            keys.append(i)
+            node = node.value[i] if i < len(node.value) else None
+            continue
+        names = {k.value: v for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
+        for n in range(len(parts), 0, -1):  # the longest run of parts that names a key
+            name = ".".join(parts[:n])
+            if name in names:
+                keys.append(name)
+                node, parts = names[name], parts[n:]
+                break
+        else:
+            break
+    return doc.line(*keys)

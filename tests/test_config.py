@@ -118,6 +118,118 @@ BROKEN = [
 ]
 
 
+# (name, how to break the shipped config, the line, key, what the message must say)
+TYPOS = [
+    (
+        "topic color for colour",
+        lambda t: t.replace('colour: "#2a9d8f"', 'color: "#2a9d8f"'),
+        'color: "#2a9d8f"',
+        "topics.1.color",
+        "did you mean 'colour'?",
+    ),
+    (
+        "topic lable for label",
+        lambda t: t.replace("label: Peace treaty", "lable: Peace treaty"),
+        "lable: Peace treaty",
+        "topics.2.lable",
+        "did you mean 'label'?",
+    ),
+    (
+        "top-level tehme for theme",
+        lambda t: t.replace("theme: textual-dark", "tehme: textual-dark"),
+        "tehme: textual-dark",
+        "tehme",
+        "did you mean 'theme'?",
+    ),
+    (
+        "cleaning boilerplte for boilerplate",
+        lambda t: t.replace("  boilerplate:", "  boilerplte:"),
+        "  boilerplte:",
+        "cleaning.boilerplte",
+        "did you mean 'boilerplate'?",
+    ),
+    (
+        "a colour name misspelt",
+        lambda t: t.replace('colour: "#e76f51"', "colour: tomatoe"),
+        "colour: tomatoe",
+        "topics.2.colour",
+        "'tomatoe' is not a colour (a name such as 'teal', or #rrggbb); did you mean 'tomato'?",
+    ),
+    (
+        "a hex colour with five digits",
+        lambda t: t.replace('colour: "#e9c46a"', 'colour: "#e9c46"'),
+        'colour: "#e9c46"',
+        "topics.0.colour",
+        "'#e9c46' is not a colour",
+    ),
+    (
+        "a topic query that does not parse",
+        lambda t: t.replace(
+            "query: 'Lachin OR corridor OR checkpoint OR \"border post\"'",
+            "query: 'Lachin OR corridor OR checkpoint OR'",
+        ),
+        "query: 'Lachin OR corridor OR checkpoint OR'",
+        "topics.1.query",
+        "the query does not parse: OR needs a term on each side",
+    ),
+    (
+        "a topic query with an unknown field",
+        lambda t: t.replace("query: 'delimitation OR", "query: 'outlett:rferl OR delimitation OR"),
+        "query: 'outlett:rferl OR",
+        "topics.0.query",
+        "no field 'outlett'",
+    ),
+]
+
+
+@pytest.mark.parametrize("name, breaker, where, key, says", TYPOS, ids=[b[0] for b in TYPOS])
+def test_typos_and_bad_values_say_what_was_meant(tmp_path, name, breaker, where, key, says):
+    text = breaker(BASE)
+    assert text != BASE
+    path = _write(tmp_path, text)
+    with pytest.raises(ConfigError) as info:
+        load_settings(path)
+    err = info.value
+    assert err.line == text[: text.index(where)].count("\n") + 1
+    assert err.key == key
+    assert says in err.message and str(path) in err.message
+
+
+@pytest.mark.parametrize(
+    "colour", ["teal", "Crimson", "#abc", "#E9C46A", "#e9c46a80", "rgb(10, 20, 30)", "ansi_red"]
+)
+def test_colours_the_reader_draws_are_accepted(tmp_path, colour):
+    path = _write(tmp_path, BASE.replace('colour: "#e9c46a"', f'colour: "{colour}"'))
+    assert load_settings(path).topics[0].colour == colour
+
+
+def test_colour_names_agree_with_textual():
+    from textual._color_constants import COLOR_NAME_TO_RGB
+    from textual.color import Color
+
+    from index.colours import NAMES, is_colour
+
+    assert set(COLOR_NAME_TO_RGB) == NAMES
+    for text in ("#abc", "#abcd", "#aabbcc", "#aabbccdd", "rgb(1,2,3)", "hsla(1,2%,3%,0.5)"):
+        Color.parse(text)  # raises if Textual cannot draw it
+        assert is_colour(text), text
+    for text in ("grey50", "bright_red", "#abcde", "rgb(1,2)", "yellow 50%", ""):
+        with pytest.raises(Exception):  # noqa: B017 - Textual raises its own ColorParseError
+            Color.parse(text)
+        assert not is_colour(text), text
+
+
+def test_line_of_a_dotted_key(tmp_path):
+    from index.config import line_of
+
+    text = BASE.replace("keys: {}", 'keys:\n  reader.next_hit: "n"\n  search: ctrl+f\n')
+    path = _write(tmp_path, text)
+    lines = text.splitlines()
+    assert lines[line_of(path, "keys.search") - 1] == "  search: ctrl+f"
+    assert lines[line_of(path, "keys.reader.next_hit") - 1] == '  reader.next_hit: "n"'
+    assert lines[line_of(path, "topics.2.key") - 1] == '    key: "3"'
+
+
 @pytest.mark.parametrize("name, breaker, where, key", BROKEN, ids=[b[0] for b in BROKEN])
 def test_broken_config_names_file_line_and_key(tmp_path, name, breaker, where, key):
     text = breaker(BASE)
