@@ -106,6 +106,8 @@ def _info(article: Article, src: SourceFile) -> dict:
         "source": article.source,
         "date": article.date,
         "passages": len(article.passages),
+        # kept so that every update reports them until the file changes
+        **({"warnings": article.warnings} if article.warnings else {}),
     }
 
 
@@ -203,7 +205,7 @@ def update_index(
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
             if _same_stat(entry, src):
-                pass
+                report.warnings.extend(entry.get("warnings", ()))
             elif _same_stat(skipped, src):
                 report.warnings.append(skipped["why"])
             else:
@@ -226,6 +228,9 @@ def update_index(
                     dirty = True
                     if entry and entry["hash"] == article.content_hash:
                         entry.update(size=src.size, mtime_ns=src.mtime_ns)
+                        entry.pop("warnings", None)
+                        if article.warnings:  # same text, other bytes (e.g. re-encoded)
+                            entry["warnings"] = article.warnings
                     else:
                         if entry:
                             report.changed += 1

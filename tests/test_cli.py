@@ -169,6 +169,34 @@ def test_config_from_the_environment(capsys, cfg, tmp_path, monkeypatch):
     assert json.loads(capsys.readouterr().out)["total"] == 2
 
 
+def test_encoding_warning_is_reported_until_the_file_changes(capsys, make_corpus, tmp_path):
+    settings = make_corpus(
+        {
+            "ok.txt": "Fine\n\nPlain text about Lachin.\n",
+            "latin.txt": "Caf\xe9 talks\n\nThe caf\xe9 near Lachin.\n".encode("cp1252"),
+        }
+    )
+    cfg = tmp_path / "config.yaml"
+    cfg.write_text(f"corpus: {settings.corpus}\nindex: {tmp_path / 'index'}\n")
+    outputs = []
+    for _ in range(3):  # a first build, then updates with nothing changed
+        code, out, _ = run(capsys, cfg, "index")
+        assert code == 0
+        outputs.append(out)
+    for out in outputs:
+        [warning] = [ln for ln in out.splitlines() if ln.startswith("warning:")]
+        assert warning.startswith("warning: latin") and "UTF-8" in warning
+        assert "; 1 warnings;" in out
+    assert "0 added, 0 changed" in outputs[-1]
+    # the same text saved as UTF-8: the warning goes, though the article did not change
+    latin = settings.corpus / "latin.txt"
+    latin.write_text(latin.read_bytes().decode("cp1252"), encoding="utf-8")
+    for _ in range(2):
+        code, out, _ = run(capsys, cfg, "index")
+        assert code == 0 and "warning:" not in out and "; 0 warnings;" in out
+    assert "0 added, 0 changed" in out
+
+
 def test_control_sequences_never_reach_the_terminal(capsys, make_corpus, tmp_path):
     make_corpus(
         {
