@@ -197,6 +197,28 @@ def test_encoding_warning_is_reported_until_the_file_changes(capsys, make_corpus
     assert "0 added, 0 changed" in out
 
 
+@pytest.mark.parametrize(
+    "breaker, where, key",
+    [
+        (
+            lambda t: t.replace("keys: {}", "keys:\n  search: ctrl+f\n  reader.nosuch: x\n"),
+            "  reader.nosuch: x",
+            "keys.reader.nosuch",
+        ),
+        (lambda t: t.replace('key: "2"', "key: j"), "key: j", "topics.1.key"),
+    ],
+    ids=["unknown action id", "topic key on a reading key"],
+)
+def test_broken_keys_are_config_errors_for_every_command(capsys, cfg, breaker, where, key):
+    text = breaker(cfg.read_text())
+    cfg.write_text(text)
+    line = text[: text.index(where)].count("\n") + 1
+    for args in (["index"], ["search", "Lachin"]):
+        code, out, err = run(capsys, cfg, *args)
+        assert code == 2 and out == "", args
+        assert f"{cfg}, line {line}: key '{key}'" in err
+
+
 def test_control_sequences_never_reach_the_terminal(capsys, make_corpus, tmp_path):
     make_corpus(
         {

@@ -9,8 +9,8 @@ import argparse
 import os
 import sys
 
-from index.config import load_settings, require_corpus
-from index.errors import DossierError
+from index.config import Settings, line_of, load_settings, require_corpus
+from index.errors import ConfigError, DossierError
 
 from . import compare, corpus, tags
 
@@ -34,12 +34,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_reader_keys(settings: Settings) -> None:
+    """A broken `keys:` section, or a topic key that shadows a reader key, is a config
+    error for every command, as it is for the reader. The checks live with the bindings
+    (tui/keys.py) and load the app, so they run only when a key is rebound or a topic
+    key is not a digit (digits are never reading keys)."""
+    if not settings.keys and all(t.key.isdigit() for t in settings.topics):
+        return
+    from tui.keys import check_keys
+
+    try:
+        check_keys(settings)
+    except ConfigError as exc:
+        if exc.line is not None or not exc.key:
+            raise
+        raise ConfigError(exc.path, exc.reason, line_of(settings.path, exc.key), exc.key) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
         require_corpus(settings)
+        check_reader_keys(settings)
         if args.command is None:
             from ..launch import run_reader
 
