@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from .yamlpos import safe_load
+
 SIDECAR = "metadata.yaml"
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(\n|\Z)", re.DOTALL)
 _MONTHS = {
@@ -27,7 +29,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], int, str | None]:
     if not m:
         return {}, 0, None
     try:
-        data = yaml.safe_load(m.group(1) or "") or {}
+        data = safe_load(m.group(1) or "") or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""
@@ -86,7 +88,7 @@ def load_sidecar(corpus: Path) -> tuple[dict[str, dict[str, Any]], str | None]:
     if not path.is_file():
         return {}, None
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         return {}, f"{path}: cannot be read ({exc}); its metadata is ignored"
     if not isinstance(data, dict):

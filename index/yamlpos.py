@@ -1,9 +1,20 @@
-"""Where a key stands in a YAML file, so messages about config and tag files can name
-the line."""
+"""YAML helpers: safe loading at C speed, and where a key stands in a YAML file, so
+messages about config and tag files can name the line."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
+
+# libyaml's parser with PyYAML's safe constructor: the same values as yaml.safe_load,
+# about 9x faster (front matter was 74% of reading a Reuters article).
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """yaml.safe_load, with libyaml when PyYAML has it. Raises yaml.YAMLError."""
+    return yaml.load(text, Loader=_SafeLoader)
 
 
 def node_line(node: yaml.Node | None, *keys: str | int) -> int | None:
