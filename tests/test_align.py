@@ -219,19 +219,9 @@ def corpus_config(tmp_path) -> Path:
 
 
 def _run(argv: list[str]) -> int:
-    from tui import cli
-    from tui.cli import compare as cli_compare
+    from tui.cli import main
 
-    parser = cli.build_parser()
-    sub = next(
-        a
-        for a in parser._actions
-        if hasattr(a, "choices") and isinstance(a.choices, dict) and "index" in a.choices
-    )
-    if "compare" not in sub.choices:  # until tui/cli.py registers the module
-        cli_compare.register(sub)
-    args = parser.parse_args(argv)
-    return args.run(load_settings(args.config), args)
+    return main(argv)
 
 
 def test_cli_compare_json(corpus_config, capsys, articles):

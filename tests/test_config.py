@@ -31,7 +31,9 @@ def test_shipped_config_loads():
     assert s.outlets["EUROPE PRESS"] == "Europa Press"
     c = s.cleaning
     assert c.navigation and c.boilerplate and c.link_blocks and c.datelines
-    assert all(isinstance(p, re.Pattern) for p in c.boilerplate)
+    # compiled, case-insensitive, matched against a line
+    assert any(p.search("SOURCE LINK") for p in c.boilerplate)
+    assert not any(p.search("The talks were held in Washington.") for p in c.boilerplate)
 
 
 def test_empty_config_gives_defaults(tmp_path):
