@@ -1,4 +1,4 @@
-"""The tag file on disk: plain YAML read with yaml.safe_load, checked, and written
+"""The tag file on disk: plain YAML read with the safe loader (libyaml's), checked, and written
 atomically (temp file in the same folder, fsync, os.replace, fsync of the folder) with
 the previous version kept as a backup, all under a lock file so two instances never lose
 each other's changes.
@@ -12,9 +12,9 @@ are on every rewrite.
 from __future__ import annotations
 
 import contextlib
-import copy
 import fcntl
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +37,16 @@ ANCHOR_KEYS = ("start", "end", "prefix", "exact", "suffix")
 DISMISS_KEYS = ("article", "passage", "topic", "quote", "created")
 TOP_KEYS = ("version", "entries", "dismissed")
 _TMP_MARK = ".tmp-"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when present: 10x faster
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
+
+
+class Unwritable(Exception):
+    """The tag file (or its folder) cannot be written: read-only, full disk."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 @dataclass(slots=True)
@@ -50,12 +60,10 @@ class TagDoc:
     raw: bytes | None = None  # the bytes read, None when there was no file
 
     def copy(self) -> TagDoc:
+        """A copy whose lists can change without touching this one. Entry mappings are
+        shared: changes replace an entry's mapping, never edit it in place."""
         return TagDoc(
-            self.version,
-            copy.deepcopy(self.entries),
-            copy.deepcopy(self.dismissed),
-            copy.deepcopy(self.extra),
-            self.raw,
+            self.version, list(self.entries), list(self.dismissed), dict(self.extra), self.raw
         )
 
     def index_of(self, entry_id: str) -> int | None:
@@ -144,8 +152,18 @@ def parse(path: Path, data: bytes) -> TagDoc:
         raise _fail(path, f"not UTF-8 (byte {exc.start})") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise _fail(
+            path,
+            "holds merge conflict markers (<<<<<<<, =======, >>>>>>>): a version-control "
+            "merge stopped halfway. Resolve the conflict: keep the entries of both sides "
+            "(each entry is one '- id:' block), delete the three marker lines, save",
+            line,
+        )
     try:
-        loaded = yaml.safe_load(text)
+        loaded = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -326,10 +344,16 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     mode = None
     with contextlib.suppress(OSError):
         mode = path.stat().st_mode & 0o777
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o222 == 0:  # made read-only by its owner: respect it
+            raise Unwritable(path, "the file is read-only")
     remove_stale_temps(path)
-    if previous is not None and previous != data:
-        _write_replace(backup_path(path), previous, mode)
-    _write_replace(path, data, mode)
+    try:
+        if previous is not None and previous != data:
+            _write_replace(backup_path(path), previous, mode)
+        _write_replace(path, data, mode)
+    except OSError as exc:
+        raise Unwritable(path, exc.strerror or str(exc)) from None
     _fsync_dir(path.parent)
     return data
 
@@ -342,9 +366,7 @@ def locked(path: Path) -> Iterator[None]:
         lp.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise TagFileError(
-            f"{lp}: cannot create the lock file ({exc.strerror}); tags are not saved"
-        ) from None
+        raise Unwritable(lp, f"cannot create the lock file ({exc.strerror})") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
