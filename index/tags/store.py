@@ -544,15 +544,17 @@ class TagStore:
         return self._snap.by_id.get(entry.id, entry)
 
     def set_topics(self, entry_id: str, topics: list[str]) -> TagEntry:
-        """Make the entry's topics these: the ones it showed and are not listed come off,
-        the listed ones go on (others added meanwhile stay); none left removes it."""
+        """Make the entry's topics these, as a difference from what it showed: listed
+        ones it lacked go on, unlisted ones it had come off; topics another writer added
+        meanwhile stay. None left removes it."""
         entry = self.entry(entry_id)
         topics = self._check_topics(topics, allow_empty=True)
         target = Target.of_entry(entry)
         ops: list[Op] = []
         gone = tuple(t for t in entry.topics if t not in topics)
-        if topics:
-            ops.append(AddTopics(target, tuple(topics)))
+        new = tuple(t for t in topics if t not in entry.topics)
+        if new:
+            ops.append(AddTopics(target, new))
         if gone:
             ops.append(RemoveTopics(target, gone))
         where = self._where(entry.article, entry.exact)
