@@ -117,9 +117,7 @@ def test_several_topics_and_several_removals_are_one_undo_step(two):
 
 def test_merge_conflict_markers_say_merge_conflict_and_how(tmp_path):
     settings = plain_settings(tmp_path)
-    text = (
-        b"version: 1\nentries:\n<<<<<<< HEAD\n- id: a\n=======\n- id: b\n>>>>>>> theirs\n"
-    )
+    text = b"version: 1\nentries:\n<<<<<<< HEAD\n- id: a\n=======\n- id: b\n>>>>>>> theirs\n"
     settings.tags_file.write_bytes(text)
     with pytest.raises(TagFileError) as info:
         open_store(settings)
@@ -138,7 +136,7 @@ def test_a_full_disk_keeps_the_change_in_memory_and_saves_it_later(two, monkeypa
     reader.toggle_passage_topic(art, 2, "border")
     before = settings.tags_file.read_bytes()
     monkeypatch.setattr(tagfile, "_write_replace", _disk_full)
-    with pytest.raises(DossierError, match="No space left.*kept in memory"):
+    with pytest.raises(DossierError, match=r"No space left.*kept in memory"):
         reader.toggle_passage_topic(art, 3, "treaty")
     assert settings.tags_file.read_bytes() == before
     assert reader.topics_of_passage(art, 3) == ["treaty"]  # still shown
