@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from . import tagcache
 from .errors import TagFileError
 from .yamlpos import node_line
 
@@ -58,12 +59,20 @@ class TagDoc:
     dismissed: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # unknown top-level keys, in file order
     raw: bytes | None = None  # the bytes read, None when there was no file
+    fragments: dict[str, tuple[dict, str]] | None = None  # entry id -> (mapping, its text)
+    json_safe: bool = False  # every value survives JSON as it is (see tagcache.py)
 
     def copy(self) -> TagDoc:
         """A copy whose lists can change without touching this one. Entry mappings are
         shared: changes replace an entry's mapping, never edit it in place."""
         return TagDoc(
-            self.version, list(self.entries), list(self.dismissed), dict(self.extra), self.raw
+            self.version,
+            list(self.entries),
+            list(self.dismissed),
+            dict(self.extra),
+            self.raw,
+            self.fragments,
+            self.json_safe,
         )
 
     def index_of(self, entry_id: str) -> int | None:
@@ -220,7 +229,12 @@ def read(path: Path, known: TagDoc | None = None) -> TagDoc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
     if known is not None and known.raw is not None and known.raw == data:
         return known.copy()
-    return parse(path, data)
+    cached = tagcache.load(real_path(path), data)
+    if cached is not None:
+        return TagDoc(raw=data, json_safe=True, **cached)
+    doc = parse(path, data)
+    tagcache.save(real_path(path), doc, data, None)
+    return doc
 
 
 # --- writing -------------------------------------------------------------------------
@@ -258,19 +272,8 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_representer)
 
 
-def dump(doc: TagDoc) -> str:
-    """Stable text: fixed key order, entries by article and offset, no line wrapping."""
-    data: dict[str, Any] = {"version": VERSION}
-    data["entries"] = [_entry_out(e) for e in sorted(doc.entries, key=_entry_sort)]
-    data["dismissed"] = [
-        _ordered(d, DISMISS_KEYS)
-        for d in sorted(
-            doc.dismissed,
-            key=lambda d: (str(d.get("article")), d.get("passage", 0), str(d.get("topic"))),
-        )
-    ]
-    data.update((k, v) for k, v in doc.extra.items() if k not in data)
-    body = yaml.dump(
+def _yaml(data: Any) -> str:
+    return yaml.dump(
         data,
         Dumper=_Dumper,
         sort_keys=False,
@@ -279,7 +282,41 @@ def dump(doc: TagDoc) -> str:
         width=1 << 20,
         indent=2,
     )
-    return HEADER + body
+
+
+def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, str]]]:
+    """Stable text: fixed key order, entries by article and offset, no line wrapping;
+    and each entry's text. The text of an entry doc.fragments already holds (the same
+    mapping object) is reused: a change to one tag of 50,000 dumps one entry."""
+    known = doc.fragments or {}
+    fragments: dict[str, tuple[dict, str]] = {}
+    parts = []
+    for raw in sorted(doc.entries, key=_entry_sort):
+        eid = str(raw.get("id"))
+        hit = known.get(eid)
+        text = hit[1] if hit is not None and hit[0] is raw else _yaml([_entry_out(raw)])
+        fragments[eid] = (raw, text)
+        parts.append(text)
+    dismissed = [
+        _ordered(d, DISMISS_KEYS)
+        for d in sorted(
+            doc.dismissed,
+            key=lambda d: (str(d.get("article")), d.get("passage", 0), str(d.get("topic"))),
+        )
+    ]
+    extra = {k: v for k, v in doc.extra.items() if k not in TOP_KEYS}
+    text = (
+        HEADER
+        + _yaml({"version": VERSION})
+        + ("entries:\n" + "".join(parts) if parts else "entries: []\n")
+        + _yaml({"dismissed": dismissed})
+        + (_yaml(extra) if extra else "")
+    )
+    return text, fragments
+
+
+def dump(doc: TagDoc) -> str:
+    return render(doc)[0]
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -340,7 +377,8 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     """Atomically replace the file with doc, keeping `previous` (the bytes it held) as
     the backup. Call while holding the lock. Returns the bytes written."""
     path = real_path(path)
-    data = dump(doc).encode("utf-8")
+    text, fragments = render(doc)
+    data = text.encode("utf-8")
     mode = None
     with contextlib.suppress(OSError):
         mode = path.stat().st_mode & 0o777
@@ -355,6 +393,8 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     except OSError as exc:
         raise Unwritable(path, exc.strerror or str(exc)) from None
     _fsync_dir(path.parent)
+    doc.fragments = fragments
+    tagcache.save(path, doc, data, text)
     return data
 
 
