@@ -59,8 +59,9 @@ class TagDoc:
     dismissed: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # unknown top-level keys, in file order
     raw: bytes | None = None  # the bytes read, None when there was no file
-    fragments: dict[str, tuple[dict, str]] | None = None  # entry id -> (mapping, its text)
-    json_safe: bool = False  # every value survives JSON as it is (see tagcache.py)
+    source: str | None = None  # the text the fragments point into
+    fragments: dict[str, tuple[dict, int, int]] | None = None  # id -> (mapping, start, end)
+    plain: bool = False  # only plain values (no dates...): can be cached (tagcache.py)
 
     def copy(self) -> TagDoc:
         """A copy whose lists can change without touching this one. Entry mappings are
@@ -71,8 +72,9 @@ class TagDoc:
             list(self.dismissed),
             dict(self.extra),
             self.raw,
+            self.source,
             self.fragments,
-            self.json_safe,
+            self.plain,
         )
 
     def index_of(self, entry_id: str) -> int | None:
@@ -231,9 +233,9 @@ def read(path: Path, known: TagDoc | None = None) -> TagDoc:
         return known.copy()
     cached = tagcache.load(real_path(path), data)
     if cached is not None:
-        return TagDoc(raw=data, json_safe=True, **cached)
+        return TagDoc(raw=data, plain=True, **cached)
     doc = parse(path, data)
-    tagcache.save(real_path(path), doc, data, None)
+    tagcache.save(real_path(path), doc, data)
     return doc
 
 
@@ -284,18 +286,26 @@ def _yaml(data: Any) -> str:
     )
 
 
-def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, str]]]:
+def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
     """Stable text: fixed key order, entries by article and offset, no line wrapping;
-    and each entry's text. The text of an entry doc.fragments already holds (the same
-    mapping object) is reused: a change to one tag of 50,000 dumps one entry."""
+    and where each entry's text is in it. The text of an entry doc.fragments already
+    holds (for the same mapping object) is reused: a change to one tag of 50,000 dumps
+    one entry."""
     known = doc.fragments or {}
-    fragments: dict[str, tuple[dict, str]] = {}
+    source = doc.source or ""
+    head = HEADER + _yaml({"version": VERSION})
     parts = []
+    fragments: dict[str, tuple[dict, int, int]] = {}
+    at = len(head) + len("entries:\n")
     for raw in sorted(doc.entries, key=_entry_sort):
         eid = str(raw.get("id"))
         hit = known.get(eid)
-        text = hit[1] if hit is not None and hit[0] is raw else _yaml([_entry_out(raw)])
-        fragments[eid] = (raw, text)
+        if hit is not None and hit[0] is raw:
+            text = source[hit[1] : hit[2]]
+        else:
+            text = _yaml([_entry_out(raw)])
+        fragments[eid] = (raw, at, at + len(text))
+        at += len(text)
         parts.append(text)
     dismissed = [
         _ordered(d, DISMISS_KEYS)
@@ -306,8 +316,7 @@ def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, str]]]:
     ]
     extra = {k: v for k, v in doc.extra.items() if k not in TOP_KEYS}
     text = (
-        HEADER
-        + _yaml({"version": VERSION})
+        head
         + ("entries:\n" + "".join(parts) if parts else "entries: []\n")
         + _yaml({"dismissed": dismissed})
         + (_yaml(extra) if extra else "")
@@ -362,7 +371,11 @@ def lock_path(path: Path) -> Path:
 
 def remove_stale_temps(path: Path) -> None:
     """Temp files a killed writer left. Only call while holding the lock."""
-    prefixes = (f".{path.name}{_TMP_MARK}", f".{backup_path(path).name}{_TMP_MARK}")
+    prefixes = (
+        f".{path.name}{_TMP_MARK}",
+        f".{backup_path(path).name}{_TMP_MARK}",
+        f".{path.name}.cache.tmp-",
+    )
     try:
         names = os.listdir(path.parent)
     except OSError:
@@ -393,8 +406,8 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     except OSError as exc:
         raise Unwritable(path, exc.strerror or str(exc)) from None
     _fsync_dir(path.parent)
-    doc.fragments = fragments
-    tagcache.save(path, doc, data, text)
+    doc.source, doc.fragments = text, fragments
+    tagcache.save(path, doc, data)
     return data
 
 

@@ -185,7 +185,7 @@ class TagStore(Edits):
     def entry(self, ref: str) -> TagEntry:
         """The entry with this id (or unique id prefix). Raises NotFound."""
         snap = self._snap
-        hit = snap.by_id.get(ref)
+        hit = snap.get(ref)
         if hit is not None:
             return hit
         matches = [e for e in snap.entries if e.id.startswith(ref)] if ref else []
@@ -228,7 +228,7 @@ class TagStore(Edits):
     def for_article(self, article: Article) -> list[Anchored]:
         """The article's tags, resolved against its current text, in reading order
         (orphaned ones last)."""
-        mine = self._snap.by_article.get(article.id, ())
+        mine = self._snap.for_article(article.id)
         out = [self.anchored(e, article) for e in mine]
         return sorted(out, key=lambda a: (a.start is None, a.start or 0, a.end or 0, a.entry.id))
 
