@@ -27,6 +27,7 @@ from index.tags import TagStore
 from .commands import DossierCommands
 from .messages import IndexFinished, IndexProgress, SearchDone
 from .screens.search import SearchScreen
+from .tagging import watch_tag_file
 
 CHECK_EVERY_S = 30.0
 RESULT_PASSAGES = 40  # ranked passages shown under their articles
@@ -66,6 +67,7 @@ class DossierApp(App):
     def on_mount(self) -> None:
         self._apply_settings()
         self.push_screen(SearchScreen())
+        self.tag_watch = watch_tag_file(self)  # other writers' tag changes, within a second
         self.index_ready = bool(self.library.infos)
         if self.index_ready:
             self._warm()
