@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
-from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -17,8 +16,9 @@ from textual.strip import Strip
 
 from index.model import Article
 from index.spans import extend, first_sentence, move_start
-from index.text import safe_for_terminal
 
+from ..actions import bindings
+from ..render import safe
 from ..wrap import wrap
 
 Span = tuple[int, int]
@@ -33,6 +33,43 @@ class _Line:
     end: int
     first: bool = False
     label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """An article wrapped at one width: its lines and where each passage starts and ends."""
+
+    width: int
+    lines: list[_Line]
+    first_line: dict[int, int]
+    last_line: dict[int, int]
+
+
+def text_width(view_width: int) -> int:
+    """The text column of a view `view_width` cells wide."""
+    return max(10, min(MAX_TEXT_WIDTH, view_width - GUTTER - 1))
+
+
+def layout(article: Article, width: int, show_removed: bool = False) -> Layout:
+    """Wrap the article's passages (and removed stretches, when shown). Seconds for a
+    20 MB article: the reader calls this in a worker before the view opens."""
+    items: list[tuple[int, int, int, str]] = [(p.start, p.end, p.n, "") for p in article.passages]
+    if show_removed:
+        items += [(r.start, r.end, 0, r.reason) for r in article.removed]
+        items.sort()
+    lines: list[_Line] = []
+    first: dict[int, int] = {}
+    last: dict[int, int] = {}
+    for start, end, n, label in items:
+        if lines:
+            lines.append(_Line(-1, 0, 0))
+        if n:
+            first[n] = len(lines)
+        for i, (s, e) in enumerate(wrap(article.text[start:end], width)):
+            lines.append(_Line(n, start + s, start + e, i == 0, label))
+        if n:
+            last[n] = len(lines) - 1
+    return Layout(width, lines, first, last)
 
 
 @dataclass(slots=True)
@@ -64,47 +101,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--span",
     }
 
-    BINDINGS = [
-        Binding("j,down", "next_passage", "Next passage", show=False, id="reader.next_passage"),
-        Binding(
-            "k,up", "previous_passage", "Prev passage", show=False, id="reader.previous_passage"
-        ),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="reader.page_down"),
-        Binding("b,pageup", "page_up", "Page up", show=False, id="reader.page_up"),
-        Binding("g,home", "first", "Top", show=False, id="reader.top"),
-        Binding("G,end", "last", "Bottom", show=False, id="reader.bottom"),
-        Binding("v", "select", "Select span", id="reader.select"),
-        Binding("w", "extend('word', 1)", "Span +word", show=False, id="reader.span_word"),
-        Binding("W", "extend('word', -1)", "Span -word", show=False, id="reader.span_unword"),
-        Binding(
-            "right_parenthesis",
-            "extend('sentence', 1)",
-            "Span +sentence",
-            show=False,
-            id="reader.span_sentence",
-        ),
-        Binding(
-            "greater_than_sign",
-            "move_start(1)",
-            "Span start →",
-            show=False,
-            id="reader.span_start_forward",
-        ),
-        Binding(
-            "less_than_sign",
-            "move_start(-1)",
-            "Span start ←",
-            show=False,
-            id="reader.span_start_back",
-        ),
-        Binding(
-            "left_parenthesis",
-            "extend('sentence', -1)",
-            "Span -sentence",
-            show=False,
-            id="reader.span_unsentence",
-        ),
-    ]
+    BINDINGS = bindings("view")
 
     cursor: reactive[int] = reactive(1, always_update=True, init=False)
     show_removed: reactive[bool] = reactive(False, init=False)
@@ -118,9 +115,17 @@ class ArticleView(ScrollView, can_focus=True):
         def control(self) -> ArticleView:
             return self.view
 
-    def __init__(self, article: Article, *, id: str | None = None, classes: str | None = None):
+    def __init__(
+        self,
+        article: Article,
+        *,
+        layout: Layout | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ):
         super().__init__(id=id, classes=classes)
         self.article = article
+        self._prepared = layout  # laid out off the UI thread for the expected width
         self.decor = Decor()
         self._lines: list[_Line] = []
         self._first_line: dict[int, int] = {}
@@ -132,7 +137,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def text_width(self) -> int:
-        return max(10, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - GUTTER - 1))
+        return text_width(self.scrollable_content_region.width)
 
     def set_article(self, article: Article, n: int = 1) -> None:
         self.article = article
@@ -143,27 +148,18 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to_passage(self.cursor, animate=False)
 
     def _layout(self) -> None:
-        width = self.text_width
-        a = self.article
-        items: list[tuple[int, int, int, str]] = [(p.start, p.end, p.n, "") for p in a.passages]
-        if self.show_removed:
-            items += [(r.start, r.end, 0, r.reason) for r in a.removed]
-            items.sort()
-        lines: list[_Line] = []
-        self._first_line.clear()
-        self._last_line.clear()
-        for start, end, n, label in items:
-            if lines:
-                lines.append(_Line(-1, 0, 0))
-            if n:
-                self._first_line[n] = len(lines)
-            for i, (s, e) in enumerate(wrap(a.text[start:end], width)):
-                lines.append(_Line(n, start + s, start + e, i == 0, label))
-            if n:
-                self._last_line[n] = len(lines) - 1
-        self._lines = lines
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and not self.scrollable_content_region.width:
+            width = prepared.width  # not laid out on screen yet: trust the expected width
+        else:
+            width = self.text_width
+        if prepared is None or prepared.width != width or self.show_removed:
+            prepared = layout(self.article, width, self.show_removed)
+        self._lines = prepared.lines
+        self._first_line = prepared.first_line
+        self._last_line = prepared.last_line
         self._laid_width = width
-        self.virtual_size = Size(GUTTER + width + 1, len(lines))
+        self.virtual_size = Size(GUTTER + width + 1, len(self._lines))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -228,7 +224,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _text(self, line: _Line, base: Style) -> list[Segment]:
         a = self.article
-        text = safe_for_terminal(a.text[line.start : line.end].rstrip("\n"))
+        text = safe(a.text[line.start : line.end].rstrip("\n"))
         if line.n == 0:
             removed = base + self._style("article-view--removed")
             label = [Segment(f"‹{line.label}› ", base + Style(dim=True))] if line.first else []
