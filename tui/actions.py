@@ -51,6 +51,7 @@ SCOPES: dict[str, str] = {
     "picker": "Article picker",
     "topics": "Topic picker",
     "note": "Note editor",
+    "loading": "Opening a large article",
 }
 
 # Scopes whose keys are live at the same time (a key may serve one action in each).
@@ -65,9 +66,8 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the article picker": ("picker",),
     "the topic picker": ("topics",),
     "the note editor": ("note",),
+    "opening an article": ("loading",),
 }
-# Actions of a modal scope deliberately take keys that mean something else behind it.
-MODAL = {"help", "picker", "topics", "note"}
 
 
 def _a(id, keys, description, scope, action, help="", **kw) -> Action:
@@ -150,6 +150,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("picker.cancel", "escape", "Cancel", "picker", "cancel", show=True, palette=False),
     _a("topics.cancel", "escape", "Cancel", "topics", "cancel", show=True, palette=False),
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
+    _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),
 )  # fmt: skip
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

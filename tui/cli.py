@@ -10,6 +10,7 @@ from index.config import load_settings, require_corpus
 from index.errors import DossierError
 
 from . import cli_compare, cli_corpus, cli_tags
+from .keys import check_keys
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = load_settings(args.config)
+        check_keys(settings)  # `keys:` and topic keys, for every command (tui/keys.py)
         require_corpus(settings)
         if args.command is None:
             from .launch import run_reader

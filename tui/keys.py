@@ -120,7 +120,7 @@ def check_keys(settings: Settings) -> None:
             hint = f"; did you mean '{near[0]}'?" if near else " (the help screen, ?, lists them)"
             raise fail(f"no action with the id '{aid}'{hint}", "keys", aid)
         if not isinstance(keys, str) or not split_keys(keys):
-            raise fail("give one key or several separated by commas, e.g. \"n,f3\"", "keys", aid)
+            raise fail('give one key or several separated by commas, e.g. "n,f3"', "keys", aid)
         for key in split_keys(keys):
             if not valid_key(key):
                 raise fail(
