@@ -38,6 +38,7 @@ from .messages import (
     IndexFinished,
     IndexProgress,
     IndexStatus,
+    ResultReady,
     SearchCleared,
     SearchDone,
 )
@@ -307,7 +308,7 @@ class DossierApp(ReportsWorkerErrors, App):
             return  # a newer query is on its way
         if msg.result is not None:
             self.last_result = msg.result
-        self.tell_search_screen(SearchDone(msg.seq, msg.result, msg.error))
+        self.tell_search_screen(ResultReady(msg.result, msg.error))
 
     # -- navigation -----------------------------------------------------------
 

@@ -15,7 +15,15 @@ class SearchDone(Message):
         self.seq, self.result, self.error = seq, result, error
 
 
-class SearchCleared(Message):
+class ResultReady(Message, bubble=False):
+    """For the search screen: the newest query's result (or why there is none)."""
+
+    def __init__(self, result: SearchResult | None, error: str | None = None) -> None:
+        super().__init__()
+        self.result, self.error = result, error
+
+
+class SearchCleared(Message, bubble=False):
     """The query is empty (or cannot run yet: `note` says why)."""
 
     def __init__(self, note: str = "") -> None:
@@ -37,7 +45,7 @@ class IndexFinished(Message):
         self.summary, self.changed, self.error, self.warnings = summary, changed, error, warnings
 
 
-class IndexStatus(Message):
+class IndexStatus(Message, bubble=False):
     """For the status line: what the index is doing; `progress` is (done, total, label)
     while a build runs, None when it is over."""
 
@@ -46,7 +54,7 @@ class IndexStatus(Message):
         self.text, self.progress = text, progress
 
 
-class ArticlesChanged(Message):
+class ArticlesChanged(Message, bubble=False):
     """The list of articles (or their tag counts) changed: redraw the articles list."""
 
 

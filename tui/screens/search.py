@@ -18,7 +18,7 @@ from index.query import plain_words
 from index.search import SearchResult, snippet
 
 from ..actions import bindings
-from ..messages import ArticlesChanged, IndexStatus, SearchCleared, SearchDone
+from ..messages import ArticlesChanged, IndexStatus, ResultReady, SearchCleared
 from ..render import cap, highlighted, join, meta_line, plain, plural
 from ..widgets.articles import ArticlesPane
 from ..widgets.virtual_list import VirtualList
@@ -181,8 +181,8 @@ class SearchScreen(ReportsWorkerErrors, Screen):
         else:
             self.pane.refilter()
 
-    @on(SearchDone)
-    def _search_done(self, msg: SearchDone) -> None:
+    @on(ResultReady)
+    def _result_ready(self, msg: ResultReady) -> None:
         if msg.result is None:
             self.set_message(msg.error or "")
         else:
