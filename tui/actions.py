@@ -34,7 +34,7 @@ class Action:
 
     @property
     def title(self) -> str:
-        return self.help.split(":", 1)[0] if ":" in self.help else self.description
+        return self.help.split(":", 1)[0] if self.help else self.description
 
 
 SCOPES: dict[str, str] = {
