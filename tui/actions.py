@@ -33,6 +33,11 @@ class Action:
     palette: bool = True  # offered in the command palette
 
     @property
+    def detail(self) -> str:
+        """The palette's line under the title."""
+        return self.help.split(":", 1)[1].strip() if ":" in self.help else ""
+
+    @property
     def title(self) -> str:
         return self.help.split(":", 1)[0] if self.help else self.description
 
@@ -76,8 +81,8 @@ def _a(id, keys, description, scope, action, help="", **kw) -> Action:
 
 ACTIONS: tuple[Action, ...] = (
     # -- everywhere (the app) -------------------------------------------------
-    _a("search", "slash", "Search", "global", "focus_search", "Search: focus the search box", show=True),
-    _a("articles", "a", "Articles", "global", "articles", "Articles list: every article, sortable", show=True),
+    _a("search", "slash", "Search", "global", "focus_search", "Search: focus the search box"),
+    _a("articles", "a", "Articles", "global", "articles", "Articles list: every article, sortable"),
     _a("help", "question_mark", "Help", "global", "help", "Help: every key, with its id", show=True),
     _a("palette", "ctrl+p", "Palette", "global", "command_palette", "Command palette", priority=True, palette=False),
     _a("open", "o", "Open…", "global", "open_by_title", "Open article by title…: fuzzy pick"),
@@ -134,8 +139,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("tag.next_suggestion", "right_square_bracket", "Next sugg.", "tagging", "next_suggestion", "Next suggestion"),
     _a("tag.previous_suggestion", "left_square_bracket", "Prev sugg.", "tagging", "previous_suggestion", "Previous suggestion"),
     # -- compare ------------------------------------------------------------------
-    _a("compare.switch", "tab", "Switch side", "compare", "switch_side", "Switch side: the other column", show=True, priority=True),
-    _a("compare.replace", "r", "Replace side", "compare", "replace_side", "Replace side: another article in the active column", show=True),
+    _a("compare.switch", "tab", "Side", "compare", "switch_side", "Switch side: the other column", show=True, priority=True),
+    _a("compare.replace", "r", "Replace", "compare", "replace_side", "Replace side: another article in the active column", show=True),
     _a("compare.sync", "y", "Sync", "compare", "toggle_sync", "Toggle sync: the other column follows the aligned passage", show=True),
     _a("compare.back", "escape", "Back", "compare", "back", "Back: leave compare", show=True),
     # -- Tags screen -----------------------------------------------------------------
@@ -158,6 +163,13 @@ BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
 
 def in_scope(scope: str) -> list[Action]:
     return [a for a in ACTIONS if a.scope == scope]
+
+
+def bind_topic_keys(node, topics) -> None:
+    """The topic keys of config.yaml on a screen that tags (out of the footer: the help
+    screen and the status line name them)."""
+    for topic in topics:
+        node._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label, show=False)
 
 
 def bindings(*scopes: str) -> list[Binding]:

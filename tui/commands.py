@@ -43,7 +43,8 @@ class DossierCommands(Provider):
                 continue
             node = owner(app, self.screen, action)
             if node is not None:
-                help_text = f"{app.key_display(action.id)} · {action.help or action.description}"
+                keys = app.key_display(action.id)
+                help_text = f"{keys} · {action.detail}" if action.detail else keys
                 yield action.title, help_text, partial(app.run_action, action.action, node)
 
     async def discover(self) -> Hits:

@@ -13,7 +13,7 @@ from index.align import Alignment, align, word_diff
 from index.analysis import variant_map
 from index.model import Article
 
-from ..actions import bindings
+from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain
 from ..tagging import TaggingMixin
 from ..widgets.article_view import ArticleView
@@ -42,7 +42,7 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         self.alignment: Alignment | None = None
         # the spelling variants of config.yaml, as `dossier compare` uses them
         self.variants = variant_map(self.app.settings.variants)
-        self.install_topic_keys()
+        bind_topic_keys(self, self.app.settings.topics)
 
     def active_view(self) -> ArticleView:
         return self.view(self.active)

@@ -11,7 +11,7 @@ from textual.widgets import Footer, Static
 from index.errors import DossierError
 from index.model import Article
 
-from ..actions import bindings
+from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain, plural, source_file
 from ..tagging import TaggingMixin
 from ..widgets.article_view import ArticleView, Layout
@@ -37,7 +37,7 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         self.prepared = layout
         self.hits: dict[int, list[tuple[int, int]]] | None = None  # None until found
         self.hits_error = ""
-        self.install_topic_keys()
+        bind_topic_keys(self, self.app.settings.topics)
 
     def active_view(self) -> ArticleView:
         return self.view

@@ -20,7 +20,7 @@ from ..render import cap, join, plain, plural
 from .virtual_list import VirtualList
 
 SORTS = ("date", "outlet", "title")
-DATE_W, OUTLET_W, NUM_W, TAGS_W = 10, 18, 8, 5
+DATE_W, NUM_W, TAGS_W = 10, 8, 5
 
 
 def fit(text: str, width: int) -> str:
@@ -112,8 +112,12 @@ class ArticlesPane(Vertical):
         event.stop()
         self.leave_filter()
 
+    @staticmethod
+    def _outlet_w(width: int) -> int:
+        return 18 if width >= 110 else 12
+
     def _title_width(self, width: int) -> int:
-        return max(12, width - DATE_W - OUTLET_W - NUM_W - TAGS_W - 6)
+        return max(12, width - DATE_W - self._outlet_w(width) - NUM_W - TAGS_W - 9)  # 9: the gaps
 
     def _head(self) -> None:
         width = self.listing.scrollable_content_region.width or self.size.width or 100
@@ -121,7 +125,7 @@ class ArticlesPane(Vertical):
         tw = self._title_width(width)
         cols = (
             fit("Title" + arrow["title"], tw),
-            fit("Outlet" + arrow["outlet"], OUTLET_W),
+            fit("Outlet" + arrow["outlet"], self._outlet_w(width)),
             fit("Date" + arrow["date"], DATE_W),
             f"{'Passages':>{NUM_W}}",
             f"{'Tags':>{TAGS_W}}",
@@ -138,7 +142,7 @@ class ArticlesPane(Vertical):
         tags = self._tags.get(aid, 0)
         return join(
             plain(f" {fit(info.title, self._title_width(width))}  "),
-            plain(f"{fit(info.source or 'unknown outlet', OUTLET_W)}  ", "italic"),
+            plain(f"{fit(info.source or 'unknown outlet', self._outlet_w(width))}  ", "italic"),
             plain(f"{(info.date or 'undated'):<{DATE_W}}  ", "dim"),
             plain(f"{info.passages:>{NUM_W}}  ", "dim"),
             plain(f"{tags if tags else '·':>{TAGS_W}}", "bold" if tags else "dim"),
