@@ -54,9 +54,11 @@ async def open_reader(pilot, article_id: str, n: int | None = 1):
     app.open_article(article_id, n)
     await until(
         pilot,
-        lambda: isinstance(app.screen, ReaderScreen)
-        and app.screen.article.id == article_id
-        and app.screen.hits is not None,
+        lambda: (
+            isinstance(app.screen, ReaderScreen)
+            and app.screen.article.id == article_id
+            and app.screen.hits is not None
+        ),
         f"the reader on {article_id}",
     )
     await pilot.pause()

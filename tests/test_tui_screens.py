@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from conftest import app_settings
-from helpers_tui import W, open_reader, text_of, until
+from helpers_tui import W, text_of, until
 from textual.widgets import DataTable, Static
 
 from index.library import Library
