@@ -10,18 +10,29 @@ from collections.abc import Iterable
 
 from index.model import ArticleInfo
 
+RANKED_MAX = 2000  # more matches than this (a letter or two typed) keep their order
+
+_FOLDED: dict[tuple[str, str, str | None, str | None], str] = {}
+
 
 def fold_text(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+def _haystack(info: ArticleInfo) -> str:
+    """What is matched for an article, folded once per title (the app warms this)."""
+    key = (info.id, info.title, info.source, info.date)
+    hit = _FOLDED.get(key)
+    if hit is None:
+        hit = _FOLDED[key] = " " + fold_text(f"{info.title} {info.source or ''} {info.date or ''}")
+    return hit
+
+
 class TitleIndex:
     def __init__(self, infos: Iterable[ArticleInfo]):
         self.infos = list(infos)
-        self._hay = [
-            " " + fold_text(f"{i.title} {i.source or ''} {i.date or ''}") for i in self.infos
-        ]
+        self._hay = [_haystack(i) for i in self.infos]
         self._last: tuple[str, list[int]] = ("", list(range(len(self.infos))))
 
     def __len__(self) -> int:
@@ -40,6 +51,8 @@ class TitleIndex:
         hay = self._hay
         found = [i for i in pool if all(w in hay[i] for w in words)]
         self._last = (folded, found)
+        if len(found) > RANKED_MAX:
+            return [self.infos[i] for i in found]
         starts = [" " + w for w in words]
 
         def rank(i: int) -> int:
