@@ -32,8 +32,18 @@ def _haystack(info: ArticleInfo) -> str:
 class TitleIndex:
     def __init__(self, infos: Iterable[ArticleInfo]):
         self.infos = list(infos)
-        self._hay = [_haystack(i) for i in self.infos]
+        self._folded: list[str] | None = None  # on the first query: opening costs nothing
         self._last: tuple[str, list[int]] = ("", list(range(len(self.infos))))
+
+    def warm(self) -> TitleIndex:
+        """Fold every title now (the app does this in a worker; later indexes reuse it)."""
+        if self._folded is None:
+            self._folded = [_haystack(i) for i in self.infos]
+        return self
+
+    @property
+    def _hay(self) -> list[str]:
+        return self.warm()._folded or []
 
     def __len__(self) -> int:
         return len(self.infos)
