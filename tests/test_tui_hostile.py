@@ -13,6 +13,7 @@ from tui.app import DossierApp
 from tui.render import BIDI_SYMBOL, TITLE_MAX, safe
 from tui.screens.loading import LoadingScreen
 from tui.screens.reader import ReaderScreen
+from tui.widgets import article_view
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
 
@@ -85,3 +86,22 @@ async def test_an_article_loads_in_a_worker_and_early_keys_stay_there(tmp_path, 
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
         await pilot.pause()
         assert app.screen.view.cursor == 1, "keys typed while loading did not land here"
+
+
+async def test_a_large_article_is_laid_out_again_in_a_worker(tmp_path, monkeypatch):
+    """Showing removed text (x) or a resize lays a large article out again: in a worker."""
+    monkeypatch.setattr(article_view, "LARGE", 100)  # the bundled articles count as large
+    threads: list[str] = []
+    real = article_view.layout
+
+    def recording(*a, **kw):
+        threads.append(threading.current_thread().name)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(article_view, "layout", recording)
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        screen = await open_reader(pilot, "000_0d42f3f6a94791ae", 1)
+        await pilot.press("x", "G")
+        await until(pilot, lambda: "cookies" in view_lines(screen.view), "the removed text")
+        assert threads and threading.main_thread().name not in threads

@@ -46,7 +46,7 @@ from .messages import (
 from .render import plural
 from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
-from .widgets.article_view import Layout, layout, text_width
+from .widgets.article_layout import Layout, layout, text_width
 from .worker_errors import ReportsWorkerErrors
 
 CHECK_EVERY_S = 30.0

@@ -14,7 +14,8 @@ from index.model import Article
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain, plural, source_file
 from ..tagging import TaggingMixin
-from ..widgets.article_view import ArticleView, Layout
+from ..widgets.article_layout import Layout
+from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
 
 

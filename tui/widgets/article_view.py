@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, work
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -19,57 +19,11 @@ from index.spans import extend, first_sentence, move_start
 
 from ..actions import bindings
 from ..render import safe
-from ..wrap import wrap
+from ..worker_errors import ReportsWorkerErrors
+from .article_layout import GUTTER, Layout, Line, layout, text_width
 
 Span = tuple[int, int]
-GUTTER = 9  # "  12 ■■■ "
-MAX_TEXT_WIDTH = 78
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    n: int  # passage number, 0 for a removed stretch, -1 for a blank line
-    start: int  # offsets into the article's canonical text
-    end: int
-    first: bool = False
-    label: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Layout:
-    """An article wrapped at one width: its lines and where each passage starts and ends."""
-
-    width: int
-    lines: list[_Line]
-    first_line: dict[int, int]
-    last_line: dict[int, int]
-
-
-def text_width(view_width: int) -> int:
-    """The text column of a view `view_width` cells wide."""
-    return max(10, min(MAX_TEXT_WIDTH, view_width - GUTTER - 1))
-
-
-def layout(article: Article, width: int, show_removed: bool = False) -> Layout:
-    """Wrap the article's passages (and removed stretches, when shown). Seconds for a
-    20 MB article: the reader calls this in a worker before the view opens."""
-    items: list[tuple[int, int, int, str]] = [(p.start, p.end, p.n, "") for p in article.passages]
-    if show_removed:
-        items += [(r.start, r.end, 0, r.reason) for r in article.removed]
-        items.sort()
-    lines: list[_Line] = []
-    first: dict[int, int] = {}
-    last: dict[int, int] = {}
-    for start, end, n, label in items:
-        if lines:
-            lines.append(_Line(-1, 0, 0))
-        if n:
-            first[n] = len(lines)
-        for i, (s, e) in enumerate(wrap(article.text[start:end], width)):
-            lines.append(_Line(n, start + s, start + e, i == 0, label))
-        if n:
-            last[n] = len(lines) - 1
-    return Layout(width, lines, first, last)
+LARGE = 1_000_000  # characters: beyond this, a new layout (x, resize) is made in a worker
 
 
 @dataclass(slots=True)
@@ -85,7 +39,7 @@ class Decor:
     selection: tuple[int, int, int] | None = None  # (n, start, end) inside passage n
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
     """Numbered passages with a cursor; the screen decides what is decorated."""
 
     COMPONENT_CLASSES = {
@@ -127,7 +81,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.article = article
         self._prepared = layout  # laid out off the UI thread for the expected width
         self.decor = Decor()
-        self._lines: list[_Line] = []
+        self._lines: list[Line] = []
         self._first_line: dict[int, int] = {}
         self._last_line: dict[int, int] = {}
         self._laid_width = -1
@@ -154,7 +108,31 @@ class ArticleView(ScrollView, can_focus=True):
         else:
             width = self.text_width
         if prepared is None or prepared.width != width or self.show_removed:
+            if len(self.article.text) > LARGE:
+                self._laid_width = width  # the worker's; the old lines stay until then
+                self._layout_in_worker(self.article, width, self.show_removed)
+                return
             prepared = layout(self.article, width, self.show_removed)
+        self._apply(prepared)
+
+    class LaidOut(Message):
+        def __init__(self, article: Article, laid_out: Layout, show_removed: bool) -> None:
+            super().__init__()
+            self.article, self.laid_out, self.show_removed = article, laid_out, show_removed
+
+    @work(thread=True, exclusive=True, group="laying out", exit_on_error=False)
+    def _layout_in_worker(self, article: Article, width: int, show_removed: bool) -> None:
+        self.post_message(self.LaidOut(article, layout(article, width, show_removed), show_removed))
+
+    def on_article_view_laid_out(self, msg: LaidOut) -> None:
+        msg.stop()
+        current = (self._laid_width, self.show_removed)
+        if msg.article is self.article and (msg.laid_out.width, msg.show_removed) == current:
+            self._apply(msg.laid_out)
+            self.scroll_to_passage(self.cursor, animate=False)
+
+    def _apply(self, prepared: Layout) -> None:
+        width = prepared.width
         self._lines = prepared.lines
         self._first_line = prepared.first_line
         self._last_line = prepared.last_line
@@ -194,7 +172,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
-    def _gutter(self, line: _Line, base: Style) -> list[Segment]:
+    def _gutter(self, line: Line, base: Style) -> list[Segment]:
         """Passage number, then on the first line the alignment score (compare) or the
         topic marks: ■ a tag, □ a suggestion; marks continue on the next lines."""
         if line.n == 0:
@@ -222,7 +200,7 @@ class ArticleView(ScrollView, can_focus=True):
         segs.append(Segment(" " * (3 - len(cells)) + " ", base))
         return segs
 
-    def _text(self, line: _Line, base: Style) -> list[Segment]:
+    def _text(self, line: Line, base: Style) -> list[Segment]:
         a = self.article
         text = safe(a.text[line.start : line.end].rstrip("\n"))
         if line.n == 0:
