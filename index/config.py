@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError
+from .regexcheck import catastrophic
 from .yamlpos import node_line
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
@@ -139,6 +140,13 @@ def _patterns(doc: _Doc, raw: Any, *keys: str) -> tuple[re.Pattern, ...]:
             out.append(re.compile(text, re.IGNORECASE))
         except re.error as exc:
             raise doc.fail(f"not a valid regular expression ({exc})", *keys, i) from None
+        if why := catastrophic(text):
+            raise doc.fail(
+                f"'{text}' can take exponential time on some lines ({why}, as in (a+)+ or "
+                "(a|a)*); rewrite it so that each character can be matched only one way",
+                *keys,
+                i,
+            )
     return tuple(out)
 
 

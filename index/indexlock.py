@@ -41,8 +41,18 @@ def holder(index_dir: Path) -> str:
 
 
 def _command() -> str:
-    args = [os.path.basename(sys.argv[0] or "dossier"), *sys.argv[1:3]]
-    return " ".join(a for a in args if a and not a.startswith("-"))[:80] or "dossier"
+    """What this process is, for others to read: `dossier index`, `dossier search`..."""
+    name = Path(sys.argv[0] or "dossier").stem
+    if name == "indexer":
+        return "the reader's indexer"
+    args, skip = [], False
+    for a in sys.argv[1:]:
+        if skip or a.startswith("-"):
+            skip = a == "--config"
+            continue
+        args.append(a)
+        break
+    return " ".join([name, *args])[:80]
 
 
 class IndexLock:
