@@ -25,6 +25,7 @@ MAX_CHARS = 1000
 MAX_DEPTH = 10  # brackets inside brackets
 MAX_CLAUSES = 64  # words, phrases and wildcards
 MAX_PHRASE_WORDS = 16  # Whoosh's phrase matcher slows with the square of its words
+MAX_EXPANDED = 1000  # words that all the wildcards and fuzzy terms of a query add
 TagLookup = Callable[[str], "set[str] | None"]  # topic id -> passage ids, None if unknown
 
 _TOKEN = re.compile(r'(?:\w+:)?"[^"]*"?|\(|\)|[^\s()"]+')
@@ -67,6 +68,8 @@ def check(text: str) -> tuple[str, list[str]]:
         problems.append(f"the query is {len(text):,} characters long; read its first {MAX_CHARS:,}")
         cut = text.rfind(" ", 0, MAX_CHARS + 1)
         text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+        if text.count('"') % 2:
+            text += '"'  # a quote cut short is still a phrase
     if text.count('"') % 2:
         problems.append("a quote is not closed")
         i = text.rfind('"')
@@ -117,11 +120,15 @@ def _cap_clauses(tokens: list[str], problems: list[str]) -> list[str]:
     out: list[str] = []
     terms = 0
     for tok in tokens:
-        if tok in ("(", ")") or tok in _OPS:
+        if tok == ")" or (terms < MAX_CLAUSES and (tok == "(" or tok in _OPS)):
             out.append(tok)
+            continue
+        if tok == "(" or tok in _OPS:
             continue
         terms += 1
         if terms > MAX_CLAUSES:
+            while out and out[-1] in _OPS:
+                out.pop()  # the operator before a term not searched
             continue
         if '"' in tok:
             head, _, rest = tok.partition('"')
@@ -256,11 +263,13 @@ def _no_phrases_on(q: wq.Query, schema, problems: list[str]) -> wq.Query:
 
 
 def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -> wq.Query:
+    budget = [MAX_EXPANDED]  # words all the query's expansions may add together
+
     def visit(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Term) and node.fieldname == "tag":
             return _tag_query(str(node.text), tags, problems)
         if reader is not None and isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
-            return _expand(node, reader, problems)
+            return _expand(node, reader, problems, budget)
         return node.apply(visit)
 
     return visit(q)
@@ -288,17 +297,20 @@ def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Qu
     return wq.Or([wq.Term("pid", p) for p in sorted(pids)])
 
 
-def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
-    """Expand once per query, most frequent words first, at most MAX_EXPANSION."""
+def _expand(node: wq.Query, reader, problems: list[str], budget: list[int]) -> wq.Query:
+    """Expand once per query, most frequent words first, at most MAX_EXPANSION (and
+    what is left of the query's budget)."""
     field_name = node.fieldname
     fuzzy = isinstance(node, wq.FuzzyTerm)
     words = _within(node, reader) if fuzzy else expansion_words(node, reader)
-    if len(words) > MAX_EXPANSION:
+    room = min(MAX_EXPANSION, budget[0])
+    if len(words) > room:
         words.sort(key=lambda w: -reader.doc_frequency(field_name, w))
         problems.append(
-            f"'{node.text}' matched {len(words)} words; searched the {MAX_EXPANSION} most frequent"
+            f"'{node.text}' matched {len(words)} words; searched the {room} most frequent"
         )
-        words = words[:MAX_EXPANSION]
+        words = words[:room]
+    budget[0] -= len(words)
     if not words:
         return wq.NullQuery
     fieldobj = reader.schema[field_name]
