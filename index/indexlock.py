@@ -82,7 +82,11 @@ class IndexLock:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise IndexUnavailable(_cannot_write(path.parent, exc)) from None
+            if not path.is_file():
+                raise IndexUnavailable(_cannot_write(path.parent, exc)) from None
+            # A read-only folder: the lock can still be held, so that an update that
+            # finds nothing to change succeeds; one that must write says why it cannot.
+            fd = os.open(path, os.O_RDONLY)
         if fcntl is None:
             self._fd = fd
             return
@@ -103,9 +107,10 @@ class IndexLock:
                     self.progress(0, 0, f"waiting for the index lock held by {who}")
                     told = True
                 time.sleep(POLL_S)
-        os.ftruncate(fd, 0)
         info = {"pid": os.getpid(), "command": _command(), "since": time.time()}
-        os.pwrite(fd, json.dumps(info).encode(), 0)
+        with contextlib.suppress(OSError):  # who holds it is told when it can be
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps(info).encode(), 0)
         self._fd = fd
 
     def release(self) -> None:
