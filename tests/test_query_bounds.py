@@ -64,7 +64,9 @@ def test_control_characters_read_as_spaces(engine):
     assert engine.search("\x00Lachin\x1b\x7f").total == 4
 
 
-@pytest.mark.parametrize("query", ["NOT NOT border", "(" * 1000, "a " * 60000])
+@pytest.mark.parametrize(
+    "query", ["NOT NOT border", "(" * 1000, "a " * 60000], ids=["not-not", "brackets", "long"]
+)
 def test_cli_prints_the_message_not_an_error(capsys, tmp_path, query):
     cfg = tmp_path / "config.yaml"
     text = CONFIG.read_text(encoding="utf-8")
