@@ -43,7 +43,7 @@ class Library:
                 raise
             why = f"the index could not be updated ({exc.message})"
         self.refresh()
-        return None, f"{why}; searching it as last saved"
+        return None, f"{why}; using it as last saved"
 
     def _has_index(self) -> bool:
         return (self.settings.index_dir / "manifest.json").is_file()

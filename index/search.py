@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import heapq
 import itertools
@@ -227,22 +228,24 @@ class SearchEngine:
             return run()
         except (wq.QueryError, IndexUnavailable):
             raise
-        except Exception as first:
-            try:
-                self._searcher.close()
-                self._open()
-                return run()
-            except Exception:
-                pass
-            damaged = verify(self.settings.index_dir)
-            if damaged is None and not is_decoding_error(first):
-                raise
-            why = damaged or f"{type(first).__name__}: {first}"
-            mark_damaged(self.settings.index_dir, why)
-            raise IndexUnavailable(
-                f"the index in {self.settings.index_dir} is damaged ({why}); "
-                "`dossier index` rebuilds it from the corpus"
-            ) from None
+        except Exception:
+            pass
+        with contextlib.suppress(Exception):
+            self._searcher.close()
+        self._open()  # IndexUnavailable, with its message, if there is no index now
+        try:
+            return run()
+        except Exception as exc:
+            err = exc
+        damaged = verify(self.settings.index_dir)
+        if damaged is None and not is_decoding_error(err):
+            raise err
+        why = damaged or f"{type(err).__name__}: {err}"
+        mark_damaged(self.settings.index_dir, why)
+        raise IndexUnavailable(
+            f"the index in {self.settings.index_dir} is damaged ({why}); "
+            "`dossier index` rebuilds it from the corpus"
+        ) from None
 
     @_locked
     def search(

@@ -244,7 +244,7 @@ def test_a_read_only_index_folder_still_searches(cfg, capsys, monkeypatch):
     assert main(["--config", str(cfg), "search", "Lachin"]) == 0
     out, err = capsys.readouterr()
     assert "4 passages" in out
-    assert "read-only file system" in err and "searching it as last saved" in err
+    assert "read-only file system" in err and "using it as last saved" in err
     assert main(["--config", str(cfg), "index"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "read-only file system" in err
