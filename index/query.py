@@ -25,7 +25,7 @@ MAX_CHARS = 1000
 MAX_DEPTH = 10  # brackets inside brackets
 MAX_CLAUSES = 64  # words, phrases and wildcards
 MAX_PHRASE_WORDS = 16  # Whoosh's phrase matcher slows with the square of its words
-MAX_EXPANDED = 1000  # words that all the wildcards and fuzzy terms of a query add
+MAX_EXPANDED = 400  # words that all the wildcards and fuzzy terms of a query add
 TagLookup = Callable[[str], "set[str] | None"]  # topic id -> passage ids, None if unknown
 
 _TOKEN = re.compile(r'(?:\w+:)?"[^"]*"?|\(|\)|[^\s()"]+')
@@ -223,7 +223,7 @@ class QueryReader:
             problems.append("nothing to search for")
         try:
             q = _rewrite(q, reader, tags, problems)
-        except (ValueError, TypeError, IndexError, RecursionError) as exc:
+        except Exception as exc:  # a reading Whoosh builds but cannot expand
             problems.append(f"the query could not be read ({type(exc).__name__})")
             reading, q = "", wq.NullQuery
         return ParsedQuery(text, reading, q, problems)
@@ -268,7 +268,12 @@ def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -
     def visit(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Term) and node.fieldname == "tag":
             return _tag_query(str(node.text), tags, problems)
-        if reader is not None and isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+        if isinstance(node, wq.Every):  # the parser's reading of some odd bracketings
+            problems.append("part of the query reads as 'every passage'; it was left out")
+            return wq.NullQuery
+        if reader is not None and isinstance(
+            node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange)
+        ):
             return _expand(node, reader, problems, budget)
         return node.apply(visit)
 
@@ -302,12 +307,25 @@ def _expand(node: wq.Query, reader, problems: list[str], budget: list[int]) -> w
     what is left of the query's budget)."""
     field_name = node.fieldname
     fuzzy = isinstance(node, wq.FuzzyTerm)
+    if fuzzy:
+        allowed = max(0, (len(node.text) - 1) // 2)  # else a short word matches most words
+        if node.maxdist > allowed:
+            problems.append(
+                f"'{node.text}~{node.maxdist}': a word of {len(node.text)} letters "
+                f"allows {allowed} edit{'' if allowed == 1 else 's'}"
+            )
+            if allowed == 0:
+                return wq.Term(field_name, node.text, boost=node.boost)
+            node = _fuzzy(node, allowed)
     words = _within(node, reader) if fuzzy else expansion_words(node, reader)
     room = min(MAX_EXPANSION, budget[0])
+    if len(words) > 10 * MAX_EXPANSION:  # ranking them all by frequency would take seconds
+        problems.append(f"'{_label(node)}' matched {len(words):,} words: type more letters")
+        return wq.NullQuery
     if len(words) > room:
         words.sort(key=lambda w: -reader.doc_frequency(field_name, w))
         problems.append(
-            f"'{node.text}' matched {len(words)} words; searched the {room} most frequent"
+            f"'{_label(node)}' matched {len(words)} words; searched the {room} most frequent"
         )
         words = words[:room]
     budget[0] -= len(words)
@@ -319,6 +337,17 @@ def _expand(node: wq.Query, reader, problems: list[str], budget: list[int]) -> w
     if len(terms) == 1:
         return terms[0]
     return (ExpandedOr if len(terms) > 8 else wq.Or)(terms, boost=node.boost)
+
+
+def _label(node: wq.Query) -> str:
+    text = getattr(node, "text", None)
+    return str(text) if text is not None else f"{node.start} TO {node.end}"
+
+
+def _fuzzy(node: wq.FuzzyTerm, maxdist: int) -> wq.FuzzyTerm:
+    return wq.FuzzyTerm(
+        node.fieldname, node.text, boost=node.boost, maxdist=maxdist, prefixlength=node.prefixlength
+    )
 
 
 def _within(node: wq.FuzzyTerm, reader) -> list:
