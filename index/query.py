@@ -341,7 +341,9 @@ def _expand(node: wq.Query, reader, problems: list[str], budget: list[int]) -> w
 
 def _label(node: wq.Query) -> str:
     text = getattr(node, "text", None)
-    return str(text) if text is not None else f"{node.start} TO {node.end}"
+    if text is not None:
+        return str(text)
+    return f"[{node.start or ''} TO {node.end or ''}]"
 
 
 def _fuzzy(node: wq.FuzzyTerm, maxdist: int) -> wq.FuzzyTerm:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ARTICLES, CONFIG
+from whoosh import query as wq
 
 from index import query as q
 from tui.cli import main
@@ -58,6 +59,21 @@ def test_a_phrase_on_a_field_without_positions_searches_its_words(engine):
     r = engine.search('exact:"peace treaty"')
     assert "cannot search phrases" in r.message
     assert r.total == engine.search("exact:peace AND exact:treaty").total > 0
+
+
+def test_a_short_word_gets_fewer_fuzzy_edits(engine):
+    r = engine.search("mu~2")
+    assert "'mu~2': a word of 2 letters allows 0 edits" in r.message
+    assert engine.search("Lachin~2").total >= 4  # a long word keeps what it asked for
+    assert not engine.search("Lachin~2").message
+
+
+def test_wide_expansions_are_bounded(engine):
+    r = engine.search("[a TO]")  # every word from 'a' on
+    assert "'[a TO ]' matched" in r.message and f"the {q.MAX_EXPANSION} most" in r.message
+    parsed = engine.parse("negot* OR peac* OR bord* OR [a TO] OR [b TO] OR [c TO]")
+    expanded = [len(s.subqueries) for s in parsed.query.subqueries if isinstance(s, wq.Or)]
+    assert sum(expanded) <= q.MAX_EXPANDED
 
 
 def test_control_characters_read_as_spaces(engine):
