@@ -6,6 +6,7 @@ import contextlib
 import functools
 import heapq
 import itertools
+import os
 import threading
 from dataclasses import dataclass, field
 
@@ -98,6 +99,14 @@ class Highlighter:
         return [(s, e) for (s, e, _), m in zip(tokens, marked, strict=True) if m]
 
 
+def _identity(folder) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
 def _locked(method):
     """Whoosh readers share open files: one thread at a time per engine."""
 
@@ -128,6 +137,7 @@ class SearchEngine:
 
     def _open(self) -> None:
         self._ix = open_index(self.settings)
+        self._folder = _identity(self.settings.index_dir)
         self._searcher = self._ix.searcher(weighting=FastBM25F())
         self._doc_article: list[str] | None = None
         self._term_tables: dict[str, TermTable] = {}
@@ -143,10 +153,12 @@ class SearchEngine:
     def refresh(self) -> bool:
         """Pick up a newer index written by another process. True if it changed."""
         try:
+            if _identity(self.settings.index_dir) != self._folder:
+                raise FileNotFoundError  # a rebuild swapped the folder in
             if self._searcher.up_to_date():
                 return False
             self._searcher = self._searcher.refresh()
-        except Exception:  # a rebuild swapped the folder: open it afresh
+        except Exception:  # open the index afresh
             self._searcher.close()
             self._open()
             return True

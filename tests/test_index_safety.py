@@ -279,3 +279,13 @@ def test_the_engine_lock_is_not_held_through_warm_up(bundled_library, monkeypatc
     search.join(LIMIT_S)
     assert done == [4] and not warm.is_alive()
     assert len(built) == 1
+
+
+def test_refresh_notices_a_rebuilt_index(cfg):
+    settings = load_settings(cfg)
+    engine = Library(settings).engine
+    assert engine.search("Lachin").total == 4
+    change_an_article(cfg)
+    update_index(settings, rebuild=True)
+    assert engine.refresh()
+    assert engine.search("Lachin").total == 5
