@@ -25,8 +25,11 @@ from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, 
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article, scan
 from .errors import IndexUnavailable
+from .indexfiles import beside, check, damaged, manifest_well_formed, record, swap
+from .indexlock import IndexLock, disk_error
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
+from .whoosh_private import segment_count
 
 MANIFEST = "manifest.json"
 MAX_SEGMENTS = 6
@@ -112,31 +115,43 @@ def _info(article: Article, src: SourceFile) -> dict:
 
 
 class Manifest:
-    def __init__(self, fp: str, articles: dict | None = None, skipped: dict | None = None):
+    def __init__(
+        self,
+        fp: str,
+        articles: dict | None = None,
+        skipped: dict | None = None,
+        files: dict | None = None,
+    ):
         self.fingerprint = fp
         self.articles: dict[str, dict] = articles or {}
         self.skipped: dict[str, dict] = skipped or {}
+        self.files: dict[str, list] = files or {}  # index file -> [size, mtime_ns, checksum]
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
+        """The manifest, or None when it is missing, unreadable or of another shape."""
         try:
             data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-            return cls(data["fingerprint"], data["articles"], data.get("skipped", {}))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError):
             return None
+        if not manifest_well_formed(data):
+            return None
+        return cls(data["fingerprint"], data["articles"], data.get("skipped"), data.get("files"))
 
     def save(self, index_dir: Path) -> None:
         tmp = index_dir / (MANIFEST + ".tmp")
-        tmp.write_text(
-            json.dumps(
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(
                 {
                     "fingerprint": self.fingerprint,
                     "articles": self.articles,
                     "skipped": self.skipped,
-                }
-            ),
-            encoding="utf-8",
-        )
+                    "files": self.files,
+                },
+                f,
+            )
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, index_dir / MANIFEST)
 
     def infos(self) -> list[ArticleInfo]:
@@ -151,12 +166,36 @@ def _same_stat(entry: dict | None, src: SourceFile) -> bool:
 
 
 def update_index(
-    settings: Settings, rebuild: bool = False, progress: Progress | None = None
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: bool = True,
 ) -> IndexReport:
     """Bring the index up to date with the corpus folder. Re-reads only files whose
     size or mtime changed, re-indexes only those whose content hash changed; rebuilds
-    from scratch when asked, when analysis settings changed, or when the index fails to
-    open."""
+    from scratch when asked, when analysis settings changed, or when the index is
+    damaged or fails to open. A rebuild is written beside the index and swapped in
+    only when complete: if it fails, the old index stays as it was.
+
+    One writer at a time: another waits (saying so through `progress`), or with
+    `wait=False` raises IndexBusy naming the holder. Disk trouble (full, read-only)
+    raises IndexUnavailable with one line."""
+    index_dir = settings.index_dir
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexUnavailable(
+            f"the index path {index_dir} is a file, not a folder "
+            "(remove it, or set `index:` in config.yaml)"
+        )
+    with IndexLock(index_dir, wait=wait, progress=progress):
+        try:
+            return _update(settings, rebuild, progress)
+        except OSError as exc:
+            raise IndexUnavailable(
+                f"{disk_error(index_dir.parent, exc)}; the index was not changed"
+            ) from None
+
+
+def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> IndexReport:
     t0 = time.perf_counter()
     report = IndexReport()
     index_dir = settings.index_dir
@@ -169,9 +208,17 @@ def update_index(
     if rebuild:
         report.reason = "rebuild asked for"
     elif manifest is None:
-        report.reason = "no index yet" if not index_dir.exists() else "index manifest missing"
+        if not index_dir.exists():
+            report.reason = "no index yet"
+        elif (index_dir / MANIFEST).exists():
+            report.reason = "index manifest unreadable or of another version"
+        else:
+            report.reason = "index manifest missing"
     elif manifest.fingerprint != fp:
         report.reason = "analysis settings changed (variants or version)"
+        manifest = None
+    elif why := damaged(index_dir) or check(index_dir, manifest.files):
+        report.reason = f"index damaged ({why}); rebuilt"
         manifest = None
     else:
         try:
@@ -180,10 +227,12 @@ def update_index(
         except Exception as exc:  # any failure to open means: rebuild from the corpus
             report.reason = f"index could not be opened ({type(exc).__name__}); rebuilt"
             manifest = None
+    target = index_dir
     if manifest is None:
         report.rebuilt = True
         manifest = Manifest(fp)
-        ix = _create(index_dir, settings)
+        target = beside(index_dir, ".new")
+        ix = _create(target, settings)
 
     sidecar, note = load_sidecar(settings.corpus)
     if note:
@@ -248,9 +297,19 @@ def update_index(
         batch.commit(progress)
     except BaseException:
         batch.cancel()
+        if target != index_dir:
+            shutil.rmtree(target, ignore_errors=True)
         raise
     if dirty or gone:
-        manifest.save(index_dir)
+        try:
+            manifest.files = record(target, manifest.files)
+            manifest.save(target)
+        except BaseException:
+            if target != index_dir:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+    if target != index_dir:
+        swap(target, index_dir)
     report.removed += len(gone)
     report.articles = len(manifest.articles)
     report.passages = sum(a["passages"] for a in manifest.articles.values())
@@ -313,7 +372,7 @@ class _Batch:
             writer.tick = _saving_ticker(progress, fed)
         writer.commit(merge=True)
         self.writer = None
-        if _segment_count(self.ix) > MAX_SEGMENTS:
+        if segment_count(self.ix) > MAX_SEGMENTS:
             if progress:
                 progress(0, 1, "optimizing")
             self.ix.optimize()
@@ -383,25 +442,23 @@ class _ParallelWriter(MpWriter):
             SegmentWriter.cancel(self)
 
 
-def _segment_count(ix) -> int:
-    try:
-        return len(ix._segments())
-    except Exception:
-        return 0
-
-
 def open_index(settings: Settings):
     """The existing index, for searching. Raises IndexUnavailable with a message when
     there is none or it cannot be opened."""
     index_dir = settings.index_dir
-    try:
-        ix = _storage(index_dir).open_index()
-        ix.reader().close()
-        return ix
-    except Exception as exc:
-        raise IndexUnavailable(
-            f"no usable index in {index_dir} ({type(exc).__name__}); run `dossier index`"
-        ) from None
+    for _attempt in range(50):
+        try:
+            ix = _storage(index_dir).open_index()
+            ix.reader().close()
+            return ix
+        except Exception as exc:
+            # Between the two renames of a swap the folder is briefly absent.
+            if index_dir.exists() or not beside(index_dir, ".new").exists():
+                raise IndexUnavailable(
+                    f"no usable index in {index_dir} ({type(exc).__name__}); run `dossier index`"
+                ) from None
+            time.sleep(0.02)
+    raise IndexUnavailable(f"no usable index in {index_dir}; run `dossier index`")
 
 
 def article_infos(settings: Settings) -> list[ArticleInfo]:

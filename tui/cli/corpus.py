@@ -36,17 +36,32 @@ def open_library(settings: Settings, announce: bool = False) -> Library:
     """The library with its index brought up to date (quietly when nothing changed)."""
     lib = Library(settings)
     bar = ProgressBar()
-    report = lib.update(progress=bar)
+    report, note = lib.update_for_reading(progress=_with_notes(bar))
     bar.close()
-    if announce and (report.reindexed or report.removed or report.rebuilt):
+    if note:
+        print(f"dossier: note: {note}", file=sys.stderr)
+    if announce and report and (report.reindexed or report.removed or report.rebuilt):
         print(f"dossier: index {report.summary()}", file=sys.stderr)
     return lib
+
+
+def _with_notes(bar: ProgressBar):
+    """The progress bar, with phases that have no count (waiting for another writer)
+    said on a line of their own, tty or not."""
+
+    def progress(done: int, total: int, label: str) -> None:
+        if total:
+            bar(done, total, label)
+        else:
+            print(f"dossier: {label}", file=sys.stderr, flush=True)
+
+    return progress
 
 
 def cmd_index(settings: Settings, args) -> int:
     lib = Library(settings)
     bar = ProgressBar()
-    report = lib.update(rebuild=args.rebuild, progress=bar)
+    report = lib.update(rebuild=args.rebuild, progress=_with_notes(bar))
     bar.close()
     for w in report.warnings:
         line(f"warning: {w}")
