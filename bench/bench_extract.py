@@ -34,7 +34,7 @@ SHARED = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO))
 
 from index.config import load_settings  # noqa: E402
-from index.corpus import SourceFile, Unreadable, read_article, scan  # noqa: E402
+from index.corpus import Unreadable, read_article, scan  # noqa: E402
 from index.engine import update_index  # noqa: E402
 from index.extract import extractor_id  # noqa: E402
 

@@ -12,12 +12,13 @@ import, and a corpus without web pages never pays for it.
 from __future__ import annotations
 
 import codecs
-import html as htmlmod
 import contextlib
 import hashlib
+import html as htmlmod
 import json
 import os
 import re
+import warnings
 import zlib
 from dataclasses import asdict, dataclass, field
 from functools import cache
@@ -226,6 +227,12 @@ def extract_html(
 
 
 def _bare(html: str, url: str | None, fragment: bool):
+    with warnings.catch_warnings():  # date parsing warns about time zones it guesses
+        warnings.simplefilter("ignore")
+        return _bare_quiet(html, url, fragment)
+
+
+def _bare_quiet(html: str, url: str | None, fragment: bool):
     import logging
 
     from trafilatura import bare_extraction
@@ -269,9 +276,7 @@ def page_title(title: str | None, outlet: str | None, host: str | None) -> str |
         if len(parts) < 2:
             break
         last, head = parts[-1], title[: title.rfind(seps[-1])]
-        named = _alnum(last) and any(
-            _alnum(last) in n or (n and n in _alnum(last)) for n in names
-        )
+        named = _alnum(last) and any(_alnum(last) in n or (n and n in _alnum(last)) for n in names)
         piped = seps[-1].strip() == "|" and len(last.split()) <= 6 and len(head.split()) >= 3
         if not (named or piped) or len(head.split()) < 2:
             break
