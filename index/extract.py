@@ -26,7 +26,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 # Bump when the way blocks are rendered from trafilatura's tree changes.
-RENDER_VERSION = 1
+RENDER_VERSION = 2
 # The options that decide what is extracted (see README: favor_precision scores best).
 OPTIONS = {"favor_precision": True, "include_tables": True, "include_comments": False}
 MAX_PAGE_BYTES = 8 * 1024 * 1024  # a page beyond this is cut here (a 50 MB page is a dump)
