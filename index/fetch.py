@@ -206,11 +206,13 @@ def _store(
         raise AddError(f"{ref}: too many files named {stem}{suffix} in {folder}")
     facts = {**facts, "sha256": sha, "bytes": len(data)}
     side = Path(str(target) + PAGE_SIDECAR)
-    _write_atomic(side, yaml.safe_dump(facts, allow_unicode=True, sort_keys=False).encode())
     try:
+        _write_atomic(side, yaml.safe_dump(facts, allow_unicode=True, sort_keys=False).encode())
         _write_atomic(target, data)
-    except BaseException:
+    except BaseException as exc:
         side.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise AddError(f"{ref}: cannot write {target} ({exc.strerror or exc})") from None
         raise
     return Added(ref, _article_id(settings, target), title or stem, target)
 

@@ -197,3 +197,19 @@ def test_show_all_needs_jsonl_and_no_id(capsys, cfg):
     assert code == 2 and "--all --jsonl" in err
     code, _, err = run(capsys, cfg, "show", "first", "--jsonl")
     assert code == 2 and "--all --jsonl" in err
+
+
+def test_a_failed_write_leaves_no_file(capsys, cfg, server, monkeypatch):
+    import index.fetch
+
+    real = index.fetch.os.replace
+
+    def full_disk(src, dst):
+        if str(dst).endswith(".html"):
+            raise OSError(28, "No space left on device")
+        real(src, dst)
+
+    monkeypatch.setattr(index.fetch.os, "replace", full_disk)
+    code, _, err = run(capsys, cfg, "add", f"{server}/talks.html")
+    assert code == 1 and "No space left on device" in err
+    assert added_files(cfg) == []
