@@ -283,6 +283,10 @@ def _extract_pages(paths: list[str], cache_dir: Path, progress: Progress | None)
             for i, _ in enumerate(jobs, 1):
                 if progress:
                     progress(i, len(paths), "extracting")
+        except Exception:
+            # A worker that died (a page that crashed the parser) costs only the head
+            # start: the build loop extracts what is not cached, page by page.
+            pool.shutdown(wait=False, cancel_futures=True)
         except BaseException:
             pool.shutdown(wait=False, cancel_futures=True)
             raise

@@ -43,7 +43,12 @@ _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
 class PageError(Exception):
-    """A page that cannot give an article; the message says why."""
+    """A page that cannot give an article; the message says why. `lasting` errors (no
+    text in the page) are cached; a crash of the extractor is tried again next time."""
+
+    def __init__(self, message: str, lasting: bool = True):
+        super().__init__(message)
+        self.lasting = lasting
 
 
 @dataclass(slots=True)
@@ -206,7 +211,10 @@ def extract_html(
     html = html.replace("\x00", "")
     if not html.strip():
         raise PageError("empty page")
-    doc = _bare(html, url, fragment)
+    try:
+        doc = _bare(html, url, fragment)
+    except Exception as exc:  # a page must never stop a build, whatever trips the extractor
+        raise PageError(f"extraction failed ({type(exc).__name__}: {exc})", False) from None
     if doc is None or doc.body is None:
         raise PageError("no article text found in the page")
     text = "\n\n".join(render_blocks(doc.body))
@@ -449,6 +457,8 @@ def extract_cached(
             got = extract_html(data, fragment=fragment)
             hit = {"extractor": extractor_id(), "ok": asdict(got)}
         except PageError as exc:
+            if not exc.lasting:
+                raise
             hit = {"extractor": extractor_id(), "error": str(exc)}
         _store(path, hit)
     if "error" in hit:

@@ -224,6 +224,20 @@ def test_bad_pages_warn_with_their_name_and_never_stop_a_build(make_corpus, monk
     assert "cyrillic:" not in warnings
 
 
+def test_an_extractor_crash_is_a_warning_not_a_failed_build(make_corpus, monkeypatch):
+    settings = make_corpus({"a.html": page(), "b.txt": f"Title\n\n{FILLER}\n"})
+
+    def crash(html, url, fragment):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(extract, "_bare", crash)
+    report = update_index(settings)
+    assert report.articles == 1
+    assert any(w.startswith("a: extraction failed (RecursionError") for w in report.warnings)
+    monkeypatch.undo()
+    assert update_index(settings, rebuild=True).articles == 2  # a crash is not cached
+
+
 # -- cache and versions --------------------------------------------------------------------
 
 
