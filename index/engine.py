@@ -275,8 +275,8 @@ def _extract_pages(paths: list[str], cache_dir: Path, progress: Progress | None)
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    # spawn, not fork: the TUI builds from a thread, and forking a threaded process can
-    # leave a lock held forever in the child.
+    # spawn, not fork: a caller may build from a thread, and forking a threaded process
+    # can leave a lock held forever in the child.
     with ProcessPoolExecutor(procs, mp_context=get_context("spawn")) as pool:
         jobs = pool.map(warm_cache, paths, [str(cache_dir)] * len(paths), chunksize=2)
         try:
