@@ -171,6 +171,8 @@ def _read_page(src: SourceFile, settings: Settings, side: dict) -> Article:
 
 def load_page_sidecar(path: str) -> dict:
     """The facts `dossier add` kept beside a file (`<file>.meta.yaml`), if any."""
+    if not os.path.exists(path + PAGE_SIDECAR):  # the common case, and cheap to ask
+        return {}
     try:
         with open(path + PAGE_SIDECAR, encoding="utf-8") as fh:
             data = yaml.safe_load(fh)
