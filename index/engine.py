@@ -1,13 +1,14 @@
 """The Whoosh index: schema, build, incremental update, open.
 
-The index is derived and disposable: a manifest beside it records, per article, the
-file's size, mtime and content hash (to know what changed) and what lists show
-(title, outlet, date, passage count), so nothing needs re-reading when nothing changed.
+The index is derived and disposable: a manifest beside it (index/manifest.py) records
+what each article was when indexed, so nothing needs re-reading when nothing changed.
+Writers take turns (indexlock); a rebuild is written beside the index and swapped in
+whole (indexfiles). (Just over 400 lines: the build loop and the parallel writer are
+the ingest/build split of issue 9, left to that work.)
 """
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import shutil
@@ -26,13 +27,13 @@ from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article, scan
 from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
-from .indexfiles import beside, check, damaged, manifest_well_formed, record, swap
+from .indexfiles import beside, check, damaged, record, swap
 from .indexlock import IndexLock, disk_error
+from .manifest import MANIFEST, Manifest
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
 from .whoosh_private import segment_count
 
-MANIFEST = "manifest.json"
 MAX_SEGMENTS = 6
 # Index with two writer processes when at least this many files are (re)read and the
 # machine has two cores or more: a build saturates one core with Whoosh's Python.
@@ -117,53 +118,6 @@ def _info(article: Article, src: SourceFile) -> dict:
         # kept so that every update reports them until the file changes
         **({"warnings": article.warnings} if article.warnings else {}),
     }
-
-
-class Manifest:
-    def __init__(
-        self,
-        fp: str,
-        articles: dict | None = None,
-        skipped: dict | None = None,
-        files: dict | None = None,
-    ):
-        self.fingerprint = fp
-        self.articles: dict[str, dict] = articles or {}
-        self.skipped: dict[str, dict] = skipped or {}
-        self.files: dict[str, list] = files or {}  # index file -> [size, mtime_ns, checksum]
-
-    @classmethod
-    def load(cls, index_dir: Path) -> Manifest | None:
-        """The manifest, or None when it is missing, unreadable or of another shape."""
-        try:
-            data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not manifest_well_formed(data):
-            return None
-        return cls(data["fingerprint"], data["articles"], data.get("skipped"), data.get("files"))
-
-    def save(self, index_dir: Path) -> None:
-        tmp = index_dir / (MANIFEST + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
-            json.dump(
-                {
-                    "fingerprint": self.fingerprint,
-                    "articles": self.articles,
-                    "skipped": self.skipped,
-                    "files": self.files,
-                },
-                f,
-            )
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, index_dir / MANIFEST)
-
-    def infos(self) -> list[ArticleInfo]:
-        return [
-            ArticleInfo(aid, a["title"], a["source"], a["date"], a["passages"], a["path"])
-            for aid, a in self.articles.items()
-        ]
 
 
 def _same_stat(entry: dict | None, src: SourceFile) -> bool:

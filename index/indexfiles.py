@@ -14,39 +14,10 @@ import struct
 import zlib
 from pathlib import Path
 
+from .manifest import Manifest
+
 DAMAGED = "DAMAGED"  # a file in the index folder: why the index must be rebuilt
 _SKIP = {"manifest.json", "manifest.json.tmp", DAMAGED}
-
-_ARTICLE_KEYS = {
-    "path": str,
-    "size": int,
-    "mtime_ns": int,
-    "hash": str,
-    "title": str,
-    "passages": int,
-}
-
-
-def manifest_well_formed(data) -> bool:
-    """A manifest of the shape this version writes (anything else is treated as none)."""
-    if not isinstance(data, dict) or not isinstance(data.get("fingerprint"), str):
-        return False
-    articles, skipped = data.get("articles"), data.get("skipped", {})
-    if not isinstance(articles, dict) or not isinstance(skipped, dict):
-        return False
-    for entry in articles.values():
-        if not isinstance(entry, dict):
-            return False
-        if any(not isinstance(entry.get(k), t) for k, t in _ARTICLE_KEYS.items()):
-            return False
-    for entry in skipped.values():
-        if not isinstance(entry, dict) or not all(k in entry for k in ("size", "mtime_ns", "why")):
-            return False
-    files = data.get("files", {})
-    return isinstance(files, dict) and all(
-        isinstance(v, list) and len(v) == 3 for v in files.values()
-    )
-
 
 FileRecord = list  # [size, mtime_ns, blake2b hex]
 
@@ -115,8 +86,6 @@ def _is_toc_or_segment(name: str) -> bool:
 def verify(index_dir: Path) -> str | None:
     """A full check of the index files against the manifest's record (read after a
     search failed): what is damaged, or None if nothing is (or nothing is recorded)."""
-    from .engine import Manifest  # the manifest lives with the engine
-
     manifest = Manifest.load(index_dir)
     if manifest is None or not manifest.files:
         return None

@@ -45,6 +45,8 @@ def _command() -> str:
     name = Path(sys.argv[0] or "dossier").stem
     if name == "indexer":
         return "the reader's indexer"
+    if name in ("cli", "__main__", "-c", ""):
+        name = "dossier"  # `python -m tui.cli`
     args, skip = [], False
     for a in sys.argv[1:]:
         if skip or a.startswith("-"):

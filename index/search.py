@@ -14,10 +14,11 @@ from whoosh import query as wq
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .config import Settings
-from .engine import Manifest, make_schema, open_index
+from .engine import make_schema, open_index
 from .errors import IndexUnavailable
 from .fastpath import CountingCollector, FastBM25F, flat_search
 from .indexfiles import is_decoding_error, mark_damaged, verify
+from .manifest import Manifest
 from .model import ArticleInfo
 from .query import (
     ParsedQuery,
