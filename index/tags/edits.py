@@ -140,7 +140,7 @@ class Edits:
             [SetNote(Target.of_entry(entry), note or "")],
             f"note on {self._where(entry.article, entry.exact)}",
         )
-        return (self._snap.get(entry.id) or entry)
+        return self._snap.get(entry.id) or entry
 
     def set_topics(self, entry_id: str, topics: list[str]) -> TagEntry:
         """Make the entry's topics these, as a difference from what it showed: listed
@@ -158,7 +158,7 @@ class Edits:
             ops.append(RemoveTopics(target, gone))
         where = self._where(entry.article, entry.exact)
         self.apply(ops, f"topics {', '.join(topics) or 'none'} on {where}")
-        return (self._snap.get(entry.id) or entry)
+        return self._snap.get(entry.id) or entry
 
     def toggle_passage_topic(self, article: Article, n: int, topic: str) -> TagEntry | None:
         """Add topic to the whole-passage tag of passage n, or take it off when it is
