@@ -23,6 +23,7 @@ from .model import (
     ToggleTopic,
     now_iso,
     short,
+    topics_of,
 )
 
 
@@ -165,7 +166,8 @@ class Edits:
         there in the file as it is now (the entry goes with its last topic: then None)."""
         self._check_topics([topic])
         target = self.passage_target(article, n)
-        had = topic in self.topics_of_passage(article, n)
+        doc = self._snap.doc
+        had = any(topic in topics_of(doc.entries[i]) for i in self._locate(doc, target))
         verb = "removed" if had else "tagged"
         self.apply([ToggleTopic(target, topic)], f"{verb} {topic} on {article.id}#{n}")
         return self._entry_at(target)

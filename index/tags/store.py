@@ -312,6 +312,8 @@ class TagStore(Edits):
             ra = raw.get("anchor") or {}
             if (ra.get("start"), ra.get("end"), ra.get("exact")) == (a.start, a.end, a.exact):
                 out.append(i)
+            elif target.article_hash and raw.get("article_hash") == target.article_hash:
+                continue  # made on this very text: its offsets are where it is
             elif target.article is not None:
                 found = self.anchored(TagEntry.from_raw(raw), target.article)
                 if not found.orphaned and (found.start, found.end) == (a.start, a.end):
