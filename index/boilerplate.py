@@ -81,12 +81,12 @@ class LineStore:
         self.entries: dict[str, LineEntry] = entries or {}
 
     @classmethod
-    def load(cls, index_dir: Path) -> LineStore:
+    def load(cls, index_dir: Path) -> LineStore | None:
         try:
             data = json.loads((index_dir / LINES_FILE).read_text(encoding="utf-8"))
             return cls({k: LineEntry(*v) for k, v in data["articles"].items()})
         except (OSError, ValueError, KeyError, TypeError):
-            return cls()
+            return None
 
     def save(self, index_dir: Path) -> None:
         tmp = index_dir / (LINES_FILE + ".tmp")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -21,9 +20,11 @@ from .model import Passage, Removed
 _SENTENCE_END = re.compile(r"[.!?…:;。！？；：]['\"’”»)]*$")
 # A headline may end in ? or ! but never like a sentence or a clause does.
 _STATEMENT_END = re.compile(r"[.…;,。；，:：]['\"’”»)]*$")
+_TRAILING_ELLIPSIS = re.compile(r"(\w)(\.\.\.|…)(['\"’”»)]*)$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"\w+").findall
 _FIRST_SENTENCE = re.compile(r"^.*?[.!?。！？](?=['\"’”»)]*(\s|$))", re.DOTALL)
 HEADLINE_MAX_UNITS = 25
 TITLE_MAX_CHARS = 150
@@ -229,7 +230,8 @@ def is_headline(text: str, continues: bool = False) -> bool:
     text = _HEADING_MARK.sub("", text)
     if not text or units(text) > HEADLINE_MAX_UNITS or len(text) > 2 * TITLE_MAX_CHARS:
         return False
-    if _STATEMENT_END.search(text):
+    # A teaser headline may trail off ("My memories of Marley...").
+    if _STATEMENT_END.search(_TRAILING_ELLIPSIS.sub(r"\1", text)):
         return False
     return not continues
 
@@ -318,9 +320,7 @@ def _passages(text: str, lines: list[_Line], article_id: str) -> list[Passage]:
     return passages
 
 
-def body_key(passages: list[Passage]) -> str:
-    """The normalised body (case, accents, spacing and punctuation aside), for finding
-    the same article saved twice."""
-    flat = " ".join(p.text for p in passages).casefold()
-    flat = unicodedata.normalize("NFKD", flat)
-    return " ".join(re.findall(r"\w+", flat))
+def body_key(texts: list[str]) -> str:
+    """The normalised body (case, spacing and punctuation aside), for finding the same
+    article saved twice."""
+    return " ".join(_WORDS(" ".join(texts).casefold()))

@@ -50,6 +50,11 @@ def _ignored(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
+def _not_article(name: str) -> bool:
+    low = name.lower()
+    return any(fnmatch.fnmatchcase(low, p) for p in NOT_ARTICLES)
+
+
 def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = False) -> Scan:
     """Every .txt and .md below root, in a stable order, but hidden files, README*,
     LICENSE* and files matching the `ignore` globs. Links (to files or folders) that
@@ -105,7 +110,7 @@ def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = 
                     continue
                 subdirs.append((entry.path, rel + "/"))
                 continue
-            if _ignored(rel, name, NOT_ARTICLES) or _ignored(rel, name, ignore):
+            if _not_article(name) or _ignored(rel, name, ignore):
                 continue
             stem, ext = os.path.splitext(rel)
             if ext.lower() not in SUFFIXES:

@@ -23,7 +23,10 @@ from whoosh.writing import SegmentWriter
 
 from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, variant_map
 from .config import Settings
-from .corpus import SourceFile, Unreadable, read_article, scan
+from .boilerplate import LineStore, Repeated
+from .corpus import Prepared, SourceFile, Unreadable, finish, prepare_file, scan_corpus
+from .duplicates import DupeStore, fingerprint_of
+from .duplicates import groups as duplicate_groups
 from .errors import IndexUnavailable
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
@@ -62,6 +65,9 @@ class IndexReport:
     removed: int = 0
     rebuilt: bool = False
     reason: str = ""
+    title_only: int = 0  # articles with a title and no body
+    duplicate_groups: int = 0  # groups of articles with the same or nearly the same body
+    recleaned: int = 0  # unchanged articles cleaned again: their repeated lines changed
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -71,9 +77,11 @@ class IndexReport:
 
     def summary(self) -> str:
         head = "rebuilt" if self.rebuilt else "updated"
+        extra = f", {self.recleaned} re-cleaned" if self.recleaned else ""
         return (
-            f"{head}: {self.articles} articles, {self.passages} passages; "
-            f"{self.added} added, {self.changed} changed, {self.removed} removed; "
+            f"{head}: {self.articles} articles ({self.title_only} title-only), "
+            f"{self.passages} passages, {self.duplicate_groups} duplicate groups; "
+            f"{self.added} added, {self.changed} changed, {self.removed} removed{extra}; "
             f"{len(self.warnings)} warnings; {self.seconds:.2f} s"
         )
 
@@ -106,20 +114,36 @@ def _info(article: Article, src: SourceFile) -> dict:
         "source": article.source,
         "date": article.date,
         "passages": len(article.passages),
+        "title_only": article.title_only,
     }
 
 
 class Manifest:
-    def __init__(self, fp: str, articles: dict | None = None, skipped: dict | None = None):
+    def __init__(
+        self,
+        fp: str,
+        articles: dict | None = None,
+        skipped: dict | None = None,
+        repeated: Repeated | None = None,
+        duplicates: list[list[str]] | None = None,
+    ):
         self.fingerprint = fp
         self.articles: dict[str, dict] = articles or {}
         self.skipped: dict[str, dict] = skipped or {}
+        self.repeated: Repeated = repeated or {}  # group -> line fingerprint -> articles
+        self.duplicates: list[list[str]] = duplicates or []  # ids with one body
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
         try:
             data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-            return cls(data["fingerprint"], data["articles"], data.get("skipped", {}))
+            return cls(
+                data["fingerprint"],
+                data["articles"],
+                data.get("skipped", {}),
+                data.get("repeated", {}),
+                data.get("duplicates", []),
+            )
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -131,11 +155,17 @@ class Manifest:
                     "fingerprint": self.fingerprint,
                     "articles": self.articles,
                     "skipped": self.skipped,
+                    "repeated": self.repeated,
+                    "duplicates": self.duplicates,
                 }
             ),
             encoding="utf-8",
         )
         os.replace(tmp, index_dir / MANIFEST)
+
+    def also_in(self) -> dict[str, list[str]]:
+        """Article id -> the other ids of its duplicate group."""
+        return {aid: [x for x in g if x != aid] for g in self.duplicates for aid in g}
 
     def infos(self) -> list[ArticleInfo]:
         return [
@@ -152,14 +182,14 @@ def update_index(
     settings: Settings, rebuild: bool = False, progress: Progress | None = None
 ) -> IndexReport:
     """Bring the index up to date with the corpus folder. Re-reads only files whose
-    size or mtime changed, re-indexes only those whose content hash changed; rebuilds
-    from scratch when asked, when analysis settings changed, or when the index fails to
-    open."""
+    size or mtime changed, re-indexes only those whose content hash changed (and those
+    whose lines repeated across the corpus changed); rebuilds from scratch when asked,
+    when analysis settings changed, or when the index fails to open."""
     t0 = time.perf_counter()
     report = IndexReport()
     index_dir = settings.index_dir
     fp = fingerprint(variant_map(settings.variants))
-    found = scan(settings.corpus)
+    found = scan_corpus(settings)
     report.warnings.extend(found.warnings)
 
     manifest = None if rebuild else Manifest.load(index_dir)
@@ -187,70 +217,131 @@ def update_index(
     if note:
         report.warnings.append(note)
     total = len(found.files)
-    stale = sum(
-        1
+    stale = [
+        src
         for src in found.files
         if not _same_stat(manifest.articles.get(src.id), src)
         and not _same_stat(manifest.skipped.get(src.id), src)
-    )
-    parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
+    ]
+    on_disk = {src.id for src in found.files}
+    gone = [aid for aid in manifest.articles if aid not in on_disk]
+    lost = [aid for aid in manifest.skipped if aid not in on_disk]
+    stale_ids = {src.id for src in stale}
+    for src in found.files:
+        skipped = manifest.skipped.get(src.id)
+        if skipped and src.id not in stale_ids:
+            report.warnings.append(skipped["why"])
+    if not stale and not gone and not lost:
+        _fill_report(report, manifest, t0)
+        return report
+
+    lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
+    dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
+    if lines is None or dupes is None:  # an index from before they were kept: start over
+        report.warnings.append("index lacks line counts; rebuilt")
+        return update_index(settings, rebuild=True, progress=progress)
+
+    # Pass 1: read what changed, and recount the lines repeated across the corpus.
+    prepared: dict[str, Prepared | None] = {}
+    held = 0
+    for i, src in enumerate(stale, 1):
+        try:
+            prep = prepare_file(src, settings, sidecar)
+        except Unreadable as exc:
+            prepared[src.id] = None
+            lines.entries.pop(src.id, None)
+            dupes.prints.pop(src.id, None)
+            manifest.skipped[src.id] = {
+                "size": src.size,
+                "mtime_ns": src.mtime_ns,
+                "why": str(exc),
+            }
+        else:
+            lines.entries[src.id] = prep.line_entry()
+            held += len(prep.text)
+            # Keep the text for pass 2 unless the corpus is too big to hold.
+            prepared[src.id] = prep if held < HOLD_CHARS else _REREAD
+        if progress and (i % 100 == 0 or i == len(stale)):
+            progress(i, len(stale), "reading")
+    for aid in gone:
+        lines.entries.pop(aid, None)
+        dupes.prints.pop(aid, None)
+    repeated = lines.counts()
+    recount = set(lines.affected(manifest.repeated, repeated, skip=set()))
+    manifest.repeated = repeated
+
+    # Pass 2: clean and index.
+    todo = [src for src in found.files if src.id in prepared or src.id in recount]
+    parallel = len(todo) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
     batch = _Batch(ix, manifest, report, parallel)
-    seen: set[str] = set()
-    dirty = report.rebuilt
     try:
-        for i, src in enumerate(found.files, 1):
-            seen.add(src.id)
+        for i, src in enumerate(todo, 1):
             entry = manifest.articles.get(src.id)
-            skipped = manifest.skipped.get(src.id)
-            if _same_stat(entry, src):
-                pass
-            elif _same_stat(skipped, src):
-                report.warnings.append(skipped["why"])
+            prep = prepared.get(src.id, _REREAD)
+            if prep is None:  # unreadable
+                report.warnings.append(manifest.skipped[src.id]["why"])
+                if entry:
+                    report.removed += 1
+                    batch.remove(src.id)
+                continue
+            try:
+                if prep is _REREAD:
+                    prep = prepare_file(src, settings, sidecar)
+            except Unreadable as exc:  # changed between the passes
+                report.warnings.append(str(exc))
+                continue
+            article = finish(prep, settings, repeated)
+            if src.id in prepared:
+                manifest.skipped.pop(src.id, None)
+                report.warnings.extend(article.warnings)
+            if entry and entry["hash"] == article.content_hash and src.id not in recount:
+                entry.update(size=src.size, mtime_ns=src.mtime_ns)
             else:
-                try:
-                    article = read_article(src, settings, sidecar)
-                except Unreadable as exc:
-                    report.warnings.append(str(exc))
-                    manifest.skipped[src.id] = {
-                        "size": src.size,
-                        "mtime_ns": src.mtime_ns,
-                        "why": str(exc),
-                    }
-                    dirty = True
-                    if entry:
-                        report.removed += 1
-                        batch.remove(src.id)
+                if not entry:
+                    report.added += 1
+                elif entry["hash"] != article.content_hash:
+                    report.changed += 1
                 else:
-                    manifest.skipped.pop(src.id, None)
-                    report.warnings.extend(article.warnings)
-                    dirty = True
-                    if entry and entry["hash"] == article.content_hash:
-                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
-                    else:
-                        if entry:
-                            report.changed += 1
-                        else:
-                            report.added += 1
-                        batch.add(article, src)
-            if progress and (i % 100 == 0 or i == total):
-                progress(i, total, "indexing" if batch.writer else "reading")
-        gone = [aid for aid in manifest.articles if aid not in seen]
-        for aid in [s for s in manifest.skipped if s not in seen]:
+                    report.recleaned += 1
+                batch.add(article, src)
+                if article.title_only:
+                    dupes.prints.pop(src.id, None)
+                else:
+                    dupes.prints[src.id] = fingerprint_of(
+                        article.title, [p.text for p in article.passages]
+                    )
+            if progress and (i % 100 == 0 or i == len(todo)):
+                progress(i, len(todo), "indexing" if batch.writer else "reading")
+        for aid in lost:
             del manifest.skipped[aid]
-            dirty = True
         for aid in gone:
             batch.remove(aid)
         batch.commit(progress)
     except BaseException:
         batch.cancel()
         raise
-    if dirty or gone:
-        manifest.save(index_dir)
+    manifest.duplicates = duplicate_groups(dupes.prints)
+    lines.save(index_dir)
+    dupes.save(index_dir)
+    manifest.save(index_dir)
     report.removed += len(gone)
+    if progress:
+        progress(total, total, "done")
+    _fill_report(report, manifest, t0)
+    return report
+
+
+# Pass 1 keeps the texts it read for pass 2 up to this many characters in all.
+HOLD_CHARS = 400_000_000
+_REREAD = object()  # pass 2 reads the file again
+
+
+def _fill_report(report: IndexReport, manifest: Manifest, t0: float) -> None:
     report.articles = len(manifest.articles)
     report.passages = sum(a["passages"] for a in manifest.articles.values())
+    report.title_only = sum(1 for a in manifest.articles.values() if a.get("title_only"))
+    report.duplicate_groups = len(manifest.duplicates)
     report.seconds = time.perf_counter() - t0
-    return report
 
 
 def _create(index_dir: Path, settings: Settings):

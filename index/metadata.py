@@ -141,6 +141,10 @@ def _yaml_front(m: re.Match) -> FrontMatter:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or "not valid YAML"
+        context = getattr(exc, "context", None) or ""
+        if context.startswith(("while parsing a flow", "while scanning a quoted")):
+            mark = getattr(exc, "context_mark", None) or mark  # where it was opened
+            problem = f"{context.split(' ', 2)[2]} is never closed"
         where = f"line {mark.line + 2}" if mark else "front matter"
         note = f"front matter {where}: {problem}; read leniently as `key: value` lines"
         return FrontMatter(_lenient(block), m.end(), [note])

@@ -51,6 +51,7 @@ class ArticleHits:
     date: str | None
     hits: int
     passages: list[PassageHit] = field(default_factory=list)
+    also_in: list[str] = field(default_factory=list)  # ids of copies of this article
 
 
 @dataclass(slots=True)
@@ -292,6 +293,7 @@ class SearchEngine:
     def _load_manifest(self) -> None:
         manifest = Manifest.load(self.settings.index_dir)
         self.infos = {i.id: i for i in manifest.infos()} if manifest else {}
+        self.also_in: dict[str, list[str]] = manifest.also_in() if manifest else {}
 
     @_locked
     def refresh(self) -> bool:
@@ -376,6 +378,9 @@ class SearchEngine:
             return result
         s = self._searcher
         doc_article = self._articles_of_docs()
+        wanted = limit
+        if self.also_in:  # copies of one article are listed once: rank a few more
+            limit += min(limit, 20)
         ranked = self._flat_search(q, limit, doc_article) if self.fast_path else None
         if ranked is None:
             collector = _CountingCollector(limit, doc_article)
@@ -412,7 +417,33 @@ class SearchEngine:
             room, (a for a in counts if a not in order), key=lambda a: (-counts[a], a)
         )
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
+        if self.also_in:
+            self._list_copies_once(result, counts)
+            del result.passages[wanted:]
+            kept = {id(p) for p in result.passages}
+            for ah in result.articles:
+                ah.passages = [p for p in ah.passages if id(p) in kept]
         return result
+
+    def _list_copies_once(self, result: SearchResult, counts: Counter) -> None:
+        """Articles with the same body appear once, at the best-ranked copy, which
+        names the others in `also_in`; their passages are left out."""
+        also_in = self.also_in
+        shown: set[str] = set()
+        kept: list[ArticleHits] = []
+        for ah in result.articles:
+            if ah.id in shown:
+                continue
+            copies = also_in.get(ah.id, [])
+            ah.also_in = list(copies)
+            shown.add(ah.id)
+            shown.update(copies)
+            kept.append(ah)
+        result.articles = kept
+        listed = {ah.id for ah in kept}
+        result.passages = [p for p in result.passages if p.article_id in listed]
+        groups = {min([a, *also_in[a]]) if a in also_in else a for a in counts}
+        result.total_articles = len(groups)
 
     def _flat_search(self, q: wq.Query, limit: int, doc_article: list[str]):
         """Ranking and counts for one term or a plain OR of terms, straight from the
