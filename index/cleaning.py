@@ -117,11 +117,20 @@ def fingerprint(line: str) -> str:
 
 
 def _repeat_candidates(lines: list[_Line]) -> list[_Line]:
-    """Short lines that are not sentences and have no figures near them: the lines the
-    corpus-level rule may drop. Lines in or beside figures are tables ("Qtly div six
-    cts vs six cts prior" recurs across earnings reports, as data)."""
+    """Short lines that are not sentences and have no figures in or near them: the
+    lines the corpus-level rule may drop. Short lines beside short lines with figures
+    are tables ("Qtly div six cts vs six cts prior" recurs across earnings reports, as
+    data)."""
     content = [ln for ln in lines if ln.kind != "blank"]
-    digits = [bool(_DIGIT.search(ln.text)) for ln in content]
+    # A short line with a figure that is not a sentence is a table row; prose that
+    # mentions a year is not.
+    digits = [
+        len(ln.text) <= _REPEAT_MAX_CHARS
+        and bool(_DIGIT.search(ln.text))
+        and not _SENTENCE_END.search(ln.text)
+        and units(ln.text) <= REPEAT_MAX_UNITS
+        for ln in content
+    ]
     out = []
     for i, ln in enumerate(content):
         if (
@@ -177,8 +186,10 @@ def clean(
         key = _norm(title)
         for ln in content:
             if ln.kind == "text" and _norm(ln.text) == key:
-                ln.kind = "title" if from_text and not _has_kind(content, "title") else (
-                    "duplicate title"
+                ln.kind = (
+                    "title"
+                    if from_text and not _has_kind(content, "title")
+                    else ("duplicate title")
                 )
 
     _mark_boilerplate(content, rules)
@@ -255,9 +266,7 @@ def _detect_title(content: list[_Line], rules: Cleaning, lone: set[int]) -> str 
             continue
         if _matches(rules.boilerplate, ln.text) or _is_caption(ln.text, rules):
             continue
-        continues = (
-            ln.start not in lone and nxt is not None and nxt.text[:1].islower()
-        )
+        continues = ln.start not in lone and nxt is not None and nxt.text[:1].islower()
         return _HEADING_MARK.sub("", ln.text) if is_headline(ln.text, continues) else None
     return None
 

@@ -85,7 +85,9 @@ def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = 
             out.warnings.append(f"{prefix or dirpath}: cannot be read ({exc.strerror})")
             continue
         if (st.st_dev, st.st_ino) in seen:
-            out.warnings.append(f"{prefix.rstrip('/')}: folder reached again through a link; skipped")
+            out.warnings.append(
+                f"{prefix.rstrip('/')}: folder reached again through a link; skipped"
+            )
             continue
         seen.add((st.st_dev, st.st_ino))
         subdirs = []

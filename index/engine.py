@@ -22,8 +22,8 @@ from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
 from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, variant_map
-from .config import Settings
 from .boilerplate import LineStore, Repeated
+from .config import Settings
 from .corpus import Prepared, SourceFile, Unreadable, finish, prepare_file, scan_corpus
 from .duplicates import DupeStore, fingerprint_of
 from .duplicates import groups as duplicate_groups

@@ -59,7 +59,9 @@ _FOLD_CACHE: dict[str, str] = {}
 # Latin letters that have no decomposition (ə ı ł ø đ þ æ œ ß …) are spelled in ASCII by
 # anyascii; other scripts keep their letters (transliterating Chinese or Cyrillic would
 # merge words that differ).
-_LATIN = re.compile(r"[\u00c0-\u02af\u1d00-\u1dbf\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f]")
+_LATIN = re.compile(
+    r"[\u00c0-\u02af\u1d00-\u1dbf\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f]"
+)
 
 
 def _ascii_latin(m: re.Match) -> str:
