@@ -103,7 +103,7 @@ def test_lines_among_figures_are_data_not_furniture(make_corpus):
     }
     a = by_id(make_corpus(files))
     for art in a.values():
-        assert [p.text for p in art.passages][0] == "Qtly div six cts vs six cts prior"
+        assert art.passages[0].text == "Qtly div six cts vs six cts prior"
         assert not any(r.reason.startswith("repeated") for r in art.removed)
 
 
