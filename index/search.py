@@ -293,6 +293,7 @@ class SearchEngine:
     def _load_manifest(self) -> None:
         manifest = Manifest.load(self.settings.index_dir)
         self.infos = {i.id: i for i in manifest.infos()} if manifest else {}
+        self.duplicate_groups: list[list[str]] = manifest.duplicates if manifest else []
         self.also_in: dict[str, list[str]] = manifest.also_in() if manifest else {}
 
     @_locked
@@ -442,8 +443,12 @@ class SearchEngine:
         result.articles = kept
         listed = {ah.id for ah in kept}
         result.passages = [p for p in result.passages if p.article_id in listed]
-        groups = {min([a, *also_in[a]]) if a in also_in else a for a in counts}
-        result.total_articles = len(groups)
+        # Each group of copies counts once: the copies beyond the first that matched.
+        extra = 0
+        for group in self.duplicate_groups:
+            present = sum(1 for a in group if a in counts)
+            extra += max(0, present - 1)
+        result.total_articles = len(counts) - extra
 
     def _flat_search(self, q: wq.Query, limit: int, doc_article: list[str]):
         """Ranking and counts for one term or a plain OR of terms, straight from the

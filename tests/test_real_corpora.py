@@ -8,12 +8,15 @@ import random
 import re
 import shutil
 import tarfile
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from conftest import settings_for
 
 from index.corpus import load_corpus
+from index.duplicates import fingerprint_of
+from index.duplicates import groups as find_groups
 from index.library import Library
 
 pytestmark = pytest.mark.slow
@@ -41,10 +44,10 @@ def files_in(root: Path) -> list[Path]:
 
 def test_bbc_every_file_handled(bbc, tmp_path):
     files = files_in(bbc)
-    txt = [p for p in files if p.suffix.lower() == ".txt"]
-    assert len([p for p in txt if p.name != "README.TXT"]) == 2225
+    txt = [p for p in files if p.suffix.lower() == ".txt" and p.name != "README.TXT"]
+    assert len(txt) == 2225
     articles, warnings = load_corpus(settings_for(bbc, tmp_path))
-    assert len(articles) + len(warnings) == len(files) + 1  # + the non-UTF-8 note
+    assert len(articles) + len(warnings) == len(files)  # README.TXT is not an article
     assert len(articles) == len(txt)
     [bad] = [w for w in warnings if "UTF-8" in w]
     assert bad.startswith("sport/199:")
@@ -52,13 +55,25 @@ def test_bbc_every_file_handled(bbc, tmp_path):
     assert "£" in by_id["sport/199"].text
     # "first line the title, a blank line, then paragraphs": nothing lost
     for path in txt:
-        if path.name == "README.TXT":
-            continue
         a = by_id[str(path.relative_to(bbc).with_suffix(""))]
         lines = [ln.strip() for ln in a.text.splitlines() if ln.strip()]
         assert a.title == lines[0], a.id
         kept = re.sub(r"\s", "", "".join(p.text for p in a.passages))
         assert kept == re.sub(r"\s", "", "".join(lines[1:])), a.id
+    assert Counter(r.reason for a in articles for r in a.removed) == {"title": 2225}
+    # The same story saved twice: 138 exact copies (case and spacing aside), ~20 near.
+    groups = duplicate_groups(articles)
+    assert 130 <= len(groups) <= 180
+    assert ["politics/004", "politics/330"] in groups  # two titles, one body
+
+
+def duplicate_groups(articles) -> list[list[str]]:
+    prints = {
+        a.id: fingerprint_of(a.title, [p.text for p in a.passages])
+        for a in articles
+        if not a.title_only
+    }
+    return find_groups(prints)
 
 
 def test_reuters_every_file_handled(reuters, tmp_path):
@@ -71,13 +86,28 @@ def test_reuters_every_file_handled(reuters, tmp_path):
     dated = [a for a in articles if a.date]
     assert len(dated) > 21_500 and all(a.date.startswith("1987-") for a in dated)
     assert all("topics" in a.meta or "places" in a.meta for a in articles[:100])
-    # title-only items have no passages; every other body is kept whole
+    # Title-only items have their title as passage 1 (1,785; 750 more have no title
+    # either); every other body is kept whole but the sign-off "Reuter", which three
+    # items end with.
+    title_only = [a for a in articles if a.title_only]
+    assert len(title_only) == 1785
+    for a in title_only:
+        assert [p.text for p in a.passages] == [a.title]
+    dropped = Counter()
     for a in articles:
-        body = re.sub(r"\s", "", a.text[a.removed[0].end :])
+        if a.title_only:
+            continue
+        body = a.text[a.removed[0].end :]
+        lost = [r for r in a.removed[1:]]
+        dropped.update(a.text[r.start : r.end] for r in lost)
         kept = re.sub(r"\s", "", "".join(p.text for p in a.passages))
-        assert kept == body or (
-            a.removed[-1].reason.endswith("title") and len(kept) >= len(body) - len(a.title)
-        ), a.id
+        expect = body
+        for r in reversed(lost):
+            expect = expect.replace(a.text[r.start : r.end], "", 1)
+        assert kept == re.sub(r"\s", "", expect), a.id
+    assert dropped == {"Reuter": 3}, dropped
+    groups = duplicate_groups(articles)
+    assert 277 <= len(groups) <= 520  # 277 exact copies, near copies on top
 
 
 def test_sample_of_both_indexes_and_searches(bbc, reuters, tmp_path):
