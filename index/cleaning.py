@@ -24,7 +24,6 @@ _TRAILING_ELLIPSIS = re.compile(r"(\w)(\.\.\.|…)(['\"’”»)]*)$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _DIGIT = re.compile(r"\d")
-_WORDS = re.compile(r"\w+").findall
 _FIRST_SENTENCE = re.compile(r"^.*?[.!?。！？](?=['\"’”»)]*(\s|$))", re.DOTALL)
 HEADLINE_MAX_UNITS = 25
 TITLE_MAX_CHARS = 150
@@ -327,9 +326,3 @@ def _passages(text: str, lines: list[_Line], article_id: str) -> list[Passage]:
             flush()
     flush()
     return passages
-
-
-def body_key(texts: list[str]) -> str:
-    """The normalised body (case, spacing and punctuation aside), for finding the same
-    article saved twice."""
-    return " ".join(_WORDS(" ".join(texts).casefold()))

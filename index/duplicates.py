@@ -1,8 +1,8 @@
 """Articles saved more than once: the same body, or nearly the same.
 
-Exact copies share the hash of their normalised body (case, accents, spacing and
-punctuation aside). Near copies (a corrected version, a repost with another sign-off)
-share most of their five-word shingles: each body keeps a bottom-k sketch (the K
+Exact copies share the hash of their normalised body (case and spacing aside). Near
+copies (a corrected version, a repost with another sign-off) share most of their
+shingles (runs of four words of four letters or more, or figures): each body keeps a bottom-k sketch (the K
 smallest shingle hashes), bodies that share one of their few smallest hashes are
 compared, and a pair whose estimated Jaccard similarity is at least NEAR is one group.
 A sketch is a few hundred bytes, kept beside the index so that an update compares
@@ -21,13 +21,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cleaning import body_key
-
 DUPES_FILE = "duplicates.json"
 K = 16  # sketch size
 BUCKET_HASHES = 4  # a body is filed under its few smallest hashes
 NEAR = 0.8  # estimated Jaccard similarity of shingles for a near copy
-SHINGLE = 5
+SHINGLE = 4
 MIN_WORDS = 40  # below this, the title must match too
 MAX_BUCKET = 200  # a hash shared by more bodies is a stock phrase, not a copy
 
@@ -39,17 +37,15 @@ class Fingerprint:
 
 
 def fingerprint_of(title: str, passage_texts: list[str]) -> Fingerprint:
-    words = body_key_words(passage_texts)
+    words = " ".join(passage_texts).casefold().split()
     if len(words) < MIN_WORDS:
-        key = body_key([title]) + "\n" + " ".join(words)
-        return Fingerprint(_hash(key), [])
-    shingles = map(" ".join, zip(*(words[i:] for i in range(SHINGLE)), strict=False))
+        return Fingerprint(_hash(" ".join([*title.casefold().split(), "|", *words])), [])
+    # Shingles of the words of four letters or more and of figures: as telling as all
+    # words, and about half the hashing.
+    long = [w for w in words if len(w) > 3 or not w.isalpha()]
+    shingles = map(" ".join, zip(*(long[i:] for i in range(SHINGLE)), strict=False))
     sketch = heapq.nsmallest(K, set(map(zlib.crc32, map(str.encode, shingles))))
     return Fingerprint(_hash(" ".join(words)), sketch)
-
-
-def body_key_words(passage_texts: list[str]) -> list[str]:
-    return body_key(passage_texts).split()
 
 
 def _hash(text: str) -> str:

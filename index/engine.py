@@ -24,7 +24,7 @@ from whoosh.writing import SegmentWriter
 from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, variant_map
 from .boilerplate import LineStore, Repeated
 from .config import Settings
-from .corpus import Prepared, SourceFile, Unreadable, finish, prepare_file, scan_corpus
+from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
 from .duplicates import DupeStore, fingerprint_of
 from .duplicates import groups as duplicate_groups
 from .errors import IndexUnavailable
@@ -217,123 +217,132 @@ def update_index(
     if note:
         report.warnings.append(note)
     total = len(found.files)
-    stale = [
-        src
+    stale = sum(
+        1
         for src in found.files
         if not _same_stat(manifest.articles.get(src.id), src)
         and not _same_stat(manifest.skipped.get(src.id), src)
-    ]
+    )
     on_disk = {src.id for src in found.files}
     gone = [aid for aid in manifest.articles if aid not in on_disk]
     lost = [aid for aid in manifest.skipped if aid not in on_disk]
-    stale_ids = {src.id for src in stale}
-    for src in found.files:
-        skipped = manifest.skipped.get(src.id)
-        if skipped and src.id not in stale_ids:
-            report.warnings.append(skipped["why"])
-    if not stale and not gone and not lost:
-        _fill_report(report, manifest, t0)
-        return report
-
-    lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
-    dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
-    if lines is None or dupes is None:  # an index from before they were kept: start over
-        report.warnings.append("index lacks line counts; rebuilt")
-        return update_index(settings, rebuild=True, progress=progress)
-
-    # Pass 1: read what changed, and recount the lines repeated across the corpus.
-    prepared: dict[str, Prepared | None] = {}
-    held = 0
-    for i, src in enumerate(stale, 1):
-        try:
-            prep = prepare_file(src, settings, sidecar)
-        except Unreadable as exc:
-            prepared[src.id] = None
-            lines.entries.pop(src.id, None)
-            dupes.prints.pop(src.id, None)
-            manifest.skipped[src.id] = {
-                "size": src.size,
-                "mtime_ns": src.mtime_ns,
-                "why": str(exc),
-            }
-        else:
-            lines.entries[src.id] = prep.line_entry()
-            held += len(prep.text)
-            # Keep the text for pass 2 unless the corpus is too big to hold.
-            prepared[src.id] = prep if held < HOLD_CHARS else _REREAD
-        if progress and (i % 100 == 0 or i == len(stale)):
-            progress(i, len(stale), "reading")
-    for aid in gone:
-        lines.entries.pop(aid, None)
-        dupes.prints.pop(aid, None)
-    repeated = lines.counts()
-    recount = set(lines.affected(manifest.repeated, repeated, skip=set()))
-    manifest.repeated = repeated
-
-    # Pass 2: clean and index.
-    todo = [src for src in found.files if src.id in prepared or src.id in recount]
-    parallel = len(todo) >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
+    lines = dupes = None
+    if stale or gone or lost:
+        lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
+        dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
+        if lines is None or dupes is None:  # an index from before they were kept
+            report.warnings.append("index lacks line counts and duplicate sketches; rebuilt")
+            return update_index(settings, rebuild=True, progress=progress)
+    # Articles are cleaned with the repeated lines counted by the last update, and
+    # indexed at once; once every file is counted, the few whose repeated lines changed
+    # are cleaned and indexed again (a second, small commit).
+    repeated = manifest.repeated
+    parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
     batch = _Batch(ix, manifest, report, parallel)
+    seen: set[str] = set()
+    read_now: set[str] = set()
     try:
-        for i, src in enumerate(todo, 1):
+        for i, src in enumerate(found.files, 1):
+            seen.add(src.id)
             entry = manifest.articles.get(src.id)
-            prep = prepared.get(src.id, _REREAD)
-            if prep is None:  # unreadable
-                report.warnings.append(manifest.skipped[src.id]["why"])
-                if entry:
-                    report.removed += 1
-                    batch.remove(src.id)
-                continue
-            try:
-                if prep is _REREAD:
-                    prep = prepare_file(src, settings, sidecar)
-            except Unreadable as exc:  # changed between the passes
-                report.warnings.append(str(exc))
-                continue
-            article = finish(prep, settings, repeated)
-            if src.id in prepared:
-                manifest.skipped.pop(src.id, None)
-                report.warnings.extend(article.warnings)
-            if entry and entry["hash"] == article.content_hash and src.id not in recount:
-                entry.update(size=src.size, mtime_ns=src.mtime_ns)
+            skipped = manifest.skipped.get(src.id)
+            if _same_stat(entry, src):
+                pass
+            elif _same_stat(skipped, src):
+                report.warnings.append(skipped["why"])
             else:
-                if not entry:
-                    report.added += 1
-                elif entry["hash"] != article.content_hash:
-                    report.changed += 1
-                else:
-                    report.recleaned += 1
-                batch.add(article, src)
-                if article.title_only:
+                try:
+                    prep = prepare_file(src, settings, sidecar)
+                except Unreadable as exc:
+                    report.warnings.append(str(exc))
+                    manifest.skipped[src.id] = {
+                        "size": src.size,
+                        "mtime_ns": src.mtime_ns,
+                        "why": str(exc),
+                    }
+                    lines.entries.pop(src.id, None)
                     dupes.prints.pop(src.id, None)
+                    if entry:
+                        report.removed += 1
+                        batch.remove(src.id)
                 else:
-                    dupes.prints[src.id] = fingerprint_of(
-                        article.title, [p.text for p in article.passages]
-                    )
-            if progress and (i % 100 == 0 or i == len(todo)):
-                progress(i, len(todo), "indexing" if batch.writer else "reading")
+                    read_now.add(src.id)
+                    lines.entries[src.id] = prep.line_entry()
+                    article = finish(prep, settings, repeated)
+                    manifest.skipped.pop(src.id, None)
+                    report.warnings.extend(article.warnings)
+                    if entry and entry["hash"] == article.content_hash:
+                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
+                    else:
+                        if entry:
+                            report.changed += 1
+                        else:
+                            report.added += 1
+                        batch.add(article, src)
+                        _sketch(dupes, article)
+            if progress and (i % 100 == 0 or i == total):
+                progress(i, total, "indexing" if batch.writer else "reading")
         for aid in lost:
             del manifest.skipped[aid]
         for aid in gone:
             batch.remove(aid)
+            lines.entries.pop(aid, None)
+            dupes.prints.pop(aid, None)
         batch.commit(progress)
+        if lines is not None:
+            manifest.repeated = lines.counts()
+            again = lines.affected(repeated, manifest.repeated, skip=set())
+            if again:
+                _reclean(again, found.files, settings, sidecar, manifest, report, dupes, ix)
+                report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()
         raise
-    manifest.duplicates = duplicate_groups(dupes.prints)
-    lines.save(index_dir)
-    dupes.save(index_dir)
-    manifest.save(index_dir)
+    if lines is not None:
+        manifest.duplicates = duplicate_groups(dupes.prints)
+        lines.save(index_dir)
+        dupes.save(index_dir)
+        manifest.save(index_dir)
     report.removed += len(gone)
-    if progress:
-        progress(total, total, "done")
     _fill_report(report, manifest, t0)
     return report
 
 
-# Pass 1 keeps the texts it read for pass 2 up to this many characters in all.
-HOLD_CHARS = 400_000_000
-_REREAD = object()  # pass 2 reads the file again
+def _sketch(dupes: DupeStore, article: Article) -> None:
+    if article.title_only:
+        dupes.prints.pop(article.id, None)
+    else:
+        dupes.prints[article.id] = fingerprint_of(article.title, [p.text for p in article.passages])
+
+
+def _reclean(
+    ids: list[str],
+    files: list[SourceFile],
+    settings: Settings,
+    sidecar: dict,
+    manifest: Manifest,
+    report: IndexReport,
+    dupes: DupeStore,
+    ix,
+) -> None:
+    """Clean and index again the articles whose repeated lines changed."""
+    wanted = set(ids)
+    batch = _Batch(ix, manifest, IndexReport(), parallel=False)
+    try:
+        for src in files:
+            if src.id not in wanted:
+                continue
+            try:
+                article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)
+            except Unreadable as exc:  # changed since it was read a moment ago
+                report.warnings.append(str(exc))
+                continue
+            batch.add(article, src)
+            _sketch(dupes, article)
+        batch.commit(None)
+    except BaseException:
+        batch.cancel()
+        raise
 
 
 def _fill_report(report: IndexReport, manifest: Manifest, t0: float) -> None:

@@ -10,6 +10,7 @@ import json
 import os
 import re
 import time
+import zlib
 
 import pytest
 import yaml
@@ -31,7 +32,9 @@ SENTENCES = [
 
 
 def story(title: str, *extra: str, n: int = 3) -> str:
-    body = [f"{SENTENCES[(i + len(title)) % 5]} Item {title}." for i in range(n)]
+    """An article whose body differs from any other title's (no two are copies)."""
+    seed = zlib.crc32(title.encode())
+    body = [f"{SENTENCES[(seed >> i) % 5]} Item {seed % 9973 + i} of {title}." for i in range(n)]
     return "\n\n".join([title, *body, *extra]) + "\n"
 
 
