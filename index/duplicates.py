@@ -2,12 +2,12 @@
 
 Exact copies share the hash of their normalised body (case and spacing aside). Near
 copies (a corrected version, a repost with another sign-off) share most of their
-shingles (runs of four words of four letters or more, or figures): each body keeps a bottom-k sketch (the K
-smallest shingle hashes), bodies that share one of their few smallest hashes are
-compared, and a pair whose estimated Jaccard similarity is at least NEAR is one group.
-A sketch is a few hundred bytes, kept beside the index so that an update compares
-without reading unchanged files. Short bodies (a dividend notice) are only copies when
-their titles match too: many different items share one short body.
+shingles (runs of four words of four letters or more, or figures). Each body keeps a
+bottom-k sketch (the K smallest shingle hashes); bodies that share one of their few
+smallest hashes are compared, and a pair whose estimated Jaccard similarity is at least
+NEAR is one group. A sketch is a few hundred bytes, kept beside the index so that an
+update compares without reading unchanged files. Short bodies (a dividend notice) are
+only copies when their titles match too: many different items share one short body.
 """
 
 from __future__ import annotations
