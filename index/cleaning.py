@@ -24,6 +24,8 @@ _TRAILING_ELLIPSIS = re.compile(r"(\w)(\.\.\.|…)(['\"’”»)]*)$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _DIGIT = re.compile(r"\d")
+_NUMBERS = re.compile(r"\d[\d.,]*").findall
+_SENTENCE_INSIDE = re.compile(r"\w[.!?。！？]['\"’”»)]*\s+\S")
 _FIRST_SENTENCE = re.compile(r"^.*?[.!?。！？](?=['\"’”»)]*(\s|$))", re.DOTALL)
 HEADLINE_MAX_UNITS = 25
 TITLE_MAX_CHARS = 150
@@ -115,26 +117,33 @@ def fingerprint(line: str) -> str:
     return hashlib.blake2b(_norm(line).encode("utf-8"), digest_size=6).hexdigest()
 
 
+def _is_table_row(text: str) -> bool:
+    """A line of a table: a short line with a figure that is not a sentence, or a line
+    of three figures or more. (Prose that mentions a year is neither.)"""
+    if not _DIGIT.search(text):
+        return False
+    if len(_NUMBERS(text)) >= 3:
+        return True
+    return (
+        len(text) <= _REPEAT_MAX_CHARS
+        and not _SENTENCE_END.search(text)
+        and units(text) <= REPEAT_MAX_UNITS
+    )
+
+
 def _repeat_candidates(lines: list[_Line]) -> list[_Line]:
     """Short lines that are not sentences and have no figures in or near them: the
     lines the corpus-level rule may drop. Short lines beside short lines with figures
     are tables ("Qtly div six cts vs six cts prior" recurs across earnings reports, as
     data)."""
     content = [ln for ln in lines if ln.kind != "blank"]
-    # A short line with a figure that is not a sentence is a table row; prose that
-    # mentions a year is not.
-    digits = [
-        len(ln.text) <= _REPEAT_MAX_CHARS
-        and bool(_DIGIT.search(ln.text))
-        and not _SENTENCE_END.search(ln.text)
-        and units(ln.text) <= REPEAT_MAX_UNITS
-        for ln in content
-    ]
+    digits = [_is_table_row(ln.text) for ln in content]
     out = []
     for i, ln in enumerate(content):
         if (
             len(ln.text) <= _REPEAT_MAX_CHARS
             and not _SENTENCE_END.search(ln.text)
+            and not _SENTENCE_INSIDE.search(ln.text)
             and not any(digits[max(0, i - 2) : i + 3])
             and units(ln.text) <= REPEAT_MAX_UNITS
             and any(ch.isalpha() for ch in ln.text)

@@ -2,7 +2,8 @@
 
 Exact copies share the hash of their normalised body (case and spacing aside). Near
 copies (a corrected version, a repost with another sign-off) share most of their
-shingles (runs of four words of four letters or more, or figures). Each body keeps a
+shingles (runs of four words of four letters or more, or figures) and report the same
+figures (a daily report on another day is not a copy). Each body keeps a
 bottom-k sketch (the K smallest shingle hashes); bodies that share one of their few
 smallest hashes are compared, and a pair whose estimated Jaccard similarity is at least
 NEAR is one group. A sketch is a few hundred bytes, kept beside the index so that an
@@ -16,6 +17,7 @@ import hashlib
 import heapq
 import json
 import os
+import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ K = 16  # sketch size
 BUCKET_HASHES = 4  # a body is filed under its few smallest hashes
 NEAR = 0.8  # estimated Jaccard similarity of shingles for a near copy
 SHINGLE = 4
+_FIGURES = re.compile(r"\d[\d.,]*\d|\d").findall
 MIN_WORDS = 40  # below this, the title must match too
 MAX_BUCKET = 200  # a hash shared by more bodies is a stock phrase, not a copy
 
@@ -34,6 +37,7 @@ MAX_BUCKET = 200  # a hash shared by more bodies is a stock phrase, not a copy
 class Fingerprint:
     exact: str  # hash of the normalised body
     sketch: list[int]  # the K smallest shingle hashes, ascending; [] for short bodies
+    figures: str = ""  # hash of the body's figures: near copies report the same numbers
 
 
 def fingerprint_of(title: str, passage_texts: list[str]) -> Fingerprint:
@@ -45,7 +49,8 @@ def fingerprint_of(title: str, passage_texts: list[str]) -> Fingerprint:
     long = [w for w in words if len(w) > 3 or not w.isalpha()]
     shingles = map(" ".join, zip(*(long[i:] for i in range(SHINGLE)), strict=False))
     sketch = heapq.nsmallest(K, set(map(zlib.crc32, map(str.encode, shingles))))
-    return Fingerprint(_hash(" ".join(words)), sketch)
+    figures = _hash(" ".join(sorted(set(_FIGURES(" ".join(words))))))
+    return Fingerprint(_hash(" ".join(words)), sketch, figures)
 
 
 def _hash(text: str) -> str:
@@ -92,7 +97,12 @@ def groups(prints: dict[str, Fingerprint]) -> list[list[str]]:
             continue
         for i, a in enumerate(ids):
             for b in ids[i + 1 :]:
-                if find(a) != find(b) and similarity(prints[a].sketch, prints[b].sketch) >= NEAR:
+                pa, pb = prints[a], prints[b]
+                if (
+                    pa.figures == pb.figures
+                    and find(a) != find(b)
+                    and similarity(pa.sketch, pb.sketch) >= NEAR
+                ):
                     union(a, b)
     out: dict[str, list[str]] = defaultdict(list)
     for aid in set(parent) | {find(x) for x in parent}:
@@ -110,12 +120,12 @@ class DupeStore:
     def load(cls, index_dir: Path) -> DupeStore | None:
         try:
             data = json.loads((index_dir / DUPES_FILE).read_text(encoding="utf-8"))
-            return cls({k: Fingerprint(v[0], v[1]) for k, v in data["articles"].items()})
+            return cls({k: Fingerprint(*v) for k, v in data["articles"].items()})
         except (OSError, ValueError, KeyError, TypeError, IndexError):
             return None
 
     def save(self, index_dir: Path) -> None:
         tmp = index_dir / (DUPES_FILE + ".tmp")
-        data = {k: [f.exact, f.sketch] for k, f in self.prints.items()}
+        data = {k: [f.exact, f.sketch, f.figures] for k, f in self.prints.items()}
         tmp.write_text(json.dumps({"articles": data}, separators=(",", ":")), encoding="utf-8")
         os.replace(tmp, index_dir / DUPES_FILE)

@@ -512,3 +512,31 @@ def test_links_out_of_the_corpus_are_skipped_unless_allowed(make_corpus, tmp_pat
     allowed = dataclasses.replace(s, follow_links_outside=True)
     ids = sorted(a.id for a in load_corpus(allowed)[0])
     assert ids == ["a", "inside", "linked/x", "secret", "sub/b"]
+
+
+def test_a_sentence_with_a_sign_off_is_not_furniture(make_corpus):
+    line = "It gave no further details. REUTER"
+    a = by_id(make_corpus({f"a{i}.txt": story(f"Headline {i} today", line) for i in range(3)}))
+    assert all(art.passages[-1].text == line for art in a.values())
+
+
+def test_table_header_beside_a_row_of_figures_is_kept(make_corpus):
+    files = {
+        f"t{i}.txt": f"Stocks Report {i}\n\nCURRENT  WEEK   YEAR\n\n"
+        f"WEEK AGO AGO DEL GRADES {1600 + i} 1747 5338 NON-DEL GRADES/UNGRADED 294 238 242\n"
+        for i in range(3)
+    }
+    a = by_id(make_corpus(files))
+    assert all(art.passages[0].text == "CURRENT  WEEK   YEAR" for art in a.values())
+
+
+def test_a_daily_report_with_other_figures_is_not_a_copy(make_corpus):
+    files = {
+        f"fed{i}.txt": f"Fed Adds Reserves\n\n{LONG.replace('Sentence 3 ', f'Sentence {i} ')}\n"
+        for i in (3, 977)
+    }
+    files["copy.txt"] = f"Fed Adds Reserves Again\n\n{LONG.replace('w17 ', 'w17x ')}\n"
+    s = make_corpus(files)
+    lib = Library(s)
+    lib.update()
+    assert lib.also_in == {"copy": ["fed3"], "fed3": ["copy"]}
