@@ -540,3 +540,13 @@ def test_a_daily_report_with_other_figures_is_not_a_copy(make_corpus):
     lib = Library(s)
     lib.update()
     assert lib.also_in == {"copy": ["fed3"], "fed3": ["copy"]}
+
+
+def test_a_one_sentence_lead_stays_passage_one(make_corpus):
+    text = "The talks ended without a deal on Monday.\n\nMore text follows here.\n"
+    a = by_id(make_corpus({"x.txt": text}))["x"]
+    assert a.title == "The talks ended without a deal on Monday."
+    assert [p.text for p in a.passages] == [
+        "The talks ended without a deal on Monday.",
+        "More text follows here.",
+    ]
