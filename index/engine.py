@@ -231,8 +231,9 @@ def update_index(
         lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
         dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
         if lines is None or dupes is None:  # an index from before they were kept
-            report.warnings.append("index lacks line counts and duplicate sketches; rebuilt")
-            return update_index(settings, rebuild=True, progress=progress)
+            again = update_index(settings, rebuild=True, progress=progress)
+            again.reason = "the index lacks its line counts or duplicate sketches"
+            return again
     # Articles are cleaned with the repeated lines counted by the last update, and
     # indexed at once; once every file is counted, the few whose repeated lines changed
     # are cleaned and indexed again (a second, small commit).

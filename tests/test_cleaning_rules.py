@@ -550,3 +550,14 @@ def test_a_one_sentence_lead_stays_passage_one(make_corpus):
         "The talks ended without a deal on Monday.",
         "More text follows here.",
     ]
+
+
+def test_an_index_without_its_line_counts_is_rebuilt(make_corpus):
+    s = make_corpus({"a.txt": story("Headline one"), "b.txt": story("Headline two")})
+    lib = Library(s)
+    lib.update()
+    (s.index_dir / "lines.json").unlink()
+    make_corpus({"c.txt": story("Headline three")})
+    report = lib.update()
+    assert report.rebuilt and "line counts" in report.reason and report.articles == 3
+    assert (s.index_dir / "lines.json").exists()
