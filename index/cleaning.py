@@ -194,11 +194,8 @@ def clean(
         key = _norm(title)
         for ln in content:
             if ln.kind == "text" and _norm(ln.text) == key:
-                ln.kind = (
-                    "title"
-                    if from_text and not _has_kind(content, "title")
-                    else ("duplicate title")
-                )
+                first = from_text and not _has_kind(content, "title")
+                ln.kind = "title" if first else "duplicate title"
 
     _mark_boilerplate(content, rules)
     dateline = _take_dateline(content, rules)
