@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import time
 from collections.abc import Callable, Iterator
@@ -50,9 +51,7 @@ def _ignored(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(name, p) for p in patterns)
 
 
-def _not_article(name: str) -> bool:
-    low = name.lower()
-    return any(fnmatch.fnmatchcase(low, p) for p in NOT_ARTICLES)
+_NOT_ARTICLE = re.compile("|".join(fnmatch.translate(p) for p in NOT_ARTICLES), re.IGNORECASE)
 
 
 def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = False) -> Scan:
@@ -102,7 +101,7 @@ def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = 
             except OSError:
                 is_dir = False
             if is_dir:
-                if _ignored(rel, name, ignore) or _ignored(rel + "/", name, ignore):
+                if ignore and (_ignored(rel, name, ignore) or _ignored(rel + "/", name, ignore)):
                     continue
                 if link and not follow_links_outside and outside(entry.path):
                     out.warnings.append(
@@ -112,7 +111,7 @@ def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = 
                     continue
                 subdirs.append((entry.path, rel + "/"))
                 continue
-            if _not_article(name) or _ignored(rel, name, ignore):
+            if _NOT_ARTICLE.match(name) or (ignore and _ignored(rel, name, ignore)):
                 continue
             stem, ext = os.path.splitext(rel)
             if ext.lower() not in SUFFIXES:
