@@ -1,4 +1,4 @@
-"""The tag file on disk: plain YAML read with yaml.safe_load, checked, and written
+"""The tag file on disk: plain YAML read with the safe loader (libyaml's), checked, and written
 atomically (temp file in the same folder, fsync, os.replace, fsync of the folder) with
 the previous version kept as a backup, all under a lock file so two instances never lose
 each other's changes.
@@ -12,9 +12,9 @@ are on every rewrite.
 from __future__ import annotations
 
 import contextlib
-import copy
 import fcntl
 import os
+import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +24,7 @@ from typing import Any
 
 import yaml
 
+from . import tagcache
 from .errors import TagFileError
 from .yamlpos import node_line
 
@@ -37,6 +38,16 @@ ANCHOR_KEYS = ("start", "end", "prefix", "exact", "suffix")
 DISMISS_KEYS = ("article", "passage", "topic", "quote", "created")
 TOP_KEYS = ("version", "entries", "dismissed")
 _TMP_MARK = ".tmp-"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when present: 10x faster
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
+
+
+class Unwritable(Exception):
+    """The tag file (or its folder) cannot be written: read-only, full disk."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.path, self.reason = path, reason
 
 
 @dataclass(slots=True)
@@ -48,14 +59,22 @@ class TagDoc:
     dismissed: list[dict] = field(default_factory=list)
     extra: dict = field(default_factory=dict)  # unknown top-level keys, in file order
     raw: bytes | None = None  # the bytes read, None when there was no file
+    source: str | None = None  # the text the fragments point into
+    fragments: dict[str, tuple[dict, int, int]] | None = None  # id -> (mapping, start, end)
+    plain: bool = False  # only plain values (no dates...): can be cached (tagcache.py)
 
     def copy(self) -> TagDoc:
+        """A copy whose lists can change without touching this one. Entry mappings are
+        shared: changes replace an entry's mapping, never edit it in place."""
         return TagDoc(
             self.version,
-            copy.deepcopy(self.entries),
-            copy.deepcopy(self.dismissed),
-            copy.deepcopy(self.extra),
+            list(self.entries),
+            list(self.dismissed),
+            dict(self.extra),
             self.raw,
+            self.source,
+            self.fragments,
+            self.plain,
         )
 
     def index_of(self, entry_id: str) -> int | None:
@@ -144,8 +163,18 @@ def parse(path: Path, data: bytes) -> TagDoc:
         raise _fail(path, f"not UTF-8 (byte {exc.start})") from None
     if text.startswith("\ufeff"):
         text = text[1:]
+    conflict = _CONFLICT.search(text)
+    if conflict:
+        line = text.count("\n", 0, conflict.start()) + 1
+        raise _fail(
+            path,
+            "holds merge conflict markers (<<<<<<<, =======, >>>>>>>): a version-control "
+            "merge stopped halfway. Resolve the conflict: keep the entries of both sides "
+            "(each entry is one '- id:' block), delete the three marker lines, save",
+            line,
+        )
     try:
-        loaded = yaml.safe_load(text)
+        loaded = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
@@ -202,7 +231,12 @@ def read(path: Path, known: TagDoc | None = None) -> TagDoc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
     if known is not None and known.raw is not None and known.raw == data:
         return known.copy()
-    return parse(path, data)
+    cached = tagcache.load(real_path(path), data)
+    if cached is not None:
+        return TagDoc(raw=data, plain=True, **cached)
+    doc = parse(path, data)
+    tagcache.save(real_path(path), doc, data)
+    return doc
 
 
 # --- writing -------------------------------------------------------------------------
@@ -240,19 +274,8 @@ def _str_representer(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str_representer)
 
 
-def dump(doc: TagDoc) -> str:
-    """Stable text: fixed key order, entries by article and offset, no line wrapping."""
-    data: dict[str, Any] = {"version": VERSION}
-    data["entries"] = [_entry_out(e) for e in sorted(doc.entries, key=_entry_sort)]
-    data["dismissed"] = [
-        _ordered(d, DISMISS_KEYS)
-        for d in sorted(
-            doc.dismissed,
-            key=lambda d: (str(d.get("article")), d.get("passage", 0), str(d.get("topic"))),
-        )
-    ]
-    data.update((k, v) for k, v in doc.extra.items() if k not in data)
-    body = yaml.dump(
+def _yaml(data: Any) -> str:
+    return yaml.dump(
         data,
         Dumper=_Dumper,
         sort_keys=False,
@@ -261,7 +284,48 @@ def dump(doc: TagDoc) -> str:
         width=1 << 20,
         indent=2,
     )
-    return HEADER + body
+
+
+def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
+    """Stable text: fixed key order, entries by article and offset, no line wrapping;
+    and where each entry's text is in it. The text of an entry doc.fragments already
+    holds (for the same mapping object) is reused: a change to one tag of 50,000 dumps
+    one entry."""
+    known = doc.fragments or {}
+    source = doc.source or ""
+    head = HEADER + _yaml({"version": VERSION})
+    parts = []
+    fragments: dict[str, tuple[dict, int, int]] = {}
+    at = len(head) + len("entries:\n")
+    for raw in sorted(doc.entries, key=_entry_sort):
+        eid = str(raw.get("id"))
+        hit = known.get(eid)
+        if hit is not None and hit[0] is raw:
+            text = source[hit[1] : hit[2]]
+        else:
+            text = _yaml([_entry_out(raw)])
+        fragments[eid] = (raw, at, at + len(text))
+        at += len(text)
+        parts.append(text)
+    dismissed = [
+        _ordered(d, DISMISS_KEYS)
+        for d in sorted(
+            doc.dismissed,
+            key=lambda d: (str(d.get("article")), d.get("passage", 0), str(d.get("topic"))),
+        )
+    ]
+    extra = {k: v for k, v in doc.extra.items() if k not in TOP_KEYS}
+    text = (
+        head
+        + ("entries:\n" + "".join(parts) if parts else "entries: []\n")
+        + _yaml({"dismissed": dismissed})
+        + (_yaml(extra) if extra else "")
+    )
+    return text, fragments
+
+
+def dump(doc: TagDoc) -> str:
+    return render(doc)[0]
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -307,7 +371,11 @@ def lock_path(path: Path) -> Path:
 
 def remove_stale_temps(path: Path) -> None:
     """Temp files a killed writer left. Only call while holding the lock."""
-    prefixes = (f".{path.name}{_TMP_MARK}", f".{backup_path(path).name}{_TMP_MARK}")
+    prefixes = (
+        f".{path.name}{_TMP_MARK}",
+        f".{backup_path(path).name}{_TMP_MARK}",
+        f".{path.name}.cache.tmp-",
+    )
     try:
         names = os.listdir(path.parent)
     except OSError:
@@ -322,15 +390,24 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     """Atomically replace the file with doc, keeping `previous` (the bytes it held) as
     the backup. Call while holding the lock. Returns the bytes written."""
     path = real_path(path)
-    data = dump(doc).encode("utf-8")
+    text, fragments = render(doc)
+    data = text.encode("utf-8")
     mode = None
     with contextlib.suppress(OSError):
         mode = path.stat().st_mode & 0o777
+    with contextlib.suppress(OSError):
+        if path.stat().st_mode & 0o222 == 0:  # made read-only by its owner: respect it
+            raise Unwritable(path, "the file is read-only")
     remove_stale_temps(path)
-    if previous is not None and previous != data:
-        _write_replace(backup_path(path), previous, mode)
-    _write_replace(path, data, mode)
+    try:
+        if previous is not None and previous != data:
+            _write_replace(backup_path(path), previous, mode)
+        _write_replace(path, data, mode)
+    except OSError as exc:
+        raise Unwritable(path, exc.strerror or str(exc)) from None
     _fsync_dir(path.parent)
+    doc.source, doc.fragments = text, fragments
+    tagcache.save(path, doc, data)
     return data
 
 
@@ -342,9 +419,7 @@ def locked(path: Path) -> Iterator[None]:
         lp.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise TagFileError(
-            f"{lp}: cannot create the lock file ({exc.strerror}); tags are not saved"
-        ) from None
+        raise Unwritable(lp, f"cannot create the lock file ({exc.strerror})") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield

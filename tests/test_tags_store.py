@@ -10,7 +10,8 @@ from helpers_tags import bundled, bundled_corpus, make_article, open_store, plai
 from index import tagfile
 from index.errors import DossierError, NotFound, TagFileError
 from index.library import Library
-from index.tags import TagError, TagStore, suggestions
+from index.suggestions import suggestions
+from index.tags import TagError, TagStore
 
 __all__ = ["bundled", "bundled_corpus"]  # fixtures used below
 

@@ -2,24 +2,36 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
+import threading
 
 import pytest
 from conftest import app_settings
+from helpers_tui import (
+    H,
+    W,
+    open_reader,
+    record_notes,
+    search,
+    settle,
+    text_of,
+    until,
+    view_lines,
+)
 from textual.widgets import Input, OptionList, Static
 
-from index.errors import ConfigError
+import tui.app
+from index.library import Library
+from index.tags import TagStore
 from tui.app import DossierApp
-from tui.keys import check_keys
-from tui.screens.compare import CompareScreen
 from tui.screens.help import HelpScreen
 from tui.screens.picker import ArticlePicker
 from tui.screens.reader import ReaderScreen
+from tui.screens.search import SearchScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.virtual_list import VirtualList
 
-W, H = 120, 40
+ART = "001_1a5c9ff20c0ee09c"
 
 
 @pytest.fixture
@@ -27,53 +39,144 @@ def settings(tmp_path):
     return app_settings(tmp_path)
 
 
-def text_of(widget) -> str:
-    return str(widget.render())
+def message(app) -> str:
+    return text_of(app.screen.query_one("#message", Static))
 
 
-def view_lines(view: ArticleView) -> str:
-    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+def listed(app) -> list[str]:
+    return list(app.screen.query_one("#articles", VirtualList)._keys)
 
 
-async def type_query(pilot, text: str) -> None:
-    if not isinstance(pilot.app.focused, Input):
-        await pilot.press("slash")
-    await pilot.press(*text)
-    await pilot.pause(0.4)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+async def test_first_screen_is_the_articles_list(settings):
+    article = Library(settings).article(ART)
+    TagStore.open(settings).add_passage(article, 10, ["corridor"])
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.pause()
+        lst = app.screen.query_one("#articles", VirtualList)
+        assert lst.has_focus, "the list has the keys, so letters are commands"
+        head = text_of(app.screen.query_one("#articles-head", Static))
+        for column in ("Title", "Outlet", "Date ▼", "Passages", "Tags"):
+            assert column in head
+        rows = {key: lst._render_row(key, 118).plain for key in lst._keys}
+        assert len(rows) == 5
+        row = rows[ART]
+        assert "Make Progress" in row and "RFE/RL" in row and "2023-05-04" in row
+        assert row.split()[-2:] == ["15", "1"], "15 passages, 1 tag"
+        assert "5 articles, by date" in message(app)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        assert app.screen.article.id == lst._keys[0]
+
+
+async def test_first_screen_keys_are_commands_outside_the_box(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        box = app.screen.query_one("#query", Input)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape", "slash")
+        assert box.has_focus and box.value == ""
+        await pilot.press("escape")  # leaves the box, empty as it is
+        assert not box.has_focus
+        await pilot.press("slash", "q", "a", "slash", "question_mark")
+        assert box.value == "qa/?", "in the box, keys are text"
+        assert isinstance(app.screen, SearchScreen)
+        box.value = ""
+        await pilot.press("escape", "a")
+        assert app.screen.query_one("#articles", VirtualList).has_focus
+        await pilot.press("q")
+        assert app.return_code == 0, "q quits"
+
+
+async def test_articles_list_filters_on_words_in_any_order(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("f")
+        box = app.screen.query_one("#filter", Input)
+        assert box.has_focus
+        await pilot.press(*"talks peace")  # "Peace Deal … Talks", "… peace talks hosted"
+        await pilot.pause()
+        assert sorted(listed(app)) == ["002_e536400ab8bce265", "003_408a409204c2d65a"]
+        assert "2 articles of 5 match “talks peace”" in message(app)
+        await pilot.press("escape")  # the filter stays, the box is left
+        assert app.screen.query_one("#articles", VirtualList).has_focus
+        box.value = "europa"  # outlets match too
+        await pilot.pause()
+        assert listed(app) == ["004_bd0bc0e79d4348b1"]
+
+
+async def test_articles_list_sorts_and_opens(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        infos = app.library.infos
+        dates = [infos[k].date for k in listed(app)]
+        assert dates == sorted(dates, reverse=True)
+        await pilot.press("s")  # by outlet
+        outlets = [(infos[k].source or "~").casefold() for k in listed(app)]
+        assert outlets == sorted(outlets)
+        assert "Outlet ▼" in text_of(app.screen.query_one("#articles-head", Static))
+        await pilot.press("s")  # by title
+        titles = [infos[k].title.casefold() for k in listed(app)]
+        assert titles == sorted(titles)
+        await pilot.press("down", "enter")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        assert app.screen.article.id == listed_second(titles, infos)
+
+
+def listed_second(titles, infos) -> str:
+    return next(i.id for i in infos.values() if i.title.casefold() == titles[1])
 
 
 async def test_search_open_next_hit(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        await type_query(pilot, "Lachin")
-        message = text_of(app.screen.query_one("#message", Static))
-        assert "4 passages in 3 articles" in message
+        await pilot.press("slash")
+        await search(pilot, "Lachin")
+        assert "4 passages in 3 articles" in message(app)
         results = app.screen.query_one("#results", OptionList)
         ids = [o.id for o in results.options]
         assert sum(1 for i in ids if i.startswith("a:")) == 3
-        await pilot.press("enter", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("enter")  # from the box: the highlighted passage
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen) and app.screen.hits, "hits")
         view = app.screen.query_one(ArticleView)
         first = view.cursor
         assert "Lachin" in view.article.passage(first).text
         assert view.decor.hits[first], "the query's words are highlighted"
         await pilot.press("n")
-        await pilot.pause()
         hits = sorted(view.decor.hits)
         assert view.cursor == (hits[(hits.index(first) + 1) % len(hits)])
         status = text_of(app.screen.query_one("#reader-status", Static))
-        assert "for “Lachin”" in status
+        assert f"hit {hits.index(view.cursor) + 1}/{len(hits)} for “Lachin”" in status
+
+
+async def test_reader_status_says_hit_only_on_a_hit(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        app.query_text = "Lachin"
+        screen = await open_reader(pilot, ART, 1)
+        view = screen.view
+        assert screen.hits, "the article has hits for the query"
+        first = min(screen.hits)
+        after = [n for n in range(first, len(view.article.passages) + 1) if n not in screen.hits]
+        view.move_to(after[0])  # a passage past a hit that is not one
+        await pilot.pause()
+        status = text_of(screen.query_one("#reader-status", Static))
+        assert "hit " not in status
+        assert f"{len(screen.hits)} passage" in status and "match “Lachin”" in status
+        assert "1 passages" not in status
+        view.move_to(min(screen.hits))
+        await pilot.pause()
+        assert f"hit 1/{len(screen.hits)}" in text_of(screen.query_one("#reader-status", Static))
+        meta = text_of(screen.query_one("#reader-meta", Static))
+        assert f"· {len(view.article.passages)} passages ·" in meta
 
 
 async def test_reader_keys_move_by_passage_and_page(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        app.open_article("002_e536400ab8bce265", 1)
-        await pilot.pause()
-        view = app.screen.query_one(ArticleView)
+        screen = await open_reader(pilot, "002_e536400ab8bce265", 1)
+        view = screen.view
         await pilot.press("j", "j", "down")
         assert view.cursor == 4
         await pilot.press("k")
@@ -89,112 +192,67 @@ async def test_reader_keys_move_by_passage_and_page(settings):
         assert max(len(line.rstrip()) for line in view_lines(view).splitlines()) <= 9 + 78 + 1
 
 
-async def test_articles_list_sorts_and_opens(settings):
+async def test_picker_matches_words_in_any_order_and_echoes(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        await pilot.press("escape", "a")
-        lst = app.screen.query_one("#articles", VirtualList)
-        assert lst.has_focus and lst.row_count == 5
-        dates = [app.library.infos[k].date for k in lst._keys]
-        assert dates == sorted(dates, reverse=True)
-        await pilot.press("s")  # by outlet
-        outlets = [app.library.infos[k].source or "~" for k in lst._keys]
-        assert outlets == sorted(outlets, key=str.casefold)
-        await pilot.press("s")  # by title
-        titles = [app.library.infos[k].title.casefold() for k in lst._keys]
-        assert titles == sorted(titles)
-        await pilot.press("down", "enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReaderScreen)
-        assert app.screen.article.id == lst._keys[1]
-
-
-async def test_compare_marks_aligned_passage_and_replaces_side(settings):
-    app = DossierApp(settings, background_index=False)
-    async with app.run_test(size=(W, H)) as pilot:
-        app.open_article("001_1a5c9ff20c0ee09c", 5)  # "…an agreement is within reach"
-        await pilot.pause()
-        await pilot.press("c")
+        await pilot.press("o")
         assert isinstance(app.screen, ArticlePicker)
-        await pilot.press(*"Within Reach")
+        await pilot.press(*"hosted blinken")  # the title says "Blinken … hosted"
+        await pilot.pause()
+        options = app.screen.query_one("#picker-list", OptionList).options
+        assert {o.id for o in options} == {"003_408a409204c2d65a", ART}
+        count = text_of(app.screen.query_one("#picker-count", Static))
+        assert "2 articles with “hosted blinken”" in count
         await pilot.press("enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
-        left = screen.query_one("#left", ArticleView)
-        right = screen.query_one("#right", ArticleView)
-        assert right.article.id == "002_e536400ab8bce265"
-        assert left.cursor == 5
-        best = max(right.decor.scores, key=right.decor.scores.get)
-        assert "within reach" in right.article.passage(best).text
-        assert right.cursor == best, "the other side follows the aligned passage"
-        assert right.decor.diffs[best], "differing words are marked"
-        status = text_of(screen.query_one("#compare-status", Static))
-        assert f"right {best}" in status and "similarity" in status
-        # replace the active (left) side
-        await pilot.press("r")
-        await pilot.press(*"points")
-        await pilot.press("enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert left.article.id == "004_bd0bc0e79d4348b1"
-        assert "Europa Press" in text_of(screen.query_one("#meta-left", Static))
-        # tab makes the right side active; its cursor's match shows on the left
-        await pilot.press("tab")
-        await pilot.pause()
-        assert screen.active == "right" and right.has_focus
-
-
-async def test_help_lists_every_key(settings):
-    app = DossierApp(settings, background_index=False)
-    async with app.run_test(size=(W, H)) as pilot:
-        await pilot.press("escape", "question_mark")
-        assert isinstance(app.screen, HelpScreen)
-        text = text_of(app.screen.query_one("#help-text", Static))
-        for key_desc in (
-            "Next hit",
-            "Compare",
-            "Switch side",
-            "Articles",
-            "Removed text",
-            "Sort",
-            "Quit",
-        ):
-            assert key_desc in text
-        await pilot.press("escape")
-        assert not isinstance(app.screen, HelpScreen)
-
-
-async def test_palette_opens_article_by_title(settings):
-    app = DossierApp(settings, background_index=False)
-    async with app.run_test(size=(W, H)) as pilot:
-        await pilot.press("ctrl+p")
-        await pilot.press(*"Make Progress On")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert isinstance(app.screen, ReaderScreen)
-        assert app.screen.article.id == "001_1a5c9ff20c0ee09c"
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
 
 
 async def test_malformed_query_shows_message(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        await type_query(pilot, '"within reach')
-        message = text_of(app.screen.query_one("#message", Static))
-        assert "quote is not closed" in message
-        assert "passages in" in message  # the lenient reading still searched
+        await search(pilot, '"within reach')
+        assert "quote is not closed" in message(app)
+        assert "passages in" in message(app)  # the lenient reading still searched
+
+
+async def test_did_you_mean_is_accepted_by_a_key(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("slash")
+        await search(pilot, "border agreemnt")
+        assert "No passages match" in message(app) and "agreement" in message(app)
+        assert "^y searches “agreement”" in message(app)
+        await pilot.press("ctrl+y")
+        box = app.screen.query_one("#query", Input)
+        assert box.value == "border agreement"
+        await until(pilot, lambda: app.last_result.query == box.value, "the new results")
+        await settle(pilot)
+        assert "No passages match" not in message(app) and "1 passage in 1 article" in message(app)
+
+
+async def test_results_say_how_many_are_listed(settings, monkeypatch):
+    monkeypatch.setattr(tui.app, "RESULT_PASSAGES", 1)
+    monkeypatch.setattr(tui.app, "RESULT_ARTICLES", 2)
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await search(pilot, "peace")
+        assert "in 5 articles — first 2 of 5 articles listed" in message(app)
+
+
+def test_search_placeholder_comes_from_the_codebook(tmp_path):
+    from tui.screens.search import placeholder
+
+    settings = app_settings(tmp_path)
+    shown = placeholder(settings)
+    assert f"tag:{settings.topics[0].id}" in shown
+    assert "Lachin" not in shown and "europa" not in shown
 
 
 async def test_zero_results_offers_near_spellings(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        await type_query(pilot, "agreemnt")
-        message = text_of(app.screen.query_one("#message", Static))
-        assert "No passages match" in message and "agreement" in message
+        await search(pilot, "agreemnt")
+        assert "No passages match" in message(app) and "agreement" in message(app)
 
 
 async def test_empty_corpus(tmp_path):
@@ -202,43 +260,49 @@ async def test_empty_corpus(tmp_path):
     corpus.mkdir()
     app = DossierApp(app_settings(tmp_path, corpus), background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        await type_query(pilot, "peace")
-        assert "No passages match" in text_of(app.screen.query_one("#message", Static))
+        assert "0 articles" in message(app)
+        await search(pilot, "peace")
+        assert "No passages match" in message(app)
         await pilot.press("escape", "a")
         assert app.screen.query_one("#articles", VirtualList).row_count == 0
 
 
-async def test_markup_and_escapes_shown_literally(tmp_path):
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    (corpus / "evil.txt").write_text(
-        "Title with [/b] and [bold red]markup[/]\n\n"
-        "Body [link=http://x]click[/link] and \x1b[31mred\x1b[0m and a bell\x07.\n",
-        encoding="utf-8",
-    )
-    app = DossierApp(app_settings(tmp_path, corpus), background_index=False)
-    async with app.run_test(size=(W, H)) as pilot:
-        await type_query(pilot, "click")
-        results = app.screen.query_one("#results", OptionList)
-        assert any("[/b]" in str(o.prompt) for o in results.options)
-        app.open_article("evil", 1)
-        await pilot.pause()
-        assert "[/b] and [bold red]markup[/]" in text_of(app.screen.query_one("#reader-title"))
-        shown = view_lines(app.screen.query_one(ArticleView))
-        assert "[link=http://x]click[/link]" in shown
-        assert "\x1b" not in shown and "\x07" not in shown
-        assert "␛[31mred␛[0m" in shown
-
-
-async def test_search_follows_typing_newest_wins(settings):
+async def test_search_follows_typing_newest_wins(settings, monkeypatch):
+    """An older query never replaces a newer one: the first search is held inside the
+    engine while two more are typed; the middle one is never run, and the screen never
+    shows a result older than the newest query."""
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        await pilot.press(*"Lachin")
-        await pilot.press(*["backspace"] * 6, *"delimitation")
-        await pilot.pause(0.4)
-        await app.workers.wait_for_complete()
+        engine = app.library.engine
+        real = engine.search
+        entered, release = threading.Event(), threading.Event()
+        searched: list[str] = []
+
+        def held(text, **kw):
+            searched.append(text)
+            if text == "Lachin":
+                entered.set()
+                release.wait(10)
+            return real(text, **kw)
+
+        monkeypatch.setattr(engine, "search", held)
+        shown: list[str] = []
+        show = SearchScreen.show_result
+        monkeypatch.setattr(
+            SearchScreen, "show_result", lambda s, r: (shown.append(r.query), show(s, r))
+        )
+        box = app.screen.query_one("#query", Input)
+        box.value = "Lachin"
+        await until(pilot, entered.is_set, "the first search to start")
+        box.value = "border"
         await pilot.pause()
-        assert app.screen.query_one("#query", Input).value == "delimitation"
+        box.value = "delimitation"
+        await pilot.pause()
+        release.set()
+        await until(pilot, lambda: "delimitation" in shown, "the newest results")
+        await settle(pilot)
+        assert searched == ["Lachin", "delimitation"], "a superseded query is never run"
+        assert shown == ["delimitation"], "an older result never replaces a newer one"
         assert app.last_result.query == "delimitation"
         ids = [o.id for o in app.screen.query_one("#results", OptionList).options]
         assert ids[0] == "a:000_0d42f3f6a94791ae"
@@ -247,14 +311,12 @@ async def test_search_follows_typing_newest_wins(settings):
 async def test_toggle_removed_text(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
-        app.open_article("000_0d42f3f6a94791ae", 1)
-        await pilot.pause()
-        view = app.screen.query_one(ArticleView)
-        assert "cookies" not in view_lines(view)
+        screen = await open_reader(pilot, "000_0d42f3f6a94791ae", 1)
+        assert "cookies" not in view_lines(screen.view)
         await pilot.press("x", "G")
         await pilot.pause()
-        assert "cookies" in view_lines(view)
-        assert "removed text" in text_of(app.screen.query_one("#reader-status"))
+        assert "cookies" in view_lines(screen.view)
+        assert "removed text" in text_of(screen.query_one("#reader-status"))
 
 
 async def test_first_start_indexes_in_the_background(tmp_path):
@@ -262,31 +324,55 @@ async def test_first_start_indexes_in_the_background(tmp_path):
     shutil.rmtree(settings.index_dir)  # a first start: no index yet
     app = DossierApp(settings)
     async with app.run_test(size=(W, H)) as pilot:
-        await pilot.press(*"Lachin")
-        await pilot.pause(0.2)
-        if not app.index_ready:
-            assert "Indexing" in text_of(app.screen.query_one("#message", Static))
-        for _ in range(200):  # the indexer runs in another process
-            await pilot.pause(0.05)
-            if app.index_ready and app.last_result is not None:
-                break
-        status = text_of(app.screen.query_one("#index-status", Static))
-        assert "5 articles" in status and "index updated" in status
-        await app.workers.wait_for_complete()
+        assert not app.index_ready
+        app.screen.query_one("#query", Input).value = "Lachin"
         await pilot.pause()
-        assert "4 passages in 3 articles" in text_of(app.screen.query_one("#message", Static))
+        assert "Indexing the corpus" in message(app)
+        status = app.screen.query_one("#index-status", Static)
+        await until(pilot, lambda: "index updated" in text_of(status), "the index", 60)
+        assert "5 articles" in text_of(status)
+        await until(pilot, lambda: app.last_result is not None, "the results")
+        await settle(pilot)
+        assert "4 passages in 3 articles" in message(app)
 
 
-def test_topic_keys_and_rebinding_are_checked(tmp_path):
-    settings = app_settings(tmp_path)
-    check_keys(settings)  # the bundled codebook uses digits: nothing to say
-    clash = dataclasses.replace(
-        settings, topics=(dataclasses.replace(settings.topics[0], key="j"),)
-    )
-    with pytest.raises(ConfigError) as err:
-        check_keys(clash)
-    assert err.value.key == "topics.0.key" and "reader.next_passage" in err.value.message
-    with pytest.raises(ConfigError) as err:
-        check_keys(dataclasses.replace(settings, keys={"no.such": "x"}))
-    assert err.value.key == "keys.no.such"
-    check_keys(dataclasses.replace(settings, keys={"reader.compare": "ctrl+k"}))
+async def test_engine_work_runs_off_the_ui_thread(settings, monkeypatch):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        threads: list[str] = []
+        lib = app.library
+        real_hits, real_article = lib.hits_in, lib.article
+
+        def hits_in(*a, **kw):
+            threads.append(threading.current_thread().name)
+            return real_hits(*a, **kw)
+
+        def article(*a, **kw):
+            threads.append(threading.current_thread().name)
+            return real_article(*a, **kw)
+
+        monkeypatch.setattr(lib, "hits_in", hits_in)
+        monkeypatch.setattr(lib, "article", article)
+        app.query_text = "Lachin"
+        await open_reader(pilot, ART, 1)
+        assert len(threads) == 2
+        assert threading.main_thread().name not in threads
+
+
+async def test_worker_errors_reach_the_user(settings, monkeypatch):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        shown = record_notes(app)
+
+        def broken(*a, **kw):
+            raise RuntimeError("disk on fire")
+
+        monkeypatch.setattr(app.library, "hits_in", broken)
+        app.query_text = "Lachin"
+        app.open_article(ART, 1)
+        await until(pilot, lambda: any("disk on fire" in s for s in shown), "the error")
+        monkeypatch.setattr(app.library.engine, "search", broken)
+        await pilot.press("escape")
+        app.screen.query_one("#query", Input).value = "peace"
+        await until(pilot, lambda: sum("disk on fire" in s for s in shown) >= 2, "the error")
+        assert app.is_running, "the reader keeps running"

@@ -1,4 +1,7 @@
-"""The dossier reader: a Textual app over the index/ library."""
+"""The dossier reader: a Textual app over the index/ library.
+
+The app owns the library, the index process and the search worker; screens draw. It
+tells the search screen what happened through messages (tui/messages.py)."""
 
 from __future__ import annotations
 
@@ -11,22 +14,41 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterable
 
 from textual import on, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.css.query import NoMatches
+from textual.message import Message
+from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import ProgressBar, Static
 
 from index.config import Settings
 from index.errors import DossierError, IndexUnavailable
 from index.library import Library
+from index.model import Article
 from index.tags import TagStore
 
+from .actions import bindings
 from .commands import DossierCommands
-from .messages import IndexFinished, IndexProgress, SearchDone
+from .keys import keymap, keys_of
+from .matching import TitleIndex
+from .messages import (
+    ArticleLoaded,
+    ArticlesChanged,
+    IndexFinished,
+    IndexProgress,
+    IndexStatus,
+    ResultReady,
+    SearchCleared,
+    SearchDone,
+)
+from .render import plural
+from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
+from .tagging import watch_tag_file
+from .widgets.article_layout import Layout, layout, text_width
+from .worker_errors import ReportsWorkerErrors
 
 CHECK_EVERY_S = 30.0
 RESULT_PASSAGES = 40  # ranked passages shown under their articles
@@ -34,20 +56,16 @@ RESULT_ARTICLES = 100  # articles listed (the count of all is shown)
 DEBOUNCE_S = 0.025  # coalesces fast typing; newest-wins is enforced by sequence numbers
 
 
-class DossierApp(App):
+class DossierApp(ReportsWorkerErrors, App):
     CSS_PATH = "dossier.tcss"
     TITLE = "dossier"
     COMMANDS = App.COMMANDS | {DossierCommands}
-    BINDINGS = [
-        Binding("slash", "focus_search", "Search", id="search"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("T", "tags", "Tags", id="tags"),
-        Binding("q", "quit", "Quit", id="quit"),
-    ]
+    BINDINGS = bindings("global")
 
     def __init__(self, settings: Settings, *, background_index: bool = True) -> None:
         super().__init__()
         self.settings = settings
+        self.key_overrides = keymap(settings)  # `keys:` of config.yaml, names normalised
         self.library = Library(settings)
         self.tags = TagStore.open_or_disabled(settings, self.library)
         self.background_index = background_index
@@ -56,6 +74,8 @@ class DossierApp(App):
         self._search_seq = 0
         self._search_lock = threading.Lock()
         self._debounce: Timer | None = None
+        self._open_seq = 0
+        self._on_loaded: tuple[int, Callable] = (0, lambda article, laid_out: None)
         self.last_result = None
         self._last_index_error: str | None = None
         self._indexing = False
@@ -66,6 +86,7 @@ class DossierApp(App):
     def on_mount(self) -> None:
         self._apply_settings()
         self.push_screen(SearchScreen())
+        self.tag_watch = watch_tag_file(self)  # other writers' tag changes, within a second
         self.index_ready = bool(self.library.infos)
         if self.index_ready:
             self._warm()
@@ -95,12 +116,28 @@ class DossierApp(App):
                 f"theme '{self.settings.theme}' is not a Textual theme; using the default",
                 severity="warning",
             )
-        if self.settings.keys:
-            self.set_keymap(self.settings.keys)
+        if self.key_overrides:
+            self.set_keymap(self.key_overrides)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands but Quit, which our palette lists (once)."""
+        for command in super().get_system_commands(screen):
+            if command.title != "Quit":
+                yield command
+
+    def key_display(self, action_id: str) -> str:
+        """How the footer shows the keys of an action now (after `keys:`)."""
+        return ", ".join(
+            self.get_key_display(Binding(key, "")) for key in keys_of(action_id, self.key_overrides)
+        )
 
     @property
     def search_screen(self) -> SearchScreen:
         return next(s for s in self.screen_stack if isinstance(s, SearchScreen))
+
+    def tell_search_screen(self, message: Message) -> None:
+        with contextlib.suppress(StopIteration):
+            self.search_screen.post_message(message)
 
     # -- indexing (another process: a Whoosh build holds the GIL) --------------
 
@@ -113,44 +150,47 @@ class DossierApp(App):
         self._indexing = True
         self._run_indexer(rebuild)
 
-    @work(thread=True, group="index")
+    @work(thread=True, group="index", exit_on_error=False)
     def _run_indexer(self, rebuild: bool = False) -> None:
         cmd = [sys.executable, "-m", "tui.indexer", "--config", str(self.settings.path)]
         if rebuild:
             cmd.append("--rebuild")
         # stderr to a file: a pipe left unread could fill and block the indexer
-        errors = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 (closed below)
-        proc = subprocess.Popen(
-            cmd,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            cwd=str(self.settings.path.parent),
-            start_new_session=True,  # its own process group, to stop it with its helpers
-        )
-        self._indexer = proc
-        final: dict = {}
-        assert proc.stdout is not None
-        for raw in proc.stdout:
+        with tempfile.TemporaryFile(mode="w+") as errors:
             try:
-                data = json.loads(raw)
-            except ValueError:
-                continue
-            if "progress" in data:
-                self.post_message(IndexProgress(*data["progress"]))
+                proc = subprocess.Popen(
+                    cmd,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
+                    text=True,
+                    cwd=str(self.settings.path.parent),
+                    start_new_session=True,  # its own process group, to stop it with helpers
+                )
+            except OSError as exc:
+                self.post_message(IndexFinished(None, False, error=f"cannot start: {exc}"))
+                return
+            self._indexer = proc
+            final: dict = {}
+            assert proc.stdout is not None
+            for raw in proc.stdout:
+                try:
+                    data = json.loads(raw)
+                except ValueError:
+                    continue
+                if "progress" in data:
+                    self.post_message(IndexProgress(*data["progress"]))
+                else:
+                    final = data
+            proc.wait()
+            if "done" in final:
+                changed = bool(final["reindexed"] or final["removed"] or final["rebuilt"])
+                self.post_message(
+                    IndexFinished(final["done"], changed, warnings=final.get("warning_count", 0))
+                )
             else:
-                final = data
-        proc.wait()
-        if "done" in final:
-            changed = bool(final["reindexed"] or final["removed"] or final["rebuilt"])
-            self.post_message(
-                IndexFinished(final["done"], changed, warnings=final.get("warning_count", 0))
-            )
-        else:
-            errors.seek(0)
-            err = final.get("error") or (errors.read().strip().splitlines() or ["failed"])[-1]
-            self.post_message(IndexFinished(None, False, error=err))
-        errors.close()
+                errors.seek(0)
+                err = final.get("error") or (errors.read().strip().splitlines() or ["failed"])[-1]
+                self.post_message(IndexFinished(None, False, error=err))
 
     async def action_quit(self) -> None:
         self._stop_indexer()
@@ -164,25 +204,25 @@ class DossierApp(App):
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGTERM)
 
-    def _status(self, text: str) -> None:
-        with contextlib.suppress(StopIteration, NoMatches):
-            self.search_screen.query_one("#index-status", Static).update(text)
-
     @on(IndexProgress)
     def _index_progress(self, msg: IndexProgress) -> None:
-        screen = self.search_screen
-        bar = screen.query_one("#index-progress", ProgressBar)
-        bar.display = True
-        bar.update(total=msg.total or 1, progress=msg.done)
         stale = "searching the previous index meanwhile" if self.index_ready else "please wait"
-        self._status(f"indexing: {msg.label} {msg.done}/{msg.total} — {stale}")
+        if msg.total in (1, 100):  # phases measured in steps of a whole, not in articles
+            amount = f"{100 * msg.done // max(msg.total, 1)}%"
+        else:
+            amount = f"{msg.done:,}/{msg.total:,}"
+        self.tell_search_screen(
+            IndexStatus(
+                f"index: {msg.label} {amount} — {stale}",
+                (msg.done, msg.total, msg.label),
+            )
+        )
 
     @on(IndexFinished)
     def _index_finished(self, msg: IndexFinished) -> None:
         self._indexing = False
-        self.search_screen.query_one("#index-progress", ProgressBar).display = False
         if msg.error:
-            self._status(f"index not updated: {msg.error}")
+            self.tell_search_screen(IndexStatus(f"index not updated: {msg.error}"))
             if msg.error != self._last_index_error:
                 self.notify(msg.error, title="Index", severity="warning")
             self._last_index_error = msg.error
@@ -193,20 +233,26 @@ class DossierApp(App):
             self.index_ready = True
             self._warm()
             self.tags.refresh_articles()
-            self.search_screen.show_articles_list(initial=True)
+            self.tell_search_screen(ArticlesChanged())
             if self.query_text:
                 self.request_search(self.query_text, now=True)
         what = "index updated" if msg.changed else "index checked"
-        warn = f" · {msg.warnings} file warnings (run dossier index)" if msg.warnings else ""
-        self._status(
-            f"{len(self.library.infos)} articles · {what} {time.strftime('%H:%M:%S')}{warn}"
+        warn = (
+            f" · {plural(msg.warnings, 'file warning')} (run dossier index)" if msg.warnings else ""
+        )
+        self.tell_search_screen(
+            IndexStatus(
+                f"{plural(len(self.library.infos), 'article')} · {what} "
+                f"{time.strftime('%H:%M:%S')}{warn}"
+            )
         )
 
-    @work(thread=True, exclusive=True, group="warm")
+    @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm(self) -> None:
         """Open the index and load what first queries need, off the UI thread (in steps
         the engine takes in turn with searches, so typing never waits for all of it)."""
-        with contextlib.suppress(DossierError):
+        TitleIndex(self.library.infos.values()).warm()  # titles folded once, for the pickers
+        with contextlib.suppress(IndexUnavailable):
             self.library.engine.warm()
 
     # -- search ---------------------------------------------------------------
@@ -219,17 +265,19 @@ class DossierApp(App):
         if self._debounce is not None:
             self._debounce.stop()
         if not text.strip():
-            self.search_screen.clear_results()
+            self.tell_search_screen(SearchCleared())
             return
         if not self.index_ready:
-            self.search_screen.set_message("Indexing the corpus; results follow when it is done.")
+            self.tell_search_screen(
+                SearchCleared("Indexing the corpus; results follow when it is done.")
+            )
             return
         if now:
             self._search(seq, text)
         else:
             self._debounce = self.set_timer(DEBOUNCE_S, lambda: self._search(seq, text))
 
-    @work(thread=True, group="search")
+    @work(thread=True, group="search", exit_on_error=False)
     def _search(self, seq: int, text: str) -> None:
         if seq != self._search_seq:
             return
@@ -262,19 +310,22 @@ class DossierApp(App):
     def _search_done(self, msg: SearchDone) -> None:
         if msg.seq != self._search_seq:
             return  # a newer query is on its way
-        screen = self.search_screen
-        if msg.result is None:
-            screen.set_message(msg.error or "")
-            return
-        self.last_result = msg.result
-        screen.show_result(msg.result)
+        if msg.result is not None:
+            self.last_result = msg.result
+        self.tell_search_screen(ResultReady(msg.result, msg.error))
 
     # -- navigation -----------------------------------------------------------
 
-    def action_focus_search(self) -> None:
+    def _to_search_screen(self) -> SearchScreen:
         while len(self.screen_stack) > 1 and not isinstance(self.screen, SearchScreen):
             self.pop_screen()
-        self.search_screen.focus_search()
+        return self.search_screen
+
+    def action_focus_search(self) -> None:
+        self._to_search_screen().focus_search()
+
+    def action_articles(self) -> None:
+        self._to_search_screen().show_articles()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -282,28 +333,56 @@ class DossierApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def open_article(self, article_id: str, n: int | None) -> None:
-        from .screens.reader import ReaderScreen
-
-        try:
-            article = self.library.article(article_id)
-        except DossierError as exc:
-            self.notify(exc.message, severity="error")
-            return
-        self.push_screen(ReaderScreen(article, n, self.query_text))
-
     def action_tags(self) -> None:
         from .screens.tags import TagsScreen
 
         if not isinstance(self.screen, TagsScreen):
             self.push_screen(TagsScreen())
 
-    def action_articles(self) -> None:
-        self.action_focus_search()
-        self.search_screen.show_articles_list()
-
     def action_rebuild_index(self) -> None:
         self.update_index(rebuild=True)
+
+    def open_article(self, article_id: str, n: int | None) -> None:
+        """The reader on an article, at passage n (None: its first hit)."""
+        from .screens.reader import ReaderScreen
+
+        def opened(article: Article, laid_out: Layout | None) -> None:
+            self.push_screen(ReaderScreen(article, n, self.query_text, layout=laid_out))
+
+        self.load_article(article_id, opened)
+
+    def load_article(self, article_id: str, then: Callable[[Article, Layout | None], None]) -> None:
+        """Read and lay out an article in a worker, then call `then`. Meanwhile a small
+        screen takes the keys typed, so none lands on the next screen; a newer load
+        replaces an older one."""
+        self._open_seq += 1
+        seq = self._open_seq
+        self._on_loaded = (seq, then)
+        info = self.library.infos.get(article_id)
+        self.push_screen(LoadingScreen(seq, info.title if info else article_id))
+        self._load_article(seq, article_id, text_width(self.size.width - 1))
+
+    @work(thread=True, group="open article", exit_on_error=False)
+    def _load_article(self, seq: int, article_id: str, width: int) -> None:
+        try:
+            article = self.library.article(article_id)
+        except DossierError as exc:
+            self.post_message(ArticleLoaded(seq, None, None, exc.message))
+            return
+        self.post_message(ArticleLoaded(seq, article, layout(article, width)))
+
+    @on(ArticleLoaded)
+    def _article_loaded(self, msg: ArticleLoaded) -> None:
+        screen = self.screen
+        if not (isinstance(screen, LoadingScreen) and screen.seq == msg.seq):
+            return  # cancelled, or a newer article is on its way
+        self.pop_screen()
+        if msg.article is None:
+            self.notify(msg.error, severity="error", title="Open")
+            return
+        seq, then = self._on_loaded
+        if seq == msg.seq:
+            then(msg.article, msg.layout)
 
     def pick_article(self, title: str, callback, exclude: tuple[str, ...] = ()) -> None:
         from .screens.picker import ArticlePicker

@@ -19,19 +19,29 @@ def _say(**data) -> None:
     sys.stdout.flush()
 
 
+class Throttle:
+    """Passes progress on at most every 1% of a phase, but always the first report of
+    each phase (saving, optimizing…: they start at 0 after indexing reached 100%) and
+    the last."""
+
+    def __init__(self, say) -> None:
+        self.say = say
+        self.label: str | None = None
+        self.last = 0.0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        frac = done / total if total else 1.0
+        if label != self.label or abs(frac - self.last) >= 0.01 or done == total:
+            self.label, self.last = label, frac
+            self.say(progress=[done, total, label])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tui.indexer")
     parser.add_argument("--config", required=True)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args(argv)
-    last = [-1.0]
-
-    def progress(done: int, total: int, label: str) -> None:
-        frac = done / total if total else 1.0
-        if frac - last[0] >= 0.01 or done == total:
-            last[0] = frac
-            _say(progress=[done, total, label])
-
+    progress = Throttle(_say)
     try:
         report = update_index(load_settings(args.config), rebuild=args.rebuild, progress=progress)
     except LockError:

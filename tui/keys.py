@@ -1,68 +1,176 @@
-"""Where the key bindings live, for the help screen and for checking config.yaml."""
+"""The keys in effect (defaults from tui/actions.py, overridden by `keys:` in config.yaml)
+and the checks of `keys:` and of the topic keys. No Textual here: the command line runs
+the same checks (`check_keys`) before any command."""
 
 from __future__ import annotations
 
-from textual.binding import Binding
+import difflib
+import string
+import unicodedata
+from pathlib import Path
+
+import yaml
 
 from index.config import Settings
 from index.errors import ConfigError
+from index.yamlpos import node_line
+
+from .actions import ACTIONS, BY_ID, CONTEXTS, SCOPES
+
+_MODIFIERS = ("ctrl", "shift", "alt", "meta", "super", "hyper")
+_NAMED = {
+    "escape",
+    "enter",
+    "tab",
+    "space",
+    "backspace",
+    "delete",
+    "insert",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+    "up",
+    "down",
+    "left",
+    "right",
+    *(f"f{i}" for i in range(1, 25)),
+}
+_REPLACEMENTS = {  # as Textual names these characters
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
 
 
-def all_bindings() -> list[tuple[str, list[Binding]]]:
-    """(section, bindings) as the help screen lists them."""
-    return [(section, bindings) for section, bindings, _ in _sections()]
+def key_name(key: str) -> str:
+    """A key as Textual names it: `?` -> `question_mark`, `ctrl+p` unchanged."""
+    key = key.strip()
+    if len(key) == 1 and not key.isalnum():
+        try:
+            name = unicodedata.name(key).lower().replace("-", "_").replace(" ", "_")
+        except ValueError:
+            return key
+        return _REPLACEMENTS.get(name, name)
+    return key
 
 
-def _sections() -> list[tuple[str, list[Binding], bool]]:
-    """(section, bindings, whether topic keys are live there too)."""
-    from .app import DossierApp
-    from .screens.compare import CompareScreen
-    from .screens.reader import ReaderScreen
-    from .screens.search import ResultsList, SearchScreen
-    from .screens.tags import TagsScreen
-    from .tagging import TAG_BINDINGS
-    from .widgets.article_view import ArticleView
-    from .widgets.virtual_list import VirtualList
+_PUNCTUATION = {key_name(c) for c in string.punctuation}
 
-    def of(cls) -> list[Binding]:
-        return [b for b in cls.BINDINGS if isinstance(b, Binding) and b not in TAG_BINDINGS]
 
-    return [
-        ("Everywhere", of(DossierApp), True),
-        ("Search and results", of(SearchScreen) + of(ResultsList), False),
-        ("Articles list", of(VirtualList), False),
-        ("Reader", of(ReaderScreen) + of(ArticleView), True),
-        ("Tagging (reader and compare; topic keys from config.yaml)", TAG_BINDINGS, True),
-        ("Compare (also every reader key)", of(CompareScreen), True),
-        ("Tags screen", of(TagsScreen), False),
-    ]
+def valid_key(key: str) -> bool:
+    """Whether Textual can bind `key` (a character, a key name, modifiers + one of them)."""
+    *mods, base = key.split("+") if key != "+" else ["+"]
+    if any(m not in _MODIFIERS for m in mods) or not base:
+        return False
+    if len(base) == 1:
+        return base.isprintable() and not base.isspace()
+    if base in _NAMED or base in _PUNCTUATION:
+        return True
+    try:  # a Unicode character name, as Textual spells them: euro_sign
+        unicodedata.lookup(base.replace("_", " "))
+    except KeyError:
+        return False
+    return True
+
+
+def split_keys(keys: str) -> list[str]:
+    return [key_name(k) for k in keys.split(",") if k.strip()]
+
+
+def keymap(settings: Settings) -> dict[str, str]:
+    """`keys:` of config.yaml as a Textual keymap (key names normalised)."""
+    return {aid: ",".join(split_keys(keys)) for aid, keys in settings.keys.items()}
+
+
+def keys_of(action_id: str, overrides: dict[str, str] | None = None) -> list[str]:
+    """The keys that run an action now: the override from config.yaml or the default."""
+    action = BY_ID[action_id]
+    return split_keys((overrides or {}).get(action_id, action.keys))
+
+
+def _lines(settings: Settings):
+    """The config's YAML node tree, for line numbers (None when it cannot be read)."""
+    try:
+        return yaml.compose(Path(settings.path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (OSError, yaml.YAMLError):
+        return None
 
 
 def check_keys(settings: Settings) -> None:
-    """Topic keys must not shadow the keys of the reader and compare views, and `keys:`
-    may only rebind binding ids that exist. Raises ConfigError."""
-    taken: dict[str, str] = {}
-    ids: set[str] = set()
-    for _, bindings, with_topics in _sections():
-        ids |= {b.id for b in bindings if b.id}
-        if not with_topics:
-            continue
-        for b in bindings:
-            keys = settings.keys.get(b.id, b.key) if b.id else b.key
-            for key in keys.split(","):
-                taken.setdefault(key.strip(), b.id or b.description)
+    """`keys:` may only rebind action ids that exist, to keys that exist; within each
+    place of the app no two actions share a key, and topic keys shadow no action where
+    they are live. Raises ConfigError naming the line (and a near id for a typo)."""
+    node = _lines(settings)
+
+    def fail(reason: str, *path: str | int) -> ConfigError:
+        return ConfigError(
+            str(settings.path),
+            reason,
+            line=node_line(node, *path),
+            key=".".join(str(p) for p in path),
+        )
+
+    for aid, keys in settings.keys.items():
+        if aid not in BY_ID:
+            near = difflib.get_close_matches(aid, list(BY_ID), n=1, cutoff=0.6)
+            hint = f"; did you mean '{near[0]}'?" if near else " (the help screen, ?, lists them)"
+            raise fail(f"no action with the id '{aid}'{hint}", "keys", aid)
+        if not isinstance(keys, str) or not split_keys(keys):
+            raise fail('give one key or several separated by commas, e.g. "n,f3"', "keys", aid)
+        for key in split_keys(keys):
+            if not valid_key(key):
+                raise fail(
+                    f"'{key}' is not a key name (examples: x, X, ctrl+k, f3, escape, slash)",
+                    "keys",
+                    aid,
+                )
     for i, topic in enumerate(settings.topics):
-        if topic.key in taken:
-            raise ConfigError(
-                str(settings.path),
-                f"'{topic.key}' is already the key for '{taken[topic.key]}'; "
-                "pick another (digits are free)",
-                key=f"topics.{i}.key",
-            )
-    for binding_id in settings.keys:
-        if binding_id not in ids:
-            raise ConfigError(
-                str(settings.path),
-                "no such binding id (the help screen, ?, lists them)",
-                key=f"keys.{binding_id}",
-            )
+        if not valid_key(key_name(topic.key)):
+            raise fail(f"'{topic.key}' is not a key name", "topics", i, "key")
+    overrides = keymap(settings)
+    for where, scopes in CONTEXTS.items():
+        taken: dict[str, str] = {}
+        for action in ACTIONS:
+            if action.scope not in scopes:
+                continue
+            for key in keys_of(action.id, overrides):
+                other = taken.setdefault(key, action.id)
+                if other != action.id:
+                    culprit = action.id if action.id in settings.keys else other
+                    other = other if culprit == action.id else action.id
+                    raise fail(
+                        f"'{key}' is already the key for '{other}' in {where}; pick another",
+                        "keys",
+                        culprit,
+                    )
+        if "topic keys" not in scopes:
+            continue
+        for i, topic in enumerate(settings.topics):
+            key = key_name(topic.key)
+            if key in taken:
+                raise fail(
+                    f"'{topic.key}' is already the key for '{taken[key]}' in {where}; "
+                    "pick another (digits are free)",
+                    "topics",
+                    i,
+                    "key",
+                )
+            taken[key] = f"topic {topic.id}"
+
+
+def sections(overrides: dict[str, str]) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """(heading, [(keys shown, description, id)]) per scope, for the help screen."""
+    out = []
+    for scope, heading in SCOPES.items():
+        rows = [
+            (", ".join(keys_of(a.id, overrides)), a.description, a.id)
+            for a in ACTIONS
+            if a.scope == scope
+        ]
+        if rows:
+            out.append((heading, rows))
+    return out

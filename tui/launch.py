@@ -1,4 +1,4 @@
-"""Opening the reader from the command line."""
+"""Opening the reader from the command line (which has checked `keys:` already)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from index.config import Settings
 
 def run_reader(settings: Settings) -> int:
     from .app import DossierApp
-    from .keys import check_keys
 
-    check_keys(settings)
     app = DossierApp(settings)
     app.run()
     return app.return_code or 0

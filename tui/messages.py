@@ -1,9 +1,11 @@
-"""Messages that workers post; handlers on the app change state."""
+"""Messages: workers post them, handlers change state. The app tells the search screen
+what happened through these too (it never reaches into the screen's widgets)."""
 
 from __future__ import annotations
 
 from textual.message import Message
 
+from index.model import Article
 from index.search import SearchResult
 
 
@@ -11,6 +13,22 @@ class SearchDone(Message):
     def __init__(self, seq: int, result: SearchResult | None, error: str | None = None) -> None:
         super().__init__()
         self.seq, self.result, self.error = seq, result, error
+
+
+class ResultReady(Message, bubble=False):
+    """For the search screen: the newest query's result (or why there is none)."""
+
+    def __init__(self, result: SearchResult | None, error: str | None = None) -> None:
+        super().__init__()
+        self.result, self.error = result, error
+
+
+class SearchCleared(Message, bubble=False):
+    """The query is empty (or cannot run yet: `note` says why)."""
+
+    def __init__(self, note: str = "") -> None:
+        super().__init__()
+        self.note = note
 
 
 class IndexProgress(Message):
@@ -25,3 +43,22 @@ class IndexFinished(Message):
     ) -> None:
         super().__init__()
         self.summary, self.changed, self.error, self.warnings = summary, changed, error, warnings
+
+
+class IndexStatus(Message, bubble=False):
+    """For the status line: what the index is doing; `progress` is (done, total, label)
+    while a build runs, None when it is over."""
+
+    def __init__(self, text: str, progress: tuple[int, int, str] | None = None) -> None:
+        super().__init__()
+        self.text, self.progress = text, progress
+
+
+class ArticlesChanged(Message, bubble=False):
+    """The list of articles (or their tag counts) changed: redraw the articles list."""
+
+
+class ArticleLoaded(Message):
+    def __init__(self, seq: int, article: Article | None, layout, error: str = "") -> None:
+        super().__init__()
+        self.seq, self.article, self.layout, self.error = seq, article, layout, error

@@ -1,5 +1,7 @@
 """Library data to Textual Content. Article text is untrusted: it is never parsed as
-markup, and control characters are made visible before it reaches the terminal."""
+markup, and control characters (C0, C1, DEL, and the bidi controls that could reorder
+text on screen) are made visible before it reaches the terminal, one character for one,
+so offsets into the text stay exact."""
 
 from __future__ import annotations
 
@@ -10,14 +12,37 @@ from textual.content import Content
 
 from index.text import safe_for_terminal
 
+# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the
+# left-to-right / right-to-left marks (U+200E, U+200F): shown as ⇄, never sent raw.
+BIDI_SYMBOL = "⇄"
+_BIDI_MAP = {c: BIDI_SYMBOL for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_BIDI_MAP.update({0x200E: BIDI_SYMBOL, 0x200F: BIDI_SYMBOL})
+
+TITLE_MAX = 300  # characters of a title shown (a title can be any length in a file)
+
+
+def safe(text: str) -> str:
+    """Text made harmless for the terminal, of the same length."""
+    return safe_for_terminal(text).translate(_BIDI_MAP)
+
+
+def cap(text: str, limit: int = TITLE_MAX) -> str:
+    """At most `limit` characters, on one line; an ellipsis says the rest was cut."""
+    text = " ".join(text[: limit * 2].split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
 
 def plain(text: str, style: str = "") -> Content:
-    content = Content(safe_for_terminal(text))
+    content = Content(safe(text))
     return content.stylize(style) if style else content
 
 
 def highlighted(text: str, spans: Iterable[tuple[int, int]], style: str = "reverse") -> Content:
-    content = Content(safe_for_terminal(text))
+    content = Content(safe(text))
     for s, e in spans:
         content = content.stylize(style, s, e)
     return content
@@ -28,7 +53,7 @@ def join(*parts: Content | str) -> Content:
 
 
 def meta_line(source: str | None, date: str | None) -> str:
-    return f"{source or 'unknown outlet'} · {date or 'undated'}"
+    return f"{cap(source or 'unknown outlet', 60)} · {date or 'undated'}"
 
 
 def source_file(article, settings) -> str:

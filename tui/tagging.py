@@ -1,15 +1,28 @@
-"""Tagging keys shared by the reader and compare screens. The store and its rules live
-in index/tags.py; this only turns keys into store calls and marks into decorations."""
+"""Tagging keys shared by the reader and compare screens, and the watch on the tag file.
+The rules live in index/tags (store, marks); this only turns keys into store calls and
+marks into decorations. Suggestions (an engine call) are computed in a worker."""
 
 from __future__ import annotations
+
+import threading
 
 from textual.binding import Binding
 
 from index.errors import DossierError
-from index.tags import suggestions
+from index.suggestions import suggestions
+from index.tags import TagDiff, TagNotSaved
+from index.tags.marks import (
+    article_marks,
+    describe_change,
+    entries_on_passage,
+    passage_words,
+    suggestion_marks,
+)
 
 from .screens.tag_modals import NoteEditor, TopicPicker
 from .widgets.article_view import ArticleView
+
+WATCH_EVERY_S = 0.5  # how often the tag file is checked for other writers' changes
 
 TAG_BINDINGS = [
     Binding("t", "pick_topics", "Tag…", id="tag.pick"),
@@ -36,13 +49,10 @@ TAG_BINDINGS = [
 ]
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 class TaggingMixin:
     """For a Screen with ArticleViews; needs active_view() and all_views()."""
+
+    tag_notice = ""  # what another writer changed here, said in the status line
 
     def install_topic_keys(self) -> None:
         for topic in self.app.settings.topics:
@@ -59,63 +69,43 @@ class TaggingMixin:
         return self.app.tags
 
     def refresh_tags(self) -> None:
-        """Marks and suggestions on every view, from the store as it is now."""
-        settings = self.app.settings
+        """Marks on every view from the store as it is now; suggestions follow from a
+        worker (they ask the engine)."""
         for view in self.all_views():
-            marks: dict[int, list[tuple[str, str]]] = {}
-            spans: dict[int, list[tuple[int, int, str]]] = {}
-            for anchored in self.store.for_article(view.article):
-                if anchored.orphaned:
-                    continue
-                if not anchored.is_whole_passage(view.article):
-                    first = (
-                        settings.topic(anchored.entry.topics[0]) if anchored.entry.topics else None
-                    )
-                    colour = first.colour if first else "grey50"
-                    for n in anchored.passages:
-                        p = view.article.passage(n)
-                        s, e = max(anchored.start, p.start), min(anchored.end, p.end)
-                        if s < e:
-                            spans.setdefault(n, []).append((s - p.start, e - p.start, colour))
-                for n in anchored.passages:
-                    for tid in anchored.entry.topics:
-                        topic = settings.topic(tid)
-                        mark = (topic.label, topic.colour) if topic else (tid, "grey50")
-                        if mark not in marks.setdefault(n, []):
-                            marks[n].append(mark)
-            view.decor.marks = marks
-            view.decor.spans = spans
+            marks = article_marks(self.store, view.article)
+            view.decor.marks = marks.marks
+            view.decor.spans = marks.spans
+            view.redecorate()
+        self.run_worker(
+            self._find_suggestions, thread=True, group="suggestions", exit_on_error=False
+        )
+
+    def _find_suggestions(self) -> None:
+        found = {}
+        for view in self.all_views():
             try:
                 sugg = suggestions(view.article, self.app.library.engine, self.store)
             except DossierError:
                 sugg = {}
-            view.decor.suggestions = {
-                n: [
-                    (settings.topic(t).label, settings.topic(t).colour)
-                    for t in ts
-                    if settings.topic(t)
-                ]
-                for n, ts in sugg.items()
-            }
+            found[id(view)] = (view, suggestion_marks(self.store, sugg))
+        self.app.call_from_thread(self._show_suggestions, found)
+
+    def _show_suggestions(self, found: dict) -> None:
+        for view, marks in found.values():
+            view.decor.suggestions = marks
             view.redecorate()
+        self.tags_changed()
 
     def tag_status(self, view: ArticleView) -> str:
         if self.store.read_only:
             return "tagging off: tag file unreadable"
-        settings = self.app.settings
-        n = view.cursor
         parts = []
-        for a in self.store.for_article(view.article):
-            if n not in a.passages or a.orphaned:
-                continue
-            labels = ", ".join(
-                settings.topic(t).label if settings.topic(t) else t for t in a.entry.topics
-            )
-            whole = a.is_whole_passage(view.article)
-            what = "tags" if whole else f"span “{_clip(a.entry.exact, 30)}”"
-            note = f" — note: {_clip(a.entry.note, 50)}" if a.entry.note else ""
-            parts.append(f"{what}: {labels}{note}")
-        sugg = [label for label, _ in view.decor.suggestions.get(n, [])]
+        if self.store.save_error:
+            parts.append("NOT SAVED: " + self.store.save_error)
+        if self.tag_notice:
+            parts.append(self.tag_notice)
+        parts += passage_words(self.store, view.article, view.cursor)
+        sugg = [label for label, _ in view.decor.suggestions.get(view.cursor, [])]
         if sugg:
             parts.append(f"suggested: {', '.join(sugg)} (+ accept, - dismiss)")
         if view.selection:
@@ -123,8 +113,12 @@ class TaggingMixin:
         return " · ".join(parts)
 
     def _change(self, fn, *args) -> object | None:
+        self.tag_notice = ""
         try:
             result = fn(*args)
+        except TagNotSaved as exc:
+            self.app.notify(exc.message, severity="error", title="Tags not saved", timeout=10)
+            result = None
         except DossierError as exc:
             self.app.notify(exc.message, severity="error", title="Tags")
             return None
@@ -135,55 +129,65 @@ class TaggingMixin:
     def tags_changed(self) -> None:
         """Screens update their status lines here."""
 
+    def tags_changed_on_disk(self, diff: TagDiff) -> None:
+        """Another writer changed the tag file: redraw, and say it when it touched the
+        article in front of the user."""
+        self.tag_notice = describe_change(self.store, diff, self.active_view().article)
+        self.refresh_tags()
+        self.tags_changed()
+
     # -- actions ---------------------------------------------------------------
+
+    def _selected_span(self, view: ArticleView) -> tuple[int, int] | None:
+        if not view.selection:
+            return None
+        n, s, e = view.selection
+        p = view.article.passage(n)
+        return p.start + s, p.start + e
 
     def action_tag_topic(self, topic_id: str) -> None:
         view = self.active_view()
         article = view.article
         if not article.passages:
             return
-        if view.selection:
-            n, s, e = view.selection
-            p = article.passage(n)
-            self._change(self.store.add, article, p.start + s, p.start + e, [topic_id])
+        span = self._selected_span(view)
+        if span:
+            self._change(self.store.add, article, *span, [topic_id])
             view.set_selection(None)
-        else:
-            before = self.store.topics_of_passage(article, view.cursor)
-            self._change(self.store.toggle_passage_topic, article, view.cursor, topic_id)
-            if topic_id in before and topic_id not in self.store.topics_of_passage(
-                article, view.cursor
-            ):
-                label = self.app.settings.topic(topic_id)
-                self.app.notify(
-                    f"Removed {label.label if label else topic_id} (u undoes)",
-                    title="Tags",
-                    timeout=3,
-                )
+            return
+        before = self.store.topics_of_passage(article, view.cursor)
+        self._change(self.store.toggle_passage_topic, article, view.cursor, topic_id)
+        if topic_id in before and topic_id not in self.store.topics_of_passage(
+            article, view.cursor
+        ):
+            label = self.app.settings.topic(topic_id)
+            self.app.notify(
+                f"Removed {label.label if label else topic_id} (u undoes)", title="Tags", timeout=3
+            )
 
     def action_pick_topics(self) -> None:
         view = self.active_view()
         article = view.article
         if not article.passages:
             return
-        selection = view.selection
-        entry = None if selection else self.store.passage_entry(article, view.cursor)
-        current = list(entry.topics) if entry else []
+        span = self._selected_span(view)
+        n = view.cursor
+        entry = None if span else self.store.passage_entry(article, n)
+        shown = list(entry.topics) if entry else []
 
         def chosen(topics: list[str] | None) -> None:
             if topics is None:
                 return
-            if selection:
+            if span:
                 if topics:
-                    n, s, e = selection
-                    p = article.passage(n)
-                    self._change(self.store.add, article, p.start + s, p.start + e, topics)
+                    self._change(self.store.add, article, *span, topics)
                     view.set_selection(None)
-            elif entry:
-                self._change(self.store.set_topics, entry.id, topics)
-            elif topics:
-                self._change(self.store.add_passage, article, view.cursor, topics)
+                return
+            add = [t for t in topics if t not in shown]
+            remove = [t for t in shown if t not in topics]
+            self._change(self.store.change_passage, article, n, add, remove)
 
-        self.app.push_screen(TopicPicker(self.app.settings.topics, current), chosen)
+        self.app.push_screen(TopicPicker(self.app.settings.topics, shown), chosen)
 
     def _entries_here(self, view: ArticleView):
         return [a.entry for a in self.store.for_article(view.article) if view.cursor in a.passages]
@@ -207,15 +211,13 @@ class TaggingMixin:
 
     def action_untag(self) -> None:
         view = self.active_view()
-        entries = self._entries_here(view)
+        entries = entries_on_passage(self.store, view.article, view.cursor)
         if not entries:
             self.app.notify("No tags on this passage.", title="Tags")
             return
-        for entry in entries:
-            self._change(self.store.remove, entry.id)
-        self.app.notify(
-            f"Removed {len(entries)} tag{'s' if len(entries) > 1 else ''} (u undoes)", title="Tags"
-        )
+        self._change(self.store.remove_entries, [e.id for e in entries])
+        n = len(entries)
+        self.app.notify(f"Removed {n} tag{'s' if n > 1 else ''} (u undoes)", title="Tags")
 
     def action_undo(self) -> None:
         what = self._change(self.store.undo)
@@ -235,13 +237,13 @@ class TaggingMixin:
         if not topics:
             self.app.notify("No suggestion on this passage (] finds the next).", title="Tags")
             return
-        for topic in topics:
-            self._change(self.store.accept, view.article, view.cursor, topic)
+        self._change(self.store.accept, view.article, view.cursor, topics)
 
     def action_dismiss_suggestion(self) -> None:
         view = self.active_view()
-        for topic in self._suggested_here(view):
-            self._change(self.store.dismiss, view.article, view.cursor, topic)
+        topics = self._suggested_here(view)
+        if topics:
+            self._change(self.store.dismiss, view.article, view.cursor, topics)
 
     def _jump_suggestion(self, forward: bool) -> None:
         view = self.active_view()
@@ -261,3 +263,58 @@ class TaggingMixin:
 
     def action_previous_suggestion(self) -> None:
         self._jump_suggestion(False)
+
+
+class TagWatch:
+    """Checks the tag file every WATCH_EVERY_S in a worker thread (one stat when nothing
+    changed; the read and parse off the UI thread) and hands other writers' changes to
+    the screens; also retries changes that could not be saved."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._busy = threading.Lock()
+        self._last_error = ""
+
+    def tick(self) -> None:
+        if self._busy.locked():
+            return  # the previous check is still reading
+        self.app.run_worker(self._check, thread=True, group="tag-watch", exit_on_error=False)
+
+    def _check(self) -> None:
+        if not self._busy.acquire(blocking=False):
+            return
+        try:
+            was_unsaved = self.app.tags.unsaved
+            diff = self.app.tags.poll()
+            error = ""
+        except DossierError as exc:
+            diff, error = None, exc.message
+        except Exception as exc:  # a worker must never take the reader down
+            diff, error = None, f"tag file check failed: {exc}"
+        finally:
+            self._busy.release()
+        saved = was_unsaved and not self.app.tags.unsaved
+        if diff is not None or error != self._last_error or saved:
+            self.app.call_from_thread(self._show, diff, error, saved)
+
+    def _show(self, diff: TagDiff | None, error: str, saved: bool) -> None:
+        if error and error != self._last_error:
+            self.app.notify(error, title="Tag file", severity="error", timeout=10)
+        self._last_error = error
+        if saved:
+            self.app.notify("Tag changes kept in memory are now saved.", title="Tags")
+        for screen in self.app.screen_stack:
+            if isinstance(screen, TaggingMixin):
+                if diff is not None:
+                    screen.tags_changed_on_disk(diff)
+                else:
+                    screen.tags_changed()
+            elif diff is not None and screen is self.app.screen and hasattr(screen, "fill"):
+                screen.fill()  # the Tags screen
+
+
+def watch_tag_file(app) -> TagWatch:
+    """Start watching app.tags' file (call once, from on_mount)."""
+    watch = TagWatch(app)
+    app.set_interval(WATCH_EVERY_S, watch.tick)
+    return watch

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
@@ -14,9 +13,11 @@ from index.align import Alignment, align, word_diff
 from index.analysis import variant_map
 from index.model import Article
 
-from ..render import join, meta_line, plain
-from ..tagging import TAG_BINDINGS, TaggingMixin
+from ..actions import bind_topic_keys, bindings
+from ..render import cap, join, meta_line, plain
+from ..tagging import TaggingMixin
 from ..widgets.article_view import ArticleView
+from ..worker_errors import ReportsWorkerErrors
 
 SIDES = ("left", "right")
 SAME = 0.2  # similarity from which two passages report the same thing (the view follows)
@@ -29,14 +30,8 @@ class AlignmentReady(Message):
         self.alignment, self.key = alignment, key
 
 
-class CompareScreen(TaggingMixin, Screen):
-    BINDINGS = [
-        Binding("tab", "switch_side", "Switch side", id="compare.switch", priority=True),
-        Binding("r", "replace_side", "Replace side", id="compare.replace"),
-        Binding("y", "toggle_sync", "Sync on/off", id="compare.sync"),
-        Binding("escape", "back", "Back", id="compare.back"),
-        *TAG_BINDINGS,
-    ]
+class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
+    BINDINGS = bindings("compare", "tagging")
 
     def __init__(self, left: Article, right: Article, n: int = 1) -> None:
         super().__init__()
@@ -45,7 +40,9 @@ class CompareScreen(TaggingMixin, Screen):
         self.active = "left"
         self.sync = True
         self.alignment: Alignment | None = None
-        self.install_topic_keys()
+        # the spelling variants of config.yaml, as `dossier compare` uses them
+        self.variants = variant_map(self.app.settings.variants)
+        bind_topic_keys(self, self.app.settings.topics)
 
     def active_view(self) -> ArticleView:
         return self.view(self.active)
@@ -64,7 +61,7 @@ class CompareScreen(TaggingMixin, Screen):
                     yield Static("", id=f"meta-{side}", classes="meta")
                     yield ArticleView(self.articles[side], id=side)
         yield Static("", id="compare-status", classes="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def view(self, side: str) -> ArticleView:
         return self.query_one(f"#{side}", ArticleView)
@@ -83,15 +80,15 @@ class CompareScreen(TaggingMixin, Screen):
 
     def _show_header(self, side: str) -> None:
         a = self.articles[side]
-        self.query_one(f"#title-{side}", Static).update(plain(a.title))
+        self.query_one(f"#title-{side}", Static).update(plain(cap(a.title, 200)))
         self.query_one(f"#meta-{side}", Static).update(
             join(plain(meta_line(a.source, a.date), "italic"), plain(f" · {a.id}", "dim"))
         )
 
-    @work(thread=True, exclusive=True, group="align")
+    @work(thread=True, exclusive=True, group="aligning", exit_on_error=False)
     def _align(self) -> None:
         left, right = self.articles["left"], self.articles["right"]
-        result = align(left, right, variant_map(self.app.settings.variants), threshold=WEAK)
+        result = align(left, right, self.variants, threshold=WEAK)
         self.post_message(AlignmentReady(result, (left.id, right.id)))
 
     @on(AlignmentReady)
@@ -131,7 +128,7 @@ class CompareScreen(TaggingMixin, Screen):
                 best = matches[0]
                 a = here.article.passage(here.cursor).text
                 b = there.article.passage(best.n).text
-                da, db = word_diff(a, b)
+                da, db = word_diff(a, b, self.variants)
                 here.decor.diffs = {here.cursor: da}
                 there.decor.diffs = {best.n: db}
                 if self.sync:
@@ -178,10 +175,7 @@ class CompareScreen(TaggingMixin, Screen):
     def action_replace_side(self) -> None:
         side = self.active
 
-        def chosen(aid: str | None) -> None:
-            if not aid:
-                return
-            article = self.app.library.article(aid)
+        def opened(article: Article, _layout) -> None:
             self.articles[side] = article
             self.alignment = None
             self.view(side).set_article(article, 1)
@@ -189,6 +183,10 @@ class CompareScreen(TaggingMixin, Screen):
             self.refresh_tags()
             self._mark(side)
             self._align()
+
+        def chosen(aid: str | None) -> None:
+            if aid:
+                self.app.load_article(aid, opened)
 
         self.app.pick_article(
             f"Replace the {side} article",

@@ -1,64 +1,67 @@
-"""A fuzzy picker over article titles."""
+"""A picker over article titles: every typed word, in any order, in the title, outlet
+or date (tui/matching.py); the count of matches echoes what was typed."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
-from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ..render import join, meta_line, plain
+from ..actions import bindings
+from ..matching import TitleIndex
+from ..render import cap, join, meta_line, plain, plural
 
-SHOWN = 200
+SHOWN = 200  # options built per keystroke, whatever the corpus size
 
 
 class ArticlePicker(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="picker.cancel")]
+    BINDINGS = bindings("picker")
 
     def __init__(self, title: str, exclude: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.heading = title
         self.exclude = set(exclude)
+        self.index = TitleIndex(())
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
             yield Static(plain(self.heading), classes="title")
-            yield Input(placeholder="type part of a title, outlet or date", id="picker-input")
-            yield Static("", id="picker-empty", classes="meta")
+            yield Input(placeholder="type words of a title, outlet or date", id="picker-input")
+            yield Static("", id="picker-count", classes="meta")
             yield OptionList(id="picker-list")
 
     def on_mount(self) -> None:
+        infos = [i for i in self.app.library.infos.values() if i.id not in self.exclude]
+        infos.sort(key=lambda i: (i.date or "", i.title), reverse=True)
+        self.index = TitleIndex(infos)
         self._fill("")
         self.query_one("#picker-input").focus()
 
     def _fill(self, text: str) -> None:
-        infos = [i for i in self.app.library.infos.values() if i.id not in self.exclude]
-        if text.strip():
-            matcher = Matcher(text)
-            scored = []
-            for info in infos:
-                score = matcher.match(f"{info.title} {info.source or ''} {info.date or ''}")
-                if score > 0:
-                    scored.append((score, info))
-            scored.sort(key=lambda s: -s[0])
-            infos = [info for _, info in scored]
-        else:
-            infos.sort(key=lambda i: (i.date or "", i.title), reverse=True)
+        found = self.index.match(text)
         opts = [
-            Option(join(plain(i.title), plain(f"   {meta_line(i.source, i.date)}", "dim")), id=i.id)
-            for i in infos[:SHOWN]
+            Option(
+                join(plain(cap(i.title, 160)), plain(f"   {meta_line(i.source, i.date)}", "dim")),
+                id=i.id,
+            )
+            for i in found[:SHOWN]
         ]
         lst = self.query_one("#picker-list", OptionList)
         lst.set_options(opts)
-        self.query_one("#picker-empty", Static).update(
-            "" if opts else plain("No title, outlet or date matches; try fewer letters.")
-        )
         if opts:
             lst.highlighted = 0
+        typed = text.strip()
+        if not typed:
+            count = f"{plural(len(found), 'article')}, newest first"
+        elif found:
+            more = f" (first {SHOWN} shown)" if len(found) > SHOWN else ""
+            count = f"{plural(len(found), 'article')} with “{typed}”{more}"
+        else:
+            count = f"no title, outlet or date has every word of “{typed}”; try fewer"
+        self.query_one("#picker-count", Static).update(plain(count))
 
     @on(Input.Changed, "#picker-input")
     def _changed(self, event: Input.Changed) -> None:
@@ -66,9 +69,9 @@ class ArticlePicker(ModalScreen[str | None]):
 
     @on(Input.Submitted, "#picker-input")
     def _submitted(self) -> None:
-        lst = self.query_one("#picker-list", OptionList)
-        opt = lst.highlighted_option
-        self.dismiss(opt.id if opt else None)
+        opt = self.query_one("#picker-list", OptionList).highlighted_option
+        if opt is not None:
+            self.dismiss(opt.id)
 
     @on(OptionList.OptionSelected, "#picker-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

@@ -2,36 +2,43 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from index.errors import DossierError
 from index.model import Article
 
-from ..render import join, meta_line, plain, source_file
-from ..tagging import TAG_BINDINGS, TaggingMixin
+from ..actions import bind_topic_keys, bindings
+from ..render import cap, join, meta_line, plain, plural, source_file
+from ..tagging import TaggingMixin
+from ..widgets.article_layout import Layout
 from ..widgets.article_view import ArticleView
+from ..worker_errors import ReportsWorkerErrors
 
 
-class ReaderScreen(TaggingMixin, Screen):
-    BINDINGS = [
-        Binding("n", "next_hit", "Next hit", id="reader.next_hit"),
-        Binding("N", "previous_hit", "Prev hit", id="reader.previous_hit"),
-        Binding("c", "compare", "Compare", id="reader.compare"),
-        Binding("x", "toggle_removed", "Removed text", id="reader.removed"),
-        Binding("escape", "back", "Back", id="reader.back"),
-        *TAG_BINDINGS,
-    ]
+class HitsFound(Message):
+    def __init__(self, hits: dict[int, list[tuple[int, int]]], error: str = "") -> None:
+        super().__init__()
+        self.hits, self.error = hits, error
 
-    def __init__(self, article: Article, n: int | None, query: str) -> None:
+
+class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
+    BINDINGS = bindings("reader", "tagging")
+
+    def __init__(
+        self, article: Article, n: int | None, query: str, layout: Layout | None = None
+    ) -> None:
         super().__init__()
         self.article = article
         self.start_n = n
         self.search_text = query
-        self.hits: dict[int, list[tuple[int, int]]] = {}
-        self.install_topic_keys()
+        self.prepared = layout
+        self.hits: dict[int, list[tuple[int, int]]] | None = None  # None until found
+        self.hits_error = ""
+        bind_topic_keys(self, self.app.settings.topics)
 
     def active_view(self) -> ArticleView:
         return self.view
@@ -43,17 +50,20 @@ class ReaderScreen(TaggingMixin, Screen):
         self._update_status()
 
     def compose(self) -> ComposeResult:
-        yield Static(plain(self.article.title), id="reader-title", classes="title")
+        yield Static(plain(cap(self.article.title)), id="reader-title", classes="title")
         yield Static(self._meta(), id="reader-meta", classes="meta")
-        yield ArticleView(self.article, id="view")
+        yield ArticleView(self.article, layout=self.prepared, id="view")
         yield Static("", id="reader-status", classes="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _meta(self):
         a = self.article
         return join(
             plain(meta_line(a.source, a.date), "italic"),
-            plain(f" · {len(a.passages)} passages · {source_file(a, self.app.settings)}", "dim"),
+            plain(
+                f" · {plural(len(a.passages), 'passage')} · {source_file(a, self.app.settings)}",
+                "dim",
+            ),
         )
 
     @property
@@ -62,37 +72,54 @@ class ReaderScreen(TaggingMixin, Screen):
 
     def on_mount(self) -> None:
         self.refresh_tags()
-        self.refresh_hits()
         view = self.view
-        n = self.start_n or (min(self.hits) if self.hits else 1)
         view.focus()
-        self.call_after_refresh(view.move_to, n, True)
-
-    def refresh_hits(self) -> None:
-        try:
-            self.hits = self.app.library.hits_in(
-                self.article, self.search_text, self.app.tag_lookup
-            )
-        except Exception:
+        self.call_after_refresh(view.move_to, self.start_n or 1, True)
+        if self.search_text.strip():
+            self._find_hits(self.search_text)
+        else:
             self.hits = {}
-        self.view.decor.hits = self.hits
-        self.view.redecorate()
         self._update_status()
+
+    @work(thread=True, exclusive=True, group="finding hits", exit_on_error=False)
+    def _find_hits(self, text: str) -> None:
+        app = self.app
+        try:
+            hits = app.library.hits_in(self.article, text, app.tag_lookup)
+        except DossierError as exc:
+            self.post_message(HitsFound({}, exc.message))
+            return
+        self.post_message(HitsFound(hits))
+
+    @on(HitsFound)
+    def _hits_found(self, msg: HitsFound) -> None:
+        self.hits, self.hits_error = msg.hits, msg.error
+        view = self.view
+        view.decor.hits = msg.hits
+        view.redecorate()
+        if self.start_n is None and msg.hits:
+            view.move_to(min(msg.hits), center=True)  # opened from an article: its first hit
+        self._update_status()
+
+    def _hit_status(self) -> str:
+        query = f"“{cap(self.search_text, 40)}”"
+        if self.hits is None:
+            return f"finding hits for {query}…"
+        if self.hits_error:
+            return f"hits for {query} unavailable: {self.hits_error}"
+        ordered = sorted(self.hits)
+        if not ordered:
+            return f"no hits for {query} in this article"
+        cursor = self.view.cursor
+        if cursor in self.hits:
+            return f"hit {ordered.index(cursor) + 1}/{len(ordered)} for {query} (n/N)"
+        return f"{plural(len(ordered), 'passage')} here match {query} (n: next)"
 
     def _update_status(self) -> None:
         view = self.view
-        total = len(self.article.passages)
-        parts = [f"passage {view.cursor}/{total}"]
+        parts = [f"passage {view.cursor}/{len(self.article.passages)}"]
         if self.search_text.strip():
-            ordered = sorted(self.hits)
-            if ordered:
-                here = sum(1 for n in ordered if n <= view.cursor)
-                if here:
-                    parts.append(f"hit {here}/{len(ordered)} for “{self.search_text}” (n/N)")
-                else:
-                    parts.append(f"{len(ordered)} passages match “{self.search_text}” (n: first)")
-            else:
-                parts.append(f"no hits for “{self.search_text}” here")
+            parts.append(self._hit_status())
         if view.show_removed:
             parts.append("showing removed text (x hides)")
         tags = self.tag_status(view)
@@ -111,19 +138,21 @@ class ReaderScreen(TaggingMixin, Screen):
         self._update_status()
 
     def action_next_hit(self) -> None:
-        after = [n for n in sorted(self.hits) if n > self.view.cursor]
+        hits = self.hits or {}
+        after = [n for n in sorted(hits) if n > self.view.cursor]
         if after:
             self.view.move_to(after[0], center=True)
-        elif self.hits:
+        elif hits:
             self.notify("last hit; n again wraps to the first", timeout=2)
-            self.view.move_to(min(self.hits), center=True)
+            self.view.move_to(min(hits), center=True)
 
     def action_previous_hit(self) -> None:
-        before = [n for n in sorted(self.hits) if n < self.view.cursor]
+        hits = self.hits or {}
+        before = [n for n in sorted(hits) if n < self.view.cursor]
         if before:
             self.view.move_to(before[-1], center=True)
-        elif self.hits:
-            self.view.move_to(max(self.hits), center=True)
+        elif hits:
+            self.view.move_to(max(hits), center=True)
 
     def action_toggle_removed(self) -> None:
         self.view.show_removed = not self.view.show_removed
@@ -136,11 +165,15 @@ class ReaderScreen(TaggingMixin, Screen):
             self.app.pop_screen()
 
     def action_compare(self) -> None:
+        cursor = self.view.cursor
+
+        def opened(other: Article, _layout) -> None:
+            from .compare import CompareScreen
+
+            self.app.push_screen(CompareScreen(self.article, other, cursor))
+
         def chosen(aid: str | None) -> None:
             if aid:
-                from .compare import CompareScreen
-
-                other = self.app.library.article(aid)
-                self.app.push_screen(CompareScreen(self.article, other, self.view.cursor))
+                self.app.load_article(aid, opened)
 
         self.app.pick_article("Compare with…", chosen, exclude=(self.article.id,))

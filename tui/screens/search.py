@@ -1,140 +1,132 @@
-"""The first screen: a search box, results grouped by article, and the articles list."""
+"""The first screen: the articles list (sortable, filterable), the search box and the
+results grouped by article. The app tells it what happened through messages."""
 
 from __future__ import annotations
 
+import difflib
+from collections import Counter
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from index.query import plain_words
 from index.search import SearchResult, snippet
-from index.text import plural
 
-from ..render import highlighted, join, meta_line, plain
+from ..actions import bindings
+from ..messages import ArticlesChanged, IndexStatus, ResultReady, SearchCleared
+from ..render import cap, highlighted, join, meta_line, plain, plural
+from ..widgets.articles import ArticlesPane
 from ..widgets.virtual_list import VirtualList
+from ..worker_errors import ReportsWorkerErrors
 from ..wrap import wrap
-
-SORTS = ("date", "outlet", "title")
-
-
-def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
 
 
 class ResultsList(OptionList):
     """Search results; reading keys move through them as in the other lists."""
 
-    BINDINGS = [
-        Binding("enter", "select", "Open", id="results.open"),
-        Binding("j", "cursor_down", "Down", show=False, id="results.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="results.up"),
-        Binding("space", "page_down", "Page down", show=False, id="results.page_down"),
-        Binding("b", "page_up", "Page up", show=False, id="results.page_up"),
-        Binding("g", "first", "Top", show=False, id="results.top"),
-        Binding("G", "last", "Bottom", show=False, id="results.bottom"),
-    ]
+    BINDINGS = bindings("results")
 
 
-class SearchScreen(Screen):
-    BINDINGS = [
-        Binding("a", "toggle_articles", "Articles", id="articles"),
-        Binding("s", "cycle_sort", "Sort", id="articles.sort"),
-        Binding("escape", "leave_search", "Leave search", show=False, id="search.leave"),
-    ]
+def placeholder(settings) -> str:
+    """Query syntax by example, from this corpus's codebook (not the bundled one's)."""
+    tag = f"   tag:{settings.topics[0].id}" if settings.topics else ""
+    return f'Search passages:  word   "a phrase"   negot*   outlet:name{tag}   (/ here, ? help)'
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.sort = "date"
+
+class SearchScreen(ReportsWorkerErrors, Screen):
+    BINDINGS = bindings("search")
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Static("dossier", id="brand")
             yield Static("", id="index-status")
             yield ProgressBar(id="index-progress", show_eta=False)
-        yield Input(
-            placeholder='Search passages:  Lachin   "within reach"   negot*   '
-            'outlet:"europa press"   tag:corridor',
-            id="query",
-            select_on_focus=False,
-        )
+        yield Input(placeholder=placeholder(self.app.settings), id="query", select_on_focus=False)
         yield Static("", id="message")
-        with ContentSwitcher(initial="results", id="panes"):
+        with ContentSwitcher(initial="articles-pane", id="panes"):
+            yield ArticlesPane(id="articles-pane")
             yield ResultsList(id="results")
-            yield VirtualList(self._article_row, id="articles")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#index-progress").display = False
-        self.show_articles_list(initial=True)
-        self.query_one("#query", Input).focus()
+        self._load_articles()
+        self.pane.listing.focus()
+
+    @property
+    def pane(self) -> ArticlesPane:
+        return self.query_one("#articles-pane", ArticlesPane)
+
+    @property
+    def panes(self) -> ContentSwitcher:
+        return self.query_one("#panes", ContentSwitcher)
+
+    @property
+    def box(self) -> Input:
+        return self.query_one("#query", Input)
 
     # -- articles list --------------------------------------------------------
 
-    def _article_row(self, aid: str, width: int) -> Content:
-        info = self.app.library.infos.get(aid)
-        if info is None:
-            return plain(aid)
-        date = (info.date or "undated").ljust(10)
-        source = _fit(info.source or "unknown outlet", 18)
-        count = f"  ({info.passages})"
-        room = max(10, width - 34 - len(count))
-        return join(
-            plain(f" {date}  ", "dim"),
-            plain(f"{source}  ", "italic"),
-            plain(_fit(info.title, room).rstrip()),
-            plain(count, "dim"),
-        )
+    def _load_articles(self) -> None:
+        tags = self.app.tags
+        counts = Counter() if tags.read_only else Counter(e.article for e in tags.entries())
+        self.pane.load(self.app.library.infos, counts)
 
-    def sorted_ids(self) -> list[str]:
-        infos = self.app.library.infos
-        keyers = {
-            "date": lambda i: (i.date or "0000", i.title.casefold()),
-            "outlet": lambda i: ((i.source or "~").casefold(), i.date or "", i.title.casefold()),
-            "title": lambda i: i.title.casefold(),
-        }
-        rev = self.sort == "date"
-        return [i.id for i in sorted(infos.values(), key=keyers[self.sort], reverse=rev)]
+    @on(ArticlesChanged)
+    def _articles_changed(self) -> None:
+        self._load_articles()
 
-    def show_articles_list(self, initial: bool = False) -> None:
-        lst = self.query_one("#articles", VirtualList)
-        lst.set_rows(self.sorted_ids())
-        if not initial:
-            self.query_one("#panes", ContentSwitcher).current = "articles"
-            lst.focus()
-            self.set_message(
-                f"{plural(lst.row_count, 'article')}, by {self.sort}  (s: sort by "
-                f"{SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]})"
-            )
+    def on_screen_resume(self) -> None:
+        self._load_articles()  # tags may have changed in the reader
 
-    def action_toggle_articles(self) -> None:
-        panes = self.query_one("#panes", ContentSwitcher)
-        if panes.current == "articles":
-            panes.current = "results"
+    @on(ArticlesPane.Changed)
+    def _pane_changed(self, event: ArticlesPane.Changed) -> None:
+        if self.panes.current == "articles-pane":
+            self.set_message(event.summary)
+
+    def show_articles(self) -> None:
+        """`a`: the articles list; from the list, back to the results if there are any."""
+        on_list = self.panes.current == "articles-pane" and self.pane.listing.has_focus
+        if on_list and self.query_one("#results", OptionList).option_count:
+            self._show_results_pane()
             self.query_one("#results", OptionList).focus()
-            self.set_message("")
-        else:
-            self.show_articles_list()
+            return
+        self.panes.current = "articles-pane"
+        self.pane.listing.focus()
+        self.pane.refilter()
 
     def action_cycle_sort(self) -> None:
-        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
-        self.show_articles_list()
+        if self.panes.current != "articles-pane":
+            self.show_articles()
+        self.pane.cycle_sort()
+
+    def action_filter_articles(self) -> None:
+        self.panes.current = "articles-pane"
+        self.pane.open_filter()
 
     @on(VirtualList.Selected, "#articles")
     def _open_from_list(self, event: VirtualList.Selected) -> None:
-        self.app.open_article(event.key, 1)
+        self.app.open_article(event.key, None)
 
-    # -- search ---------------------------------------------------------------
+    # -- search box ------------------------------------------------------------
 
-    def action_leave_search(self) -> None:
-        panes = self.query_one("#panes", ContentSwitcher)
-        self.query_one(f"#{panes.current}").focus()
+    def action_leave_box(self) -> None:
+        """Escape leaves the box it is in, empty or not."""
+        focused = self.focused
+        if focused is not None and focused.id == "filter":
+            self.pane.leave_filter()
+        elif self.panes.current == "results":
+            self.query_one("#results", OptionList).focus()
+        else:
+            self.pane.listing.focus()
 
     def focus_search(self) -> None:
-        self.query_one("#query", Input).focus()
+        self.box.focus()
 
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:
@@ -143,29 +135,74 @@ class SearchScreen(Screen):
     @on(Input.Submitted, "#query")
     def _submitted(self, event: Input.Submitted) -> None:
         """Enter opens the highlighted result when the results are this query's."""
+        if not event.value.strip():
+            self.action_leave_box()
+            return
         results = self.query_one("#results", OptionList)
         last = self.app.last_result
         if last is not None and last.query == event.value and results.highlighted is not None:
             results.action_select()
             return
         self.app.request_search(event.value, now=True)
-        self.query_one("#panes", ContentSwitcher).current = "results"
+        self._show_results_pane()
         results.focus()
+
+    def action_accept_suggestion(self) -> None:
+        """Search the suggested spelling in place of the word it corrects."""
+        last = self.app.last_result
+        if last is None or not last.suggestions or last.query != self.box.value:
+            self.app.notify("No suggestion for this query.", timeout=2)
+            return
+        self.box.value = with_suggestion(last.query, last.suggestions[0])
+        self.box.cursor_position = len(self.box.value)
 
     def set_message(self, text: str | Content) -> None:
         self.query_one("#message", Static).update(
             text if isinstance(text, Content) else plain(text)
         )
 
+    # -- what the app tells ------------------------------------------------------
+
+    @on(IndexStatus)
+    def _index_status(self, msg: IndexStatus) -> None:
+        self.query_one("#index-status", Static).update(plain(msg.text))
+        bar = self.query_one("#index-progress", ProgressBar)
+        bar.display = msg.progress is not None
+        if msg.progress:
+            done, total, _ = msg.progress
+            bar.update(total=total or 1, progress=done)
+
+    @on(SearchCleared)
+    def _cleared(self, msg: SearchCleared) -> None:
+        self.query_one("#results", OptionList).clear_options()
+        self.panes.current = "articles-pane"
+        if msg.note:
+            self.set_message(msg.note)
+        else:
+            self.pane.refilter()
+
+    @on(ResultReady)
+    def _result_ready(self, msg: ResultReady) -> None:
+        if msg.result is None:
+            self.set_message(msg.error or "")
+        else:
+            self.show_result(msg.result)
+
+    def _show_results_pane(self) -> None:
+        was_focused = self.pane.listing.has_focus
+        self.panes.current = "results"
+        if was_focused:
+            self.query_one("#results", OptionList).focus()
+
     def show_result(self, result: SearchResult) -> None:
         """Replace the results with `result` (the newest query's)."""
-        self.query_one("#panes", ContentSwitcher).current = "results"
+        self._show_results_pane()
         results = self.query_one("#results", OptionList)
-        width = max(40, (results.size.width or 120) - 2)
+        width = max(40, (results.size.width or self.size.width or 120) - 2)
         options: list[Option | None] = []
         for a in result.articles:
             head = join(
-                plain(a.title, "bold"),
+                plain(cap(a.title, 200), "bold"),
                 plain(f"   {meta_line(a.source, a.date)}", "dim"),
                 plain(f"   {plural(a.hits, 'hit')}", "$accent"),
             )
@@ -175,13 +212,17 @@ class SearchScreen(Screen):
         results.set_options(options)
         if options:
             results.highlighted = 1 if len(options) > 1 else 0
+        self.set_message(self.summary(result))
+
+    def summary(self, result: SearchResult) -> Content:
         parts = []
         if result.message:
             parts.append(plain(result.message + "\n", "$text-error"))
         if result.total:
+            listed = len(result.articles)
             shown = (
-                f" (first {len(result.articles)} listed)"
-                if len(result.articles) < result.total_articles
+                f" — first {listed} of {result.total_articles:,} articles listed"
+                if listed < result.total_articles
                 else ""
             )
             parts.append(
@@ -191,11 +232,15 @@ class SearchScreen(Screen):
                 )
             )
         elif result.reading.strip() or not result.message:
-            hint = (
-                f" — did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
-            )
+            hint = ""
+            if result.suggestions:
+                hint = (
+                    f" — did you mean: {', '.join(result.suggestions)}? "
+                    f"({self.app.key_display('search.accept')} searches "
+                    f"“{result.suggestions[0]}”)"
+                )
             parts.append(plain(f"No passages match{hint}"))
-        self.set_message(join(*parts) if parts else "")
+        return join(*parts) if parts else Content("")
 
     @staticmethod
     def _snippet(p, width: int) -> Content:
@@ -223,10 +268,6 @@ class SearchScreen(Screen):
                 parts.append(plain("\n"))
         return join(*parts)
 
-    def clear_results(self) -> None:
-        self.query_one("#results", OptionList).clear_options()
-        self.set_message("")
-
     @on(OptionList.OptionSelected, "#results")
     def _open_result(self, event: OptionList.OptionSelected) -> None:
         oid = event.option.id or ""
@@ -236,3 +277,13 @@ class SearchScreen(Screen):
             self.app.open_article(aid, int(n))
         elif kind == "a":
             self.app.open_article(ref, None)
+
+
+def with_suggestion(query: str, suggestion: str) -> str:
+    """`query` with the word nearest to `suggestion` replaced by it."""
+    words = list(plain_words(query))
+    if not words:
+        return suggestion
+    nearest = max(words, key=lambda w: difflib.SequenceMatcher(None, w.lower(), suggestion).ratio())
+    start = query.find(nearest)
+    return query[:start] + suggestion + query[start + len(nearest) :]

@@ -7,8 +7,7 @@ from dataclasses import dataclass, field
 
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
-from textual.binding import Binding
+from textual import events, work
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -17,22 +16,14 @@ from textual.strip import Strip
 
 from index.model import Article
 from index.spans import extend, first_sentence, move_start
-from index.text import safe_for_terminal
 
-from ..wrap import wrap
+from ..actions import bindings
+from ..render import safe
+from ..worker_errors import ReportsWorkerErrors
+from .article_layout import GUTTER, Layout, Line, layout, text_width
 
 Span = tuple[int, int]
-GUTTER = 9  # "  12 ■■■ "
-MAX_TEXT_WIDTH = 78
-
-
-@dataclass(frozen=True, slots=True)
-class _Line:
-    n: int  # passage number, 0 for a removed stretch, -1 for a blank line
-    start: int  # offsets into the article's canonical text
-    end: int
-    first: bool = False
-    label: str = ""
+LARGE = 1_000_000  # characters: beyond this, a new layout (x, resize) is made in a worker
 
 
 @dataclass(slots=True)
@@ -48,7 +39,7 @@ class Decor:
     selection: tuple[int, int, int] | None = None  # (n, start, end) inside passage n
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
     """Numbered passages with a cursor; the screen decides what is decorated."""
 
     COMPONENT_CLASSES = {
@@ -64,47 +55,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--span",
     }
 
-    BINDINGS = [
-        Binding("j,down", "next_passage", "Next passage", show=False, id="reader.next_passage"),
-        Binding(
-            "k,up", "previous_passage", "Prev passage", show=False, id="reader.previous_passage"
-        ),
-        Binding("space,pagedown", "page_down", "Page down", show=False, id="reader.page_down"),
-        Binding("b,pageup", "page_up", "Page up", show=False, id="reader.page_up"),
-        Binding("g,home", "first", "Top", show=False, id="reader.top"),
-        Binding("G,end", "last", "Bottom", show=False, id="reader.bottom"),
-        Binding("v", "select", "Select span", id="reader.select"),
-        Binding("w", "extend('word', 1)", "Span +word", show=False, id="reader.span_word"),
-        Binding("W", "extend('word', -1)", "Span -word", show=False, id="reader.span_unword"),
-        Binding(
-            "right_parenthesis",
-            "extend('sentence', 1)",
-            "Span +sentence",
-            show=False,
-            id="reader.span_sentence",
-        ),
-        Binding(
-            "greater_than_sign",
-            "move_start(1)",
-            "Span start →",
-            show=False,
-            id="reader.span_start_forward",
-        ),
-        Binding(
-            "less_than_sign",
-            "move_start(-1)",
-            "Span start ←",
-            show=False,
-            id="reader.span_start_back",
-        ),
-        Binding(
-            "left_parenthesis",
-            "extend('sentence', -1)",
-            "Span -sentence",
-            show=False,
-            id="reader.span_unsentence",
-        ),
-    ]
+    BINDINGS = bindings("view")
 
     cursor: reactive[int] = reactive(1, always_update=True, init=False)
     show_removed: reactive[bool] = reactive(False, init=False)
@@ -118,11 +69,19 @@ class ArticleView(ScrollView, can_focus=True):
         def control(self) -> ArticleView:
             return self.view
 
-    def __init__(self, article: Article, *, id: str | None = None, classes: str | None = None):
+    def __init__(
+        self,
+        article: Article,
+        *,
+        layout: Layout | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ):
         super().__init__(id=id, classes=classes)
         self.article = article
+        self._prepared = layout  # laid out off the UI thread for the expected width
         self.decor = Decor()
-        self._lines: list[_Line] = []
+        self._lines: list[Line] = []
         self._first_line: dict[int, int] = {}
         self._last_line: dict[int, int] = {}
         self._laid_width = -1
@@ -132,7 +91,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def text_width(self) -> int:
-        return max(10, min(MAX_TEXT_WIDTH, self.scrollable_content_region.width - GUTTER - 1))
+        return text_width(self.scrollable_content_region.width)
 
     def set_article(self, article: Article, n: int = 1) -> None:
         self.article = article
@@ -143,27 +102,42 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_to_passage(self.cursor, animate=False)
 
     def _layout(self) -> None:
-        width = self.text_width
-        a = self.article
-        items: list[tuple[int, int, int, str]] = [(p.start, p.end, p.n, "") for p in a.passages]
-        if self.show_removed:
-            items += [(r.start, r.end, 0, r.reason) for r in a.removed]
-            items.sort()
-        lines: list[_Line] = []
-        self._first_line.clear()
-        self._last_line.clear()
-        for start, end, n, label in items:
-            if lines:
-                lines.append(_Line(-1, 0, 0))
-            if n:
-                self._first_line[n] = len(lines)
-            for i, (s, e) in enumerate(wrap(a.text[start:end], width)):
-                lines.append(_Line(n, start + s, start + e, i == 0, label))
-            if n:
-                self._last_line[n] = len(lines) - 1
-        self._lines = lines
+        prepared, self._prepared = self._prepared, None
+        if prepared is not None and not self.scrollable_content_region.width:
+            width = prepared.width  # not laid out on screen yet: trust the expected width
+        else:
+            width = self.text_width
+        if prepared is None or prepared.width != width or self.show_removed:
+            if len(self.article.text) > LARGE:
+                self._laid_width = width  # the worker's; the old lines stay until then
+                self._layout_in_worker(self.article, width, self.show_removed)
+                return
+            prepared = layout(self.article, width, self.show_removed)
+        self._apply(prepared)
+
+    class LaidOut(Message):
+        def __init__(self, article: Article, laid_out: Layout, show_removed: bool) -> None:
+            super().__init__()
+            self.article, self.laid_out, self.show_removed = article, laid_out, show_removed
+
+    @work(thread=True, exclusive=True, group="laying out", exit_on_error=False)
+    def _layout_in_worker(self, article: Article, width: int, show_removed: bool) -> None:
+        self.post_message(self.LaidOut(article, layout(article, width, show_removed), show_removed))
+
+    def on_article_view_laid_out(self, msg: LaidOut) -> None:
+        msg.stop()
+        current = (self._laid_width, self.show_removed)
+        if msg.article is self.article and (msg.laid_out.width, msg.show_removed) == current:
+            self._apply(msg.laid_out)
+            self.scroll_to_passage(self.cursor, animate=False)
+
+    def _apply(self, prepared: Layout) -> None:
+        width = prepared.width
+        self._lines = prepared.lines
+        self._first_line = prepared.first_line
+        self._last_line = prepared.last_line
         self._laid_width = width
-        self.virtual_size = Size(GUTTER + width + 1, len(lines))
+        self.virtual_size = Size(GUTTER + width + 1, len(self._lines))
         self.refresh()
 
     def on_resize(self, event: events.Resize) -> None:
@@ -198,7 +172,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
-    def _gutter(self, line: _Line, base: Style) -> list[Segment]:
+    def _gutter(self, line: Line, base: Style) -> list[Segment]:
         """Passage number, then on the first line the alignment score (compare) or the
         topic marks: ■ a tag, □ a suggestion; marks continue on the next lines."""
         if line.n == 0:
@@ -226,9 +200,9 @@ class ArticleView(ScrollView, can_focus=True):
         segs.append(Segment(" " * (3 - len(cells)) + " ", base))
         return segs
 
-    def _text(self, line: _Line, base: Style) -> list[Segment]:
+    def _text(self, line: Line, base: Style) -> list[Segment]:
         a = self.article
-        text = safe_for_terminal(a.text[line.start : line.end].rstrip("\n"))
+        text = safe(a.text[line.start : line.end].rstrip("\n"))
         if line.n == 0:
             removed = base + self._style("article-view--removed")
             label = [Segment(f"‹{line.label}› ", base + Style(dim=True))] if line.first else []

@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from textual import events
-from textual.binding import Binding
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
@@ -15,18 +14,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ..actions import bindings
+
 
 class VirtualList(ScrollView, can_focus=True):
     COMPONENT_CLASSES = {"virtual-list--cursor"}
-    BINDINGS = [
-        Binding("enter", "select", "Open", id="list.open"),
-        Binding("j,down", "down", "Down", show=False, id="list.down"),
-        Binding("k,up", "up", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,b", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("g,home", "first", "Top", show=False, id="list.top"),
-        Binding("G,end", "last", "Bottom", show=False, id="list.bottom"),
-    ]
+    BINDINGS = bindings("articles")
 
     cursor: reactive[int] = reactive(0, init=False)
 

@@ -1,0 +1,136 @@
+"""Time the tag store at scale: `dossier tag` (a whole process, as a user runs it) and,
+in one process, opening the store, one tag, and noticing another writer's change (what
+the reader's watch does), with tag files of 1, 5,000 and 50,000 entries.
+
+The bundled corpus is copied to a temporary folder and indexed; the tag file is made of
+spans on its passages (a fifth) and on articles that are not in the corpus (orphans, as
+after articles were removed). Prints the median of several runs for each size; the
+1-tag file is the baseline of the same run.
+
+    .venv/bin/python bench/bench_tags.py [--sizes 1,5000,50000] [--runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from index import tagfile  # noqa: E402
+from index.config import load_settings  # noqa: E402
+from index.library import Library  # noqa: E402
+from index.tagfile import TagDoc  # noqa: E402
+from index.tags import TagEntry, TagStore, new_id, now_iso  # noqa: E402
+
+TOPICS = ("border", "corridor", "treaty")
+
+
+def make_tag_file(settings, lib: Library, size: int, rng: random.Random) -> None:
+    articles = [lib.article(a) for a in sorted(lib.infos)]
+    stamp = now_iso()
+    entries = []
+    for i in range(size):
+        if i % 5 == 0:
+            art = rng.choice(articles)
+            p = rng.choice(art.passages)
+            s = rng.randrange(p.start, max(p.start + 1, p.end - 20))
+            e = min(p.end, s + rng.randint(5, 120))
+            aid, exact, h = art.id, art.text[s:e], art.content_hash
+            prefix, suffix = art.text[max(0, s - 32) : s], art.text[e : e + 32]
+        else:
+            aid, h = f"gone_{i // 40:05d}", "0" * 32
+            s = (i % 40) * 300
+            e = s + 120
+            exact = f"quoted words of a passage that was removed, number {i}" * 2
+            prefix, suffix = "the text before it " * 2, "and the text after it " * 2
+        topics = tuple(rng.sample(TOPICS, rng.randint(1, 2)))
+        note = f"note {i}" if i % 7 == 0 else ""
+        entries.append(
+            TagEntry(new_id(), aid, topics, note, s, e, exact, prefix, suffix, h, stamp, stamp)
+        )
+    doc = TagDoc(entries=[e.to_raw() for e in entries])
+    settings.tags_file.write_text(tagfile.dump(doc), encoding="utf-8")
+
+
+def median_ms(times: list[float]) -> str:
+    return f"{statistics.median(times) * 1000:8.0f} ms"
+
+
+def time_cli(config: Path, passages: list[str], runs: int) -> list[float]:
+    out = []
+    for i in range(runs):
+        pid = passages[i % len(passages)]
+        topic = TOPICS[i % len(TOPICS)]
+        cmd = [sys.executable, "-m", "tui.cli", "--config", str(config), "tag", pid, topic]
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def time_in_process(settings, lib: Library, runs: int) -> dict[str, list[float]]:
+    art = lib.article(sorted(lib.infos)[0])
+    times: dict[str, list[float]] = {"open": [], "tag": [], "notice": []}
+    for i in range(runs):
+        t = time.perf_counter()
+        store = TagStore.open(settings, lib)
+        times["open"].append(time.perf_counter() - t)
+        t = time.perf_counter()
+        store.toggle_passage_topic(art, 1 + i % len(art.passages), TOPICS[i % 3])
+        times["tag"].append(time.perf_counter() - t)
+        other = TagStore.open(settings, lib)
+        other.toggle_passage_topic(art, 1 + (i + 1) % len(art.passages), TOPICS[i % 3])
+        t = time.perf_counter()
+        assert store.poll() is not None
+        times["notice"].append(time.perf_counter() - t)
+    return times
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="1,5000,50000")
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    rng = random.Random(7)
+    with tempfile.TemporaryDirectory(prefix="bench-tags-") as tmp:
+        work = Path(tmp)
+        shutil.copy(ROOT / "config.yaml", work / "config.yaml")
+        shutil.copytree(ROOT / "articles", work / "articles")
+        settings = load_settings(work / "config.yaml")
+        lib = Library(settings)
+        lib.update()
+        passages = [
+            f"{a}#{n}" for a in sorted(lib.infos) for n in range(1, lib.infos[a].passages + 1)
+        ]
+        rng.shuffle(passages)
+        print(f"libyaml: {'yes' if hasattr(__import__('yaml'), 'CSafeLoader') else 'no'}")
+        print(f"{'tags':>7} {'file':>9} {'dossier tag':>12} {'open':>11} {'one tag':>11} "
+              f"{'notice':>11}")
+        for size in [int(s) for s in args.sizes.split(",")]:
+            settings.tags_file.unlink(missing_ok=True)
+            t = time.perf_counter()
+            make_tag_file(settings, lib, size, rng)
+            made = time.perf_counter() - t
+            mb = os.path.getsize(settings.tags_file) / 1e6
+            cli = time_cli(work / "config.yaml", passages, args.runs)
+            inproc = time_in_process(settings, lib, args.runs)
+            print(
+                f"{size:>7} {mb:7.1f}MB {median_ms(cli)} {median_ms(inproc['open'])} "
+                f"{median_ms(inproc['tag'])} {median_ms(inproc['notice'])}"
+                f"   (file written in {made:.1f} s)",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,96 @@
+"""Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings) -> text.
+A new format (QDPX) is one function and one line in the registry."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+
+import yaml
+
+from ..config import Settings
+from .evidence import topic_order
+from .model import now_iso
+
+CSV_COLUMNS = (
+    "id",
+    "topic",
+    "topic_label",
+    "article",
+    "passage",
+    "title",
+    "outlet",
+    "date",
+    "status",
+    "start",
+    "end",
+    "quote",
+    "note",
+    "created",
+    "updated",
+)
+
+
+def export_csv(rows: list[dict], settings: Settings) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for r in rows:
+        w.writerow(["" if r.get(c) is None else r.get(c) for c in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+def export_md(rows: list[dict], settings: Settings) -> str:
+    out = ["# Tagged evidence", ""]
+    entries = len({r["id"] for r in rows})
+    out += [f"_{entries} tagged passages and spans · exported {now_iso()}_", ""]
+    if not rows:
+        out += ["Nothing is tagged yet.", ""]
+    for t in topic_order(settings, rows):
+        mine = sorted(
+            (r for r in rows if r["topic"] == t),
+            key=lambda r: (r["date"] or "", r["article"], r["start"] or 0),
+        )
+        topic = settings.topic(t)
+        out += [f"## {topic.label if topic else t} ({len(mine)})", ""]
+        if topic and topic.description:
+            out += [f"_{topic.description}_", ""]
+        for r in mine:
+            out += ["> " + q for q in r["quote"].split("\n")]
+            out.append("")
+            where = f"`{r['pid']}`" if r["pid"] else f"`{r['article']}`"
+            status = "" if r["status"] == "exact" else f" · {r['status']}"
+            if r["reason"]:
+                status += f" ({r['reason']})"
+            out.append(
+                f"— *{r['title'] or r['article']}*, {r['outlet'] or 'unknown outlet'}, "
+                f"{r['date'] or 'undated'} · {where}{status}"
+            )
+            if r["note"]:
+                out += ["", "Note: " + r["note"].replace("\n", "  \n")]
+            out.append("")
+    return "\n".join(out)
+
+
+def export_yaml(rows: list[dict], settings: Settings) -> str:
+    by_id: dict[str, dict] = {}
+    kept: dict[str, set[str]] = {}
+    for r in rows:
+        by_id.setdefault(
+            r["id"],
+            {k: v for k, v in r.items() if k not in ("topic", "topic_label", "outlet_name")},
+        )
+        kept.setdefault(r["id"], set()).add(r["topic"])
+    for rid, rec in by_id.items():
+        rec["topics"] = [t for t in rec["topics"] if t in kept[rid]]
+    return yaml.safe_dump(
+        {"exported": now_iso(), "entries": list(by_id.values())},
+        sort_keys=False,
+        allow_unicode=True,
+        width=1 << 20,
+    )
+
+
+Exporter = Callable[[list[dict], Settings], str]
+EXPORTERS: dict[str, Exporter] = {"csv": export_csv, "md": export_md, "yaml": export_yaml}

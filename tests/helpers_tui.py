@@ -1,0 +1,78 @@
+"""Driving the reader in tests: wait for conditions (never for a fixed time)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from textual.widgets import Input
+
+W, H = 120, 40
+
+
+def text_of(widget) -> str:
+    return str(widget.render())
+
+
+def view_lines(view) -> str:
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+async def settle(pilot) -> None:
+    """Until workers are done and the messages they posted are handled."""
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def search(pilot, text: str) -> None:
+    """Put `text` in the search box (as a paste would) and wait for its results."""
+    app = pilot.app
+    app.screen.query_one("#query", Input).value = text
+    await until(
+        pilot,
+        lambda: app.last_result is not None and app.last_result.query == text,
+        f"results for {text!r}",
+    )
+    await settle(pilot)
+
+
+async def open_reader(pilot, article_id: str, n: int | None = 1):
+    """Open an article and wait until the reader shows it with its hits."""
+    from tui.screens.reader import ReaderScreen
+
+    app = pilot.app
+    app.open_article(article_id, n)
+    await until(
+        pilot,
+        lambda: (
+            isinstance(app.screen, ReaderScreen)
+            and app.screen.article.id == article_id
+            and app.screen.hits is not None
+        ),
+        f"the reader on {article_id}",
+    )
+    await pilot.pause()
+    return app.screen
+
+
+def record_notes(app) -> list[str]:
+    """Every notification the app shows from now on ("title: message")."""
+    shown: list[str] = []
+    notify = app.notify
+
+    def recording(message, *args, title="", **kwargs):
+        shown.append(f"{title}: {message}")
+        return notify(message, *args, title=title, **kwargs)
+
+    app.notify = recording
+    return shown

@@ -1,0 +1,149 @@
+"""The articles list of the first screen: title, outlet, date, passages and tags, one
+line each, drawn lazily (VirtualList); sorted by date, outlet or title; filtered by
+what is typed in its filter box."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from index.model import ArticleInfo
+
+from ..matching import TitleIndex
+from ..render import cap, join, plain, plural
+from .virtual_list import VirtualList
+
+SORTS = ("date", "outlet", "title")
+DATE_W, NUM_W, TAGS_W = 10, 8, 5
+
+
+def fit(text: str, width: int) -> str:
+    text = cap(text, max(width, 1) + 1)
+    return text.ljust(width) if len(text) <= width else text[: max(width - 1, 0)] + "…"
+
+
+class ArticlesPane(Vertical):
+    class Changed(Message):
+        """What the list shows changed (sort, filter, articles): for the message line."""
+
+        def __init__(self, summary: str) -> None:
+            super().__init__()
+            self.summary = summary
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.sort = "date"
+        self._infos: dict[str, ArticleInfo] = {}
+        self._tags: Counter[str] = Counter()
+        self._index = TitleIndex(())
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: part of a title, outlet or date", id="filter")
+        yield Static("", id="articles-head")
+        yield VirtualList(self._row, id="articles")
+
+    def on_mount(self) -> None:
+        self.query_one("#filter").display = False
+
+    @property
+    def listing(self) -> VirtualList:
+        return self.query_one("#articles", VirtualList)
+
+    @property
+    def filter_text(self) -> str:
+        return self.query_one("#filter", Input).value
+
+    def load(self, infos: dict[str, ArticleInfo], tag_counts: Counter[str]) -> None:
+        self._infos, self._tags = infos, tag_counts
+        self._index = TitleIndex(self._sorted(infos.values()))
+        self.refilter()
+
+    def _sorted(self, infos) -> list[ArticleInfo]:
+        keyers = {
+            "date": lambda i: (i.date or "0000", i.title.casefold()),
+            "outlet": lambda i: ((i.source or "~").casefold(), i.date or "", i.title.casefold()),
+            "title": lambda i: i.title.casefold(),
+        }
+        return sorted(infos, key=keyers[self.sort], reverse=self.sort == "date")
+
+    def refilter(self) -> None:
+        text = self.filter_text
+        shown = self._index.match(text)
+        self.listing.set_rows([i.id for i in shown])
+        self._head()
+        total = len(self._index)
+        what = (
+            f"{plural(len(shown), 'article')} of {total:,} match “{text.strip()}”"
+            if text.strip()
+            else plural(total, "article")
+        )
+        nxt = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.post_message(self.Changed(f"{what}, by {self.sort} (s: by {nxt}; f: filter)"))
+
+    def cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._index = TitleIndex(self._sorted(self._infos.values()))
+        self.refilter()
+
+    def open_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.display = True
+        box.focus()
+
+    def leave_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if not box.value:
+            box.display = False
+        self.listing.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.refilter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.leave_filter()
+
+    @staticmethod
+    def _outlet_w(width: int) -> int:
+        return 18 if width >= 110 else 12
+
+    def _title_width(self, width: int) -> int:
+        return max(12, width - DATE_W - self._outlet_w(width) - NUM_W - TAGS_W - 9)  # 9: the gaps
+
+    def _head(self) -> None:
+        width = self.listing.scrollable_content_region.width or self.size.width or 100
+        arrow = {s: (" ▼" if s == self.sort else "") for s in SORTS}
+        tw = self._title_width(width)
+        cols = (
+            fit("Title" + arrow["title"], tw),
+            fit("Outlet" + arrow["outlet"], self._outlet_w(width)),
+            fit("Date" + arrow["date"], DATE_W),
+            f"{'Passages':>{NUM_W}}",
+            f"{'Tags':>{TAGS_W}}",
+        )
+        self.query_one("#articles-head", Static).update(plain(" " + "  ".join(cols), "bold"))
+
+    def on_resize(self) -> None:
+        self._head()
+
+    def _row(self, aid: str, width: int) -> Content:
+        info = self._infos.get(aid)
+        if info is None:
+            return plain(aid)
+        tags = self._tags.get(aid, 0)
+        return join(
+            plain(f" {fit(info.title, self._title_width(width))}  "),
+            plain(f"{fit(info.source or 'unknown outlet', self._outlet_w(width))}  ", "italic"),
+            plain(f"{(info.date or 'undated'):<{DATE_W}}  ", "dim"),
+            plain(f"{info.passages:>{NUM_W}}  ", "dim"),
+            plain(f"{tags if tags else '·':>{TAGS_W}}", "bold" if tags else "dim"),
+        )
