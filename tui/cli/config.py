@@ -6,8 +6,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from index.config import Settings, line_of
-from index.errors import ConfigError
+from index.config import Settings
 
 CONFIG_ENV = "DOSSIER_CONFIG"
 CONFIG_HELP = f"path to config.yaml (default: ${CONFIG_ENV}, else ./config.yaml)"
@@ -26,16 +25,8 @@ def config_after_commands(sub: argparse._SubParsersAction) -> None:
 
 def check_reader_keys(settings: Settings) -> None:
     """A broken `keys:` section, or a topic key that takes a reading key, is a config
-    error for every command, as it is for the reader. The checks live with the key
-    bindings (tui/keys.py) and load the app, so they run only when a key is rebound or
-    a topic key is not a digit (digits are never reading keys)."""
-    if not settings.keys and all(t.key.isdigit() for t in settings.topics):
-        return
+    error (with its line) for every command, as it is for the reader. The checks live
+    with the action registry (tui/keys.py, no Textual there)."""
     from tui.keys import check_keys
 
-    try:
-        check_keys(settings)
-    except ConfigError as exc:
-        if exc.line is not None or not exc.key:
-            raise
-        raise ConfigError(exc.path, exc.reason, line_of(settings.path, exc.key), exc.key) from None
+    check_keys(settings)
