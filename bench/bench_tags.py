@@ -114,8 +114,10 @@ def main() -> None:
         ]
         rng.shuffle(passages)
         print(f"libyaml: {'yes' if hasattr(__import__('yaml'), 'CSafeLoader') else 'no'}")
-        print(f"{'tags':>7} {'file':>9} {'dossier tag':>12} {'open':>11} {'one tag':>11} "
-              f"{'notice':>11}")
+        print(
+            f"{'tags':>7} {'file':>9} {'dossier tag':>12} {'open':>11} {'one tag':>11} "
+            f"{'notice':>11}"
+        )
         for size in [int(s) for s in args.sizes.split(",")]:
             settings.tags_file.unlink(missing_ok=True)
             t = time.perf_counter()

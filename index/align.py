@@ -27,6 +27,10 @@ from .model import Article, Passage
 from .text import fold, words
 from .worddiff import word_diff
 
+# Similarity from which two passages report the same thing: pairs below it are not
+# aligned (compare in the reader and `dossier compare` both start here).
+SAME_EVENT = 0.2
+
 __all__ = ["Alignment", "Match", "align", "passage_features", "similarity", "word_diff"]
 
 # Function words; folded, unstemmed. "us" is not one: in news it is the United States.
@@ -62,7 +66,7 @@ class Alignment:
     # n -> matches on the other side above the threshold, best first
     left: dict[int, list[Match]] = field(default_factory=dict)
     right: dict[int, list[Match]] = field(default_factory=dict)
-    threshold: float = 0.2
+    threshold: float = SAME_EVENT
 
     def matches(self, side: str, n: int, limit: int = 3) -> list[Match]:
         """The best passages on the other side for passage n of `side` ("left"|"right")."""
@@ -207,7 +211,7 @@ def align_passages(
     left_id: str = "",
     right_id: str = "",
     variants: dict[str, str] | None = None,
-    threshold: float = 0.2,
+    threshold: float = SAME_EVENT,
 ) -> Alignment:
     lf = [passage_features(p.text, variants) for p in left]
     rf = [passage_features(p.text, variants) for p in right]
@@ -228,7 +232,10 @@ def align_passages(
 
 
 def align(
-    left: Article, right: Article, variants: dict[str, str] | None = None, threshold: float = 0.2
+    left: Article,
+    right: Article,
+    variants: dict[str, str] | None = None,
+    threshold: float = SAME_EVENT,
 ) -> Alignment:
     """Which passages of `right` report what each passage of `left` reports."""
     return align_passages(left.passages, right.passages, left.id, right.id, variants, threshold)

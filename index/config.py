@@ -13,6 +13,7 @@ import yaml
 from .colours import colour_problem
 from .errors import ConfigError
 from .query import check as check_query
+from .regexcheck import catastrophic
 from .yamlpos import node_line
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
@@ -147,6 +148,13 @@ def _patterns(doc: _Doc, raw: Any, *keys: str) -> tuple[re.Pattern, ...]:
             out.append(re.compile(text, re.IGNORECASE))
         except re.error as exc:
             raise doc.fail(f"not a valid regular expression ({exc})", *keys, i) from None
+        if why := catastrophic(text):
+            raise doc.fail(
+                f"'{text}' can take exponential time on some lines ({why}, as in (a+)+ or "
+                "(a|a)*); rewrite it so that each character can be matched only one way",
+                *keys,
+                i,
+            )
     return tuple(out)
 
 

@@ -8,13 +8,25 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from .cleaning import clean
 from .config import Settings
+from .extract import (
+    HTML_SUFFIXES,
+    PageError,
+    cache_dir_for,
+    extract_cached,
+    extract_file,
+    is_html_path,
+    is_markup,
+)
 from .metadata import SIDECAR, iso_date, load_sidecar, outlet_name, split_front_matter
 from .model import Article, Removed
 from .text import canonical, content_hash, decode
 
-SUFFIXES = (".txt", ".md")
+SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
+PAGE_SIDECAR = ".meta.yaml"  # facts kept beside one file (`dossier add`): url, fetched, sha256
 Progress = Callable[[int, int, str], None]
 
 
@@ -65,10 +77,10 @@ def scan(root: Path) -> Scan:
                 continue
             path = os.path.join(dirpath, name)
             rel = prefix + name
-            stem, ext = os.path.splitext(rel)
+            stem, ext = split_suffix(rel)
             if ext.lower() not in SUFFIXES:
-                if rel != SIDECAR:
-                    out.warnings.append(f"{rel}: skipped (dossier reads .txt and .md)")
+                if rel != SIDECAR and not rel.endswith(PAGE_SIDECAR):
+                    out.warnings.append(f"{rel}: skipped (dossier reads .txt, .md and .html)")
                 continue
             try:
                 fst = os.stat(path)
@@ -86,6 +98,16 @@ def scan(root: Path) -> Scan:
     return out
 
 
+def split_suffix(rel: str) -> tuple[str, str]:
+    """('a/page', '.html.gz') for 'a/page.html.gz'; otherwise as os.path.splitext."""
+    stem, ext = os.path.splitext(rel)
+    if ext.lower() == ".gz":
+        inner, ext2 = os.path.splitext(stem)
+        if ext2:
+            return inner, ext2 + ext
+    return stem, ext
+
+
 class Unreadable(Exception):
     """A file that cannot become an article; the message says why."""
 
@@ -94,7 +116,10 @@ def read_article(
     src: SourceFile, settings: Settings, sidecar: dict[str, dict] | None = None
 ) -> Article:
     """One file to one cleaned article. Raises Unreadable for empty, binary or
-    unreadable files."""
+    unreadable files and for web pages without article text."""
+    side = {**load_page_sidecar(src.path), **(sidecar or {}).get(src.id, {})}
+    if is_html_path(src.path):
+        return _read_page(src, settings, side)
     try:
         with open(src.path, "rb") as fh:
             data = fh.read()
@@ -110,9 +135,66 @@ def read_article(
         src.path,
         canonical(raw),
         settings,
-        (sidecar or {}).get(src.id, {}),
+        side,
         [f"{src.id}: {note}"] if note else [],
     )
+
+
+def _read_page(src: SourceFile, settings: Settings, side: dict) -> Article:
+    """A saved web page: its canonical text is the article trafilatura found in it."""
+    try:
+        got = extract_file(src.path, cache_dir_for(settings.index_dir))
+    except PageError as exc:
+        raise Unreadable(f"{src.id}: {exc}; skipped") from None
+    page = {
+        k: v
+        for k, v in (
+            ("title", got.title),
+            ("date", got.date),
+            ("outlet", got.outlet),
+            ("author", got.author),
+            ("url", got.url),
+        )
+        if v
+    }
+    article = build_article(
+        src.id,
+        src.path,
+        canonical(got.text),
+        settings,
+        {**page, **side},
+        [f"{src.id}: {n}" for n in got.notes],
+    )
+    article.removed.insert(0, Removed(0, 0, got.summary()))
+    return article
+
+
+def load_page_sidecar(path: str) -> dict:
+    """The facts `dossier add` kept beside a file (`<file>.meta.yaml`), if any."""
+    if not os.path.exists(path + PAGE_SIDECAR):  # the common case, and cheap to ask
+        return {}
+    try:
+        with open(path + PAGE_SIDECAR, encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return {}
+    return {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _html_body(
+    article_id: str, text: str, body_start: int, settings: Settings, warnings: list[str]
+) -> tuple[str, Removed | None]:
+    """A text file whose body is HTML markup (a WordPress export) with the body replaced
+    by the article text found in it; the note says what extraction kept."""
+    body = text[body_start:]
+    if not is_markup(body):
+        return text, None
+    try:
+        got = extract_cached(body.encode("utf-8"), cache_dir_for(settings.index_dir), fragment=True)
+    except PageError as exc:
+        warnings.append(f"{article_id}: body looks like HTML but {exc}; read as text")
+        return text, None
+    return text[:body_start] + canonical(got.text), Removed(body_start, body_start, got.summary())
 
 
 def build_article(
@@ -128,10 +210,13 @@ def build_article(
     front, body_start, fm_note = split_front_matter(text) if path.endswith(".md") else ({}, 0, None)
     if fm_note:
         warnings.append(f"{article_id}: {fm_note}")
+    text, extracted = _html_body(article_id, text, body_start, settings, warnings)
     meta = {**(side or {}), **front}
     known_title = str(meta["title"]).strip() if meta.get("title") else None
     cleaned = clean(text, settings.cleaning, article_id, body_start, known_title)
     removed = list(cleaned.removed)
+    if extracted:
+        removed.insert(0, extracted)
     if body_start:
         removed.insert(0, Removed(0, body_start, "front matter"))
     source = meta.get("source") or meta.get("outlet") or cleaned.dateline.get("source")

@@ -1,13 +1,14 @@
 """The Whoosh index: schema, build, incremental update, open.
 
-The index is derived and disposable: a manifest beside it records, per article, the
-file's size, mtime and content hash (to know what changed) and what lists show
-(title, outlet, date, passage count), so nothing needs re-reading when nothing changed.
+The index is derived and disposable: a manifest beside it (index/manifest.py) records
+what each article was when indexed, so nothing needs re-reading when nothing changed.
+Writers take turns (indexlock); a rebuild is written beside the index and swapped in
+whole (indexfiles). (Just over 400 lines: the build loop and the parallel writer are
+the ingest/build split of issue 9, left to that work.)
 """
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import shutil
@@ -25,10 +26,14 @@ from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, 
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article, scan
 from .errors import IndexUnavailable
+from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
+from .indexfiles import beside, check, damaged, record, swap
+from .indexlock import IndexLock, disk_error
+from .manifest import MANIFEST, Manifest
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
+from .whoosh_private import segment_count
 
-MANIFEST = "manifest.json"
 MAX_SEGMENTS = 6
 # Index with two writer processes when at least this many files are (re)read and the
 # machine has two cores or more: a build saturates one core with Whoosh's Python.
@@ -36,6 +41,10 @@ PARALLEL_MIN_FILES = 1500
 WRITER_PROCS = 2
 LIMIT_MB = 256  # posting pool before it spills to disk (a spill costs ~7 us a posting)
 PROC_LIMIT_MB = 192  # the same, per writer process of a parallel build
+# Extract web pages in a process pool when at least this many are (re)read: a pool costs
+# about a second to start, a page about a fifth of one to extract.
+EXTRACT_POOL_MIN = 16
+EXTRACT_PROCS_MAX = 4
 Progress = Callable[[int, int, str], None]
 
 
@@ -111,56 +120,46 @@ def _info(article: Article, src: SourceFile) -> dict:
     }
 
 
-class Manifest:
-    def __init__(self, fp: str, articles: dict | None = None, skipped: dict | None = None):
-        self.fingerprint = fp
-        self.articles: dict[str, dict] = articles or {}
-        self.skipped: dict[str, dict] = skipped or {}
-
-    @classmethod
-    def load(cls, index_dir: Path) -> Manifest | None:
-        try:
-            data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
-            return cls(data["fingerprint"], data["articles"], data.get("skipped", {}))
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-
-    def save(self, index_dir: Path) -> None:
-        tmp = index_dir / (MANIFEST + ".tmp")
-        tmp.write_text(
-            json.dumps(
-                {
-                    "fingerprint": self.fingerprint,
-                    "articles": self.articles,
-                    "skipped": self.skipped,
-                }
-            ),
-            encoding="utf-8",
-        )
-        os.replace(tmp, index_dir / MANIFEST)
-
-    def infos(self) -> list[ArticleInfo]:
-        return [
-            ArticleInfo(aid, a["title"], a["source"], a["date"], a["passages"], a["path"])
-            for aid, a in self.articles.items()
-        ]
-
-
 def _same_stat(entry: dict | None, src: SourceFile) -> bool:
     return bool(entry) and entry["size"] == src.size and entry["mtime_ns"] == src.mtime_ns
 
 
 def update_index(
-    settings: Settings, rebuild: bool = False, progress: Progress | None = None
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: bool = True,
 ) -> IndexReport:
     """Bring the index up to date with the corpus folder. Re-reads only files whose
     size or mtime changed, re-indexes only those whose content hash changed; rebuilds
-    from scratch when asked, when analysis settings changed, or when the index fails to
-    open."""
+    from scratch when asked, when analysis settings changed, or when the index is
+    damaged or fails to open. A rebuild is written beside the index and swapped in
+    only when complete: if it fails, the old index stays as it was.
+
+    One writer at a time: another waits (saying so through `progress`), or with
+    `wait=False` raises IndexBusy naming the holder. Disk trouble (full, read-only)
+    raises IndexUnavailable with one line."""
+    index_dir = settings.index_dir
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexUnavailable(
+            f"the index path {index_dir} is a file, not a folder "
+            "(remove it, or set `index:` in config.yaml)"
+        )
+    with IndexLock(index_dir, wait=wait, progress=progress):
+        try:
+            return _update(settings, rebuild, progress)
+        except OSError as exc:
+            raise IndexUnavailable(
+                f"{disk_error(index_dir.parent, exc)}; the index was not changed"
+            ) from None
+
+
+def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> IndexReport:
     t0 = time.perf_counter()
     report = IndexReport()
     index_dir = settings.index_dir
-    fp = fingerprint(variant_map(settings.variants))
+    # The extractor is part of the fingerprint: upgrading it re-extracts every page.
+    fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
     found = scan(settings.corpus)
     report.warnings.extend(found.warnings)
 
@@ -169,9 +168,17 @@ def update_index(
     if rebuild:
         report.reason = "rebuild asked for"
     elif manifest is None:
-        report.reason = "no index yet" if not index_dir.exists() else "index manifest missing"
+        if not index_dir.exists():
+            report.reason = "no index yet"
+        elif (index_dir / MANIFEST).exists():
+            report.reason = "index manifest unreadable or of another version"
+        else:
+            report.reason = "index manifest missing"
     elif manifest.fingerprint != fp:
         report.reason = "analysis settings changed (variants or version)"
+        manifest = None
+    elif why := damaged(index_dir) or check(index_dir, manifest.files):
+        report.reason = f"index damaged ({why}); rebuilt"
         manifest = None
     else:
         try:
@@ -180,20 +187,28 @@ def update_index(
         except Exception as exc:  # any failure to open means: rebuild from the corpus
             report.reason = f"index could not be opened ({type(exc).__name__}); rebuilt"
             manifest = None
+    target = index_dir
     if manifest is None:
         report.rebuilt = True
         manifest = Manifest(fp)
-        ix = _create(index_dir, settings)
+        target = beside(index_dir, ".new")
+        ix = _create(target, settings)
 
     sidecar, note = load_sidecar(settings.corpus)
     if note:
         report.warnings.append(note)
     total = len(found.files)
-    stale = sum(
-        1
+    stale_files = [
+        src
         for src in found.files
         if not _same_stat(manifest.articles.get(src.id), src)
         and not _same_stat(manifest.skipped.get(src.id), src)
+    ]
+    stale = len(stale_files)
+    _extract_pages(
+        [src.path for src in stale_files if is_html_path(src.path)],
+        cache_dir_for(index_dir),
+        progress,
     )
     parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
     batch = _Batch(ix, manifest, report, parallel)
@@ -248,14 +263,51 @@ def update_index(
         batch.commit(progress)
     except BaseException:
         batch.cancel()
+        if target != index_dir:
+            shutil.rmtree(target, ignore_errors=True)
         raise
     if dirty or gone:
-        manifest.save(index_dir)
+        try:
+            manifest.files = record(target, manifest.files)
+            manifest.save(target)
+        except BaseException:
+            if target != index_dir:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+    if target != index_dir:
+        swap(target, index_dir)
     report.removed += len(gone)
     report.articles = len(manifest.articles)
     report.passages = sum(a["passages"] for a in manifest.articles.values())
     report.seconds = time.perf_counter() - t0
     return report
+
+
+def _extract_pages(paths: list[str], cache_dir: Path, progress: Progress | None) -> None:
+    """Fill the extraction cache for many web pages at once, across cores; the build
+    loop then reads them from the cache. Few pages (or one core) are left to the loop:
+    a corpus without web pages never starts a pool."""
+    procs = min(os.cpu_count() or 1, EXTRACT_PROCS_MAX)
+    if len(paths) < EXTRACT_POOL_MIN or procs < 2:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # spawn, not fork: a caller may build from a thread, and forking a threaded process
+    # can leave a lock held forever in the child.
+    with ProcessPoolExecutor(procs, mp_context=get_context("spawn")) as pool:
+        jobs = pool.map(warm_cache, paths, [str(cache_dir)] * len(paths), chunksize=2)
+        try:
+            for i, _ in enumerate(jobs, 1):
+                if progress:
+                    progress(i, len(paths), "extracting")
+        except Exception:
+            # A worker that died (a page that crashed the parser) costs only the head
+            # start: the build loop extracts what is not cached, page by page.
+            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def _create(index_dir: Path, settings: Settings):
@@ -313,7 +365,7 @@ class _Batch:
             writer.tick = _saving_ticker(progress, fed)
         writer.commit(merge=True)
         self.writer = None
-        if _segment_count(self.ix) > MAX_SEGMENTS:
+        if segment_count(self.ix) > MAX_SEGMENTS:
             if progress:
                 progress(0, 1, "optimizing")
             self.ix.optimize()
@@ -383,25 +435,23 @@ class _ParallelWriter(MpWriter):
             SegmentWriter.cancel(self)
 
 
-def _segment_count(ix) -> int:
-    try:
-        return len(ix._segments())
-    except Exception:
-        return 0
-
-
 def open_index(settings: Settings):
     """The existing index, for searching. Raises IndexUnavailable with a message when
     there is none or it cannot be opened."""
     index_dir = settings.index_dir
-    try:
-        ix = _storage(index_dir).open_index()
-        ix.reader().close()
-        return ix
-    except Exception as exc:
-        raise IndexUnavailable(
-            f"no usable index in {index_dir} ({type(exc).__name__}); run `dossier index`"
-        ) from None
+    for _attempt in range(50):
+        try:
+            ix = _storage(index_dir).open_index()
+            ix.reader().close()
+            return ix
+        except Exception as exc:
+            # Between the two renames of a swap the folder is briefly absent.
+            if index_dir.exists() or not beside(index_dir, ".new").exists():
+                raise IndexUnavailable(
+                    f"no usable index in {index_dir} ({type(exc).__name__}); run `dossier index`"
+                ) from None
+            time.sleep(0.02)
+    raise IndexUnavailable(f"no usable index in {index_dir}; run `dossier index`")
 
 
 def article_infos(settings: Settings) -> list[ArticleInfo]:

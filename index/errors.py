@@ -41,3 +41,11 @@ class TagFileError(DossierError):
 
 class NotFound(DossierError):
     """An article or passage that the corpus does not have."""
+
+
+class IndexBusy(IndexUnavailable):
+    """Another process holds the index's write lock."""
+
+    def __init__(self, message: str, holder: str = "another process"):
+        super().__init__(message)
+        self.holder = holder

@@ -8,7 +8,7 @@ from functools import cached_property
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
 from .engine import IndexReport, Progress, article_infos, update_index
-from .errors import NotFound
+from .errors import IndexBusy, IndexUnavailable, NotFound
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
 from .search import SearchEngine
@@ -20,10 +20,33 @@ class Library:
         self._articles: OrderedDict[str, Article] = OrderedDict()
         self._engine: SearchEngine | None = None
 
-    def update(self, rebuild: bool = False, progress: Progress | None = None) -> IndexReport:
-        report = update_index(self.settings, rebuild=rebuild, progress=progress)
+    def update(
+        self, rebuild: bool = False, progress: Progress | None = None, wait: bool = True
+    ) -> IndexReport:
+        report = update_index(self.settings, rebuild=rebuild, progress=progress, wait=wait)
         self.refresh()
         return report
+
+    def update_for_reading(
+        self, progress: Progress | None = None
+    ) -> tuple[IndexReport | None, str]:
+        """Bring the index up to date if that can be done now, for a command that only
+        reads (search, show): when another process is writing it, or its folder cannot
+        be written, the index as last saved is read instead, with a note saying so
+        (empty when the update ran). With no index at all, waits for the writer."""
+        try:
+            return self.update(progress=progress, wait=not self._has_index()), ""
+        except IndexBusy as exc:
+            why = f"the index is being updated by {exc.holder}"
+        except IndexUnavailable as exc:
+            if not self._has_index():
+                raise
+            why = f"the index could not be updated ({exc.message})"
+        self.refresh()
+        return None, f"{why}; using it as last saved"
+
+    def _has_index(self) -> bool:
+        return (self.settings.index_dir / "manifest.json").is_file()
 
     def refresh(self) -> None:
         """Forget what was read, so the next use sees the index and files as they are."""
@@ -79,7 +102,7 @@ class Library:
             return {}
         engine = self.engine
         parsed = engine.parse(query, tags)
-        pids = engine.matching_pids(query, tags, article_id=article.id)
+        pids = engine.matching_pids(parsed, article_id=article.id)
         if not pids:
             return {}
         light = engine.highlighter(parsed)

@@ -13,11 +13,19 @@ from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, QueryParser
 from whoosh.support.levenshtein import damerau_levenshtein
 
 from .text import fold
+from .whoosh_private import expansion_words
 
 FIELDS = ("text", "title", "source", "date", "tag", "exact")
 ALIASES = {"source": ["outlet"], "text": ["body"]}
 MIN_PREFIX = 3
 MAX_EXPANSION = 200
+# Bounds on what one query may ask for, so that any text typed or pasted is answered
+# quickly (a 100k-character query took a minute; 1,000 '(' overflowed the parser).
+MAX_CHARS = 1000
+MAX_DEPTH = 10  # brackets inside brackets
+MAX_CLAUSES = 64  # words, phrases and wildcards
+MAX_PHRASE_WORDS = 16  # Whoosh's phrase matcher slows with the square of its words
+MAX_EXPANDED = 400  # words that all the wildcards and fuzzy terms of a query add
 TagLookup = Callable[[str], "set[str] | None"]  # topic id -> passage ids, None if unknown
 
 _TOKEN = re.compile(r'(?:\w+:)?"[^"]*"?|\(|\)|[^\s()"]+')
@@ -40,7 +48,10 @@ class ParsedQuery:
             return None
         msg = "; ".join(self.problems)
         if self.reading.strip() and self.reading != self.text:
-            msg += f" — searched for: {self.reading}"
+            reading = self.reading
+            if len(reading) > 200:
+                reading = reading[:200].rsplit(" ", 1)[0] + " …"
+            msg += f" — searched for: {reading}"
         return msg
 
 
@@ -52,30 +63,87 @@ def _known_field(name: str) -> bool:
 def check(text: str) -> tuple[str, list[str]]:
     """A lenient reading of text and what was wrong with it, if anything."""
     problems: list[str] = []
+    text = _printable(text)
+    if len(text) > MAX_CHARS:
+        problems.append(f"the query is {len(text):,} characters long; read its first {MAX_CHARS:,}")
+        cut = text.rfind(" ", 0, MAX_CHARS + 1)
+        text = text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+        if text.count('"') % 2:
+            text += '"'  # a quote cut short is still a phrase
     if text.count('"') % 2:
         problems.append("a quote is not closed")
         i = text.rfind('"')
         text = text[:i] + text[i + 1 :]
     tokens = _TOKEN.findall(text)
-    depth, kept = 0, []
-    for tok in tokens:
-        if tok == "(":
-            depth += 1
-        elif tok == ")":
-            if depth == 0:
-                problems.append("a ')' has no '('")
-                continue
-            depth -= 1
-        kept.append(tok)
-    if depth:
-        problems.append("a '(' is not closed")
-        kept += [")"] * depth
+    kept = _balance(tokens, problems)
+    kept = _cap_clauses(kept, problems)
     out: list[str] = []
     for tok in kept:
         out.append(_check_term(tok, problems))
     out = [t for t in out if t]
     out = _drop_dangling(out, problems)
     return " ".join(out), problems
+
+
+def _printable(text: str) -> str:
+    """Control characters (a pasted tab, an escape) read as spaces."""
+    return "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)
+
+
+def _balance(tokens: list[str], problems: list[str]) -> list[str]:
+    """Brackets matched, unmatched ones dropped, nesting kept to MAX_DEPTH."""
+    depth, deep, kept = 0, 0, []
+    for tok in tokens:
+        if tok == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                deep = max(deep, depth)
+                continue
+        elif tok == ")":
+            if depth == 0:
+                problems.append("a ')' has no '('")
+                continue
+            depth -= 1
+            if depth >= MAX_DEPTH:
+                continue
+        kept.append(tok)
+    if deep:
+        problems.append(f"brackets nest {deep} deep; read the outer {MAX_DEPTH}")
+    if depth:
+        problems.append("a '(' is not closed")
+        kept += [")"] * min(depth, MAX_DEPTH)
+    return kept
+
+
+def _cap_clauses(tokens: list[str], problems: list[str]) -> list[str]:
+    """At most MAX_CLAUSES terms, and at most MAX_PHRASE_WORDS words in a phrase."""
+    out: list[str] = []
+    terms = 0
+    for tok in tokens:
+        if tok == ")" or (terms < MAX_CLAUSES and (tok == "(" or tok in _OPS)):
+            out.append(tok)
+            continue
+        if tok == "(" or tok in _OPS:
+            continue
+        terms += 1
+        if terms > MAX_CLAUSES:
+            while out and out[-1] in _OPS:
+                out.pop()  # the operator before a term not searched
+            continue
+        if '"' in tok:
+            head, _, rest = tok.partition('"')
+            phrase = rest.rstrip('"').split()
+            if len(phrase) > MAX_PHRASE_WORDS:
+                problems.append(
+                    f"a phrase of {len(phrase)} words; searched its first {MAX_PHRASE_WORDS}"
+                )
+                tok = f'{head}"{" ".join(phrase[:MAX_PHRASE_WORDS])}"'
+        out.append(tok)
+    if terms > MAX_CLAUSES:
+        problems.append(f"the query has {terms} terms; searched the first {MAX_CLAUSES}")
+        depth = out.count("(") - out.count(")")
+        out += [")"] * depth
+    return out
 
 
 def _check_term(tok: str, problems: list[str]) -> str:
@@ -116,7 +184,15 @@ def _check_term(tok: str, problems: list[str]) -> str:
 
 def _drop_dangling(tokens: list[str], problems: list[str]) -> list[str]:
     out: list[str] = []
+    skip = False
     for i, tok in enumerate(tokens):
+        if skip:
+            skip = False
+            continue
+        if tok == "NOT" and i + 1 < len(tokens) and tokens[i + 1] == "NOT":
+            problems.append("NOT NOT cancels out")
+            skip = True
+            continue
         if tok in _OPS:
             prev = out[-1] if out else None
             nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -142,19 +218,63 @@ class QueryReader:
 
     def parse(self, text: str, reader=None, tags: TagLookup | None = None) -> ParsedQuery:
         reading, problems = check(text)
-        q = self.parser.parse(reading) if reading.strip() else wq.NullQuery
+        q = self._parse(reading, problems) if reading.strip() else wq.NullQuery
         if not reading.strip() and not problems:
             problems.append("nothing to search for")
-        q = _rewrite(q, reader, tags, problems)
+        try:
+            q = _rewrite(q, reader, tags, problems)
+        except Exception as exc:  # a reading Whoosh builds but cannot expand
+            problems.append(f"the query could not be read ({type(exc).__name__})")
+            reading, q = "", wq.NullQuery
         return ParsedQuery(text, reading, q, problems)
+
+    def _parse(self, reading: str, problems: list[str]) -> wq.Query:
+        """Whoosh's reading of the checked text. Whatever the parser trips on is a
+        problem with the query, never a crash: the plain words are searched instead."""
+        try:
+            q = self.parser.parse(reading)
+        except Exception as exc:  # the parser's own bugs (IndexError, RecursionError...)
+            problems.append(f"the query could not be read as written ({type(exc).__name__})")
+            words = " ".join(plain_words(reading))
+            try:
+                q = self.parser.parse(words) if words else wq.NullQuery
+            except Exception:
+                q = wq.NullQuery
+        return _no_phrases_on(q, self.parser.schema, problems)
+
+
+def _no_phrases_on(q: wq.Query, schema, problems: list[str]) -> wq.Query:
+    """A phrase on a field without word positions searched as all its words."""
+
+    def visit(node: wq.Query) -> wq.Query:
+        if isinstance(node, wq.Phrase):
+            fmt = (
+                getattr(schema[node.fieldname], "format", None)
+                if node.fieldname in schema
+                else None
+            )
+            if fmt is None or not fmt.supports("positions"):
+                problems.append(f"'{node.fieldname}:' cannot search phrases; searched the words")
+                return wq.And([wq.Term(node.fieldname, w) for w in node.words])
+            return node
+        return node.apply(visit)
+
+    return visit(q)
 
 
 def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -> wq.Query:
+    budget = [MAX_EXPANDED]  # words all the query's expansions may add together
+
     def visit(node: wq.Query) -> wq.Query:
         if isinstance(node, wq.Term) and node.fieldname == "tag":
             return _tag_query(str(node.text), tags, problems)
-        if reader is not None and isinstance(node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
-            return _expand(node, reader, problems)
+        if isinstance(node, wq.Every):  # the parser's reading of some odd bracketings
+            problems.append("part of the query reads as 'every passage'; it was left out")
+            return wq.NullQuery
+        if reader is not None and isinstance(
+            node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange)
+        ):
+            return _expand(node, reader, problems, budget)
         return node.apply(visit)
 
     return visit(q)
@@ -182,17 +302,33 @@ def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Qu
     return wq.Or([wq.Term("pid", p) for p in sorted(pids)])
 
 
-def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
-    """Expand once per query, most frequent words first, at most MAX_EXPANSION."""
+def _expand(node: wq.Query, reader, problems: list[str], budget: list[int]) -> wq.Query:
+    """Expand once per query, most frequent words first, at most MAX_EXPANSION (and
+    what is left of the query's budget)."""
     field_name = node.fieldname
     fuzzy = isinstance(node, wq.FuzzyTerm)
-    words = _within(node, reader) if fuzzy else list(node._btexts(reader))
-    if len(words) > MAX_EXPANSION:
+    if fuzzy:
+        allowed = max(0, (len(node.text) - 1) // 2)  # else a short word matches most words
+        if node.maxdist > allowed:
+            problems.append(
+                f"'{node.text}~{node.maxdist}': a word of {len(node.text)} letters "
+                f"allows {allowed} edit{'' if allowed == 1 else 's'}"
+            )
+            if allowed == 0:
+                return wq.Term(field_name, node.text, boost=node.boost)
+            node = _fuzzy(node, allowed)
+    words = _within(node, reader) if fuzzy else expansion_words(node, reader)
+    room = min(MAX_EXPANSION, budget[0])
+    if len(words) > 10 * MAX_EXPANSION:  # ranking them all by frequency would take seconds
+        problems.append(f"'{_label(node)}' matched {len(words):,} words: type more letters")
+        return wq.NullQuery
+    if len(words) > room:
         words.sort(key=lambda w: -reader.doc_frequency(field_name, w))
         problems.append(
-            f"'{node.text}' matched {len(words)} words; searched the {MAX_EXPANSION} most frequent"
+            f"'{_label(node)}' matched {len(words)} words; searched the {room} most frequent"
         )
-        words = words[:MAX_EXPANSION]
+        words = words[:room]
+    budget[0] -= len(words)
     if not words:
         return wq.NullQuery
     fieldobj = reader.schema[field_name]
@@ -201,6 +337,19 @@ def _expand(node: wq.Query, reader, problems: list[str]) -> wq.Query:
     if len(terms) == 1:
         return terms[0]
     return (ExpandedOr if len(terms) > 8 else wq.Or)(terms, boost=node.boost)
+
+
+def _label(node: wq.Query) -> str:
+    text = getattr(node, "text", None)
+    if text is not None:
+        return str(text)
+    return f"[{node.start or ''} TO {node.end or ''}]"
+
+
+def _fuzzy(node: wq.FuzzyTerm, maxdist: int) -> wq.FuzzyTerm:
+    return wq.FuzzyTerm(
+        node.fieldname, node.text, boost=node.boost, maxdist=maxdist, prefixlength=node.prefixlength
+    )
 
 
 def _within(node: wq.FuzzyTerm, reader) -> list:

@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import heapq
+import itertools
+import os
 import threading
-from collections import Counter
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
-from whoosh import scoring
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.collectors import TopCollector
 from whoosh.support.levenshtein import damerau_levenshtein
-from whoosh.util.numeric import byte_to_length
 
 from .config import Settings
-from .engine import Manifest, make_schema, open_index
+from .engine import make_schema, open_index
+from .errors import IndexUnavailable
+from .fastpath import CountingCollector, FastBM25F, flat_search
+from .indexfiles import is_decoding_error, mark_damaged, verify
+from .manifest import Manifest
 from .model import ArticleInfo
 from .query import (
-    ExpandedOr,
     ParsedQuery,
     QueryReader,
     TagLookup,
@@ -28,9 +28,11 @@ from .query import (
     query_phrases,
     query_terms,
 )
+from .termtable import ReaderView, TermTable, lexicon
 from .text import words
 
 Span = tuple[int, int]
+SUGGEST_WORDS = 8  # words of a query looked up for near spellings
 
 
 @dataclass(slots=True)
@@ -63,106 +65,6 @@ class SearchResult:
     message: str | None = None  # what was wrong with the query, if anything
     reading: str = ""  # what was searched
     suggestions: list[str] = field(default_factory=list)
-
-
-class FastBM25F(scoring.BM25F):
-    """Whoosh's BM25F with each segment's field lengths read into memory once.
-
-    Whoosh reads a document's length from the segment file for every document it
-    scores; with files opened without mmap that was most of a query's time."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lengths: dict[tuple[int, str], list[int] | None] = {}
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf)
-        if isinstance(scorer, scoring.BM25FScorer):
-            lengths = self._lengths_of(searcher.reader(), fieldname)
-            if lengths is not None:
-                scorer.dfl = lengths.__getitem__
-        return scorer
-
-    def _lengths_of(self, reader, fieldname: str) -> list[int] | None:
-        key = (id(reader), fieldname)
-        if key not in self._lengths:
-            self._lengths[key] = _read_lengths(reader, fieldname)
-        return self._lengths[key]
-
-
-_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
-
-
-def _read_lengths(reader, fieldname: str) -> list[int] | None:
-    """All document lengths of one field of one segment, or None if the segment
-    does not keep them the way Whoosh 2.7's codec does."""
-    try:
-        col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if col is None:
-            return None
-        data = col._dbfile.get(col._basepos, col._count)
-    except AttributeError:
-        return None
-    lengths = [_BYTE_TO_LENGTH[b] for b in data]
-    missing = reader.doc_count_all() - len(lengths)
-    return lengths + [1] * missing if missing > 0 else lengths
-
-
-def _flat_terms(q: wq.Query) -> list[wq.Term] | None:
-    """The terms of a query that is one term or an OR of plain terms (a prefix or fuzzy
-    expansion is one); None for anything else. (For AND, Whoosh's leapfrogging matchers
-    measured faster than scoring each term in full.)"""
-    if type(q) is wq.Term:
-        return [q]
-    if type(q) in (wq.Or, ExpandedOr) and q.boost == 1.0:
-        subs = q.subqueries
-        if subs and all(type(t) is wq.Term for t in subs):
-            return list(subs)
-    return None
-
-
-def _term_scores(sub, offset: int, term: wq.Term, weighting) -> dict[int, float] | None:
-    """BM25 score of every document holding the term in one segment, read a block of
-    postings at a time (Whoosh's matchers cost several microseconds a document)."""
-    reader = sub.reader()
-    if (term.fieldname, term.text) not in reader:
-        return {}
-    scorer = weighting.scorer(sub, term.fieldname, term.text)
-    lengths = getattr(getattr(scorer, "dfl", None), "__self__", None)
-    if not isinstance(lengths, list):
-        return None
-    field = reader.schema[term.fieldname]
-    m = reader._terms.matcher(term.fieldname, field.to_bytes(term.text), field.format)
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    boost = term.boost
-    out: dict[int, float] = {}
-    while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        for d, w in zip(m._ids, m._weights, strict=False):
-            out[offset + d] = (
-                boost * idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl))
-            )
-        m._next_block()
-    deleted = getattr(reader, "deleted_docs_set", None)
-    if deleted:
-        for d in deleted:
-            out.pop(offset + d, None)
-    return out
-
-
-class _CountingCollector(TopCollector):
-    """Ranks the best `limit` passages and, in the same pass over the matches,
-    counts them per article (one pass instead of counting and ranking apart)."""
-
-    def __init__(self, limit: int, doc_article: list[str]):
-        super().__init__(limit=limit, usequality=False)
-        self.doc_article = doc_article
-        self.counts: Counter = Counter()
-
-    def collect(self, sub_docnum):
-        self.counts[self.doc_article[self.offset + sub_docnum]] += 1
-        return super().collect(sub_docnum)
 
 
 class Highlighter:
@@ -198,68 +100,12 @@ class Highlighter:
         return [(s, e) for (s, e, _), m in zip(tokens, marked, strict=True) if m]
 
 
-class _TermTable:
-    """Every word of one field, bucketed by length with a letter-set bit mask, to find
-    the words within an edit distance quickly: the index's own lookup checks the
-    distance of every word (several hundred ms a query on a multi-segment index)."""
-
-    def __init__(self, words: Iterable[str]):
-        self.by_len: dict[int, list[tuple[int, str]]] = {}
-        for word in words:
-            self.by_len.setdefault(len(word), []).append((_mask(word), word))
-
-    @classmethod
-    def of(cls, reader, fieldname: str) -> _TermTable:
-        return cls(_lexicon(reader, fieldname))
-
-    def within(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
-        # Each edit changes at most two letters of the letter set, and the length by one.
-        qmask, n, head = _mask(text), len(text), text[:prefix]
-        limit = 2 * maxdist
-        out = []
-        for length in range(max(0, n - maxdist), n + maxdist + 1):
-            for m, word in self.by_len.get(length, ()):
-                if (
-                    (m ^ qmask).bit_count() <= limit
-                    and word.startswith(head)
-                    and damerau_levenshtein(word, text, limit=maxdist) <= maxdist
-                ):
-                    out.append(word)
-        return out
-
-
-def _lexicon(reader, fieldname: str) -> list[str]:
-    fieldobj = reader.schema[fieldname]
-    return [
-        fieldobj.from_bytes(b) if isinstance(b, bytes) else b for b in reader.lexicon(fieldname)
-    ]
-
-
-def _mask(word: str) -> int:
-    m = 0
-    for ch in word:
-        m |= 1 << (ord(ch) & 63)
-    return m
-
-
-class _ReaderView:
-    """The index reader as the query layer sees it: the same, but with a fast
-    `terms_within` (same result as Whoosh's: Damerau-Levenshtein distance, prefix)."""
-
-    swap_is_one_edit = True
-
-    def __init__(self, reader, tables: dict[str, _TermTable]):
-        self._reader = reader
-        self._tables = tables
-
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
-
-    def terms_within(self, fieldname, text, maxdist, prefix=0):
-        table = self._tables.get(fieldname)
-        if table is None:
-            table = self._tables[fieldname] = _TermTable.of(self._reader, fieldname)
-        return iter(table.within(text, maxdist, prefix))
+def _identity(folder) -> tuple[int, int] | None:
+    try:
+        st = os.stat(folder)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def _locked(method):
@@ -274,7 +120,12 @@ def _locked(method):
 
 
 class SearchEngine:
-    """An open index and its searcher. Safe to share between threads: calls take turns."""
+    """An open index and its searcher. Safe to share between threads: calls take turns.
+
+    Searching never writes: it reads the index as last committed, whatever a writer in
+    another process is doing. Files a rebuild swapped away are reopened once; an index
+    whose files fail to read is checked against the manifest, and if damaged is marked
+    for rebuilding and reported as IndexUnavailable."""
 
     def __init__(self, settings: Settings):
         self._lock = threading.RLock()
@@ -282,10 +133,16 @@ class SearchEngine:
         self.settings = settings
         self.schema = make_schema(settings)
         self.reader_q = QueryReader(self.schema)
-        self._ix = open_index(settings)
+        self._parsed: dict[tuple[str, bool], ParsedQuery] = {}
+        self._open()
+
+    def _open(self) -> None:
+        self._ix = open_index(self.settings)
+        self._folder = _identity(self.settings.index_dir)
         self._searcher = self._ix.searcher(weighting=FastBM25F())
         self._doc_article: list[str] | None = None
-        self._term_tables: dict[str, _TermTable] = {}
+        self._term_tables: dict[str, TermTable] = {}
+        self._parsed = {}
         self.infos: dict[str, ArticleInfo] = {}
         self._load_manifest()
 
@@ -296,32 +153,40 @@ class SearchEngine:
     @_locked
     def refresh(self) -> bool:
         """Pick up a newer index written by another process. True if it changed."""
-        if self._searcher.up_to_date():
-            return False
-        self._searcher = self._searcher.refresh()
+        try:
+            if _identity(self.settings.index_dir) != self._folder:
+                raise FileNotFoundError  # a rebuild swapped the folder in
+            if self._searcher.up_to_date():
+                return False
+            self._searcher = self._searcher.refresh()
+        except Exception:  # open the index afresh
+            self._searcher.close()
+            self._open()
+            return True
         self._searcher.weighting = FastBM25F()
         self._doc_article = None
         self._term_tables = {}
+        self._parsed = {}
         self._load_manifest()
         return True
 
     def close(self) -> None:
         self._searcher.close()
 
-    @_locked
     def warm(self) -> None:
         """Load what the first queries would otherwise load: the article of every
-        passage, the field lengths, and the word table for fuzzy terms. Faces call this
-        in the background right after opening. Each step holds the engine briefly, so
-        a search typed meanwhile waits for one step, not for all of them."""
+        passage, the word table for fuzzy terms and suggestions, and the field lengths.
+        Each step holds the engine briefly, so a search typed meanwhile waits for one
+        step, not for all of them; the word table is built once, outside the lock."""
         with self._lock:
             self._articles_of_docs()
+            have = "exact" in self._term_tables
+            words = [] if have else lexicon(self._searcher.reader(), "exact")
+        if not have:
+            table = TermTable(words)  # the slow part, done without holding the engine
+            with self._lock:
+                self._term_tables.setdefault("exact", table)
         self.search("warm", limit=1)
-        with self._lock:
-            words = _lexicon(self._searcher.reader(), "exact")
-        table = _TermTable(words)  # the slow part, done without holding the engine
-        with self._lock:
-            self._term_tables.setdefault("exact", table)
 
     @property
     def passage_count(self) -> int:
@@ -329,8 +194,20 @@ class SearchEngine:
 
     @_locked
     def parse(self, text: str, tags: TagLookup | None = None) -> ParsedQuery:
-        reader = _ReaderView(self._searcher.reader(), self._term_tables)
-        return self.reader_q.parse(text, reader, tags)
+        """The query read once: kept for the next call with the same text (a search and
+        the highlights of the article opened from it), except queries on tags, which
+        change with the tag file."""
+        key = (text, tags is not None)
+        hit = self._parsed.get(key)
+        if hit is not None:
+            return hit
+        reader = ReaderView(self._searcher.reader(), self._term_tables)
+        parsed = self.reader_q.parse(text, reader, tags)
+        if "tag:" not in parsed.reading:
+            if len(self._parsed) >= 64:
+                self._parsed.pop(next(iter(self._parsed)))
+            self._parsed[key] = parsed
+        return parsed
 
     @_locked
     def highlighter(self, parsed: ParsedQuery) -> Highlighter:
@@ -356,6 +233,33 @@ class SearchEngine:
             self._doc_article = out
         return self._doc_article
 
+    def _guarded(self, run):
+        """Run a read of the index. A file a rebuild swapped away is reopened once; any
+        other failure to read is checked against the manifest: damage is reported (and
+        marked, so the next update rebuilds), never a raw Whoosh error."""
+        try:
+            return run()
+        except (wq.QueryError, IndexUnavailable):
+            raise
+        except Exception:
+            pass
+        with contextlib.suppress(Exception):
+            self._searcher.close()
+        self._open()  # IndexUnavailable, with its message, if there is no index now
+        try:
+            return run()
+        except Exception as exc:
+            err = exc
+        damaged = verify(self.settings.index_dir)
+        if damaged is None and not is_decoding_error(err):
+            raise err
+        why = damaged or f"{type(err).__name__}: {err}"
+        mark_damaged(self.settings.index_dir, why)
+        raise IndexUnavailable(
+            f"the index in {self.settings.index_dir} is damaged ({why}); "
+            "`dossier index` rebuilds it from the corpus"
+        ) from None
+
     @_locked
     def search(
         self,
@@ -367,25 +271,33 @@ class SearchEngine:
         """Hits for `text`: every match counted per article, the best `limit` passages
         ranked with highlight spans, articles in order of their best passage (then by
         hit count, at most `max_articles`). Never raises for a bad query: the result
-        carries a message and the lenient reading that was searched."""
+        carries a message and the lenient reading that was searched. Raises
+        IndexUnavailable (with a message) when the index is damaged."""
+        return self._guarded(lambda: self._search(text, limit, tags, max_articles))
+
+    def _search(self, text: str, limit: int, tags, max_articles: int) -> SearchResult:
         parsed = self.parse(text, tags)
         result = SearchResult(query=text, message=parsed.message, reading=parsed.reading)
         q = parsed.query
         if isinstance(q, type(wq.NullQuery)):
-            result.suggestions = self.suggest(text)
+            result.suggestions = self.suggest(parsed.reading or text)
             return result
         s = self._searcher
         doc_article = self._articles_of_docs()
-        ranked = self._flat_search(q, limit, doc_article) if self.fast_path else None
+        ranked = flat_search(s, q, limit, doc_article) if self.fast_path else None
         if ranked is None:
-            collector = _CountingCollector(limit, doc_article)
-            s.search_with_collector(q, collector)
+            collector = CountingCollector(limit, doc_article)
+            try:
+                s.search_with_collector(q, collector)
+            except wq.QueryError as exc:  # a query Whoosh refuses only when it runs
+                result.message = "; ".join(filter(None, [result.message, str(exc)]))
+                return result
             ranked = ([(hit.docnum, hit.score) for hit in collector.results()], collector.counts)
         top, counts = ranked
         result.total = sum(counts.values())
         result.total_articles = len(counts)
         if not result.total:
-            result.suggestions = self.suggest(text)
+            result.suggestions = self.suggest(parsed.reading or text)
             return result
         highlight = self.highlighter(parsed)
         order: dict[str, ArticleHits] = {}
@@ -414,42 +326,29 @@ class SearchEngine:
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
         return result
 
-    def _flat_search(self, q: wq.Query, limit: int, doc_article: list[str]):
-        """Ranking and counts for one term or a plain OR of terms, straight from the
-        postings; None when the query has another shape (phrases, AND, NOT, nesting)."""
-        terms = _flat_terms(q)
-        if terms is None:
-            return None
-        s = self._searcher
-        subs = s.subsearchers or [(s, 0)]
-        total: dict[int, float] = {}
-        for sub, offset in subs:
-            for term in terms:
-                scores = _term_scores(sub, offset, term, s.weighting)
-                if scores is None:
-                    return None
-                if not total:
-                    total = scores
-                    continue
-                for d, v in scores.items():
-                    total[d] = total.get(d, 0.0) + v
-        counts = Counter(map(doc_article.__getitem__, total))
-        top = heapq.nlargest(limit, total.items(), key=lambda kv: (kv[1], -kv[0]))
-        return top, counts
-
     @_locked
     def matching_pids(
-        self, text: str, tags: TagLookup | None = None, article_id: str | None = None
+        self,
+        text: str | ParsedQuery,
+        tags: TagLookup | None = None,
+        article_id: str | None = None,
     ) -> set[str]:
         """Ids of every passage the query matches (unranked), optionally in one article."""
-        parsed = self.parse(text, tags)
+        parsed = text if isinstance(text, ParsedQuery) else self.parse(text, tags)
         if isinstance(parsed.query, type(wq.NullQuery)):
             return set()
         q = parsed.query
         if article_id is not None:
             q = wq.And([q, wq.Term("article", article_id)])
-        s = self._searcher
-        return {s.stored_fields(d)["pid"] for d in q.docs(s)}
+
+        def run() -> set[str]:
+            s = self._searcher
+            try:
+                return {s.stored_fields(d)["pid"] for d in q.docs(s)}
+            except wq.QueryError:
+                return set()
+
+        return self._guarded(run)
 
     def _article_hits(self, aid: str, count: int) -> ArticleHits:
         info = self.infos.get(aid)
@@ -460,14 +359,15 @@ class SearchEngine:
     @_locked
     def suggest(self, text: str, limit: int = 5) -> list[str]:
         """Near spellings from the index for the words of a query that the corpus does
-        not have: closest first, then the most frequent."""
+        not have: closest first, then the most frequent (the first words only: a pasted
+        page is not spell-checked word by word)."""
         reader = self._searcher.reader()
         normalize = self.schema["exact"].analyzer[-1].normalize
         table = self._term_tables.get("exact")
         if table is None:
-            table = self._term_tables["exact"] = _TermTable.of(reader, "exact")
+            table = self._term_tables["exact"] = TermTable.of(reader, "exact")
         out: list[str] = []
-        for word in plain_words(text):
+        for word in itertools.islice(plain_words(text), SUGGEST_WORDS):
             known = normalize(word)
             if ("exact", known) in reader:
                 continue  # spelled as the corpus spells it: nothing to suggest

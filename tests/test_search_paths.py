@@ -25,15 +25,17 @@ QUERIES = [
 
 def both(engine, q, fast_expected: bool = True):
     """(fast, slow) results for q; asserts whether the fast path answered it."""
+    import index.search as search_module
+
     taken: list[bool] = []
-    flat_search = engine._flat_search
+    flat_search = search_module.flat_search
 
     def spy(*args, **kwargs):
         ranked = flat_search(*args, **kwargs)
         taken.append(ranked is not None)
         return ranked
 
-    engine._flat_search = spy
+    search_module.flat_search = spy
     try:
         engine.fast_path = True
         fast = engine.search(q, limit=15)
@@ -42,7 +44,7 @@ def both(engine, q, fast_expected: bool = True):
         slow = engine.search(q, limit=15)
         assert taken == [fast_expected], "the slow path never tries the fast one"
     finally:
-        del engine._flat_search
+        search_module.flat_search = flat_search
         engine.fast_path = True
     return fast, slow
 

@@ -23,6 +23,7 @@ from .model import (
     ToggleTopic,
     now_iso,
     short,
+    topics_of,
 )
 
 
@@ -140,7 +141,7 @@ class Edits:
             [SetNote(Target.of_entry(entry), note or "")],
             f"note on {self._where(entry.article, entry.exact)}",
         )
-        return (self._snap.get(entry.id) or entry)
+        return self._snap.get(entry.id) or entry
 
     def set_topics(self, entry_id: str, topics: list[str]) -> TagEntry:
         """Make the entry's topics these, as a difference from what it showed: listed
@@ -158,14 +159,15 @@ class Edits:
             ops.append(RemoveTopics(target, gone))
         where = self._where(entry.article, entry.exact)
         self.apply(ops, f"topics {', '.join(topics) or 'none'} on {where}")
-        return (self._snap.get(entry.id) or entry)
+        return self._snap.get(entry.id) or entry
 
     def toggle_passage_topic(self, article: Article, n: int, topic: str) -> TagEntry | None:
         """Add topic to the whole-passage tag of passage n, or take it off when it is
         there in the file as it is now (the entry goes with its last topic: then None)."""
         self._check_topics([topic])
         target = self.passage_target(article, n)
-        had = topic in self.topics_of_passage(article, n)
+        doc = self._snap.doc
+        had = any(topic in topics_of(doc.entries[i]) for i in self._locate(doc, target))
         verb = "removed" if had else "tagged"
         self.apply([ToggleTopic(target, topic)], f"{verb} {topic} on {article.id}#{n}")
         return self._entry_at(target)

@@ -147,10 +147,10 @@ class TagStore(Edits):
                 with contextlib.suppress(TagNotSaved):
                     self.retry()
             stat = self._disk_stat()
-            if stat == self._stat and not self.error:
+            if stat == self._stat:
                 return None
+            self._stat = stat  # a broken file is read again only when it changes again
             disk = tagfile.read(self.path, self._disk)
-            self._stat = stat
             self.error = None
             if disk.raw == self._disk.raw and not self._pending:
                 return None
@@ -163,8 +163,12 @@ class TagStore(Edits):
             return diff(before, self._snap)
 
     def reload(self) -> bool:
-        """poll() as a yes/no: True when the file changed."""
-        return self.poll() is not None
+        """poll() as a yes/no: True when the file changed. A file that no longer parses
+        leaves the tags as they were (False); changes then say why they cannot save."""
+        try:
+            return self.poll() is not None
+        except TagFileError:
+            return False
 
     def refresh_articles(self) -> None:
         """Forget resolved anchors (call after the corpus or index changed)."""
@@ -308,6 +312,8 @@ class TagStore(Edits):
             ra = raw.get("anchor") or {}
             if (ra.get("start"), ra.get("end"), ra.get("exact")) == (a.start, a.end, a.exact):
                 out.append(i)
+            elif target.article_hash and raw.get("article_hash") == target.article_hash:
+                continue  # made on this very text: its offsets are where it is
             elif target.article is not None:
                 found = self.anchored(TagEntry.from_raw(raw), target.article)
                 if not found.orphaned and (found.start, found.end) == (a.start, a.end):
@@ -351,7 +357,7 @@ class TagStore(Edits):
         write it. Returns the new ops' inverse (in the order that undoes them)."""
         if self.error is not None:
             try:  # the user may have fixed the file since
-                self.reload()
+                self.poll()
             except TagFileError as exc:
                 self.error = exc
                 raise exc from None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from index.align import align, word_diff
+from index.align import SAME_EVENT, align, word_diff
 from index.analysis import variant_map
 from index.config import Settings
 
@@ -23,8 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--threshold",
         type=_unit,
-        default=0.2,
-        help="lowest score of a pair to show, 0..1 (default 0.2)",
+        default=SAME_EVENT,
+        help=f"lowest score of a pair to show, 0..1 (default {SAME_EVENT})",
     )
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(run=cmd_compare)

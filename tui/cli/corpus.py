@@ -6,12 +6,20 @@ import argparse
 import sys
 
 from index.config import Settings
+from index.errors import DossierError, NotFound
+from index.fetch import AddError, copy_or_fetch, read_list
 from index.library import Library
 from index.search import snippet
 from index.tags import TagStore
-from index.text import plural
+from index.text import plural, safe_for_terminal
 
-from .output import ProgressBar, emit_json, line, styled
+from .output import ProgressBar, emit_json, emit_jsonl, line, styled
+
+
+class UsageError(DossierError):
+    """Arguments that do not go together."""
+
+    exit_code = 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,27 +34,52 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=cmd_search)
 
     p = sub.add_parser("show", help="print a cleaned article with numbered passages")
-    p.add_argument("article", help="article id (or a unique prefix of it)")
+    p.add_argument("article", nargs="?", help="article id (or a unique prefix of it)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--raw", action="store_true", help="mark what cleaning removed")
+    p.add_argument("--all", action="store_true", help="every article (with --jsonl)")
+    p.add_argument("--jsonl", action="store_true", help="one JSON object a line, for pipelines")
     p.set_defaults(run=cmd_show)
+
+    p = sub.add_parser("add", help="add web pages (URLs) or files to the corpus and index them")
+    p.add_argument("sources", nargs="*", metavar="URL|FILE")
+    p.add_argument(
+        "--from", dest="from_list", metavar="LIST", help="a file of URLs/paths, - for stdin"
+    )
+    p.add_argument("--timeout", type=float, default=20.0, help="seconds per URL (default 20)")
+    p.set_defaults(run=cmd_add)
 
 
 def open_library(settings: Settings, announce: bool = False) -> Library:
     """The library with its index brought up to date (quietly when nothing changed)."""
     lib = Library(settings)
     bar = ProgressBar()
-    report = lib.update(progress=bar)
+    report, note = lib.update_for_reading(progress=_with_notes(bar))
     bar.close()
-    if announce and (report.reindexed or report.removed or report.rebuilt):
+    if note:
+        print(f"dossier: note: {note}", file=sys.stderr)
+    if announce and report and (report.reindexed or report.removed or report.rebuilt):
         print(f"dossier: index {report.summary()}", file=sys.stderr)
     return lib
+
+
+def _with_notes(bar: ProgressBar):
+    """The progress bar, with phases that have no count (waiting for another writer)
+    said on a line of their own, tty or not."""
+
+    def progress(done: int, total: int, label: str) -> None:
+        if total:
+            bar(done, total, label)
+        else:
+            print(f"dossier: {label}", file=sys.stderr, flush=True)
+
+    return progress
 
 
 def cmd_index(settings: Settings, args) -> int:
     lib = Library(settings)
     bar = ProgressBar()
-    report = lib.update(rebuild=args.rebuild, progress=bar)
+    report = lib.update(rebuild=args.rebuild, progress=_with_notes(bar))
     bar.close()
     for w in report.warnings:
         line(f"warning: {w}")
@@ -119,6 +152,17 @@ def cmd_search(settings: Settings, args) -> int:
 
 def cmd_show(settings: Settings, args) -> int:
     lib = open_library(settings)
+    if args.all or args.jsonl:
+        if not (args.all and args.jsonl) or args.article:
+            raise UsageError("use `show --all --jsonl` (every article) or `show ID [--jsonl]`")
+        for aid in lib.infos:
+            try:
+                emit_jsonl(article_record(lib.article(aid)))
+            except NotFound as exc:
+                print(f"dossier: {exc.message}", file=sys.stderr)
+        return 0
+    if not args.article:
+        raise UsageError("show needs an article id (or --all --jsonl)")
     a = lib.article(args.article)
     if args.json:
         emit_json(
@@ -157,6 +201,51 @@ def cmd_show(settings: Settings, args) -> int:
         line(f"[{p.n}] {p.text}")
         line()
     return 0
+
+
+def article_record(a) -> dict:
+    """One article for pipelines (`show --all --jsonl`)."""
+    return {
+        "id": a.id,
+        "title": a.title,
+        "source": a.source,
+        "date": a.date,
+        "url": a.url,
+        "author": a.meta.get("author"),
+        "path": a.path,
+        "passages": [
+            {"n": p.n, "start": p.start, "end": p.end, "text": p.text} for p in a.passages
+        ],
+        "text": "\n\n".join(p.text for p in a.passages),
+    }
+
+
+def cmd_add(settings: Settings, args) -> int:
+    refs = list(args.sources)
+    if args.from_list:
+        refs += read_list(args.from_list)
+    if not refs:
+        raise UsageError("add needs a URL or a file (or --from LIST)")
+    many = len(refs) > 1
+    added, failed = [], []
+    for i, ref in enumerate(refs, 1):
+        if many:
+            print(f"[{i}/{len(refs)}] {safe_for_terminal(ref)}", file=sys.stderr)
+        try:
+            added.append(copy_or_fetch(settings, ref, timeout=args.timeout))
+        except AddError as exc:
+            failed.append(ref)
+            print(f"dossier: {safe_for_terminal(exc.message)}", file=sys.stderr)
+    if added:
+        lib = open_library(settings)
+        for a in added:
+            info = lib.infos.get(a.article_id)
+            title = info.title if info else a.title
+            note = "  (already in the corpus)" if a.existed else ""
+            line(f"{a.article_id}  {title}{note}")
+    if many:
+        line(f"added {len(added)} of {plural(len(refs), 'item')}; {len(failed)} failed")
+    return 1 if failed else 0
 
 
 def _print_raw(a) -> None:

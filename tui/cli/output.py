@@ -14,6 +14,10 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def emit_jsonl(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
 def styled(
     text: str, spans: list[tuple[int, int]] = (), tty: bool | None = None, style: str = "1;33"
 ) -> str:

@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from index.align import Alignment, align, word_diff
+from index.align import SAME_EVENT, Alignment, align, word_diff
 from index.analysis import variant_map
 from index.model import Article
 
@@ -20,7 +20,7 @@ from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
 
 SIDES = ("left", "right")
-SAME = 0.2  # similarity from which two passages report the same thing (the view follows)
+SAME = SAME_EVENT  # from here two passages report the same thing (the view follows)
 WEAK = 0.1  # below SAME: shown with its score as the closest candidate, nothing more
 
 

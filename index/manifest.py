@@ -1,0 +1,92 @@
+"""The manifest beside the index: per article, the file's size, mtime and content hash
+(to know what changed) and what lists show (title, outlet, date, passage count), so
+nothing needs re-reading when nothing changed; and a checksum per index file (see
+indexfiles). Anything not of the shape this version writes is treated as missing."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .model import ArticleInfo
+
+MANIFEST = "manifest.json"
+
+
+_ARTICLE_KEYS = {
+    "path": str,
+    "size": int,
+    "mtime_ns": int,
+    "hash": str,
+    "title": str,
+    "passages": int,
+}
+
+
+def manifest_well_formed(data) -> bool:
+    """A manifest of the shape this version writes (anything else is treated as none)."""
+    if not isinstance(data, dict) or not isinstance(data.get("fingerprint"), str):
+        return False
+    articles, skipped = data.get("articles"), data.get("skipped", {})
+    if not isinstance(articles, dict) or not isinstance(skipped, dict):
+        return False
+    for entry in articles.values():
+        if not isinstance(entry, dict):
+            return False
+        if any(not isinstance(entry.get(k), t) for k, t in _ARTICLE_KEYS.items()):
+            return False
+    for entry in skipped.values():
+        if not isinstance(entry, dict) or not all(k in entry for k in ("size", "mtime_ns", "why")):
+            return False
+    files = data.get("files", {})
+    return isinstance(files, dict) and all(
+        isinstance(v, list) and len(v) == 3 for v in files.values()
+    )
+
+
+class Manifest:
+    def __init__(
+        self,
+        fp: str,
+        articles: dict | None = None,
+        skipped: dict | None = None,
+        files: dict | None = None,
+    ):
+        self.fingerprint = fp
+        self.articles: dict[str, dict] = articles or {}
+        self.skipped: dict[str, dict] = skipped or {}
+        self.files: dict[str, list] = files or {}  # index file -> [size, mtime_ns, checksum]
+
+    @classmethod
+    def load(cls, index_dir: Path) -> Manifest | None:
+        """The manifest, or None when it is missing, unreadable or of another shape."""
+        try:
+            data = json.loads((index_dir / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not manifest_well_formed(data):
+            return None
+        return cls(data["fingerprint"], data["articles"], data.get("skipped"), data.get("files"))
+
+    def save(self, index_dir: Path) -> None:
+        tmp = index_dir / (MANIFEST + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(
+                {
+                    "fingerprint": self.fingerprint,
+                    "articles": self.articles,
+                    "skipped": self.skipped,
+                    "files": self.files,
+                },
+                f,
+            )
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, index_dir / MANIFEST)
+
+    def infos(self) -> list[ArticleInfo]:
+        return [
+            ArticleInfo(aid, a["title"], a["source"], a["date"], a["passages"], a["path"])
+            for aid, a in self.articles.items()
+        ]

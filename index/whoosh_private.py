@@ -1,0 +1,69 @@
+"""Every use of Whoosh's private attributes, in one place.
+
+The search fast path reads postings a block at a time and document lengths a segment
+at a time, through attributes Whoosh does not promise to keep (checked against
+whoosh-reloaded 2.7.5). `tests/test_whoosh_private.py` fails loudly when an installed
+Whoosh no longer has them; elsewhere callers get None and fall back to Whoosh's public
+API, which is slower but gives the same results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from whoosh.util.numeric import byte_to_length
+
+try:  # module-level names of the 2.7 codec
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+except ImportError:  # pragma: no cover - a Whoosh without the 2.7 codec
+    LENGTHS_COLUMN = _lenfield = None
+
+_BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
+
+
+def field_lengths(reader, fieldname: str) -> list[int] | None:
+    """All document lengths of one field of one segment reader, or None if the
+    segment does not keep them the way Whoosh 2.7's codec does."""
+    if _lenfield is None:
+        return None
+    try:
+        col = reader._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if col is None:
+            return None
+        data = col._dbfile.get(col._basepos, col._count)
+    except AttributeError:
+        return None
+    lengths = [_BYTE_TO_LENGTH[b] for b in data]
+    missing = reader.doc_count_all() - len(lengths)
+    return lengths + [1] * missing if missing > 0 else lengths
+
+
+def posting_blocks(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
+    """(document numbers, weights) of a term's postings in one segment, a block at a
+    time; None when the segment's matcher is not the 2.7 block matcher."""
+    field = reader.schema[fieldname]
+    try:
+        m = reader._terms.matcher(fieldname, btext, field.format)
+        m._read_ids, m._read_weights, m._next_block  # noqa: B018 - present, or None
+    except AttributeError:
+        return None
+
+    def blocks():
+        while m.is_active():
+            m._read_ids()
+            m._read_weights()
+            yield m._ids, m._weights
+            m._next_block()
+
+    return blocks()
+
+
+def expansion_words(node, reader) -> list:
+    """The indexed words (bytes) a Prefix or Wildcard query stands for."""
+    return list(node._btexts(reader))
+
+
+def segment_count(ix) -> int:
+    try:
+        return len(ix._segments())
+    except Exception:
+        return 0

@@ -1,0 +1,49 @@
+"""The Whoosh internals the search fast path reads (index/whoosh_private.py) are still
+there and still mean what they meant: this fails loudly when an installed Whoosh
+changes them (issue 10 item 7), instead of searches quietly taking the slow path."""
+
+from __future__ import annotations
+
+from whoosh import query as wq
+
+from index import whoosh_private as wp
+from index.fastpath import term_scores
+
+
+def test_field_lengths_match_whoosh(bundled_library):
+    searcher = bundled_library.engine._searcher
+    for sub, _ in searcher.reader().leaf_readers():
+        lengths = wp.field_lengths(sub, "text")
+        assert lengths is not None, "Whoosh no longer keeps lengths as the 2.7 codec did"
+        assert lengths == [sub.doc_field_length(d, "text", 1) for d in range(sub.doc_count_all())]
+
+
+def test_posting_blocks_match_whoosh(bundled_library):
+    reader = bundled_library.engine._searcher.reader()
+    for sub, _ in reader.leaf_readers():
+        btext = sub.schema["text"].to_bytes("lachin")
+        blocks = wp.posting_blocks(sub, "text", btext)
+        assert blocks is not None, "Whoosh's block matcher lost _read_ids/_read_weights"
+        ids = [d for block, _ in blocks for d in block]
+        assert ids == [d for d, _ in sub.postings("text", btext).items_as("weight")]
+        assert ids
+
+
+def test_fast_scores_equal_whoosh_scores(bundled_library):
+    searcher = bundled_library.engine._searcher
+    term = wq.Term("text", "peac")
+    fast = {}
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        scores = term_scores(sub, offset, term, searcher.weighting)
+        assert scores is not None
+        fast.update(scores)
+    slow = {hit.docnum: hit.score for hit in searcher.search(term, limit=None)}
+    assert fast.keys() == slow.keys() and fast
+    assert all(abs(fast[d] - slow[d]) < 1e-6 for d in fast)
+
+
+def test_prefix_expansion_and_segments(bundled_library):
+    reader = bundled_library.engine._searcher.reader()
+    words = wp.expansion_words(wq.Prefix("exact", "negot"), reader)
+    assert words and all(w.startswith(b"negot") for w in words)
+    assert wp.segment_count(bundled_library.engine._ix) >= 1
