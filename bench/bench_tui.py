@@ -17,12 +17,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from textual.widgets import Input
-
 from index.config import load_settings
 from index.engine import update_index
 from tui.app import DEBOUNCE_S, DossierApp
 from tui.screens.search import SearchScreen
+from tui.widgets.virtual_list import VirtualList
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpora"
@@ -40,7 +39,7 @@ async def start_once(settings) -> float:
     t0 = time.perf_counter()
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        while not isinstance(app.focused, Input):
+        while not isinstance(app.focused, VirtualList):  # the articles list, drawn
             await pilot.pause(0.001)
         elapsed = time.perf_counter() - t0
     return elapsed
@@ -68,6 +67,7 @@ async def keystrokes(settings, queries: list[str]) -> tuple[list[float], list[fl
         app = DossierApp(settings, background_index=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await app.workers.wait_for_complete()  # the background warm-up
+            await pilot.press("slash")  # into the search box
             for q in queries:
                 for i in range(1, len(q) + 1):
                     text = q[:i]

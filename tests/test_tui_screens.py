@@ -42,13 +42,13 @@ async def test_tags_screen_shows_titles_whole_notes_and_anchors(tmp_path, monkey
         assert row[1] == "exact"
         assert row[2].startswith("Armenia, Azerbaijan Make Progress") and row[2].endswith("#10")
         detail = text_of(app.screen.query_one("#tag-detail", Static))
-        assert "Lachin" in detail and detail.rstrip().endswith("END"), "the whole note"
+        assert "Lachin" in detail and NOTE in detail, "the whole note, and the quote"
         summary = text_of(app.screen.query_one("#tags-summary", Static))
         assert "1 tag (passages and spans)" in summary
         matrix = app.screen.query_one("#tag-matrix", DataTable)
         headers = [str(c.label) for c in matrix.columns.values()]
         assert [t.label for t in settings.topics] == headers[1:-1], "topic labels, whole"
-        assert str(matrix.get_row_at(0)[0]).startswith("Armenia, Azerbaijan")
+        assert str(matrix.get_row_at(0)[0]).startswith("Armenia, Azerbaijan Mak")
         await pilot.press("enter")
         await until(pilot, lambda: not isinstance(app.screen, TagsScreen), "the reader")
 

@@ -251,9 +251,9 @@ class DossierApp(ReportsWorkerErrors, App):
     def _warm(self) -> None:
         """Open the index and load what first queries need, off the UI thread (in steps
         the engine takes in turn with searches, so typing never waits for all of it)."""
-        TitleIndex(self.library.infos.values()).warm()  # titles folded once, for the pickers
         with contextlib.suppress(IndexUnavailable):
             self.library.engine.warm()
+        TitleIndex(self.library.infos.values()).warm()  # titles folded once, for the pickers
 
     # -- search ---------------------------------------------------------------
 

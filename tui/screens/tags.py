@@ -179,14 +179,14 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         articles: dict[str, Row] = {}
         for r in sorted(rows, key=lambda r: (r.date, r.title)):
             articles.setdefault(r.article, r)
-        matrix.add_column("Article (outlet, date)", width=44)
+        matrix.add_column("Article · outlet", width=40)
         for t in topics:
             matrix.add_column(cell(t.label, f"bold {t.colour}"), width=max(5, len(t.label)))
         matrix.add_column("Total")
         for aid, r in articles.items():
             row = [counts.get((aid, t.id), 0) for t in topics]
             matrix.add_row(
-                cell(f"{cap(r.title, 24)} ({r.outlet}, {r.date})"),
+                cell(f"{cap(r.title, 24)} · {cap(r.outlet, 13)}"),
                 *[cell(str(c) if c else "·") for c in row],
                 cell(str(sum(row))),
             )
@@ -200,8 +200,8 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             detail.update("")
             return
         r = shown[table.cursor_row]
-        note = plain(f"\nnote: {cap(r.note, 400)}", "italic") if r.note else plain("")
-        detail.update(join(plain(f"“{cap(r.quote, 400)}”"), note))
+        note = plain(f"note: {cap(r.note, 400)}\n", "bold") if r.note else plain("")
+        detail.update(join(note, plain(f"quote: {cap(r.quote, 400)}")))
 
     @on(DataTable.RowHighlighted, "#tag-table")
     def _highlighted(self) -> None:
