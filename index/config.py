@@ -349,29 +349,3 @@ def require_corpus(settings: Settings) -> None:
         line=line,
         key="corpus",
     )
-
-
-def line_of(path: Path, dotted: str) -> int | None:
-    """The line of a dotted key such as `topics.1.key` or `keys.reader.next_hit` (key
-    names may hold dots) in the config file, for errors found after loading."""
-    try:
-        doc = _Doc(path, Path(path).read_text(encoding="utf-8"))
-    except (OSError, ConfigError):
-        return None
-    parts, keys, node = dotted.split("."), [], doc.node
-    while parts and node is not None:
-        if isinstance(node, yaml.SequenceNode) and parts[0].isdigit():
-            i = int(parts.pop(0))
-            keys.append(i)
-            node = node.value[i] if i < len(node.value) else None
-            continue
-        names = {k.value: v for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
-        for n in range(len(parts), 0, -1):  # the longest run of parts that names a key
-            name = ".".join(parts[:n])
-            if name in names:
-                keys.append(name)
-                node, parts = names[name], parts[n:]
-                break
-        else:
-            break
-    return doc.line(*keys)
