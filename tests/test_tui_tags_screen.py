@@ -4,19 +4,21 @@ evidence rows), and exports the tag set from the app."""
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 from collections import Counter
 
 import pytest
 from conftest import app_settings
 from helpers_tui import until
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Select, Static
 
 from index.library import Library
 from index.tags import TagStore
 from index.tags.evidence import rows
 from tui.app import DossierApp
 from tui.cli import tags as cli_tags
+from tui.screens.export import ExportDialog
 from tui.screens.tags import TagsScreen
 
 W, H = 120, 40
@@ -74,3 +76,40 @@ async def test_tags_screen_counts_what_dossier_tags_and_exports_count(settings, 
             assert f"{labels[topic]} {n}" in summary
         assert screen.query_one("#tag-table", DataTable).row_count == len(evidence)
         assert screen.rows == evidence
+
+
+async def test_export_from_the_tags_screen_writes_the_evidence_rows(settings):
+    app = DossierApp(settings, background_index=False)
+    target = settings.tags_file.parent / "dossier-export.md"
+    async with app.run_test(size=(W, H)) as pilot:
+        await open_tags_screen(pilot)
+        await pilot.press("e")
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        await pilot.press("enter")  # the default: Markdown beside the tag file
+        await until(pilot, target.exists, "the export file")
+        await until(
+            pilot,
+            lambda: any("3 tags exported to" in n.message for n in app._notifications),
+            "the notification naming the file",
+        )
+    text = target.read_text(encoding="utf-8")
+    assert "## Border (1)" in text and "## Corridor (1)" in text
+    assert "## Peace treaty (2)" in text
+
+
+async def test_export_anywhere_as_csv(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("E")  # everywhere, and in the palette
+        await until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
+        app.screen.query_one("#export-format", Select).value = "csv"
+        await pilot.pause()
+        box = app.screen.query_one("#export-path", Input)
+        assert box.value.endswith("dossier-export.csv")
+        box.value = "out.csv"
+        await pilot.press("enter")
+        target = settings.tags_file.parent / "out.csv"
+        await until(pilot, target.exists, "the csv export")
+    with target.open(encoding="utf-8", newline="") as fh:
+        found = sorted((r["article"], r["topic"]) for r in csv.DictReader(fh))
+    assert found == sorted([(A1, "corridor"), (A1, "treaty"), (A0, "border"), (A0, "treaty")])

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -28,6 +29,8 @@ from index.errors import DossierError, IndexUnavailable
 from index.library import Library
 from index.model import Article
 from index.tags import TagStore
+from index.tags.evidence import rows
+from index.tags.exporters import write_export
 
 from .actions import bindings
 from .commands import DossierCommands
@@ -338,6 +341,28 @@ class DossierApp(ReportsWorkerErrors, App):
 
         if not isinstance(self.screen, TagsScreen):
             self.push_screen(TagsScreen())
+
+    def action_export(self) -> None:
+        from .screens.export import ExportDialog
+
+        def chosen(choice: tuple[str, Path] | None) -> None:
+            if choice is not None:
+                self._export(*choice)
+
+        if not isinstance(self.screen, ExportDialog):
+            self.push_screen(ExportDialog(self.settings.tags_file), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, fmt: str, target: Path) -> None:
+        found = rows(self.tags, self.library.infos, self.settings)
+        try:
+            n = write_export(found, fmt, target, self.settings)
+        except DossierError as exc:
+            self.call_from_thread(self.notify, exc.message, title="Export", severity="error")
+            return
+        self.call_from_thread(
+            self.notify, f"{plural(n, 'tag')} exported to {target}", title="Export"
+        )
 
     def action_rebuild_index(self) -> None:
         self.update_index(rebuild=True)
