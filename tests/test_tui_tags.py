@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import app_settings
+from helpers_tui import until
 from textual.widgets import DataTable, OptionList, Static
 
 from tui.app import DossierApp
@@ -122,6 +123,10 @@ async def test_suggestions_accept_dismiss_and_jump(settings):
 async def test_tags_screen_and_tag_search(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
+
+        def result_for(text: str) -> bool:
+            return app.last_result is not None and app.last_result.query == text
+
         view = await open_reader(pilot, 10)
         await pilot.press("2", "j", "1")
         await pilot.pause()
@@ -139,14 +144,12 @@ async def test_tags_screen_and_tag_search(settings):
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.query_one(ArticleView).cursor == 11  # border sorts first
         await pilot.press("slash", *"tag:corridor")
-        await pilot.pause(0.4)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: result_for("tag:corridor"), "results for tag:corridor")
+        await pilot.pause()  # the results reach the screen
         ids = [o.id for o in app.screen.query_one("#results", OptionList).options]
         assert ids == ["a:" + ART, f"p:{ART}#10"]
         await pilot.press(*" AND NOT tag:border")
-        await pilot.pause(0.4)
-        await app.workers.wait_for_complete()
+        await until(pilot, lambda: result_for("tag:corridor AND NOT tag:border"), "the results")
         await pilot.pause()
         assert "1 passage in 1 article" in str(app.screen.query_one("#message", Static).render())
     assert view is not None

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import threading
 
-from textual.binding import Binding
-
 from index.errors import DossierError
 from index.suggestions import suggestions
 from index.tags import TagDiff, TagNotSaved
@@ -24,39 +22,11 @@ from .widgets.article_view import ArticleView
 
 WATCH_EVERY_S = 0.5  # how often the tag file is checked for other writers' changes
 
-TAG_BINDINGS = [
-    Binding("t", "pick_topics", "Tag…", id="tag.pick"),
-    Binding("m", "note", "Note", id="tag.note"),
-    Binding("d", "untag", "Untag", id="tag.remove"),
-    Binding("u", "undo", "Undo", id="tag.undo"),
-    Binding("ctrl+r", "redo", "Redo", id="tag.redo"),
-    Binding("plus", "accept_suggestion", "Accept sugg.", id="tag.accept"),
-    Binding("minus", "dismiss_suggestion", "Dismiss sugg.", show=False, id="tag.dismiss"),
-    Binding(
-        "right_square_bracket",
-        "next_suggestion",
-        "Next sugg.",
-        show=False,
-        id="tag.next_suggestion",
-    ),
-    Binding(
-        "left_square_bracket",
-        "previous_suggestion",
-        "Prev sugg.",
-        show=False,
-        id="tag.previous_suggestion",
-    ),
-]
-
 
 class TaggingMixin:
     """For a Screen with ArticleViews; needs active_view() and all_views()."""
 
     tag_notice = ""  # what another writer changed here, said in the status line
-
-    def install_topic_keys(self) -> None:
-        for topic in self.app.settings.topics:
-            self._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label)
 
     def active_view(self) -> ArticleView:
         raise NotImplementedError
