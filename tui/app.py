@@ -45,6 +45,7 @@ from .messages import (
     ResultReady,
     SearchCleared,
     SearchDone,
+    TagsOpened,
 )
 from .render import plural
 from .screens.loading import LoadingScreen
@@ -70,7 +71,8 @@ class DossierApp(ReportsWorkerErrors, App):
         self.settings = settings
         self.key_overrides = keymap(settings)  # `keys:` of config.yaml, names normalised
         self.library = Library(settings)
-        self.tags = TagStore.open_or_disabled(settings, self.library)
+        # read in a worker from on_mount: a large tag file never holds up the first screen
+        self.tags = TagStore.loading(settings, self.library)
         self.background_index = background_index
         self.query_text = ""
         self.index_ready = False
@@ -89,6 +91,7 @@ class DossierApp(ReportsWorkerErrors, App):
     def on_mount(self) -> None:
         self._apply_settings()
         self.push_screen(SearchScreen())
+        self._open_tags()
         self.tag_watch = watch_tag_file(self)  # other writers' tag changes, within a second
         self.index_ready = bool(self.library.infos)
         if self.index_ready:
@@ -99,6 +102,21 @@ class DossierApp(ReportsWorkerErrors, App):
             self.set_interval(CHECK_EVERY_S, self.update_index)
         else:
             self.index_ready = True
+
+    @work(thread=True, group="opening tags", exit_on_error=False)
+    def _open_tags(self) -> None:
+        store = TagStore.open_or_disabled(self.settings, self.library)
+        self.post_message(TagsOpened(store))
+
+    @on(TagsOpened)
+    def _tags_opened(self, msg: TagsOpened) -> None:
+        """The tag file is read: tagging starts, and every screen shows the tags."""
+        self.tags = msg.store
+        self._warn_tag_file()
+        for screen in self.screen_stack:
+            tags_opened = getattr(screen, "tags_opened", None)
+            if tags_opened is not None:
+                tags_opened()
 
     def _warn_tag_file(self) -> None:
         if self.tags.read_only:
@@ -111,7 +129,6 @@ class DossierApp(ReportsWorkerErrors, App):
             )
 
     def _apply_settings(self) -> None:
-        self._warn_tag_file()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:

@@ -7,6 +7,7 @@ from textual.message import Message
 
 from index.model import Article
 from index.search import SearchResult
+from index.tags import TagStore
 
 
 class SearchDone(Message):
@@ -62,3 +63,11 @@ class ArticleLoaded(Message):
     def __init__(self, seq: int, article: Article | None, layout, error: str = "") -> None:
         super().__init__()
         self.seq, self.article, self.layout, self.error = seq, article, layout, error
+
+
+class TagsOpened(Message):
+    """The tag file has been read (in a worker at start): the store to use from now."""
+
+    def __init__(self, store: TagStore) -> None:
+        super().__init__()
+        self.store = store

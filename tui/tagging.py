@@ -66,7 +66,14 @@ class TaggingMixin:
             view.redecorate()
         self.tags_changed()
 
+    def tags_opened(self) -> None:
+        """The tag file has been read (the app reads it in a worker at start)."""
+        self.refresh_tags()
+        self.tags_changed()
+
     def tag_status(self, view: ArticleView) -> str:
+        if self.store.is_loading:
+            return "loading tags…"
         if self.store.read_only:
             return "tagging off: tag file unreadable"
         parts = []
@@ -246,8 +253,8 @@ class TagWatch:
         self._last_error = ""
 
     def tick(self) -> None:
-        if self._busy.locked():
-            return  # the previous check is still reading
+        if self._busy.locked() or self.app.tags.is_loading:
+            return  # the previous check is still reading, or the file is being opened
         self.app.run_worker(self._check, thread=True, group="tag-watch", exit_on_error=False)
 
     def _check(self) -> None:

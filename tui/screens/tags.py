@@ -84,6 +84,9 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def tags_opened(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         self._seq += 1
         self._resolve(self._seq)
@@ -145,7 +148,9 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             summary += f" · by topic: {per_topic}"
         if orphans:
             summary += f" · {orphans} orphaned (their text changed; kept in the file)"
-        if self.app.tags.read_only:
+        if self.app.tags.is_loading:
+            summary = "loading tags…"
+        elif self.app.tags.read_only:
             summary = f"tagging is off: {self.app.tags.error.message}"
         self.query_one("#tags-summary", Static).update(plain(summary))
         self._matrix(shown)
