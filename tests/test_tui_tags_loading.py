@@ -72,3 +72,38 @@ async def test_first_screen_is_live_while_the_tag_file_opens(settings, held):
         await pilot.press("2")
         await until(pilot, lambda: 10 in view.decor.marks, "the corridor mark")
     assert "corridor" in settings.tags_file.read_text(encoding="utf-8")
+
+
+async def test_tag_writes_run_off_the_ui_thread_in_the_order_typed(settings, monkeypatch):
+    entered, release = threading.Event(), threading.Event()
+    waited: list[bool] = []
+    real = TagStore.toggle_passage_topic
+
+    def slow_first(self, *args):
+        if not waited:  # the first write takes long (a slow disk, say)
+            entered.set()
+            waited.append(release.wait(30))
+        return real(self, *args)
+
+    monkeypatch.setattr(TagStore, "toggle_passage_topic", slow_first)
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await until(pilot, lambda: not app.tags.is_loading, "the tag file read")
+        app.open_article(ART, 10)
+        await until(pilot, lambda: app.screen.__class__.__name__ == "ReaderScreen", "reader")
+        view = app.screen.view
+        await pilot.press("2")  # corridor: held in its worker
+        await until(pilot, entered.is_set, "the first write", all_workers=False)
+        await pilot.press("1", "j")  # border, queued behind it; the reader still moves
+        assert view.cursor == 11
+        release.set()
+        await until(pilot, lambda: app.tag_writer.idle, "the writes")
+        await pilot.pause()
+        assert labels(view, 10) == {"Corridor", "Border"}
+        await pilot.press("u")  # undo follows the queue too: border (the last) comes off
+        await until(pilot, lambda: app.tag_writer.idle and labels(view, 10) == {"Corridor"}, "undo")
+    assert waited == [True], "the write waited for the test, not the key handler"
+
+
+def labels(view, n: int) -> set[str]:
+    return {label for label, _ in view.decor.marks.get(n, [])}

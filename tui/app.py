@@ -46,11 +46,12 @@ from .messages import (
     SearchCleared,
     SearchDone,
     TagsOpened,
+    TagWritten,
 )
 from .render import plural
 from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
-from .tagging import watch_tag_file
+from .tagging import TagWriter, watch_tag_file
 from .widgets.article_layout import Layout, layout, text_width
 from .worker_errors import ReportsWorkerErrors
 
@@ -73,6 +74,7 @@ class DossierApp(ReportsWorkerErrors, App):
         self.library = Library(settings)
         # read in a worker from on_mount: a large tag file never holds up the first screen
         self.tags = TagStore.loading(settings, self.library)
+        self.tag_writer = TagWriter(self)  # tag changes from keys, in order, off the UI thread
         self.background_index = background_index
         self.query_text = ""
         self.index_ready = False
@@ -117,6 +119,10 @@ class DossierApp(ReportsWorkerErrors, App):
             tags_opened = getattr(screen, "tags_opened", None)
             if tags_opened is not None:
                 tags_opened()
+
+    @on(TagWritten)
+    def _tag_written(self, msg: TagWritten) -> None:
+        self.tag_writer.written(msg)
 
     def _warn_tag_file(self) -> None:
         if self.tags.read_only:

@@ -71,3 +71,11 @@ class TagsOpened(Message):
     def __init__(self, store: TagStore) -> None:
         super().__init__()
         self.store = store
+
+
+class TagWritten(Message):
+    """A tag change done in a worker: its result (or error) for `done` on the UI thread."""
+
+    def __init__(self, done, result: object, error: BaseException | None) -> None:
+        super().__init__()
+        self.done, self.result, self.error = done, result, error

@@ -5,6 +5,9 @@ marks into decorations. Suggestions (an engine call) are computed in a worker.""
 from __future__ import annotations
 
 import threading
+from collections import deque
+from collections.abc import Callable
+from functools import partial
 
 from index.errors import DossierError
 from index.suggestions import suggestions
@@ -17,8 +20,10 @@ from index.tags.marks import (
     suggestion_marks,
 )
 
+from .messages import TagWritten
 from .screens.tag_modals import NoteEditor, TopicPicker
 from .widgets.article_view import ArticleView
+from .worker_errors import describe
 
 WATCH_EVERY_S = 0.5  # how often the tag file is checked for other writers' changes
 
@@ -89,19 +94,24 @@ class TaggingMixin:
             parts.append("span selected (w/W end by word, ( ) by sentence, < > start; v clears)")
         return " · ".join(parts)
 
-    def _change(self, fn, *args) -> object | None:
+    def _change(self, fn, *args, then: Callable[[object], None] | None = None) -> None:
+        """Run a store change off the UI thread, after the ones asked for before it;
+        then redraw and call `then` with its result (not when it failed)."""
         self.tag_notice = ""
-        try:
-            result = fn(*args)
-        except TagNotSaved as exc:
-            self.app.notify(exc.message, severity="error", title="Tags not saved", timeout=10)
-            result = None
-        except DossierError as exc:
-            self.app.notify(exc.message, severity="error", title="Tags")
-            return None
-        self.refresh_tags()
-        self.tags_changed()
-        return result
+
+        def done(result: object, error: BaseException | None) -> None:
+            if isinstance(error, TagNotSaved):
+                self.app.notify(error.message, severity="error", title="Tags not saved", timeout=10)
+            elif error is not None:
+                self.app.notify(describe(error), severity="error", title="Tags")
+                return
+            if self in self.app.screen_stack:
+                self.refresh_tags()
+                self.tags_changed()
+            if then is not None and error is None:
+                then(result)
+
+        self.app.tag_writer.submit(fn, args, done)
 
     def tags_changed(self) -> None:
         """Screens update their status lines here."""
@@ -132,15 +142,24 @@ class TaggingMixin:
             self._change(self.store.add, article, *span, [topic_id])
             view.set_selection(None)
             return
-        before = self.store.topics_of_passage(article, view.cursor)
-        self._change(self.store.toggle_passage_topic, article, view.cursor, topic_id)
-        if topic_id in before and topic_id not in self.store.topics_of_passage(
-            article, view.cursor
-        ):
-            label = self.app.settings.topic(topic_id)
-            self.app.notify(
-                f"Removed {label.label if label else topic_id} (u undoes)", title="Tags", timeout=3
-            )
+        n, store = view.cursor, self.store
+
+        def toggle() -> bool:
+            """True when this toggle took the topic off (said, as u undoes it)."""
+            had = topic_id in store.topics_of_passage(article, n)
+            store.toggle_passage_topic(article, n, topic_id)
+            return had and topic_id not in store.topics_of_passage(article, n)
+
+        def removed(was_removed: object) -> None:
+            if was_removed:
+                topic = self.app.settings.topic(topic_id)
+                self.app.notify(
+                    f"Removed {topic.label if topic else topic_id} (u undoes)",
+                    title="Tags",
+                    timeout=3,
+                )
+
+        self._change(toggle, then=removed)
 
     def action_pick_topics(self) -> None:
         view = self.active_view()
@@ -192,17 +211,30 @@ class TaggingMixin:
         if not entries:
             self.app.notify("No tags on this passage.", title="Tags")
             return
-        self._change(self.store.remove_entries, [e.id for e in entries])
         n = len(entries)
-        self.app.notify(f"Removed {n} tag{'s' if n > 1 else ''} (u undoes)", title="Tags")
+        self._change(
+            self.store.remove_entries,
+            [e.id for e in entries],
+            then=lambda _: self.app.notify(
+                f"Removed {n} tag{'s' if n > 1 else ''} (u undoes)", title="Tags"
+            ),
+        )
 
     def action_undo(self) -> None:
-        what = self._change(self.store.undo)
-        self.app.notify(f"Undone: {what}" if what else "Nothing to undo", title="Tags")
+        self._change(
+            self.store.undo,
+            then=lambda what: self.app.notify(
+                f"Undone: {what}" if what else "Nothing to undo", title="Tags"
+            ),
+        )
 
     def action_redo(self) -> None:
-        what = self._change(self.store.redo)
-        self.app.notify(f"Redone: {what}" if what else "Nothing to redo", title="Tags")
+        self._change(
+            self.store.redo,
+            then=lambda what: self.app.notify(
+                f"Redone: {what}" if what else "Nothing to redo", title="Tags"
+            ),
+        )
 
     def _suggested_here(self, view: ArticleView) -> list[str]:
         labels = {label for label, _ in view.decor.suggestions.get(view.cursor, [])}
@@ -240,6 +272,52 @@ class TaggingMixin:
 
     def action_previous_suggestion(self) -> None:
         self._jump_suggestion(False)
+
+
+class TagWriter:
+    """Tag changes asked for by keys, run in workers (off the UI thread) one at a time,
+    in the order asked: the next starts when the previous one's result is handed back
+    on the UI thread. Undo and redo queue here too, so they follow the changes they undo."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._queue: deque = deque()
+        self._busy = False
+
+    @property
+    def idle(self) -> bool:
+        return not self._busy and not self._queue
+
+    def submit(self, fn: Callable, args: tuple, done: Callable) -> None:
+        self._queue.append((fn, args, done))
+        self._next()
+
+    def _next(self) -> None:
+        if self._busy or not self._queue:
+            return
+        self._busy = True
+        fn, args, done = self._queue.popleft()
+        self.app.run_worker(
+            partial(self._run, fn, args, done),
+            thread=True,
+            group="tag writes",
+            exit_on_error=False,
+        )
+
+    def _run(self, fn: Callable, args: tuple, done: Callable) -> None:
+        try:
+            result, error = fn(*args), None
+        except Exception as exc:  # handed to `done`, which tells the user
+            result, error = None, exc
+        self.app.post_message(TagWritten(done, result, error))
+
+    def written(self, msg: TagWritten) -> None:
+        """On the UI thread: hand the result back, then start the next change."""
+        self._busy = False
+        try:
+            msg.done(msg.result, msg.error)
+        finally:
+            self._next()
 
 
 class TagWatch:
