@@ -67,7 +67,6 @@ def test_writer_killed_mid_save_leaves_old_or_new_file(tmp_path):
     base = {e.id for e in store.entries()}
     rng = random.Random(7)
     seen_states = set()
-    t0 = time.monotonic()
     for i in range(30):
         p = _fork.Process(target=_saver, args=(settings, art))
         p.start()
