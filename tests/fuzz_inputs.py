@@ -17,10 +17,39 @@ UNSAFE = frozenset(
     + [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 )
 
-PROSE = (
-    "the ministers met again on the border question and agreed to publish the maps "
-    "before the next round of talks while observers said the corridor stayed closed"
-).split()
+PROSE = [
+    *[
+        "the",
+        "ministers",
+        "met",
+        "again",
+        "on",
+        "the",
+        "border",
+        "question",
+        "and",
+        "agreed",
+        "to",
+        "publish",
+        "the",
+        "maps",
+    ],
+    *[
+        "before",
+        "the",
+        "next",
+        "round",
+        "of",
+        "talks",
+        "while",
+        "observers",
+        "said",
+        "the",
+        "corridor",
+        "stayed",
+        "closed",
+    ],
+]
 
 _ESCAPES = [
     "\x1b[31m",
@@ -122,8 +151,10 @@ def article_file(rng: random.Random, i: int) -> tuple[str, bytes, bool]:
     Windows-1252 text without NUL bytes), False where skipping with a warning is fine."""
     word = marker(i)
     kind = rng.choice(
-        ["utf8", "utf8", "markup", "md", "cp1252", "bad_utf8", "utf16", "utf16_nobom"]
-        + ["nul", "random", "empty", "html", "htm", "fragment"]
+        [
+            *("utf8", "utf8", "markup", "md", "cp1252", "bad_utf8", "utf16", "utf16_nobom"),
+            *("nul", "random", "empty", "html", "htm", "fragment"),
+        ]
     )
     body = text_body(rng, word)
     name = f"a{i:03d}-{kind}"
@@ -264,7 +295,7 @@ def mutate_tagfile(rng: random.Random, valid: bytes) -> bytes:
     if kind == "conflict":
         lines = text.splitlines(keepends=True)
         at = rng.randint(0, len(lines))
-        return "".join(lines[:at] + [_CONFLICT] + lines[at:]).encode()
+        return "".join([*lines[:at], _CONFLICT, *lines[at:]]).encode()
     if kind == "version":
         return text.replace(
             "version: 1", f"version: {rng.choice(['2', '0', 'x', '[1]', '1.0', ''])}"
