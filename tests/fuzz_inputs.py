@@ -17,39 +17,11 @@ UNSAFE = frozenset(
     + [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
 )
 
-PROSE = [
-    *[
-        "the",
-        "ministers",
-        "met",
-        "again",
-        "on",
-        "the",
-        "border",
-        "question",
-        "and",
-        "agreed",
-        "to",
-        "publish",
-        "the",
-        "maps",
-    ],
-    *[
-        "before",
-        "the",
-        "next",
-        "round",
-        "of",
-        "talks",
-        "while",
-        "observers",
-        "said",
-        "the",
-        "corridor",
-        "stayed",
-        "closed",
-    ],
-]
+_PROSE = (
+    "the ministers met again on the border question and agreed to publish the maps "
+    "before the next round of talks while observers said the corridor stayed closed"
+)
+PROSE = _PROSE.split()
 
 _ESCAPES = [
     "\x1b[31m",
