@@ -249,59 +249,86 @@ def front_matter(rng: random.Random) -> str:
 _CONFLICT = "<<<<<<< HEAD\n- id: t-mine\n=======\n- id: t-theirs\n>>>>>>> branch\n"
 
 
-def mutate_tagfile(rng: random.Random, valid: bytes) -> bytes:
-    """A damaged (or, sometimes, still valid) copy of a tag file's bytes."""
+def mutate_tagfile(rng: random.Random, valid: bytes) -> tuple[str, bytes]:
+    """(kind of damage, a damaged, or sometimes still valid, copy of a tag file)."""
     kind = rng.choice(
         ["truncate", "flip", "conflict", "version", "types", "dup", "note", "alias", "splice"]
     )
-    text = valid.decode("utf-8")
-    if kind == "truncate":
-        return valid[: rng.randint(0, len(valid))]
-    if kind == "flip":
-        raw = bytearray(valid)
-        for _ in range(rng.randint(1, 8)):
-            raw[rng.randrange(len(raw))] = rng.randrange(256)
-        return bytes(raw)
-    if kind == "conflict":
-        lines = text.splitlines(keepends=True)
-        at = rng.randint(0, len(lines))
-        return "".join([*lines[:at], _CONFLICT, *lines[at:]]).encode()
-    if kind == "version":
-        return text.replace(
-            "version: 1", f"version: {rng.choice(['2', '0', 'x', '[1]', '1.0', ''])}"
-        ).encode()
-    if kind == "types":
-        old, new = rng.choice(
-            [
-                ("entries:", "entries: 5\nold_entries:"),
-                ("topics:", "topics: {a: 1}\n  old_topics:"),
-                ("start: ", "start: -"),
-                ("exact: ", "exact: [1]\n    old_exact: "),
-                ("article: ", "article: \n    was: "),
-                ("note: ", "note: {x: 1}\n  old_note: "),
-            ]
-        )
-        return text.replace(old, new, 1).encode()
-    if kind == "dup":
-        start = text.index("- id:")
-        end = text.find("\n- id:", start + 1)
-        block = text[start : end + 1 if end > 0 else len(text)]
-        return (text + ("" if text.endswith("\n") else "\n") + block).encode()
-    if kind == "note":
-        return text.replace("note: ", "note: " + "n" * rng.choice([10_000, 1_000_000]), 1).encode()
-    if kind == "alias":
-        return (
-            text
-            + "bomb: &x ["
-            + ", ".join(["lol"] * 9)
-            + "]\n"
-            + "".join(
-                f"b{j}: &y{j} [{', '.join(['*x' if j == 0 else f'*y{j - 1}'] * 9)}]\n"
-                for j in range(8)
-            )
-        ).encode()
-    # a random slice of the file moved elsewhere
+    return kind, _MUTATE[kind](rng, valid, valid.decode("utf-8"))
+
+
+def _truncate(rng: random.Random, valid: bytes, text: str) -> bytes:
+    return valid[: rng.randint(0, len(valid))]
+
+
+def _flip(rng: random.Random, valid: bytes, text: str) -> bytes:
+    raw = bytearray(valid)
+    for _ in range(rng.randint(1, 8)):
+        raw[rng.randrange(len(raw))] = rng.randrange(256)
+    return bytes(raw)
+
+
+def _conflict(rng: random.Random, valid: bytes, text: str) -> bytes:
+    lines = text.splitlines(keepends=True)
+    at = rng.randint(0, len(lines))
+    return "".join([*lines[:at], _CONFLICT, *lines[at:]]).encode()
+
+
+def _version(rng: random.Random, valid: bytes, text: str) -> bytes:
+    new = rng.choice(["2", "0", "x", "[1]", "1.0", "", "'1'", "99999999999999999999"])
+    return text.replace("version: 1", f"version: {new}").encode()
+
+
+def _types(rng: random.Random, valid: bytes, text: str) -> bytes:
+    old, new = rng.choice(
+        [
+            ("entries:", "entries: 5\nold_entries:"),
+            ("  topics:", "  topics: {a: 1}\n  old_topics:"),
+            ("start: ", "start: -"),
+            ("    exact: ", "    exact: [1]\n    old_exact: "),
+            ("  article: ", "  article: \n  was: "),
+            ("  note: ", "  note: {x: 1}\n  old_note: "),
+            ("dismissed: []", "dismissed: [1, 2]"),
+        ]
+    )
+    return text.replace(old, new, 1).encode()
+
+
+def _dup(rng: random.Random, valid: bytes, text: str) -> bytes:
+    """An entry twice, one after the other (same id)."""
+    start = text.index("- id:")
+    end = min(i for i in (text.find("\n- id:", start + 1), text.find("\ndismissed:")) if i > 0)
+    end += 1
+    return (text[:end] + text[start:end] + text[end:]).encode()
+
+
+def _note(rng: random.Random, valid: bytes, text: str) -> bytes:
+    return text.replace("note: ", "note: " + "n" * rng.choice([10_000, 1_000_000]), 1).encode()
+
+
+def _alias(rng: random.Random, valid: bytes, text: str) -> bytes:
+    """A billion-laughs mapping under an unknown top-level key (nine levels of nine)."""
+    bomb = ["bomb0: &y0 [" + ", ".join(["lol"] * 9) + "]"]
+    bomb += [f"bomb{j}: &y{j} [{', '.join([f'*y{j - 1}'] * 9)}]" for j in range(1, 9)]
+    return (text + "\n".join(bomb) + "\n").encode()
+
+
+def _splice(rng: random.Random, valid: bytes, text: str) -> bytes:
+    """A random slice of the file moved elsewhere."""
     a, b = sorted(rng.randint(0, len(valid)) for _ in range(2))
-    at = rng.randint(0, len(valid) - (b - a))
     rest = valid[:a] + valid[b:]
+    at = rng.randint(0, len(rest))
     return rest[:at] + valid[a:b] + rest[at:]
+
+
+_MUTATE = {
+    "truncate": _truncate,
+    "flip": _flip,
+    "conflict": _conflict,
+    "version": _version,
+    "types": _types,
+    "dup": _dup,
+    "note": _note,
+    "alias": _alias,
+    "splice": _splice,
+}
