@@ -73,6 +73,8 @@ def check_corpus(label: str, rng: random.Random, where: Path, made: dict, capsys
         shown += [plain(p.text).plain for p in article.passages]
         bad = unsafe_in("".join(shown))
         assert not bad, f"{label}: {aid} shows raw {bad} in the reader"
+        for p in article.passages:  # markup in the text is shown, never interpreted
+            assert len(plain(p.text).plain) == len(p.text), f"{label}: {aid}#{p.n} lost text"
 
         candidates = sorted(
             w for w in words_of(article) if w.isascii() and w.isalpha() and len(w) >= 4
