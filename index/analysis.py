@@ -21,7 +21,7 @@ from .text import fold
 
 TOKEN_PATTERN = r"\w+(?:[.'’]?\w+)*"
 # Bump when analysis changes in a way that needs a rebuild.
-ANALYSIS_VERSION = 6  # past 5, whose indexes carried a word-pair field: they rebuild
+ANALYSIS_VERSION = 7  # 7: anyascii folding of Latin letters (ə ı ł ø ß); 6 and older rebuild
 
 
 def variant_map(variants: tuple[tuple[str, ...], ...]) -> dict[str, str]:

@@ -1,20 +1,73 @@
 """From canonical text to title, passages and what was removed.
 
 Generic rules driven by the patterns in config.yaml (`cleaning:`); nothing here knows a
-particular site or article.
+particular site or article. One rule needs the whole corpus: a short line that is not a
+sentence and stands in several articles of the same outlet or folder is site furniture
+("Advertisement", a list of video titles). `line_fingerprints` gives an article's
+candidate lines; the build counts them per group and passes the counts back to `clean`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .config import Cleaning
 from .model import Passage, Removed
 
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"’”»)]*$")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？；：]['\"’”»)]*$")
+# A headline may end in ? or ! but never like a sentence or a clause does.
+_STATEMENT_END = re.compile(r"[.…;,。；，:：]['\"’”»)]*$")
+_TRAILING_ELLIPSIS = re.compile(r"(\w)(\.\.\.|…)(['\"’”»)]*)$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
+_DIGIT = re.compile(r"\d")
+_NUMBERS = re.compile(r"\d[\d.,]*").findall
+_SENTENCE_INSIDE = re.compile(r"\w[.!?。！？]['\"’”»)]*\s+\S")
+_FIRST_SENTENCE = re.compile(r"^.*?[.!?。！？](?=['\"’”»)]*(\s|$))", re.DOTALL)
+HEADLINE_MAX_UNITS = 25
+TITLE_MAX_CHARS = 150
+# Corpus-level furniture: a line of at most this many words (see `units`), repeated in
+# at least REPEAT_MIN articles of one outlet or folder.
+REPEAT_MAX_UNITS = 12
+REPEAT_MIN = 3
+_REPEAT_MAX_CHARS = 30 * REPEAT_MAX_UNITS
+# Captions and credit lines are short; longer lines are not tried against the patterns.
+CAPTION_MAX_CHARS = 400
+
+
+def _is_spaceless(ch: str) -> bool:
+    """A letter of a script written without spaces between words (CJK, Thai, Lao,
+    Khmer, Myanmar), where a word count means nothing."""
+    o = ord(ch)
+    return (
+        0x0E00 <= o <= 0x0EFF  # Thai, Lao
+        or 0x1000 <= o <= 0x109F  # Myanmar
+        or 0x1780 <= o <= 0x17FF  # Khmer
+        or 0x3040 <= o <= 0x30FF  # Hiragana, Katakana
+        or 0x3400 <= o <= 0x9FFF  # CJK ideographs
+        or 0xAC00 <= o <= 0xD7AF  # Hangul (spaced, but words are long in characters)
+        or 0xF900 <= o <= 0xFAFF
+        or 0x20000 <= o <= 0x2FFFF
+    )
+
+
+def units(text: str) -> int:
+    """Length in words; in scripts without spaces, two characters count as one word
+    (a Chinese word is one to three characters), so a paragraph of Chinese is long and
+    a two-character section label short."""
+    if text.isascii():
+        return len(text.split())
+    count = 0
+    for w in text.split():
+        if w.isascii():
+            count += 1
+            continue
+        spaceless = sum(1 for ch in w if _is_spaceless(ch))
+        count += max(1, (spaceless + 1) // 2 + (1 if spaceless < len(w) else 0))
+    return count
 
 
 @dataclass(slots=True)
@@ -23,6 +76,7 @@ class Cleaned:
     passages: list[Passage]
     removed: list[Removed]
     dateline: dict[str, str] = field(default_factory=dict)
+    title_from_text: bool = False  # the title is a line of the text (a headline)
 
 
 @dataclass(slots=True)
@@ -51,50 +105,124 @@ def _norm(line: str) -> str:
     return re.sub(r"\s+", " ", line).strip().casefold()
 
 
-def _is_headline_like(text: str, max_words: int = 25) -> bool:
-    return bool(text) and len(text.split()) <= max_words and not _SENTENCE_END.search(text)
+def _is_headline_like(text: str, max_words: int = HEADLINE_MAX_UNITS) -> bool:
+    return bool(text) and units(text) <= max_words and not _SENTENCE_END.search(text)
 
 
 def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
     return any(p.search(text) for p in patterns)
 
 
+def fingerprint(line: str) -> str:
+    return hashlib.blake2b(_norm(line).encode("utf-8"), digest_size=6).hexdigest()
+
+
+def _is_table_row(text: str) -> bool:
+    """A line of a table: a short line with a figure that is not a sentence, or a line
+    of three figures or more. (Prose that mentions a year is neither.)"""
+    if not _DIGIT.search(text):
+        return False
+    if len(_NUMBERS(text)) >= 3:
+        return True
+    return (
+        len(text) <= _REPEAT_MAX_CHARS
+        and not _SENTENCE_END.search(text)
+        and units(text) <= REPEAT_MAX_UNITS
+    )
+
+
+def _repeat_candidates(lines: list[_Line]) -> list[_Line]:
+    """Short lines that are not sentences and have no figures in or near them: the
+    lines the corpus-level rule may drop. Short lines beside short lines with figures
+    are tables ("Qtly div six cts vs six cts prior" recurs across earnings reports, as
+    data)."""
+    content = [ln for ln in lines if ln.kind != "blank"]
+    digits = [_is_table_row(ln.text) for ln in content]
+    out = []
+    for i, ln in enumerate(content):
+        if (
+            len(ln.text) <= _REPEAT_MAX_CHARS
+            and not _SENTENCE_END.search(ln.text)
+            and not _SENTENCE_INSIDE.search(ln.text)
+            and not any(digits[max(0, i - 2) : i + 3])
+            and units(ln.text) <= REPEAT_MAX_UNITS
+            and any(ch.isalpha() for ch in ln.text)
+        ):
+            out.append(ln)
+    return out
+
+
+def line_fingerprints(text: str, body_start: int = 0) -> list[str]:
+    """Fingerprints of the lines of an article that the corpus-level rule counts."""
+    return sorted({fingerprint(ln.text) for ln in _repeat_candidates(_lines(text, body_start))})
+
+
 def clean(
-    text: str, rules: Cleaning, article_id: str, body_start: int = 0, known_title: str | None = None
+    text: str,
+    rules: Cleaning,
+    article_id: str,
+    body_start: int = 0,
+    known_title: str | None = None,
+    repeated: Mapping[str, int] | None = None,
 ) -> Cleaned:
     """Split the canonical `text` (from `body_start`, past any front matter) into
-    passages; find the title unless `known_title` is given."""
+    passages; find the title unless `known_title` is given. `repeated` maps the
+    fingerprints of lines that stand in several articles of this article's group to
+    their article count."""
     lines = _lines(text, body_start)
     content = [ln for ln in lines if ln.kind == "text"]
 
-    # Navigation lines anywhere (breadcrumbs, category lines) are never reading matter.
+    # Navigation lines anywhere (category lines), breadcrumbs above everything else.
     for ln in content:
         if _matches(rules.navigation, ln.text):
             ln.kind = "navigation"
+    for ln in content:
+        if ln.kind == "text" and not _matches(rules.breadcrumbs, ln.text):
+            break
+        ln.kind = "navigation"
+    if repeated:
+        for ln in _repeat_candidates(lines):
+            n = repeated.get(fingerprint(ln.text))
+            if n and ln.kind == "text":
+                ln.kind = f"repeated in {n} articles"
 
-    title = known_title
+    title, from_text = known_title, False
     if title is None:
         title = _detect_title(content, rules, _lone_lines(lines))
+        from_text = title is not None
     if title:
         key = _norm(title)
         for ln in content:
             if ln.kind == "text" and _norm(ln.text) == key:
-                ln.kind = (
-                    "title"
-                    if known_title is None and not _has_kind(content, "title")
-                    else "duplicate title"
-                )
+                first = from_text and not _has_kind(content, "title")
+                ln.kind = "title" if first else "duplicate title"
 
     _mark_boilerplate(content, rules)
     dateline = _take_dateline(content, rules)
+    passages = _passages(text, lines, article_id)
+    if title is None and passages:
+        title = first_sentence(passages[0].text)
     return Cleaned(
         title=title,
-        passages=_passages(text, lines, article_id),
+        passages=passages,
         removed=[
             Removed(ln.start, ln.end, ln.kind) for ln in lines if ln.kind not in ("text", "blank")
         ],
         dateline=dateline,
+        title_from_text=from_text,
     )
+
+
+def first_sentence(text: str, max_chars: int = TITLE_MAX_CHARS) -> str:
+    """The first sentence of a paragraph, cut at a word near `max_chars`: a title for a
+    text that has no headline."""
+    flat = re.sub(r"\s+", " ", text).strip()
+    m = _FIRST_SENTENCE.match(flat)
+    sentence = m.group() if m else flat
+    if len(sentence) <= max_chars:
+        return sentence
+    cut = sentence.rfind(" ", 0, max_chars)
+    return sentence[: cut if cut > max_chars // 2 else max_chars].rstrip(" ,;:") + "…"
 
 
 def _has_kind(lines: list[_Line], kind: str) -> bool:
@@ -112,13 +240,26 @@ def _lone_lines(lines: list[_Line]) -> set[int]:
     }
 
 
+def is_headline(text: str, continues: bool = False) -> bool:
+    """A line that reads as a headline: short, not ending as a statement does, and not
+    the first line of a paragraph that goes on in lower case."""
+    text = _HEADING_MARK.sub("", text)
+    if not text or units(text) > HEADLINE_MAX_UNITS or len(text) > 2 * TITLE_MAX_CHARS:
+        return False
+    # A teaser headline may trail off ("My memories of Marley...").
+    if _STATEMENT_END.search(_TRAILING_ELLIPSIS.sub(r"\1", text)):
+        return False
+    return not continues
+
+
 def _detect_title(content: list[_Line], rules: Cleaning, lone: set[int]) -> str | None:
-    """The first line that is not navigation and not a lone section label."""
+    """The first line that is not navigation and not a lone section label, when it
+    looks like a headline; None when the text opens with reading matter instead."""
     candidates = [ln for ln in content if ln.kind == "text"]
     for i, ln in enumerate(candidates):
         nxt = candidates[i + 1] if i + 1 < len(candidates) else None
         is_label = (
-            len(ln.text.split()) <= rules.section_label_max_words
+            units(ln.text) <= rules.section_label_max_words
             and ln.start in lone
             and _is_headline_like(ln.text)
             and nxt is not None
@@ -128,8 +269,15 @@ def _detect_title(content: list[_Line], rules: Cleaning, lone: set[int]) -> str 
         if is_label:
             ln.kind = "section label"
             continue
-        return _HEADING_MARK.sub("", ln.text)
+        if _matches(rules.boilerplate, ln.text) or _is_caption(ln.text, rules):
+            continue
+        continues = ln.start not in lone and nxt is not None and nxt.text[:1].islower()
+        return _HEADING_MARK.sub("", ln.text) if is_headline(ln.text, continues) else None
     return None
+
+
+def _is_caption(text: str, rules: Cleaning) -> bool:
+    return len(text) <= CAPTION_MAX_CHARS and _matches(rules.captions, text)
 
 
 def _mark_boilerplate(content: list[_Line], rules: Cleaning) -> None:
@@ -141,6 +289,8 @@ def _mark_boilerplate(content: list[_Line], rules: Cleaning) -> None:
             ln.kind, in_links = "links", True
         elif _matches(rules.boilerplate, ln.text):
             ln.kind = "boilerplate"
+        elif _is_caption(ln.text, rules):
+            ln.kind = "caption or credit"
         elif in_links and _is_headline_like(ln.text):
             ln.kind = "links"
         else:
@@ -148,7 +298,8 @@ def _mark_boilerplate(content: list[_Line], rules: Cleaning) -> None:
 
 
 def _take_dateline(content: list[_Line], rules: Cleaning) -> dict[str, str]:
-    """Outlet and date from a dateline in the first lines ('May 5. (EUROPE PRESS) –')."""
+    """Outlet and date from a dateline in the first lines ('May 5. (EUROPE PRESS) –',
+    'MOSCOW (Reuters) -')."""
     for ln in [ln for ln in content if ln.kind == "text"][:3]:
         for pattern in rules.datelines:
             m = pattern.search(ln.text)

@@ -32,8 +32,10 @@ class Topic:
 @dataclass(frozen=True, slots=True)
 class Cleaning:
     navigation: tuple[re.Pattern, ...] = ()
+    breadcrumbs: tuple[re.Pattern, ...] = ()  # only in the lines that open an article
     section_label_max_words: int = 2
     boilerplate: tuple[re.Pattern, ...] = ()
+    captions: tuple[re.Pattern, ...] = ()
     link_blocks: tuple[re.Pattern, ...] = ()
     datelines: tuple[re.Pattern, ...] = ()
 
@@ -50,6 +52,8 @@ class Settings:
     cleaning: Cleaning = field(default_factory=Cleaning)
     theme: str = "textual-dark"
     keys: dict[str, str] = field(default_factory=dict)
+    ignore: tuple[str, ...] = ()  # glob patterns of corpus files that are not articles
+    follow_links_outside: bool = False  # read links that lead out of the corpus folder
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -57,9 +61,29 @@ class Settings:
 
 # Every key config.yaml may hold, by section; anything else is an error with "did you
 # mean". A new key (e.g. an `ignore:` list of globs) is added here and read below.
-TOP_KEYS = ("corpus", "index", "tags", "topics", "variants", "outlets", "cleaning", "theme", "keys")
+TOP_KEYS = (
+    "corpus",
+    "index",
+    "tags",
+    "topics",
+    "variants",
+    "outlets",
+    "cleaning",
+    "theme",
+    "keys",
+    "ignore",
+    "follow_links_outside",
+)
 TOPIC_KEYS = ("id", "label", "key", "colour", "description", "query")
-CLEANING_KEYS = ("navigation", "section_label_max_words", "boilerplate", "link_blocks", "datelines")
+CLEANING_KEYS = (
+    "navigation",
+    "breadcrumbs",
+    "section_label_max_words",
+    "boilerplate",
+    "captions",
+    "link_blocks",
+    "datelines",
+)
 
 
 _UNCLOSED = ("while parsing a flow", "while scanning a quoted")
@@ -244,11 +268,37 @@ def _cleaning(doc: _Doc, raw: Any) -> Cleaning:
             raise doc.fail("needs a (?P<date>…) or (?P<source>…) group", "cleaning", "datelines", i)
     return Cleaning(
         navigation=_patterns(doc, raw.get("navigation"), "cleaning", "navigation"),
+        breadcrumbs=_patterns(doc, raw.get("breadcrumbs"), "cleaning", "breadcrumbs"),
         section_label_max_words=max_words,
         boilerplate=_patterns(doc, raw.get("boilerplate"), "cleaning", "boilerplate"),
+        captions=_patterns(doc, raw.get("captions"), "cleaning", "captions"),
         link_blocks=_patterns(doc, raw.get("link_blocks"), "cleaning", "link_blocks"),
         datelines=datelines,
     )
+
+
+def _globs(doc: _Doc, raw: Any) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list):
+        raise doc.fail("must be a list of file patterns such as '*.log' or 'drafts/**'", "ignore")
+    out = []
+    for i, item in enumerate(raw):
+        pattern = _str(doc, item, "ignore", i).strip()
+        if not pattern:
+            raise doc.fail("an empty pattern would match nothing", "ignore", i)
+        out.append(pattern)
+    return tuple(out)
+
+
+def _flag(doc: _Doc, raw: Any, key: str, default: bool) -> bool:
+    if raw is None:
+        return default
+    if not isinstance(raw, bool):
+        raise doc.fail("must be true or false", key)
+    return raw
 
 
 def load_settings(path: str | Path = "config.yaml") -> Settings:
@@ -278,6 +328,10 @@ def load_settings(path: str | Path = "config.yaml") -> Settings:
         cleaning=_cleaning(doc, data.get("cleaning")),
         theme=_str(doc, data.get("theme"), "theme", default="textual-dark"),
         keys=keys,
+        ignore=_globs(doc, data.get("ignore")),
+        follow_links_outside=_flag(
+            doc, data.get("follow_links_outside"), "follow_links_outside", False
+        ),
     )
 
 
@@ -295,29 +349,3 @@ def require_corpus(settings: Settings) -> None:
         line=line,
         key="corpus",
     )
-
-
-def line_of(path: Path, dotted: str) -> int | None:
-    """The line of a dotted key such as `topics.1.key` or `keys.reader.next_hit` (key
-    names may hold dots) in the config file, for errors found after loading."""
-    try:
-        doc = _Doc(path, Path(path).read_text(encoding="utf-8"))
-    except (OSError, ConfigError):
-        return None
-    parts, keys, node = dotted.split("."), [], doc.node
-    while parts and node is not None:
-        if isinstance(node, yaml.SequenceNode) and parts[0].isdigit():
-            i = int(parts.pop(0))
-            keys.append(i)
-            node = node.value[i] if i < len(node.value) else None
-            continue
-        names = {k.value: v for k, v in node.value} if isinstance(node, yaml.MappingNode) else {}
-        for n in range(len(parts), 0, -1):  # the longest run of parts that names a key
-            name = ".".join(parts[:n])
-            if name in names:
-                keys.append(name)
-                node, parts = names[name], parts[n:]
-                break
-        else:
-            break
-    return doc.line(*keys)

@@ -1,125 +1,63 @@
-"""Reading a corpus folder: find the files, decode, clean, assemble articles."""
+"""Reading an article: decode (or, for a web page, extract), front matter, clean,
+assemble. Finding the files is index/scan.py."""
 
 from __future__ import annotations
 
 import os
-import stat
+import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import yaml
 
-from .cleaning import clean
+from .boilerplate import LineEntry, Repeated, count, groups_of, repeated_for
+from .cleaning import clean, line_fingerprints
 from .config import Settings
-from .extract import (
-    HTML_SUFFIXES,
-    PageError,
-    cache_dir_for,
-    extract_cached,
-    extract_file,
-    is_html_path,
-    is_markup,
+from .extract import PageError, cache_dir_for, extract_cached, extract_file, is_html_path, is_markup
+from .metadata import (
+    FrontMatter,
+    date_from_words,
+    iso_date,
+    load_sidecar,
+    outlet_name,
+    read_front_matter,
+    standard_fields,
 )
-from .metadata import SIDECAR, iso_date, load_sidecar, outlet_name, split_front_matter
-from .model import Article, Removed
+from .model import Article, Passage, Removed
+from .scan import PAGE_SIDECAR, Scan, SourceFile, scan, scan_corpus
 from .text import canonical, content_hash, decode
 
-SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
-PAGE_SIDECAR = ".meta.yaml"  # facts kept beside one file (`dossier add`): url, fetched, sha256
+__all__ = ["Scan", "SourceFile", "Unreadable", "scan", "scan_corpus"]
 Progress = Callable[[int, int, str], None]
-
-
-@dataclass(frozen=True, slots=True)
-class SourceFile:
-    id: str
-    path: str
-    size: int
-    mtime_ns: int
-
-
-@dataclass(slots=True)
-class Scan:
-    files: list[SourceFile] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-def scan(root: Path) -> Scan:
-    """Every .txt and .md below root, in a stable order. Follows links to folders but
-    never visits a folder twice, so link loops end."""
-    out = Scan()
-    root = Path(root)
-    if not root.is_dir():
-        out.warnings.append(f"{root}: corpus folder not found")
-        return out
-    seen: set[tuple[int, int]] = set()
-    ids: dict[str, str] = {}
-    for dirpath, dirnames, filenames in os.walk(
-        root,
-        followlinks=True,
-        onerror=lambda e: out.warnings.append(f"{e.filename}: cannot be read ({e.strerror})"),
-    ):
-        try:
-            st = os.stat(dirpath)
-        except OSError:
-            dirnames[:] = []
-            continue
-        if (st.st_dev, st.st_ino) in seen:
-            out.warnings.append(f"{dirpath}: folder reached again through a link; skipped")
-            dirnames[:] = []
-            continue
-        seen.add((st.st_dev, st.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        reldir = os.path.relpath(dirpath, root).replace(os.sep, "/")
-        prefix = "" if reldir == "." else reldir + "/"
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            rel = prefix + name
-            stem, ext = split_suffix(rel)
-            if ext.lower() not in SUFFIXES:
-                if rel != SIDECAR and not rel.endswith(PAGE_SIDECAR):
-                    out.warnings.append(f"{rel}: skipped (dossier reads .txt, .md and .html)")
-                continue
-            try:
-                fst = os.stat(path)
-            except OSError as exc:
-                out.warnings.append(f"{rel}: cannot be read ({exc.strerror})")
-                continue
-            if not stat.S_ISREG(fst.st_mode):  # reading a pipe or device would never end
-                out.warnings.append(f"{rel}: skipped, not a regular file")
-                continue
-            if stem in ids:
-                out.warnings.append(f"{rel}: skipped, same article id as {ids[stem]}")
-                continue
-            ids[stem] = rel
-            out.files.append(SourceFile(stem, path, fst.st_size, fst.st_mtime_ns))
-    return out
-
-
-def split_suffix(rel: str) -> tuple[str, str]:
-    """('a/page', '.html.gz') for 'a/page.html.gz'; otherwise as os.path.splitext."""
-    stem, ext = os.path.splitext(rel)
-    if ext.lower() == ".gz":
-        inner, ext2 = os.path.splitext(stem)
-        if ext2:
-            return inner, ext2 + ext
-    return stem, ext
 
 
 class Unreadable(Exception):
     """A file that cannot become an article; the message says why."""
 
 
-def read_article(
-    src: SourceFile, settings: Settings, sidecar: dict[str, dict] | None = None
-) -> Article:
-    """One file to one cleaned article. Raises Unreadable for empty, binary or
-    unreadable files and for web pages without article text."""
-    side = {**load_page_sidecar(src.path), **(sidecar or {}).get(src.id, {})}
-    if is_html_path(src.path):
-        return _read_page(src, settings, side)
+@dataclass(slots=True)
+class Prepared:
+    """A file read, decoded and its front matter parsed, before cleaning; what the
+    corpus-level pass needs to know of it (`groups`, `lines`, `body`)."""
+
+    id: str
+    path: str
+    text: str
+    front: FrontMatter
+    side: dict
+    warnings: list[str]
+    groups: list[str]
+    lines: list[str]  # fingerprints of the lines the corpus-level rule counts
+    body: str  # hash of the text: copies of one file count once
+    extracted: Removed | None = None  # what HTML extraction kept, said where it stood
+
+    def line_entry(self) -> LineEntry:
+        return LineEntry(self.groups, self.body, self.lines)
+
+
+def read_text(src: SourceFile) -> tuple[str, str | None]:
+    """The canonical text of a file and a note on its decoding. Raises Unreadable for
+    empty, binary or unreadable files."""
     try:
         with open(src.path, "rb") as fh:
             data = fh.read()
@@ -130,43 +68,71 @@ def read_article(
     if b"\x00" in data[:8192]:
         raise Unreadable(f"{src.id}: looks binary; skipped")
     raw, note = decode(data)
-    return build_article(
-        src.id,
-        src.path,
-        canonical(raw),
-        settings,
+    return canonical(raw), note
+
+
+def prepare(
+    article_id: str,
+    path: str,
+    text: str,
+    settings: Settings,
+    side: dict | None = None,
+    warnings: list[str] | None = None,
+    page: Removed | None = None,
+) -> Prepared:
+    """Front matter and the corpus-level facts of canonical text. `page` is given for
+    text extracted from a web page, which has no front matter of its own; a text file
+    whose body is HTML markup (a WordPress export) has its body extracted here."""
+    side = side or {}
+    front = FrontMatter() if page else read_front_matter(text)
+    notes = list(warnings or []) + [f"{article_id}: {w}" for w in front.warnings]
+    extracted = page
+    if not page:
+        text, extracted = _html_body(article_id, text, front.body_start, settings, notes)
+    found, _ = standard_fields({**side, **front.meta})
+    outlet = outlet_name(found.get("source"), settings.outlets)
+    return Prepared(
+        article_id,
+        path,
+        text,
+        front,
         side,
-        [f"{src.id}: {note}"] if note else [],
+        notes,
+        groups_of(article_id, outlet),
+        line_fingerprints(text, front.body_start),
+        content_hash(text),
+        extracted,
     )
 
 
-def _read_page(src: SourceFile, settings: Settings, side: dict) -> Article:
+def prepare_file(src: SourceFile, settings: Settings, sidecar: dict | None = None) -> Prepared:
+    side = {**load_page_sidecar(src.path), **(sidecar or {}).get(src.id, {})}
+    if is_html_path(src.path):
+        return _prepare_page(src, settings, side)
+    text, note = read_text(src)
+    notes = [f"{src.id}: {note}"] if note else []
+    return prepare(src.id, src.path, text, settings, side, notes)
+
+
+def _prepare_page(src: SourceFile, settings: Settings, side: dict) -> Prepared:
     """A saved web page: its canonical text is the article trafilatura found in it."""
     try:
         got = extract_file(src.path, cache_dir_for(settings.index_dir))
     except PageError as exc:
         raise Unreadable(f"{src.id}: {exc}; skipped") from None
-    page = {
-        k: v
-        for k, v in (
-            ("title", got.title),
-            ("date", got.date),
-            ("outlet", got.outlet),
-            ("author", got.author),
-            ("url", got.url),
-        )
-        if v
-    }
-    article = build_article(
-        src.id,
-        src.path,
-        canonical(got.text),
-        settings,
-        {**page, **side},
-        [f"{src.id}: {n}" for n in got.notes],
+    facts = (
+        ("title", got.title),
+        ("date", got.date),
+        ("outlet", got.outlet),
+        ("author", got.author),
+        ("url", got.url),
     )
-    article.removed.insert(0, Removed(0, 0, got.summary()))
-    return article
+    page = {k: v for k, v in facts if v}
+    notes = [f"{src.id}: {n}" for n in got.notes]
+    summary = Removed(0, 0, got.summary())
+    return prepare(
+        src.id, src.path, canonical(got.text), settings, {**page, **side}, notes, summary
+    )
 
 
 def load_page_sidecar(path: str) -> dict:
@@ -197,6 +163,18 @@ def _html_body(
     return text[:body_start] + canonical(got.text), Removed(body_start, body_start, got.summary())
 
 
+def read_article(
+    src: SourceFile,
+    settings: Settings,
+    sidecar: dict[str, dict] | None = None,
+    repeated: Repeated | None = None,
+) -> Article:
+    """One file to one cleaned article. Raises Unreadable for empty, binary or
+    unreadable files. `repeated` holds the corpus's repeated lines per group (from the
+    index manifest); without it no line is dropped as repeated."""
+    return finish(prepare_file(src, settings, sidecar), settings, repeated)
+
+
 def build_article(
     article_id: str,
     path: str,
@@ -204,40 +182,85 @@ def build_article(
     settings: Settings,
     side: dict | None = None,
     warnings: list[str] | None = None,
+    repeated: Repeated | None = None,
 ) -> Article:
     """Clean canonical text into an Article (also used for text that is not on disk)."""
-    warnings = list(warnings or [])
-    front, body_start, fm_note = split_front_matter(text) if path.endswith(".md") else ({}, 0, None)
-    if fm_note:
-        warnings.append(f"{article_id}: {fm_note}")
-    text, extracted = _html_body(article_id, text, body_start, settings, warnings)
-    meta = {**(side or {}), **front}
-    known_title = str(meta["title"]).strip() if meta.get("title") else None
-    cleaned = clean(text, settings.cleaning, article_id, body_start, known_title)
+    return finish(prepare(article_id, path, text, settings, side, warnings), settings, repeated)
+
+
+def finish(prep: Prepared, settings: Settings, repeated: Repeated | None = None) -> Article:
+    """Clean a prepared file into an Article."""
+    text, front = prep.text, prep.front
+    body_start = front.body_start
+    found, extra = standard_fields({**prep.side, **front.meta})
+    known_title = found.get("title")
+    mine = repeated_for(repeated, prep.groups, prep.lines) if repeated else None
+    cleaned = clean(text, settings.cleaning, prep.id, body_start, known_title, mine)
     removed = list(cleaned.removed)
-    if extracted:
-        removed.insert(0, extracted)
+    if prep.extracted:
+        removed.insert(0, prep.extracted)
     if body_start:
         removed.insert(0, Removed(0, body_start, "front matter"))
-    source = meta.get("source") or meta.get("outlet") or cleaned.dateline.get("source")
-    date = iso_date(meta.get("date")) or iso_date(cleaned.dateline.get("date", ""))
-    extra = {k: v for k, v in meta.items() if k not in ("title", "source", "outlet", "date", "url")}
-    if cleaned.dateline.get("date") and not date:
-        extra.setdefault("date_text", cleaned.dateline["date"])
+    passages = cleaned.passages
+    title = cleaned.title
+    title_only = False
+    if not passages and title:
+        passages, removed = _title_passage(prep.id, text, title, removed)
+        title_only = bool(passages)
+    source = found.get("source") or cleaned.dateline.get("source")
+    date = iso_date(found.get("date"))
+    line_date = cleaned.dateline.get("date")
+    if not date and line_date:
+        date = iso_date(line_date) or date_from_words(line_date, _file_year(prep.path))
+        if date:
+            extra.setdefault("date_basis", f"dateline '{line_date}'")
+        else:
+            extra.setdefault("date_text", line_date)
     return Article(
-        id=article_id,
-        path=path,
+        id=prep.id,
+        path=prep.path,
         text=text,
-        title=cleaned.title or os.path.basename(article_id),
+        title=title or os.path.basename(prep.id),
         source=outlet_name(source, settings.outlets),
         date=date,
-        url=str(meta["url"]) if meta.get("url") else None,
+        url=found.get("url"),
         meta=extra,
-        passages=cleaned.passages,
+        passages=passages,
         removed=removed,
-        warnings=warnings,
-        content_hash=content_hash(text),
+        warnings=prep.warnings,
+        content_hash=prep.body,
+        title_only=title_only,
     )
+
+
+def _file_year(path: str) -> int | None:
+    """The year of the file's modification time: the year of a dateline that gives none."""
+    try:
+        return time.localtime(os.stat(path).st_mtime).tm_year
+    except (OSError, ValueError, OverflowError):
+        return None
+
+
+def _title_passage(
+    article_id: str, text: str, title: str, removed: list[Removed]
+) -> tuple[list[Passage], list[Removed]]:
+    """For an article that is only a title: the title where it stands in the text (a
+    line, or a front matter value) as passage 1, so its words are found like any
+    passage's. Nothing when the title is not written out in the text."""
+    at = text.find(title)
+    if at < 0:
+        return [], removed
+    end = at + len(title)
+    kept: list[Removed] = []
+    for r in removed:
+        if r.end <= at or r.start >= end:
+            kept.append(r)
+            continue
+        if r.start < at:
+            kept.append(Removed(r.start, at, r.reason))
+        if r.end > end:
+            kept.append(Removed(end, r.end, r.reason))
+    return [Passage(article_id, 1, at, end, title)], kept
 
 
 def iter_articles(
@@ -245,6 +268,7 @@ def iter_articles(
     settings: Settings,
     warnings: list[str],
     progress: Progress | None = None,
+    repeated: Repeated | None = None,
 ) -> Iterator[Article]:
     """Articles for files; one bad file adds a warning and never stops the rest."""
     sidecar, note = load_sidecar(settings.corpus)
@@ -252,7 +276,7 @@ def iter_articles(
         warnings.append(note)
     for i, src in enumerate(files, 1):
         try:
-            article = read_article(src, settings, sidecar)
+            article = read_article(src, settings, sidecar, repeated)
         except Unreadable as exc:
             warnings.append(str(exc))
         else:
@@ -265,8 +289,23 @@ def iter_articles(
 def load_corpus(
     settings: Settings, progress: Progress | None = None
 ) -> tuple[list[Article], list[str]]:
-    """All articles of the corpus folder, with the warnings met on the way."""
-    found = scan(settings.corpus)
+    """All articles of the corpus folder, with the warnings met on the way. Lines
+    repeated across articles are counted over the whole folder before cleaning."""
+    found = scan_corpus(settings)
     warnings = list(found.warnings)
-    articles = list(iter_articles(found.files, settings, warnings, progress))
+    sidecar, note = load_sidecar(settings.corpus)
+    if note:
+        warnings.append(note)
+    prepared = []
+    for i, src in enumerate(found.files, 1):
+        try:
+            prepared.append(prepare_file(src, settings, sidecar))
+        except Unreadable as exc:
+            warnings.append(str(exc))
+        if progress:
+            progress(i, len(found.files), src.id)
+    repeated = count(p.line_entry() for p in prepared)
+    articles = [finish(p, settings, repeated) for p in prepared]
+    for a in articles:
+        warnings.extend(a.warnings)
     return articles, warnings

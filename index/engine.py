@@ -23,8 +23,11 @@ from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
 from .analysis import FastText, exact_analyzer, fingerprint, stemming_analyzer, variant_map
+from .boilerplate import LineStore
 from .config import Settings
-from .corpus import SourceFile, Unreadable, read_article, scan
+from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
+from .duplicates import DupeStore, fingerprint_of
+from .duplicates import groups as duplicate_groups
 from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
 from .indexfiles import beside, check, damaged, record, swap
@@ -71,6 +74,9 @@ class IndexReport:
     removed: int = 0
     rebuilt: bool = False
     reason: str = ""
+    title_only: int = 0  # articles with a title and no body
+    duplicate_groups: int = 0  # groups of articles with the same or nearly the same body
+    recleaned: int = 0  # unchanged articles cleaned again: their repeated lines changed
     warnings: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -80,9 +86,11 @@ class IndexReport:
 
     def summary(self) -> str:
         head = "rebuilt" if self.rebuilt else "updated"
+        extra = f", {self.recleaned} re-cleaned" if self.recleaned else ""
         return (
-            f"{head}: {self.articles} articles, {self.passages} passages; "
-            f"{self.added} added, {self.changed} changed, {self.removed} removed; "
+            f"{head}: {self.articles} articles ({self.title_only} title-only), "
+            f"{self.passages} passages, {self.duplicate_groups} duplicate groups; "
+            f"{self.added} added, {self.changed} changed, {self.removed} removed{extra}; "
             f"{len(self.warnings)} warnings; {self.seconds:.2f} s"
         )
 
@@ -115,6 +123,7 @@ def _info(article: Article, src: SourceFile) -> dict:
         "source": article.source,
         "date": article.date,
         "passages": len(article.passages),
+        "title_only": article.title_only,
         # kept so that every update reports them until the file changes
         **({"warnings": article.warnings} if article.warnings else {}),
     }
@@ -131,7 +140,8 @@ def update_index(
     wait: bool = True,
 ) -> IndexReport:
     """Bring the index up to date with the corpus folder. Re-reads only files whose
-    size or mtime changed, re-indexes only those whose content hash changed; rebuilds
+    size or mtime changed, re-indexes only those whose content hash changed (and those
+    whose lines repeated across the corpus changed); rebuilds
     from scratch when asked, when analysis settings changed, or when the index is
     damaged or fails to open. A rebuild is written beside the index and swapped in
     only when complete: if it fails, the old index stays as it was.
@@ -160,7 +170,7 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
     index_dir = settings.index_dir
     # The extractor is part of the fingerprint: upgrading it re-extracts every page.
     fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
-    found = scan(settings.corpus)
+    found = scan_corpus(settings)
     report.warnings.extend(found.warnings)
 
     manifest = None if rebuild else Manifest.load(index_dir)
@@ -210,10 +220,25 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
         cache_dir_for(index_dir),
         progress,
     )
+    on_disk = {src.id for src in found.files}
+    gone = [aid for aid in manifest.articles if aid not in on_disk]
+    lost = [aid for aid in manifest.skipped if aid not in on_disk]
+    lines = dupes = None
+    if stale or gone or lost or report.rebuilt:
+        lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
+        dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
+        if lines is None or dupes is None:  # an index from before they were kept
+            again = _update(settings, True, progress)  # under the lock this call holds
+            again.reason = "the index lacks its line counts or duplicate sketches"
+            return again
+    # Articles are cleaned with the repeated lines counted by the last update, and
+    # indexed at once; once every file is counted, the few whose repeated lines changed
+    # are cleaned and indexed again (a second, small commit).
+    repeated = manifest.repeated
     parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
     batch = _Batch(ix, manifest, report, parallel)
     seen: set[str] = set()
-    dirty = report.rebuilt
+    read_now: set[str] = set()
     try:
         for i, src in enumerate(found.files, 1):
             seen.add(src.id)
@@ -225,7 +250,7 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
                 report.warnings.append(skipped["why"])
             else:
                 try:
-                    article = read_article(src, settings, sidecar)
+                    prep = prepare_file(src, settings, sidecar)
                 except Unreadable as exc:
                     report.warnings.append(str(exc))
                     manifest.skipped[src.id] = {
@@ -233,14 +258,17 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
                         "mtime_ns": src.mtime_ns,
                         "why": str(exc),
                     }
-                    dirty = True
+                    lines.entries.pop(src.id, None)
+                    dupes.prints.pop(src.id, None)
                     if entry:
                         report.removed += 1
                         batch.remove(src.id)
                 else:
+                    read_now.add(src.id)
+                    lines.entries[src.id] = prep.line_entry()
+                    article = finish(prep, settings, repeated)
                     manifest.skipped.pop(src.id, None)
                     report.warnings.extend(article.warnings)
-                    dirty = True
                     if entry and entry["hash"] == article.content_hash:
                         entry.update(size=src.size, mtime_ns=src.mtime_ns)
                         entry.pop("warnings", None)
@@ -252,22 +280,32 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
                         else:
                             report.added += 1
                         batch.add(article, src)
+                        _sketch(dupes, article)
             if progress and (i % 100 == 0 or i == total):
                 progress(i, total, "indexing" if batch.writer else "reading")
-        gone = [aid for aid in manifest.articles if aid not in seen]
-        for aid in [s for s in manifest.skipped if s not in seen]:
+        for aid in lost:
             del manifest.skipped[aid]
-            dirty = True
         for aid in gone:
             batch.remove(aid)
+            lines.entries.pop(aid, None)
+            dupes.prints.pop(aid, None)
         batch.commit(progress)
+        if lines is not None:
+            manifest.repeated = lines.counts()
+            again = lines.affected(repeated, manifest.repeated, skip=set())
+            if again:
+                _reclean(again, found.files, settings, sidecar, manifest, report, dupes, ix)
+                report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()
         if target != index_dir:
             shutil.rmtree(target, ignore_errors=True)
         raise
-    if dirty or gone:
+    if lines is not None:  # something was read, removed or rebuilt
+        manifest.duplicates = duplicate_groups(dupes.prints)
         try:
+            lines.save(target)
+            dupes.save(target)
             manifest.files = record(target, manifest.files)
             manifest.save(target)
         except BaseException:
@@ -277,10 +315,53 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
     if target != index_dir:
         swap(target, index_dir)
     report.removed += len(gone)
+    _fill_report(report, manifest, t0)
+    return report
+
+
+def _sketch(dupes: DupeStore, article: Article) -> None:
+    if article.title_only:
+        dupes.prints.pop(article.id, None)
+    else:
+        dupes.prints[article.id] = fingerprint_of(article.title, [p.text for p in article.passages])
+
+
+def _reclean(
+    ids: list[str],
+    files: list[SourceFile],
+    settings: Settings,
+    sidecar: dict,
+    manifest: Manifest,
+    report: IndexReport,
+    dupes: DupeStore,
+    ix,
+) -> None:
+    """Clean and index again the articles whose repeated lines changed."""
+    wanted = set(ids)
+    batch = _Batch(ix, manifest, IndexReport(), parallel=False)
+    try:
+        for src in files:
+            if src.id not in wanted:
+                continue
+            try:
+                article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)
+            except Unreadable as exc:  # changed since it was read a moment ago
+                report.warnings.append(str(exc))
+                continue
+            batch.add(article, src)
+            _sketch(dupes, article)
+        batch.commit(None)
+    except BaseException:
+        batch.cancel()
+        raise
+
+
+def _fill_report(report: IndexReport, manifest: Manifest, t0: float) -> None:
     report.articles = len(manifest.articles)
     report.passages = sum(a["passages"] for a in manifest.articles.values())
+    report.title_only = sum(1 for a in manifest.articles.values() if a.get("title_only"))
+    report.duplicate_groups = len(manifest.duplicates)
     report.seconds = time.perf_counter() - t0
-    return report
 
 
 def _extract_pages(paths: list[str], cache_dir: Path, progress: Progress | None) -> None:

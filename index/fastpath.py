@@ -110,7 +110,10 @@ class CountingCollector(TopCollector):
     counts them per article (one pass instead of counting and ranking apart)."""
 
     def __init__(self, limit: int, doc_article: list[str]):
-        super().__init__(limit=limit, usequality=False)
+        # replace=0: Whoosh's collector otherwise swaps in a cheaper matcher every few
+        # matches, which skips passages that cannot reach the top `limit`; those would
+        # go uncounted.
+        super().__init__(limit=limit, usequality=False, replace=0)
         self.doc_article = doc_article
         self.counts: Counter = Counter()
 

@@ -26,9 +26,9 @@ from pathlib import Path
 import yaml
 
 from .config import Settings
-from .corpus import PAGE_SIDECAR, SUFFIXES, split_suffix
 from .errors import DossierError
 from .extract import MAX_PAGE_BYTES, PageError, cache_dir_for, decode_page, extract_cached
+from .scan import PAGE_SIDECAR, SUFFIXES, split_suffix
 
 ADDED_FOLDER = "added"
 TIMEOUT = 20.0  # seconds, for connecting and for the whole download

@@ -7,8 +7,9 @@ from functools import cached_property
 
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
-from .engine import IndexReport, Progress, article_infos, update_index
+from .engine import IndexReport, Progress, update_index
 from .errors import IndexBusy, IndexUnavailable, NotFound
+from .manifest import Manifest
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
 from .search import SearchEngine
@@ -51,7 +52,8 @@ class Library:
     def refresh(self) -> None:
         """Forget what was read, so the next use sees the index and files as they are."""
         self._articles.clear()
-        self.__dict__.pop("infos", None)
+        for name in ("infos", "_manifest", "also_in"):
+            self.__dict__.pop(name, None)
         # A fresh engine: a rebuilt index is a new set of files, which an open searcher
         # cannot follow. A search still running keeps the old one until it ends.
         self._engine = None
@@ -63,8 +65,18 @@ class Library:
         return self._engine
 
     @cached_property
+    def _manifest(self) -> Manifest:
+        return Manifest.load(self.settings.index_dir) or Manifest("")
+
+    @cached_property
     def infos(self) -> dict[str, ArticleInfo]:
-        return {i.id: i for i in article_infos(self.settings)}
+        return {i.id: i for i in self._manifest.infos()}
+
+    @cached_property
+    def also_in(self) -> dict[str, list[str]]:
+        """Article id -> the ids of the other articles with the same (or nearly the
+        same) body."""
+        return self._manifest.also_in()
 
     def resolve(self, ref: str) -> str:
         """An article id from an id, a passage id (ID#N) or an unambiguous id prefix."""
@@ -88,7 +100,9 @@ class Library:
         info = self.infos[aid]
         sidecar, _ = load_sidecar(self.settings.corpus)
         try:
-            article = read_article(SourceFile(aid, info.path, 0, 0), self.settings, sidecar)
+            article = read_article(
+                SourceFile(aid, info.path, 0, 0), self.settings, sidecar, self._manifest.repeated
+            )
         except Unreadable as exc:
             raise NotFound(str(exc)) from None
         self._articles[aid] = article

@@ -39,6 +39,10 @@ def manifest_well_formed(data) -> bool:
     for entry in skipped.values():
         if not isinstance(entry, dict) or not all(k in entry for k in ("size", "mtime_ns", "why")):
             return False
+    if not isinstance(data.get("repeated", {}), dict):
+        return False
+    if not isinstance(data.get("duplicates", []), list):
+        return False
     files = data.get("files", {})
     return isinstance(files, dict) and all(
         isinstance(v, list) and len(v) == 3 for v in files.values()
@@ -52,11 +56,15 @@ class Manifest:
         articles: dict | None = None,
         skipped: dict | None = None,
         files: dict | None = None,
+        repeated: dict | None = None,
+        duplicates: list[list[str]] | None = None,
     ):
         self.fingerprint = fp
         self.articles: dict[str, dict] = articles or {}
         self.skipped: dict[str, dict] = skipped or {}
         self.files: dict[str, list] = files or {}  # index file -> [size, mtime_ns, checksum]
+        self.repeated: dict = repeated or {}  # group -> line fingerprint -> articles
+        self.duplicates: list[list[str]] = duplicates or []  # ids with one body
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
@@ -67,7 +75,14 @@ class Manifest:
             return None
         if not manifest_well_formed(data):
             return None
-        return cls(data["fingerprint"], data["articles"], data.get("skipped"), data.get("files"))
+        return cls(
+            data["fingerprint"],
+            data["articles"],
+            data.get("skipped"),
+            data.get("files"),
+            data.get("repeated"),
+            data.get("duplicates"),
+        )
 
     def save(self, index_dir: Path) -> None:
         tmp = index_dir / (MANIFEST + ".tmp")
@@ -78,12 +93,18 @@ class Manifest:
                     "articles": self.articles,
                     "skipped": self.skipped,
                     "files": self.files,
+                    "repeated": self.repeated,
+                    "duplicates": self.duplicates,
                 },
                 f,
             )
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, index_dir / MANIFEST)
+
+    def also_in(self) -> dict[str, list[str]]:
+        """Article id -> the other ids of its duplicate group."""
+        return {aid: [x for x in g if x != aid] for g in self.duplicates for aid in g}
 
     def infos(self) -> list[ArticleInfo]:
         return [

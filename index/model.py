@@ -42,6 +42,7 @@ class Article:
     removed: list[Removed] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     content_hash: str = ""
+    title_only: bool = False  # no body: passage 1 is the title where the file gives it
 
     def passage(self, n: int) -> Passage:
         return self.passages[n - 1]

@@ -8,6 +8,7 @@ import heapq
 import itertools
 import os
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
@@ -53,6 +54,7 @@ class ArticleHits:
     date: str | None
     hits: int
     passages: list[PassageHit] = field(default_factory=list)
+    also_in: list[str] = field(default_factory=list)  # ids of copies of this article
 
 
 @dataclass(slots=True)
@@ -149,6 +151,8 @@ class SearchEngine:
     def _load_manifest(self) -> None:
         manifest = Manifest.load(self.settings.index_dir)
         self.infos = {i.id: i for i in manifest.infos()} if manifest else {}
+        self.duplicate_groups: list[list[str]] = manifest.duplicates if manifest else []
+        self.also_in: dict[str, list[str]] = manifest.also_in() if manifest else {}
 
     @_locked
     def refresh(self) -> bool:
@@ -284,6 +288,9 @@ class SearchEngine:
             return result
         s = self._searcher
         doc_article = self._articles_of_docs()
+        wanted = limit
+        if self.also_in:  # copies of one article are listed once: rank a few more
+            limit += min(limit, 20)
         ranked = flat_search(s, q, limit, doc_article) if self.fast_path else None
         if ranked is None:
             collector = CountingCollector(limit, doc_article)
@@ -324,7 +331,37 @@ class SearchEngine:
             room, (a for a in counts if a not in order), key=lambda a: (-counts[a], a)
         )
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
+        if self.also_in:
+            self._list_copies_once(result, counts)
+            del result.passages[wanted:]
+            kept = {id(p) for p in result.passages}
+            for ah in result.articles:
+                ah.passages = [p for p in ah.passages if id(p) in kept]
         return result
+
+    def _list_copies_once(self, result: SearchResult, counts: Counter) -> None:
+        """Articles with the same body appear once, at the best-ranked copy, which
+        names the others in `also_in`; their passages are left out."""
+        also_in = self.also_in
+        shown: set[str] = set()
+        kept: list[ArticleHits] = []
+        for ah in result.articles:
+            if ah.id in shown:
+                continue
+            copies = also_in.get(ah.id, [])
+            ah.also_in = list(copies)
+            shown.add(ah.id)
+            shown.update(copies)
+            kept.append(ah)
+        result.articles = kept
+        listed = {ah.id for ah in kept}
+        result.passages = [p for p in result.passages if p.article_id in listed]
+        # Each group of copies counts once: the copies beyond the first that matched.
+        extra = 0
+        for group in self.duplicate_groups:
+            present = sum(1 for a in group if a in counts)
+            extra += max(0, present - 1)
+        result.total_articles = len(counts) - extra
 
     @_locked
     def matching_pids(

@@ -10,6 +10,8 @@ import hashlib
 import re
 import unicodedata
 
+from anyascii import anyascii
+
 _BOM = "\ufeff"
 
 # C0 controls (but tab and newline), DEL and C1 controls map one-to-one onto visible
@@ -61,12 +63,29 @@ def safe_for_terminal(text: str) -> str:
 _FOLD_CACHE: dict[str, str] = {}
 
 
+# Latin letters that have no decomposition (ə ı ł ø đ þ æ œ ß …) are spelled in ASCII by
+# anyascii; other scripts keep their letters (transliterating Chinese or Cyrillic would
+# merge words that differ).
+_LATIN = re.compile(
+    r"[\u00c0-\u02af\u1d00-\u1dbf\u1e00-\u1eff\u2c60-\u2c7f\ua720-\ua7ff\uab30-\uab6f]"
+)
+
+
+def _ascii_latin(m: re.Match) -> str:
+    return anyascii(m.group())
+
+
 def fold(word: str) -> str:
-    """Lower case without accents: 'Mirzoián' -> 'mirzoian'."""
+    """Lower case, without accents, Latin letters in ASCII: 'Mirzoián' -> 'mirzoian',
+    'Azərbaycan' -> 'azerbaycan', 'İlham' -> 'ilham', 'Łódź' -> 'lodz'. Folds a word
+    (or a string) to a new string; callers map offsets on the original text, never on
+    the folded one."""
     hit = _FOLD_CACHE.get(word)
     if hit is None:
         decomposed = unicodedata.normalize("NFKD", word.casefold())
         hit = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        if not hit.isascii():
+            hit = _LATIN.sub(_ascii_latin, hit).lower()
         if len(_FOLD_CACHE) < 500_000:
             _FOLD_CACHE[word] = hit
     return hit

@@ -25,13 +25,22 @@ async def settle(pilot) -> None:
         await pilot.pause()
 
 
-async def until(pilot, condition: Callable[[], bool], what: str, timeout: float = 20.0) -> None:
+async def until(
+    pilot,
+    condition: Callable[[], bool],
+    what: str,
+    timeout: float = 20.0,
+    all_workers: bool = True,
+) -> None:
+    """Until condition() holds. all_workers=False: without waiting for every worker to
+    finish (when one is held on purpose)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        if all_workers:
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.01 if not all_workers else None)
 
 
 async def search(pilot, text: str) -> None:

@@ -221,17 +221,6 @@ def test_colour_names_agree_with_textual():
         assert not is_colour(text), text
 
 
-def test_line_of_a_dotted_key(tmp_path):
-    from index.config import line_of
-
-    text = BASE.replace("keys: {}", 'keys:\n  reader.next_hit: "n"\n  search: ctrl+f\n')
-    path = _write(tmp_path, text)
-    lines = text.splitlines()
-    assert lines[line_of(path, "keys.search") - 1] == "  search: ctrl+f"
-    assert lines[line_of(path, "keys.reader.next_hit") - 1] == '  reader.next_hit: "n"'
-    assert lines[line_of(path, "topics.2.key") - 1] == '    key: "3"'
-
-
 @pytest.mark.parametrize("name, breaker, where, key", BROKEN, ids=[b[0] for b in BROKEN])
 def test_broken_config_names_file_line_and_key(tmp_path, name, breaker, where, key):
     text = breaker(BASE)

@@ -87,3 +87,40 @@ def test_same_results_with_deletions_and_several_segments(make_corpus):
         fast, slow = both(engine, q, fast_expected)
         assert fast.total > 0
         assert_same(fast, slow)
+
+
+def test_every_match_counted_on_a_larger_corpus(make_corpus):
+    """Whoosh's collector skips matches that cannot reach the top results unless told
+    not to: on a corpus of some size, both paths must count every matching passage."""
+    import random
+
+    rnd = random.Random(3)
+    words = ["oil", "gas", "grain", "steel", "bank", "rate", "export", "market"]
+    passages: dict[str, list[set[str]]] = {}
+    files = {}
+    for i in range(150):
+        paras = [set(rnd.sample(words, rnd.randint(1, 4))) for _ in range(5)]
+        passages[f"n{i:03}"] = paras
+        body = "\n\n".join(
+            " ".join(sorted(p) * rnd.randint(1, 3)) + f" item {i} {j}." for j, p in enumerate(paras)
+        )
+        files[f"n{i:03}.txt"] = f"Report {i}\n\n{body}\n"
+    engine = Library(update_and(make_corpus(files))).engine
+
+    def expected(test) -> int:
+        return sum(1 for paras in passages.values() for p in paras if test(p))
+
+    for q, test in [
+        ("oil OR gas", lambda p: "oil" in p or "gas" in p),
+        ("oil AND gas", lambda p: "oil" in p and "gas" in p),
+        ("(oil OR gas) AND bank", lambda p: ("oil" in p or "gas" in p) and "bank" in p),
+    ]:
+        for fast in (True, False):
+            engine.fast_path = fast
+            assert engine.search(q, limit=5).total == expected(test), (q, fast)
+    engine.fast_path = True
+
+
+def update_and(settings):
+    update_index(settings)
+    return settings

@@ -67,7 +67,6 @@ def test_writer_killed_mid_save_leaves_old_or_new_file(tmp_path):
     base = {e.id for e in store.entries()}
     rng = random.Random(7)
     seen_states = set()
-    t0 = time.monotonic()
     for i in range(30):
         p = _fork.Process(target=_saver, args=(settings, art))
         p.start()
@@ -84,7 +83,6 @@ def test_writer_killed_mid_save_leaves_old_or_new_file(tmp_path):
         backup = settings.tags_file.with_name("tags.yaml.bak")
         if backup.exists():
             tagfile.parse(backup, backup.read_bytes())
-    assert time.monotonic() - t0 < 10
     assert seen_states == {0, 1}  # the kills did land at different moments
     # a normal save afterwards clears any temp file a killed writer left
     store = open_store(settings, art)

@@ -10,6 +10,7 @@ import time
 import pytest
 import yaml
 from conftest import app_settings
+from helpers_tui import until
 from textual.widgets import Static
 
 from index import tagfile
@@ -36,6 +37,12 @@ async def wait_for(pilot, condition, timeout: float = 5.0) -> bool:
     return condition()
 
 
+async def written(pilot) -> None:
+    """Until the tag changes typed so far are written and drawn (they run in workers)."""
+    await until(pilot, lambda: pilot.app.tag_writer.idle, "tag writes")
+    await pilot.pause()
+
+
 async def open_reader(pilot, n: int) -> ArticleView:
     pilot.app.open_article(ART, n)
     await pilot.pause()
@@ -60,7 +67,7 @@ async def test_another_writers_tags_show_in_the_open_reader(settings):
     async with app.run_test(size=(W, H)) as pilot:
         view = await open_reader(pilot, 10)
         await pilot.press("2")  # corridor, from the reader
-        await pilot.pause()
+        await written(pilot)
         cli = TagStore.open(settings, app.library)  # as `dossier tag` would
         article = app.library.article(ART)
         cli.add_passage(article, 10, ["border"])
@@ -69,7 +76,7 @@ async def test_another_writers_tags_show_in_the_open_reader(settings):
         assert f"{ART}#10 now Border, Corridor" in status(app)
         # the reader's next toggle works on the file as it is now: border comes off
         await pilot.press("1")
-        await pilot.pause()
+        await written(pilot)
         assert labels(view, 10) == {"Corridor"}
         assert saved_topics(settings) == [["corridor"]]
         cli.remove(cli.passage_entry(article, 10).id)
@@ -85,7 +92,7 @@ async def test_an_unwritable_tag_file_keeps_the_change_and_saves_it_later(settin
         view = await open_reader(pilot, 10)
         monkeypatch.setattr(tagfile, "_write_replace", disk_full)
         await pilot.press("2")
-        await pilot.pause()
+        await written(pilot)
         assert app.is_running
         assert labels(view, 10) == {"Corridor"}
         assert "NOT SAVED" in status(app) and "kept in memory" in status(app)
@@ -104,21 +111,21 @@ async def test_untag_removes_the_passage_tag_in_one_step_and_spans_after(setting
         p = article.passage(10)
         app.tags.add(article, p.start, p.start + 10, ["treaty"])  # a span in passage 10
         await pilot.press("1", "t", *"corr", "enter")  # passage tag: border + corridor
-        await pilot.pause()
+        await written(pilot)
         assert sorted(map(sorted, saved_topics(settings))) == [
             ["border", "corridor"],
             ["treaty"],
         ]
         await pilot.press("d")
-        await pilot.pause()
+        await written(pilot)
         assert saved_topics(settings) == [["treaty"]]  # the span stays
         await pilot.press("u")  # one step brings both topics back
-        await pilot.pause()
+        await written(pilot)
         assert sorted(map(sorted, saved_topics(settings))) == [
             ["border", "corridor"],
             ["treaty"],
         ]
         await pilot.press("d", "d")  # then the span goes too
-        await pilot.pause()
+        await written(pilot)
         assert saved_topics(settings) == []
         assert labels(view, 10) == set()

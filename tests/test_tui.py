@@ -319,15 +319,26 @@ async def test_toggle_removed_text(settings):
         assert "removed text" in text_of(screen.query_one("#reader-status"))
 
 
-async def test_first_start_indexes_in_the_background(tmp_path):
+async def test_first_start_indexes_in_the_background(tmp_path, monkeypatch):
     settings = app_settings(tmp_path)
     shutil.rmtree(settings.index_dir)  # a first start: no index yet
+    # The indexer process starts only when released, so "while indexing" is not a race.
+    release = threading.Event()
+    real_popen = tui.app.subprocess.Popen
+
+    def held_popen(*args, **kwargs):
+        release.wait(60)
+        return real_popen(*args, **kwargs)
+
+    monkeypatch.setattr(tui.app.subprocess, "Popen", held_popen)
     app = DossierApp(settings)
     async with app.run_test(size=(W, H)) as pilot:
         assert not app.index_ready
         app.screen.query_one("#query", Input).value = "Lachin"
-        await pilot.pause()
-        assert "Indexing the corpus" in message(app)
+        await until(
+            pilot, lambda: "Indexing the corpus" in message(app), "the notice", all_workers=False
+        )
+        release.set()
         status = app.screen.query_one("#index-status", Static)
         await until(pilot, lambda: "index updated" in text_of(status), "the index", 60)
         assert "5 articles" in text_of(status)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import app_settings
+from helpers_tui import until
 from textual.widgets import DataTable, OptionList, Static
 
 from tui.app import DossierApp
@@ -26,6 +27,12 @@ def saved(settings) -> list[dict]:
     return data["entries"]
 
 
+async def written(pilot) -> None:
+    """Until the tag changes typed so far are written and drawn (they run in workers)."""
+    await until(pilot, lambda: pilot.app.tag_writer.idle, "tag writes")
+    await pilot.pause()
+
+
 async def open_reader(pilot, n: int) -> ArticleView:
     pilot.app.open_article(ART, n)  # read in a worker
     await pilot.app.workers.wait_for_complete()
@@ -38,13 +45,13 @@ async def test_tag_passage_span_note_quit_reopen_undo_redo(settings):
     async with app.run_test(size=(W, H)) as pilot:
         view = await open_reader(pilot, 10)  # the Lachin checkpoint passage
         await pilot.press("2")  # corridor
-        await pilot.pause()
+        await written(pilot)
         assert [label for label, _ in view.decor.marks[10]] == ["Corridor"]
         await pilot.press("m", *"checkpoint set up April 23", "enter")
-        await pilot.pause()
+        await written(pilot)
         # a span: the first sentence of passage 5, one word less, tagged as treaty
         await pilot.press("k", "k", "k", "k", "k", "v", "W", "3")
-        await pilot.pause()
+        await written(pilot)
         status = str(app.screen.query_one("#reader-status", Static).render())
         assert "Peace treaty" in status
     entries = saved(settings)
@@ -66,17 +73,17 @@ async def test_tag_passage_span_note_quit_reopen_undo_redo(settings):
         assert [label for label, _ in view.decor.marks[10]] == ["Corridor"]
         assert [label for label, _ in view.decor.marks[5]] == ["Peace treaty"]
         await pilot.press("1")  # border on passage 10 too
-        await pilot.pause()
+        await written(pilot)
         assert {label for label, _ in view.decor.marks[10]} == {"Corridor", "Border"}
         await pilot.press("u")
-        await pilot.pause()
+        await written(pilot)
         assert [label for label, _ in view.decor.marks[10]] == ["Corridor"]
         assert sorted(t for e in saved(settings) for t in e["topics"]) == ["corridor", "treaty"]
         await pilot.press("ctrl+r")
-        await pilot.pause()
+        await written(pilot)
         assert {label for label, _ in view.decor.marks[10]} == {"Corridor", "Border"}
         await pilot.press("d")
-        await pilot.pause()
+        await written(pilot)
         assert 10 not in view.decor.marks
         assert [e["topics"] for e in saved(settings)] == [["treaty"]]
 
@@ -88,9 +95,9 @@ async def test_topic_picker_tags_several_topics(settings):
         await pilot.press("t")
         await pilot.press(*"corr", "down", "space")
         await pilot.press("enter")
-        await pilot.pause()
+        await written(pilot)
         await pilot.press("t", *"treaty", "enter")
-        await pilot.pause()
+        await written(pilot)
         assert {label for label, _ in view.decor.marks[11]} == {"Corridor", "Peace treaty"}
     (entry,) = saved(settings)
     assert entry["topics"] == ["corridor", "treaty"]
@@ -107,13 +114,13 @@ async def test_suggestions_accept_dismiss_and_jump(settings):
         assert first == next((n for n in suggested if n > 1), suggested[0])
         labels = [label for label, _ in view.decor.suggestions[first]]
         await pilot.press("plus")
-        await pilot.pause()
+        await written(pilot)
         assert {label for label, _ in view.decor.marks[first]} == set(labels)
         assert first not in view.decor.suggestions
         await pilot.press("right_square_bracket")
         second = view.cursor
         await pilot.press("minus")
-        await pilot.pause()
+        await written(pilot)
         assert second not in view.decor.suggestions and second not in view.decor.marks
     data = yaml.safe_load(settings.tags_file.read_text(encoding="utf-8"))
     assert data["dismissed"], "a dismissal is remembered in the tag file"
@@ -122,32 +129,34 @@ async def test_suggestions_accept_dismiss_and_jump(settings):
 async def test_tags_screen_and_tag_search(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
+
+        def result_for(text: str) -> bool:
+            return app.last_result is not None and app.last_result.query == text
+
         view = await open_reader(pilot, 10)
         await pilot.press("2", "j", "1")
-        await pilot.pause()
+        await written(pilot)
         await pilot.press("T")
         assert isinstance(app.screen, TagsScreen)
         await app.workers.wait_for_complete()  # rows are resolved in a worker
-        await pilot.pause()
+        await written(pilot)
         table = app.screen.query_one("#tag-table", DataTable)
         assert table.row_count == 2
         matrix = app.screen.query_one("#tag-matrix", DataTable)
         assert matrix.row_count == 1  # one tagged article (articles down, topics across)
         await pilot.press("enter")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await written(pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.query_one(ArticleView).cursor == 11  # border sorts first
         await pilot.press("slash", *"tag:corridor")
-        await pilot.pause(0.4)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: result_for("tag:corridor"), "results for tag:corridor")
+        await pilot.pause()  # the results reach the screen
         ids = [o.id for o in app.screen.query_one("#results", OptionList).options]
         assert ids == ["a:" + ART, f"p:{ART}#10"]
         await pilot.press(*" AND NOT tag:border")
-        await pilot.pause(0.4)
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until(pilot, lambda: result_for("tag:corridor AND NOT tag:border"), "the results")
+        await written(pilot)
         assert "1 passage in 1 article" in str(app.screen.query_one("#message", Static).render())
     assert view is not None
 
@@ -159,7 +168,7 @@ async def test_broken_tag_file_disables_tagging_and_is_untouched(settings):
     async with app.run_test(size=(W, H)) as pilot:
         view = await open_reader(pilot, 10)
         await pilot.press("2")
-        await pilot.pause()
+        await written(pilot)
         assert 10 not in view.decor.marks
         assert "tagging off" in str(app.screen.query_one("#reader-status", Static).render())
     assert settings.tags_file.read_bytes() == before
@@ -174,11 +183,11 @@ async def test_mouse_drag_selects_a_span_to_tag(settings):
         await pilot.mouse_down(view, offset=(gutter + 3, y))
         await pilot.hover(view, offset=(gutter + 20, y))
         await pilot.mouse_up(view, offset=(gutter + 20, y))
-        await pilot.pause()
+        await written(pilot)
         n, start, end = view.selection
         assert (n, start, end) == (1, 3, 20)
         await pilot.press("1")
-        await pilot.pause()
+        await written(pilot)
     (entry,) = saved(settings)
     p1 = app.library.article(ART).passage(1)
     assert entry["anchor"]["exact"] == p1.text[3:20]

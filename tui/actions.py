@@ -56,6 +56,7 @@ SCOPES: dict[str, str] = {
     "picker": "Article picker",
     "topics": "Topic picker",
     "note": "Note editor",
+    "export": "Export dialog",
     "loading": "Opening a large article",
 }
 
@@ -71,6 +72,7 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the article picker": ("picker",),
     "the topic picker": ("topics",),
     "the note editor": ("note",),
+    "the export dialog": ("export",),
     "opening an article": ("loading",),
 }
 
@@ -87,6 +89,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("palette", "ctrl+p", "Palette", "global", "command_palette", "Command palette", priority=True, palette=False),
     _a("open", "o", "Open…", "global", "open_by_title", "Open article by title…: fuzzy pick"),
     _a("tags", "T", "Tags", "global", "tags", "Tags: the evidence file by topic, filters, counts"),
+    _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown or YAML, written beside the tag file"),
     _a("rebuild", "R", "Rebuild index", "global", "rebuild_index", "Rebuild index: from the corpus, in the background"),
     _a("quit", "q", "Quit", "global", "quit", "Quit: leave dossier", show=True),
     # -- first screen ---------------------------------------------------------
@@ -145,6 +148,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("compare.back", "escape", "Back", "compare", "back", "Back: leave compare", show=True),
     # -- Tags screen -----------------------------------------------------------------
     _a("tags.filter", "f", "Filter", "tags", "focus_filters", "Filter tags: by topic and outlet", show=True),
+    _a("tags.export", "e", "Export", "tags", "app.export", "Export tags…", show=True, palette=False),
     _a("tags.back", "escape", "Back", "tags", "back", "Back: leave the Tags screen", show=True),
     # -- modal screens -----------------------------------------------------------------
     _a("help.close", "escape,question_mark,q", "Close", "help", "close", show=True, palette=False),
@@ -155,6 +159,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("picker.cancel", "escape", "Cancel", "picker", "cancel", show=True, palette=False),
     _a("topics.cancel", "escape", "Cancel", "topics", "cancel", show=True, palette=False),
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
+    _a("export.cancel", "escape", "Cancel", "export", "cancel", show=True, palette=False),
     _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),
 )  # fmt: skip
 

@@ -15,6 +15,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -28,6 +29,8 @@ from index.errors import DossierError, IndexUnavailable
 from index.library import Library
 from index.model import Article
 from index.tags import TagStore
+from index.tags.evidence import rows
+from index.tags.exporters import write_export
 
 from .actions import bindings
 from .commands import DossierCommands
@@ -42,11 +45,13 @@ from .messages import (
     ResultReady,
     SearchCleared,
     SearchDone,
+    TagsOpened,
+    TagWritten,
 )
 from .render import plural
 from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
-from .tagging import watch_tag_file
+from .tagging import TagWriter, watch_tag_file
 from .widgets.article_layout import Layout, layout, text_width
 from .worker_errors import ReportsWorkerErrors
 
@@ -67,7 +72,9 @@ class DossierApp(ReportsWorkerErrors, App):
         self.settings = settings
         self.key_overrides = keymap(settings)  # `keys:` of config.yaml, names normalised
         self.library = Library(settings)
-        self.tags = TagStore.open_or_disabled(settings, self.library)
+        # read in a worker from on_mount: a large tag file never holds up the first screen
+        self.tags = TagStore.loading(settings, self.library)
+        self.tag_writer = TagWriter(self)  # tag changes from keys, in order, off the UI thread
         self.background_index = background_index
         self.query_text = ""
         self.index_ready = False
@@ -86,6 +93,7 @@ class DossierApp(ReportsWorkerErrors, App):
     def on_mount(self) -> None:
         self._apply_settings()
         self.push_screen(SearchScreen())
+        self._open_tags()
         self.tag_watch = watch_tag_file(self)  # other writers' tag changes, within a second
         self.index_ready = bool(self.library.infos)
         if self.index_ready:
@@ -96,6 +104,25 @@ class DossierApp(ReportsWorkerErrors, App):
             self.set_interval(CHECK_EVERY_S, self.update_index)
         else:
             self.index_ready = True
+
+    @work(thread=True, group="opening tags", exit_on_error=False)
+    def _open_tags(self) -> None:
+        store = TagStore.open_or_disabled(self.settings, self.library)
+        self.post_message(TagsOpened(store))
+
+    @on(TagsOpened)
+    def _tags_opened(self, msg: TagsOpened) -> None:
+        """The tag file is read: tagging starts, and every screen shows the tags."""
+        self.tags = msg.store
+        self._warn_tag_file()
+        for screen in self.screen_stack:
+            tags_opened = getattr(screen, "tags_opened", None)
+            if tags_opened is not None:
+                tags_opened()
+
+    @on(TagWritten)
+    def _tag_written(self, msg: TagWritten) -> None:
+        self.tag_writer.written(msg)
 
     def _warn_tag_file(self) -> None:
         if self.tags.read_only:
@@ -108,7 +135,6 @@ class DossierApp(ReportsWorkerErrors, App):
             )
 
     def _apply_settings(self) -> None:
-        self._warn_tag_file()
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
@@ -338,6 +364,28 @@ class DossierApp(ReportsWorkerErrors, App):
 
         if not isinstance(self.screen, TagsScreen):
             self.push_screen(TagsScreen())
+
+    def action_export(self) -> None:
+        from .screens.export import ExportDialog
+
+        def chosen(choice: tuple[str, Path] | None) -> None:
+            if choice is not None:
+                self._export(*choice)
+
+        if not isinstance(self.screen, ExportDialog):
+            self.push_screen(ExportDialog(self.settings.tags_file), chosen)
+
+    @work(thread=True, group="export", exit_on_error=False)
+    def _export(self, fmt: str, target: Path) -> None:
+        found = rows(self.tags, self.library.infos, self.settings)
+        try:
+            n = write_export(found, fmt, target, self.settings)
+        except DossierError as exc:
+            self.call_from_thread(self.notify, exc.message, title="Export", severity="error")
+            return
+        self.call_from_thread(
+            self.notify, f"{plural(n, 'tag')} exported to {target}", title="Export"
+        )
 
     def action_rebuild_index(self) -> None:
         self.update_index(rebuild=True)

@@ -7,6 +7,7 @@ from textual.message import Message
 
 from index.model import Article
 from index.search import SearchResult
+from index.tags import TagStore
 
 
 class SearchDone(Message):
@@ -62,3 +63,19 @@ class ArticleLoaded(Message):
     def __init__(self, seq: int, article: Article | None, layout, error: str = "") -> None:
         super().__init__()
         self.seq, self.article, self.layout, self.error = seq, article, layout, error
+
+
+class TagsOpened(Message):
+    """The tag file has been read (in a worker at start): the store to use from now."""
+
+    def __init__(self, store: TagStore) -> None:
+        super().__init__()
+        self.store = store
+
+
+class TagWritten(Message):
+    """A tag change done in a worker: its result (or error) for `done` on the UI thread."""
+
+    def __init__(self, done, result: object, error: BaseException | None) -> None:
+        super().__init__()
+        self.done, self.result, self.error = done, result, error

@@ -5,8 +5,9 @@ marks into decorations. Suggestions (an engine call) are computed in a worker.""
 from __future__ import annotations
 
 import threading
-
-from textual.binding import Binding
+from collections import deque
+from collections.abc import Callable
+from functools import partial
 
 from index.errors import DossierError
 from index.suggestions import suggestions
@@ -19,44 +20,18 @@ from index.tags.marks import (
     suggestion_marks,
 )
 
+from .messages import TagWritten
 from .screens.tag_modals import NoteEditor, TopicPicker
 from .widgets.article_view import ArticleView
+from .worker_errors import describe
 
 WATCH_EVERY_S = 0.5  # how often the tag file is checked for other writers' changes
-
-TAG_BINDINGS = [
-    Binding("t", "pick_topics", "Tag…", id="tag.pick"),
-    Binding("m", "note", "Note", id="tag.note"),
-    Binding("d", "untag", "Untag", id="tag.remove"),
-    Binding("u", "undo", "Undo", id="tag.undo"),
-    Binding("ctrl+r", "redo", "Redo", id="tag.redo"),
-    Binding("plus", "accept_suggestion", "Accept sugg.", id="tag.accept"),
-    Binding("minus", "dismiss_suggestion", "Dismiss sugg.", show=False, id="tag.dismiss"),
-    Binding(
-        "right_square_bracket",
-        "next_suggestion",
-        "Next sugg.",
-        show=False,
-        id="tag.next_suggestion",
-    ),
-    Binding(
-        "left_square_bracket",
-        "previous_suggestion",
-        "Prev sugg.",
-        show=False,
-        id="tag.previous_suggestion",
-    ),
-]
 
 
 class TaggingMixin:
     """For a Screen with ArticleViews; needs active_view() and all_views()."""
 
     tag_notice = ""  # what another writer changed here, said in the status line
-
-    def install_topic_keys(self) -> None:
-        for topic in self.app.settings.topics:
-            self._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label)
 
     def active_view(self) -> ArticleView:
         raise NotImplementedError
@@ -96,7 +71,14 @@ class TaggingMixin:
             view.redecorate()
         self.tags_changed()
 
+    def tags_opened(self) -> None:
+        """The tag file has been read (the app reads it in a worker at start)."""
+        self.refresh_tags()
+        self.tags_changed()
+
     def tag_status(self, view: ArticleView) -> str:
+        if self.store.is_loading:
+            return "loading tags…"
         if self.store.read_only:
             return "tagging off: tag file unreadable"
         parts = []
@@ -112,19 +94,24 @@ class TaggingMixin:
             parts.append("span selected (w/W end by word, ( ) by sentence, < > start; v clears)")
         return " · ".join(parts)
 
-    def _change(self, fn, *args) -> object | None:
+    def _change(self, fn, *args, then: Callable[[object], None] | None = None) -> None:
+        """Run a store change off the UI thread, after the ones asked for before it;
+        then redraw and call `then` with its result (not when it failed)."""
         self.tag_notice = ""
-        try:
-            result = fn(*args)
-        except TagNotSaved as exc:
-            self.app.notify(exc.message, severity="error", title="Tags not saved", timeout=10)
-            result = None
-        except DossierError as exc:
-            self.app.notify(exc.message, severity="error", title="Tags")
-            return None
-        self.refresh_tags()
-        self.tags_changed()
-        return result
+
+        def done(result: object, error: BaseException | None) -> None:
+            if isinstance(error, TagNotSaved):
+                self.app.notify(error.message, severity="error", title="Tags not saved", timeout=10)
+            elif error is not None:
+                self.app.notify(describe(error), severity="error", title="Tags")
+                return
+            if self in self.app.screen_stack:
+                self.refresh_tags()
+                self.tags_changed()
+            if then is not None and error is None:
+                then(result)
+
+        self.app.tag_writer.submit(fn, args, done)
 
     def tags_changed(self) -> None:
         """Screens update their status lines here."""
@@ -155,15 +142,24 @@ class TaggingMixin:
             self._change(self.store.add, article, *span, [topic_id])
             view.set_selection(None)
             return
-        before = self.store.topics_of_passage(article, view.cursor)
-        self._change(self.store.toggle_passage_topic, article, view.cursor, topic_id)
-        if topic_id in before and topic_id not in self.store.topics_of_passage(
-            article, view.cursor
-        ):
-            label = self.app.settings.topic(topic_id)
-            self.app.notify(
-                f"Removed {label.label if label else topic_id} (u undoes)", title="Tags", timeout=3
-            )
+        n, store = view.cursor, self.store
+
+        def toggle() -> bool:
+            """True when this toggle took the topic off (said, as u undoes it)."""
+            had = topic_id in store.topics_of_passage(article, n)
+            store.toggle_passage_topic(article, n, topic_id)
+            return had and topic_id not in store.topics_of_passage(article, n)
+
+        def removed(was_removed: object) -> None:
+            if was_removed:
+                topic = self.app.settings.topic(topic_id)
+                self.app.notify(
+                    f"Removed {topic.label if topic else topic_id} (u undoes)",
+                    title="Tags",
+                    timeout=3,
+                )
+
+        self._change(toggle, then=removed)
 
     def action_pick_topics(self) -> None:
         view = self.active_view()
@@ -215,17 +211,30 @@ class TaggingMixin:
         if not entries:
             self.app.notify("No tags on this passage.", title="Tags")
             return
-        self._change(self.store.remove_entries, [e.id for e in entries])
         n = len(entries)
-        self.app.notify(f"Removed {n} tag{'s' if n > 1 else ''} (u undoes)", title="Tags")
+        self._change(
+            self.store.remove_entries,
+            [e.id for e in entries],
+            then=lambda _: self.app.notify(
+                f"Removed {n} tag{'s' if n > 1 else ''} (u undoes)", title="Tags"
+            ),
+        )
 
     def action_undo(self) -> None:
-        what = self._change(self.store.undo)
-        self.app.notify(f"Undone: {what}" if what else "Nothing to undo", title="Tags")
+        self._change(
+            self.store.undo,
+            then=lambda what: self.app.notify(
+                f"Undone: {what}" if what else "Nothing to undo", title="Tags"
+            ),
+        )
 
     def action_redo(self) -> None:
-        what = self._change(self.store.redo)
-        self.app.notify(f"Redone: {what}" if what else "Nothing to redo", title="Tags")
+        self._change(
+            self.store.redo,
+            then=lambda what: self.app.notify(
+                f"Redone: {what}" if what else "Nothing to redo", title="Tags"
+            ),
+        )
 
     def _suggested_here(self, view: ArticleView) -> list[str]:
         labels = {label for label, _ in view.decor.suggestions.get(view.cursor, [])}
@@ -265,6 +274,52 @@ class TaggingMixin:
         self._jump_suggestion(False)
 
 
+class TagWriter:
+    """Tag changes asked for by keys, run in workers (off the UI thread) one at a time,
+    in the order asked: the next starts when the previous one's result is handed back
+    on the UI thread. Undo and redo queue here too, so they follow the changes they undo."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self._queue: deque = deque()
+        self._busy = False
+
+    @property
+    def idle(self) -> bool:
+        return not self._busy and not self._queue
+
+    def submit(self, fn: Callable, args: tuple, done: Callable) -> None:
+        self._queue.append((fn, args, done))
+        self._next()
+
+    def _next(self) -> None:
+        if self._busy or not self._queue:
+            return
+        self._busy = True
+        fn, args, done = self._queue.popleft()
+        self.app.run_worker(
+            partial(self._run, fn, args, done),
+            thread=True,
+            group="tag writes",
+            exit_on_error=False,
+        )
+
+    def _run(self, fn: Callable, args: tuple, done: Callable) -> None:
+        try:
+            result, error = fn(*args), None
+        except Exception as exc:  # handed to `done`, which tells the user
+            result, error = None, exc
+        self.app.post_message(TagWritten(done, result, error))
+
+    def written(self, msg: TagWritten) -> None:
+        """On the UI thread: hand the result back, then start the next change."""
+        self._busy = False
+        try:
+            msg.done(msg.result, msg.error)
+        finally:
+            self._next()
+
+
 class TagWatch:
     """Checks the tag file every WATCH_EVERY_S in a worker thread (one stat when nothing
     changed; the read and parse off the UI thread) and hands other writers' changes to
@@ -276,8 +331,8 @@ class TagWatch:
         self._last_error = ""
 
     def tick(self) -> None:
-        if self._busy.locked():
-            return  # the previous check is still reading
+        if self._busy.locked() or self.app.tags.is_loading:
+            return  # the previous check is still reading, or the file is being opened
         self.app.run_worker(self._check, thread=True, group="tag-watch", exit_on_error=False)
 
     def _check(self) -> None:

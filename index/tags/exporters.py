@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import yaml
 
 from ..config import Settings
+from ..errors import DossierError
 from .evidence import topic_order
 from .model import now_iso
 
@@ -94,3 +97,20 @@ def export_yaml(rows: list[dict], settings: Settings) -> str:
 
 Exporter = Callable[[list[dict], Settings], str]
 EXPORTERS: dict[str, Exporter] = {"csv": export_csv, "md": export_md, "yaml": export_yaml}
+
+
+def write_export(rows: list[dict], fmt: str, target: Path, settings: Settings) -> int:
+    """Write rows as `fmt` to target atomically (a temp file beside it, then a rename:
+    an old export is never left half-written). Returns the number of tags written;
+    raises DossierError with the path when it cannot write."""
+    if fmt not in EXPORTERS:
+        raise DossierError(f"unknown export format '{fmt}' (one of {', '.join(EXPORTERS)})")
+    text = EXPORTERS[fmt](rows, settings)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DossierError(f"{target}: cannot write ({exc.strerror})") from None
+    return len({r["id"] for r in rows})

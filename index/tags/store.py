@@ -71,6 +71,13 @@ class _ByMethod:
         pass
 
 
+class TagsLoading(TagFileError):
+    """The tag file is still being read: tagging starts when it is."""
+
+    def __init__(self) -> None:
+        super().__init__("loading tags… (tagging starts once the tag file is read)")
+
+
 class TagStore(Edits):
     """The user's tags. Safe to read from several threads; changes are serialised."""
 
@@ -105,6 +112,16 @@ class TagStore(Edits):
         to re-anchor: a callable id -> Article | None, or an object with .article(id).
         Raises TagFileError when the file is unreadable; the file is not touched."""
         return cls(settings, tagfile.read(Path(settings.tags_file)), articles)
+
+    @classmethod
+    def loading(cls, settings: Settings, articles: ArticleSource | Any = None) -> TagStore:
+        """A stand-in while the real store is read in the background: no tags, and every
+        change refused with TagsLoading (the file is not read or touched)."""
+        return cls(settings, TagDoc(), articles, error=TagsLoading())
+
+    @property
+    def is_loading(self) -> bool:
+        return isinstance(self.error, TagsLoading)
 
     @classmethod
     def open_or_disabled(cls, settings: Settings, articles: ArticleSource | Any = None) -> TagStore:
@@ -355,6 +372,8 @@ class TagStore(Edits):
     def _commit(self, ops: tuple[Op, ...]) -> list[Op]:
         """Apply pending and new ops to the file's current content under the lock and
         write it. Returns the new ops' inverse (in the order that undoes them)."""
+        if isinstance(self.error, TagsLoading):
+            raise self.error
         if self.error is not None:
             try:  # the user may have fixed the file since
                 self.poll()

@@ -109,6 +109,7 @@ def cmd_search(settings: Settings, args) -> int:
                         "source": a.source,
                         "date": a.date,
                         "hits": a.hits,
+                        "also_in": a.also_in,
                     }
                     for a in result.articles
                 ],
@@ -173,6 +174,8 @@ def cmd_show(settings: Settings, args) -> int:
                 "date": a.date,
                 "url": a.url,
                 "path": a.path,
+                "title_only": a.title_only,
+                "also_in": lib.also_in.get(a.id, []),
                 "meta": {k: str(v) for k, v in a.meta.items()},
                 "passages": [
                     {"id": p.pid, "n": p.n, "start": p.start, "end": p.end, "text": p.text}
@@ -193,6 +196,9 @@ def cmd_show(settings: Settings, args) -> int:
         return 0
     line(a.title)
     line(f"{a.source or 'unknown outlet'} · {a.date or 'undated'} · {a.path}")
+    copies = lib.also_in.get(a.id)
+    if copies:
+        line(f"same text as: {', '.join(copies)}")
     line()
     if args.raw:
         _print_raw(a)

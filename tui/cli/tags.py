@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from index.article_source import LibraryArticles
@@ -11,7 +10,7 @@ from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.tags import TagError, TagStore
 from index.tags.evidence import record, rows
-from index.tags.exporters import EXPORTERS
+from index.tags.exporters import EXPORTERS, write_export
 from index.text import safe_for_terminal
 
 from .corpus import open_library
@@ -150,17 +149,11 @@ def cmd_export(settings: Settings, args) -> int:
     lib = open_library(settings)
     store = _store(settings, lib)
     found = rows(store, lib.infos, settings, args.topic)
-    text = EXPORTERS[args.format](found, settings)
     if args.output:
         target = Path(args.output)
-        tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-        try:
-            tmp.write_text(text, encoding="utf-8", newline="")
-            os.replace(tmp, target)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise DossierError(f"{target}: cannot write ({exc.strerror})") from None
-        line(f"{len({r['id'] for r in found})} tags exported to {target}")
+        n = write_export(found, args.format, target, settings)
+        line(f"{n} tags exported to {target}")
         return 0
+    text = EXPORTERS[args.format](found, settings)
     print(safe_for_terminal(text), end="" if text.endswith("\n") else "\n")
     return 0

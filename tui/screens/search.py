@@ -84,6 +84,9 @@ class SearchScreen(ReportsWorkerErrors, Screen):
     def on_screen_resume(self) -> None:
         self._load_articles()  # tags may have changed in the reader
 
+    def tags_opened(self) -> None:
+        self._load_articles()  # the tag counts, once the tag file is read
+
     @on(ArticlesPane.Changed)
     def _pane_changed(self, event: ArticlesPane.Changed) -> None:
         if self.panes.current == "articles-pane":

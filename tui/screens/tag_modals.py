@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
@@ -13,13 +12,14 @@ from textual.widgets.selection_list import Selection
 
 from index.config import Topic
 
+from ..actions import bindings
 from ..render import join, plain
 
 
 class TopicPicker(ModalScreen[list[str] | None]):
     """Fuzzy search over topics; space toggles, enter applies (several at once)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="topics.cancel")]
+    BINDINGS = bindings("topics")
 
     def __init__(self, topics: tuple[Topic, ...], chosen: list[str]) -> None:
         super().__init__()
@@ -87,7 +87,7 @@ class TopicPicker(ModalScreen[list[str] | None]):
 
 
 class NoteEditor(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="note.cancel")]
+    BINDINGS = bindings("note")
 
     def __init__(self, note: str, about: str) -> None:
         super().__init__()

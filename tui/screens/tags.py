@@ -4,7 +4,6 @@ The rows are resolved against the articles in a worker (it reads article files).
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on, work
@@ -14,9 +13,15 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
+from index.tags.evidence import rows, topic_order
+
 from ..actions import bindings
 from ..render import cap, join, plain, plural, safe
 from ..worker_errors import ReportsWorkerErrors
+
+
+def title(r: dict) -> str:
+    return r["title"] or r["article"]
 
 
 def cell(text: str, style: str = "", limit: int = 300) -> Text:
@@ -24,18 +29,12 @@ def cell(text: str, style: str = "", limit: int = 300) -> Text:
     return Text(safe(cap(text, limit)), style=style)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    entry_id: str
-    topic_id: str
-    article: str
-    title: str
-    outlet: str
-    date: str
-    passage_n: int | None
-    status: str
-    quote: str
-    note: str
+Row = dict  # one evidence row (index.tags.evidence.rows): a tag with one of its topics
+
+
+def topic_counts(rows: list[Row]) -> Counter:
+    """Rows per topic: what the Markdown export heads each topic with."""
+    return Counter(r["topic"] for r in rows)
 
 
 class RowsReady(Message):
@@ -85,35 +84,19 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     def on_screen_resume(self) -> None:
         self.reload()
 
+    def tags_opened(self) -> None:
+        self.reload()
+
     def reload(self) -> None:
         self._seq += 1
         self._resolve(self._seq)
 
     @work(thread=True, exclusive=True, group="reading tags", exit_on_error=False)
     def _resolve(self, seq: int) -> None:
-        store, infos = self.app.tags, self.app.library.infos
+        store = self.app.tags
         if not store.read_only:
             store.reload()
-        rows = []
-        for anchored in store.resolve_all():
-            entry = anchored.entry
-            info = infos.get(entry.article)
-            for tid in entry.topics:
-                rows.append(
-                    Row(
-                        entry.id,
-                        tid,
-                        entry.article,
-                        info.title if info else entry.article,
-                        (info.source if info else None) or "unknown outlet",
-                        (info.date if info else None) or "undated",
-                        anchored.passage_n,
-                        anchored.status,
-                        entry.exact,
-                        entry.note,
-                    )
-                )
-        self.post_message(RowsReady(rows, seq))
+        self.post_message(RowsReady(rows(store, self.app.library.infos, self.app.settings), seq))
 
     @on(RowsReady)
     def _rows_ready(self, msg: RowsReady) -> None:
@@ -124,15 +107,12 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     def _shown(self) -> list[Row]:
         topic = self.query_one("#topic-filter", Select).value
         outlet = self.query_one("#outlet-filter", Select).value
-        order = {t.id: i for i, t in enumerate(self.app.settings.topics)}
-        rows = [
+        return [
             r
             for r in self.rows
-            if (not isinstance(topic, str) or r.topic_id == topic)
-            and (not isinstance(outlet, str) or r.outlet == outlet)
+            if (not isinstance(topic, str) or r["topic"] == topic)
+            and (not isinstance(outlet, str) or r["outlet_name"] == outlet)
         ]
-        rows.sort(key=lambda r: (order.get(r.topic_id, len(order)), r.date, r.article))
-        return rows
 
     def fill(self) -> None:
         table = self.query_one("#tag-table", DataTable)
@@ -140,31 +120,37 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         settings = self.app.settings
         shown = self._shown()
         for r in shown:
-            topic = settings.topic(r.topic_id)
-            where = f" #{r.passage_n}" if r.passage_n else ""
+            topic = settings.topic(r["topic"])
+            where = f" #{r['passage']}" if r["passage"] else ""
             table.add_row(
-                cell(topic.label if topic else r.topic_id, f"bold {topic.colour}" if topic else ""),
-                cell(r.status, "red bold" if r.status == "orphaned" else "dim"),
-                cell(f"{r.title}{where}"),
-                cell(r.outlet),
-                cell(r.date),
-                cell(r.quote),
-                cell(r.note),
-                key=f"{r.entry_id}|{r.topic_id}",
+                cell(r["topic_label"], f"bold {topic.colour}" if topic else ""),
+                cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
+                cell(f"{title(r)}{where}"),
+                cell(r["outlet_name"]),
+                cell(r["date"] or "undated"),
+                cell(r["quote"]),
+                cell(r["note"]),
+                key=f"{r['id']}|{r['topic']}",
             )
         if not self._outlets_set:
             self._outlets_set = True
-            outlets = sorted({r.outlet for r in self.rows})
+            outlets = sorted({r["outlet_name"] for r in self.rows})
             self.query_one("#outlet-filter", Select).set_options([(o, o) for o in outlets])
-        entries = len({r.entry_id for r in shown})
-        orphans = len({r.entry_id for r in shown if r.status == "orphaned"})
-        summary = (
-            f"{plural(entries, 'tag')} (passages and spans) · "
-            f"{plural(len(shown), 'row')}, one per topic"
+        entries = len({r["id"] for r in shown})
+        orphans = len({r["id"] for r in shown if r["status"] == "orphaned"})
+        counts = topic_counts(shown)
+        per_topic = ", ".join(
+            f"{settings.topic(t).label if settings.topic(t) else t} {counts[t]}"
+            for t in topic_order(settings, shown)
         )
+        summary = f"{plural(entries, 'tag')} (passages and spans)"
+        if per_topic:
+            summary += f" · by topic: {per_topic}"
         if orphans:
             summary += f" · {orphans} orphaned (their text changed; kept in the file)"
-        if self.app.tags.read_only:
+        if self.app.tags.is_loading:
+            summary = "loading tags…"
+        elif self.app.tags.read_only:
             summary = f"tagging is off: {self.app.tags.error.message}"
         self.query_one("#tags-summary", Static).update(plain(summary))
         self._matrix(shown)
@@ -175,10 +161,10 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         matrix = self.query_one("#tag-matrix", DataTable)
         matrix.clear(columns=True)
         topics = self.app.settings.topics
-        counts = Counter((r.article, r.topic_id) for r in rows)
+        counts = Counter((r["article"], r["topic"]) for r in rows)
         articles: dict[str, Row] = {}
-        for r in sorted(rows, key=lambda r: (r.date, r.title)):
-            articles.setdefault(r.article, r)
+        for r in sorted(rows, key=lambda r: (r["date"] or "", title(r))):
+            articles.setdefault(r["article"], r)
         matrix.add_column("Article · outlet", width=40)
         for t in topics:
             matrix.add_column(cell(t.label, f"bold {t.colour}"), width=max(5, len(t.label)))
@@ -186,7 +172,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         for aid, r in articles.items():
             row = [counts.get((aid, t.id), 0) for t in topics]
             matrix.add_row(
-                cell(f"{cap(r.title, 24)} · {cap(r.outlet, 13)}"),
+                cell(f"{cap(title(r), 24)} · {cap(r['outlet_name'], 13)}"),
                 *[cell(str(c) if c else "·") for c in row],
                 cell(str(sum(row))),
             )
@@ -200,8 +186,8 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             detail.update("")
             return
         r = shown[table.cursor_row]
-        note = plain(f"note: {cap(r.note, 400)}\n", "bold") if r.note else plain("")
-        detail.update(join(note, plain(f"quote: {cap(r.quote, 400)}")))
+        note = plain(f"note: {cap(r['note'], 400)}\n", "bold") if r["note"] else plain("")
+        detail.update(join(note, plain(f"quote: {cap(r['quote'], 400)}")))
 
     @on(DataTable.RowHighlighted, "#tag-table")
     def _highlighted(self) -> None:
@@ -214,18 +200,18 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     @on(DataTable.RowSelected, "#tag-table")
     def _open(self, event: DataTable.RowSelected) -> None:
         entry_id, _, topic = str(event.row_key.value).partition("|")
-        row = next((r for r in self.rows if (r.entry_id, r.topic_id) == (entry_id, topic)), None)
+        row = next((r for r in self.rows if (r["id"], r["topic"]) == (entry_id, topic)), None)
         if row is None:
             return
-        if row.passage_n is None:
+        if row["passage"] is None:
             self.app.notify(
-                f"Orphaned: “{cap(row.quote, 60)}” is no longer in {row.title}. "
+                f"Orphaned: “{cap(row['quote'], 60)}” is no longer in {title(row)}. "
                 "The entry stays in the file.",
                 severity="warning",
                 title="Tags",
             )
             return
-        self.app.open_article(row.article, row.passage_n)
+        self.app.open_article(row["article"], row["passage"])
 
     def action_focus_filters(self) -> None:
         self.query_one("#topic-filter").focus()

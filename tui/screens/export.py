@@ -1,0 +1,69 @@
+"""The export dialog: a format and a path (beside the tag file by default)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Select, Static
+
+from index.tags.exporters import EXPORTERS
+
+from ..actions import bindings
+from ..render import plain
+
+NAMES = {"csv": "CSV (spreadsheets)", "md": "Markdown (reports)", "yaml": "YAML (tools)"}
+DEFAULT_FORMAT = "md"
+
+
+def default_path(tags_file: Path, fmt: str = DEFAULT_FORMAT) -> Path:
+    return Path(tags_file).parent / f"dossier-export.{fmt}"
+
+
+class ExportDialog(ModalScreen[tuple[str, Path] | None]):
+    """Pick a format (the path's extension follows it) and a path; enter exports."""
+
+    BINDINGS = bindings("export")
+
+    def __init__(self, tags_file: Path) -> None:
+        super().__init__()
+        self.tags_file = Path(tags_file)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog", classes="dialog"):
+            yield Static(plain("Export tags — enter writes the file"), classes="title")
+            yield Select(
+                [(NAMES.get(f, f), f) for f in EXPORTERS],
+                value=DEFAULT_FORMAT,
+                allow_blank=False,
+                id="export-format",
+            )
+            yield Input(str(default_path(self.tags_file)), id="export-path")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-path").focus()
+
+    @on(Select.Changed, "#export-format")
+    def _format(self, event: Select.Changed) -> None:
+        box = self.query_one("#export-path", Input)
+        path = Path(box.value)
+        if path.suffix.lstrip(".") in EXPORTERS:
+            box.value = str(path.with_suffix(f".{event.value}"))
+
+    @on(Input.Submitted, "#export-path")
+    def _submit(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if not text:
+            self.notify("Give a file to write.", title="Export", severity="warning")
+            return
+        path = Path(text).expanduser()
+        if not path.is_absolute():
+            path = self.tags_file.parent / path
+        fmt = str(self.query_one("#export-format", Select).value)
+        self.dismiss((fmt, path))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
