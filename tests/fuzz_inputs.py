@@ -289,6 +289,8 @@ def _types(rng: random.Random, valid: bytes, text: str) -> bytes:
             ("  article: ", "  article: \n  was: "),
             ("  note: ", "  note: {x: 1}\n  old_note: "),
             ("dismissed: []", "dismissed: [1, 2]"),
+            ("  created: '", "  created: 2023-02-30\n  was: '"),
+            ("  updated: '", "  updated: 2023-05-05T10:00:61Z\n  was: '"),
         ]
     )
     return text.replace(old, new, 1).encode()
