@@ -58,22 +58,26 @@ def load(path: Path, data: bytes) -> dict | None:
     return out
 
 
-def _plain(value: Any) -> bool:
-    """True for values made only of dict (text keys), list, str, int, float, bool, None."""
+def _plain(value: Any, seen: set[int]) -> bool:
+    """True for values made only of dict (text keys), list, str, int, float, bool, None,
+    each list and dict met once. A container met twice is a YAML alias: not plain, so a
+    few hundred bytes of nested aliases (a "billion laughs") are never walked out."""
     if value is None or isinstance(value, str | bool | int | float):
         return True
+    if not isinstance(value, list | dict) or id(value) in seen:
+        return False
+    seen.add(id(value))
     if isinstance(value, list):
-        return all(_plain(v) for v in value)
-    if isinstance(value, dict):
-        return all(isinstance(k, str) and _plain(v) for k, v in value.items())
-    return False
+        return all(_plain(v, seen) for v in value)
+    return all(isinstance(k, str) and _plain(v, seen) for k, v in value.items())
 
 
 def save(path: Path, doc, data: bytes) -> None:
     """Keep doc (a TagDoc whose file bytes are data) for the next open."""
     target = cache_path(path)
     if not doc.plain:
-        doc.plain = _plain(doc.entries) and _plain(doc.dismissed) and _plain(doc.extra)
+        seen: set[int] = set()
+        doc.plain = all(_plain(part, seen) for part in (doc.entries, doc.dismissed, doc.extra))
     if not doc.plain:  # a date or other YAML type somewhere: parse that file each time
         with contextlib.suppress(OSError):
             target.unlink()

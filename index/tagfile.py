@@ -179,6 +179,8 @@ def parse(path: Path, data: bytes) -> TagDoc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise _fail(path, f"not valid YAML ({problem})", mark.line + 1 if mark else None) from None
+    except ValueError as exc:  # a timestamp that is no date (2023-02-30), from the constructor
+        raise _fail(path, f"holds a date or time that does not exist ({exc})") from None
     if loaded is None:
         return TagDoc(raw=data)
     if not isinstance(loaded, dict):

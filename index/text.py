@@ -20,6 +20,13 @@ _CONTROL_MAP = {c: 0x2400 + c for c in range(0x20) if c not in (0x09, 0x0A)}
 _CONTROL_MAP[0x7F] = 0x2421  # ␡
 _CONTROL_MAP.update({c: 0xFFFD for c in range(0x80, 0xA0)})
 _CONTROL_MAP.update({c: 0xFFFD for c in (0x2028, 0x2029)})
+# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the
+# left-to-right / right-to-left marks (U+200E, U+200F) could reorder quoted text on
+# screen: shown as ⇄, never sent raw (by the reader and the command line alike).
+BIDI_SYMBOL = "⇄"
+_CONTROL_MAP.update(
+    {c: ord(BIDI_SYMBOL) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F)}
+)
 
 
 def decode(data: bytes) -> tuple[str, str | None]:
@@ -48,8 +55,8 @@ def content_hash(text: str) -> str:
 
 
 def safe_for_terminal(text: str) -> str:
-    """Control and escape characters made visible, one character for one, so text from
-    an article can never steer the terminal and offsets stay valid."""
+    """Control, escape and bidi characters made visible, one character for one, so text
+    from an article can never steer the terminal and offsets stay valid."""
     return text.translate(_CONTROL_MAP)
 
 

@@ -10,20 +10,15 @@ from pathlib import Path
 
 from textual.content import Content
 
+from index.text import BIDI_SYMBOL as BIDI_SYMBOL  # what bidi controls are shown as
 from index.text import safe_for_terminal
-
-# Bidi embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069) and the
-# left-to-right / right-to-left marks (U+200E, U+200F): shown as ⇄, never sent raw.
-BIDI_SYMBOL = "⇄"
-_BIDI_MAP = {c: BIDI_SYMBOL for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-_BIDI_MAP.update({0x200E: BIDI_SYMBOL, 0x200F: BIDI_SYMBOL})
 
 TITLE_MAX = 300  # characters of a title shown (a title can be any length in a file)
 
 
 def safe(text: str) -> str:
     """Text made harmless for the terminal, of the same length."""
-    return safe_for_terminal(text).translate(_BIDI_MAP)
+    return safe_for_terminal(text)
 
 
 def cap(text: str, limit: int = TITLE_MAX) -> str:
