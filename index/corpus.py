@@ -19,13 +19,14 @@ from .metadata import (
     date_from_words,
     iso_date,
     load_sidecar,
+    load_yaml_mapping,
     outlet_name,
     read_front_matter,
     standard_fields,
 )
 from .model import Article, Passage, Removed
 from .scan import PAGE_SIDECAR, Scan, SourceFile, scan, scan_corpus
-from .text import canonical, content_hash, decode
+from .text import UTF16_BOMS, canonical, content_hash, decode
 
 __all__ = ["Scan", "SourceFile", "Unreadable", "scan", "scan_corpus"]
 Progress = Callable[[int, int, str], None]
@@ -65,7 +66,7 @@ def read_text(src: SourceFile) -> tuple[str, str | None]:
         raise Unreadable(f"{src.id}: cannot be read ({exc.strerror})") from None
     if not data.strip():
         raise Unreadable(f"{src.id}: empty file; skipped")
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data[:8192] and not data.startswith(UTF16_BOMS):
         raise Unreadable(f"{src.id}: looks binary; skipped")
     raw, note = decode(data)
     return canonical(raw), note
@@ -141,7 +142,7 @@ def load_page_sidecar(path: str) -> dict:
         return {}
     try:
         with open(path + PAGE_SIDECAR, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
+            data = load_yaml_mapping(fh.read())
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
     return {str(k): v for k, v in data.items()} if isinstance(data, dict) else {}

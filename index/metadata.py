@@ -89,7 +89,13 @@ _FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 def load_yaml_mapping(text: str) -> Any:
     """YAML loaded safely, with no alias expansion. Raises yaml.YAMLError."""
     loader = _NoAliasLoader if ("*" in text or "&" in text) else _FAST_LOADER
-    return yaml.load(text, Loader=loader)  # a SafeLoader (or its C twin): safe
+    try:
+        return yaml.load(text, Loader=loader)  # a SafeLoader (or its C twin): safe
+    except (ValueError, OverflowError, TypeError, RecursionError) as exc:
+        # a value the constructor cannot build, e.g. `date: 2023-02-30`
+        raise yaml.constructor.ConstructorError(
+            None, None, f"a value that cannot be read ({exc})", None
+        ) from None
 
 
 def display_value(value: Any) -> str:

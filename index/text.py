@@ -6,6 +6,7 @@ canonical text made here, so every view agrees.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import re
 import unicodedata
@@ -29,9 +30,18 @@ _CONTROL_MAP.update(
 )
 
 
+UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
 def decode(data: bytes) -> tuple[str, str | None]:
     """Bytes to str. Returns the text and, when the bytes were not valid UTF-8, a note
-    saying which fallback decoded them."""
+    saying which fallback decoded them. UTF-16 is read when a byte-order mark says so
+    (Windows Notepad's "Unicode")."""
+    if data.startswith(UTF16_BOMS):
+        try:
+            return data.decode("utf-16"), None
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), None
     except UnicodeDecodeError as exc:

@@ -13,6 +13,7 @@ import pytest
 from conftest import ARTICLES
 
 from index.corpus import load_corpus, scan
+from index.engine import update_index
 from index.library import Library
 from index.metadata import load_sidecar
 
@@ -483,3 +484,13 @@ def test_five_megabyte_article_indexes_and_searches(make_corpus):
     assert report.articles == 1 and report.passages == 12_001
     assert lib.engine.search("zebra").passages[0].pid == "big#12001"
     assert lib.engine.search("zq5000x").passages[0].pid == "big#5001"
+
+
+def test_utf16_with_a_byte_order_mark_is_read(make_corpus):
+    """Notepad's "Unicode" files are UTF-16 with a BOM: read, not skipped as binary."""
+    settings = make_corpus({})
+    text = "Talks in Brussels\n\nThe ministers met on the Lachin corridor.\n"
+    (settings.corpus / "notepad.txt").write_bytes(text.encode("utf-16"))
+    report = update_index(settings)
+    assert report.articles == 1 and report.warnings == []
+    assert Library(settings).engine.search("Lachin").total == 1
