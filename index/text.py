@@ -64,6 +64,15 @@ def content_hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
+_JSON_ESCAPES = {c: f"\\u{c:04x}" for c in _CONTROL_MAP}
+
+
+def escape_for_json(text: str) -> str:
+    """JSON text with every character safe_for_terminal would replace written as a
+    \\uXXXX escape: the same data for a pipeline, nothing that steers a terminal."""
+    return text.translate(_JSON_ESCAPES)
+
+
 def safe_for_terminal(text: str) -> str:
     """Control, escape and bidi characters made visible, one character for one, so text
     from an article can never steer the terminal and offsets stay valid."""

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES, CONFIG
+from conftest import ARTICLES, CONFIG, app_settings, write_files
 
 from tui.cli import build_parser, main
 
@@ -264,3 +264,22 @@ def test_the_installed_command(tmp_path, cfg):
     )
     assert done.returncode == 2 and "none.yaml" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_json_output_escapes_what_could_steer_a_terminal(tmp_path, capsys):
+    """--json is for pipelines but lands on terminals too: escapes, C1 and bidi controls
+    come out as \\uXXXX (the same data), never raw."""
+    corpus = tmp_path / "corpus"
+    write_files(
+        corpus,
+        {
+            "a.txt": "Talks\n\nThe corridor \u202egnol\u202c talks "
+            "\x1b]52;c;aGk=\x07 went on \x9b1m.\n"
+        },
+    )
+    settings = app_settings(tmp_path, corpus)
+    rc = main(["--config", str(settings.path), "show", "a", "--json"])
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert not any(c in out for c in "\u202e\u202c\x1b\x07\x9b")
+    assert "\u202e" in json.loads(out)["passages"][0]["text"]

@@ -6,16 +6,15 @@ import json
 import sys
 from typing import Any
 
-from index.text import safe_for_terminal
+from index.text import escape_for_json, safe_for_terminal
 
 
 def emit_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    sys.stdout.write(escape_for_json(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def emit_jsonl(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    sys.stdout.write(escape_for_json(json.dumps(data, ensure_ascii=False)) + "\n")
 
 
 def styled(
