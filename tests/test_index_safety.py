@@ -18,8 +18,8 @@ import pytest
 from conftest import ARTICLES, CONFIG
 from whoosh.writing import SegmentWriter
 
+from index.build import update_index
 from index.config import load_settings
-from index.engine import update_index
 from index.errors import IndexUnavailable
 from index.library import Library
 from tui.cli import main
