@@ -7,6 +7,10 @@ once per extractor version, however often the index is rebuilt.
 
 trafilatura is imported only when a page is extracted: it costs most of a second to
 import, and a corpus without web pages never pays for it.
+
+Kept as one module though over 400 lines: decoding, extraction and the cache are one
+pipeline keyed by `extractor_id`, which must change in one place; the separable part,
+rendering trafilatura's tree, is index/blocks.py.
 """
 
 from __future__ import annotations
