@@ -33,9 +33,9 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared" / "corpora"
 sys.path.insert(0, str(REPO))
 
+from index.build import update_index  # noqa: E402
 from index.config import load_settings  # noqa: E402
 from index.corpus import Unreadable, read_article, scan  # noqa: E402
-from index.engine import update_index  # noqa: E402
 from index.extract import extractor_id  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")

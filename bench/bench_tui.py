@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from index.build import update_index
 from index.config import load_settings
-from index.engine import update_index
 from tui.app import DEBOUNCE_S, DossierApp
 from tui.screens.search import SearchScreen
 from tui.widgets.virtual_list import VirtualList

@@ -7,6 +7,10 @@ once per extractor version, however often the index is rebuilt.
 
 trafilatura is imported only when a page is extracted: it costs most of a second to
 import, and a corpus without web pages never pays for it.
+
+Kept as one module though over 400 lines: decoding, extraction and the cache are one
+pipeline keyed by `extractor_id`, which must change in one place; the separable part,
+rendering trafilatura's tree, is index/blocks.py.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-# Bump when what we ask of trafilatura or how its tree is rendered changes.
+from .blocks import render_blocks
+
+# Bump when what we ask of trafilatura or how its tree is rendered (index/blocks.py) changes.
 RENDER_VERSION = 3
 # The options that decide what is extracted (see README: favor_precision scores best).
 OPTIONS = {"favor_precision": True, "include_tables": True, "include_comments": False}
@@ -315,110 +321,6 @@ def _outlet(name: str | None) -> str | None:
 def _iso(value) -> str | None:
     m = re.match(r"\s*(\d{4})-(\d{2})-(\d{2})", str(value or ""))
     return "-".join(m.groups()) if m else None
-
-
-# -- trafilatura's tree to blocks ----------------------------------------------------
-
-_INLINE_CONTAINERS = {"hi", "ref", "del", "span", "code", "label"}
-
-
-def render_blocks(body) -> list[str]:
-    """One string per paragraph, heading, list item, quote paragraph and table row of
-    trafilatura's output tree; line breaks inside a paragraph are kept."""
-    out: list[str] = []
-    _walk(body, out)
-    return [b for b in (_tidy(b) for b in out) if b]
-
-
-def _walk(el, out: list[str]) -> None:
-    pending: list[str] = [el.text or ""]  # loose inline text between blocks
-    for child in el:
-        tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _INLINE_CONTAINERS:
-            pending.append(_inline(child))
-            pending.append(child.tail or "")
-            continue
-        if tag == "lb":
-            pending.append("\n")
-            pending.append(child.tail or "")
-            continue
-        out.append("".join(pending))
-        pending = []
-        if tag in ("p", "head", "item") and not _has_blocks(child):
-            out.append(("- " if tag == "item" else "") + _inline(child))
-        elif tag == "list":
-            for item in child:
-                _item(item, out)
-        elif tag == "table":
-            _table(child, out)
-        elif tag == "graphic":
-            pass
-        else:  # quote, div, nested structures
-            _walk(child, out)
-        pending.append(child.tail or "")
-    out.append("".join(pending))
-
-
-def _has_blocks(el) -> bool:
-    return any(c.tag in ("p", "list", "table", "quote", "head") for c in el.iter() if c is not el)
-
-
-def _item(item, out: list[str]) -> None:
-    if item.tag != "item":
-        _walk(item, out)
-        return
-    head: list[str] = [item.text or ""]
-    rest = []
-    for child in item:
-        if child.tag in ("list", "table", "p", "quote", "head"):
-            rest.append(child)
-        elif not rest:
-            head.append(_inline(child) + (child.tail or ""))
-    first = "".join(head)
-    if first.strip():
-        out.append("- " + first)
-    for child in rest:
-        if child.tag == "list":
-            for sub in child:
-                _item(sub, out)
-        elif child.tag == "table":
-            _table(child, out)
-        else:
-            _walk_one(child, out)
-
-
-def _walk_one(el, out: list[str]) -> None:
-    if el.tag in ("p", "head") and not _has_blocks(el):
-        out.append(_inline(el))
-    else:
-        _walk(el, out)
-
-
-def _table(table, out: list[str]) -> None:
-    for row in table.iter("row"):
-        cells = [_tidy(_inline(c)).replace("\n", " ") for c in row if c.tag == "cell"]
-        cells = [c for c in cells if c]
-        if cells:
-            out.append(" | ".join(cells))
-
-
-def _inline(el) -> str:
-    """All text inside el, <lb/> as a line break."""
-    parts: list[str] = [el.text or ""]
-    for child in el:
-        if child.tag == "lb":
-            parts.append("\n")
-        elif child.tag == "graphic":
-            pass
-        else:
-            parts.append(_inline(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
-def _tidy(block: str) -> str:
-    lines = (_SPACES.sub(" ", ln).strip() for ln in block.split("\n"))
-    return "\n".join(ln for ln in lines if ln)
 
 
 # -- markup inside text files --------------------------------------------------------

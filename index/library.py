@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import OrderedDict
 from functools import cached_property
 
+from .build import IndexReport, Progress, update_index
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
-from .engine import IndexReport, Progress, update_index
 from .errors import IndexBusy, IndexUnavailable, NotFound
 from .manifest import Manifest
 from .metadata import load_sidecar

@@ -1,6 +1,10 @@
 """Reading a user's query: checks, a lenient reading when it is malformed, and the
 rewrites that make Whoosh behave as users expect (prefix and fuzzy terms on the
-unstemmed field, capped expansions, `tag:` answered from the tag file)."""
+unstemmed field, capped expansions, `tag:` answered from the tag file).
+
+Kept as one module though just over 400 lines: the checks and the rewrites share the
+token rules and limits set out below, and splitting them would put the reading of one query in
+two places."""
 
 from __future__ import annotations
 

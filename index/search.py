@@ -1,4 +1,8 @@
-"""Search: a query in, hits grouped by article with highlight spans out."""
+"""Search: a query in, hits grouped by article with highlight spans out.
+
+Kept as one module though over 400 lines: nearly all of it is `SearchEngine`, whose
+methods share one open searcher under one lock; the result types and `snippet` are small
+beside it."""
 
 from __future__ import annotations
 

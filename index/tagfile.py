@@ -7,6 +7,9 @@ A file that does not parse, is of an unknown version or holds a malformed entry 
 TagFileError naming the file and line, and is never written over. Keys this version does
 not know, at the top level, in entries, in anchors and in dismissals, are kept as they
 are on every rewrite.
+
+Kept as one module though over 400 lines: parsing, rendering and the atomic locked write
+follow one file format (its key lists and line finding) and change together.
 """
 
 from __future__ import annotations

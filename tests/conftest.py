@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from index.build import update_index
 from index.config import Settings, load_settings
-from index.engine import update_index
 from index.library import Library
 
 REPO = Path(__file__).resolve().parents[1]

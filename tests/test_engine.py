@@ -10,7 +10,7 @@ import shutil
 import pytest
 from conftest import ARTICLES
 
-from index.engine import update_index
+from index.build import update_index
 from index.library import Library
 
 

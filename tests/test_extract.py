@@ -12,9 +12,9 @@ import tarfile
 import pytest
 from conftest import CORPORA, REPO
 
-from index import engine, extract
+from index import build, extract
+from index.build import update_index
 from index.corpus import SourceFile, read_article, scan
-from index.engine import update_index
 from index.library import Library
 
 FILLER = (
@@ -272,7 +272,7 @@ def test_a_new_extractor_version_re_extracts_and_rebuilds(make_corpus, monkeypat
     assert len(calls) == 1
     newer = "trafilatura 99.0 (render 1)"
     monkeypatch.setattr(extract, "extractor_id", lambda: newer)
-    monkeypatch.setattr(engine, "extractor_id", lambda: newer)
+    monkeypatch.setattr(build, "extractor_id", lambda: newer)
     report = update_index(settings)
     assert report.rebuilt and "analysis settings changed" in report.reason
     assert len(calls) == 2
@@ -280,7 +280,7 @@ def test_a_new_extractor_version_re_extracts_and_rebuilds(make_corpus, monkeypat
 
 def test_many_pages_are_extracted_in_worker_processes(make_corpus, monkeypatch):
     settings = make_corpus({f"p{i}.html": page(STRUCTURED) + f"<!-- {i} -->" for i in range(3)})
-    monkeypatch.setattr(engine, "EXTRACT_POOL_MIN", 2)
+    monkeypatch.setattr(build, "EXTRACT_POOL_MIN", 2)
     calls = _count_extractions(monkeypatch)  # counts extractions in this process only
     seen: list[str] = []
     report = update_index(settings, progress=lambda d, t, label: seen.append(label))
@@ -291,7 +291,7 @@ def test_many_pages_are_extracted_in_worker_processes(make_corpus, monkeypatch):
 
 def test_a_corpus_without_pages_starts_no_pool(make_corpus, monkeypatch):
     settings = make_corpus({f"t{i}.txt": f"Title {i}\n\n{FILLER}\n" for i in range(40)})
-    monkeypatch.setattr(engine, "EXTRACT_POOL_MIN", 2)
+    monkeypatch.setattr(build, "EXTRACT_POOL_MIN", 2)
 
     def no_pool(*args, **kwargs):
         raise AssertionError("a process pool was started")

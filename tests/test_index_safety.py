@@ -16,11 +16,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ARTICLES, CONFIG
+from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
+from index.build import update_index
 from index.config import load_settings
-from index.engine import update_index
-from index.errors import IndexUnavailable
+from index.errors import IndexBusy, IndexUnavailable
 from index.library import Library
 from tui.cli import main
 
@@ -124,6 +125,27 @@ def test_a_second_writer_waits_and_names_the_first(cfg, writer_busy):
     writer_busy.stdin.close()
     code, out, _ = finish(proc)
     assert code == 0 and "1 changed" in out
+
+
+def test_a_held_whoosh_lock_is_the_librarys_own_error(cfg, capsys):
+    """Whoosh's write lock taken outside dossier's lock (an old dossier, a script): the
+    update says so as IndexBusy, and the reader's indexer (which knows nothing of
+    Whoosh) reports it in one line."""
+    import tui.indexer
+
+    index_dir = load_settings(cfg).index_dir
+    held = FileStorage(str(index_dir)).open_index().writer()
+    try:
+        change_an_article(cfg)
+        with pytest.raises(IndexBusy):
+            update_index(load_settings(cfg))
+        assert tui.indexer.main(["--config", str(cfg)]) == 1
+    finally:
+        held.cancel()
+    [line] = capsys.readouterr().out.splitlines()
+    assert json.loads(line) == {
+        "error": "another dossier is updating the index; using the index as it is"
+    }
 
 
 def test_index_and_searches_at_once(cfg):

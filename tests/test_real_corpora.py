@@ -17,7 +17,7 @@ import pytest
 from conftest import settings_for
 
 from index import engine
-from index.engine import article_infos, update_index
+from index.build import article_infos, update_index
 from index.library import Library
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def indexed(monkeypatch) -> dict[str, list[str]]:
             batch.writer = KeepingWriter()
         return batch.writer
 
-    monkeypatch.setattr(engine._Batch, "_writer", writer)
+    monkeypatch.setattr(engine.Batch, "_writer", writer)
     return docs
 
 

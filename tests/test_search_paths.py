@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.engine import update_index
+from index.build import update_index
 from index.library import Library
 
 # (query, whether the fast path answers it)

@@ -1,7 +1,11 @@
 """The dossier reader: a Textual app over the index/ library.
 
 The app owns the library, the index process and the search worker; screens draw. It
-tells the search screen what happened through messages (tui/messages.py)."""
+tells the search screen what happened through messages (tui/messages.py).
+
+Kept as one module though over 400 lines: it is the single owner of the app's workers
+(the indexer process, searches, article loads) and their newest-wins guards; drawing is
+in the screens."""
 
 from __future__ import annotations
 

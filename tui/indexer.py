@@ -7,11 +7,9 @@ import argparse
 import json
 import sys
 
-from whoosh.index import LockError
-
+from index.build import update_index
 from index.config import load_settings
-from index.engine import update_index
-from index.errors import DossierError
+from index.errors import DossierError, IndexBusy
 
 
 def _say(**data) -> None:
@@ -44,8 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     progress = Throttle(_say)
     try:
         report = update_index(load_settings(args.config), rebuild=args.rebuild, progress=progress)
-    except LockError:
-        _say(error="another dossier is updating the index; using the index as it is")
+    except IndexBusy as exc:
+        _say(error=f"{exc.message}; using the index as it is")
         return 1
     except DossierError as exc:
         _say(error=exc.message)

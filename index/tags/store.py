@@ -14,6 +14,10 @@ changes others made to the file and says which articles they touched.
 
 The store knows nothing of the index or the engine: it finds articles (to re-anchor)
 through an ArticleSource, a callable id -> Article | None.
+
+Kept as one module though over 400 lines: it is the one class `TagStore`, every method
+reading or replacing its snapshot under the file's lock; the operations are in model.py
+and edits.py.
 """
 
 from __future__ import annotations

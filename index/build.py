@@ -1,0 +1,363 @@
+"""Building the index: scan the corpus, compare with the manifest, read and clean what
+changed, count repeated lines and duplicates, and hand finished articles to the index.
+
+The index is derived and disposable: a manifest beside it (index/manifest.py) records
+what each article was when indexed, so nothing needs re-reading when nothing changed.
+Writers take turns (indexlock); a rebuild is written beside the index and swapped in
+whole (indexfiles). This module talks to the index only through `index/engine.py`
+(create, open, a batch of additions and removals); it never imports Whoosh.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .analysis import fingerprint, variant_map
+from .boilerplate import LineStore
+from .config import Settings
+from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
+from .duplicates import DupeStore, fingerprint_of
+from .duplicates import groups as duplicate_groups
+from .engine import Batch, Progress, create_index, open_at
+from .errors import IndexUnavailable
+from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
+from .indexfiles import beside, check, damaged, record, swap
+from .indexlock import IndexLock, disk_error
+from .manifest import MANIFEST, Manifest
+from .metadata import load_sidecar
+from .model import Article, ArticleInfo
+
+# Index with two writer processes when at least this many files are (re)read and the
+# machine has two cores or more: a build saturates one core with Whoosh's Python.
+PARALLEL_MIN_FILES = 1500
+# Extract web pages in a process pool when at least this many are (re)read: a pool costs
+# about a second to start, a page about a fifth of one to extract.
+EXTRACT_POOL_MIN = 16
+EXTRACT_PROCS_MAX = 4
+
+
+@dataclass(slots=True)
+class IndexReport:
+    articles: int = 0
+    passages: int = 0
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    reason: str = ""
+    title_only: int = 0  # articles with a title and no body
+    duplicate_groups: int = 0  # groups of articles with the same or nearly the same body
+    recleaned: int = 0  # unchanged articles cleaned again: their repeated lines changed
+    warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def reindexed(self) -> int:
+        return self.added + self.changed
+
+    def summary(self) -> str:
+        head = "rebuilt" if self.rebuilt else "updated"
+        extra = f", {self.recleaned} re-cleaned" if self.recleaned else ""
+        return (
+            f"{head}: {self.articles} articles ({self.title_only} title-only), "
+            f"{self.passages} passages, {self.duplicate_groups} duplicate groups; "
+            f"{self.added} added, {self.changed} changed, {self.removed} removed{extra}; "
+            f"{len(self.warnings)} warnings; {self.seconds:.2f} s"
+        )
+
+
+def _info(article: Article, src: SourceFile) -> dict:
+    return {
+        "path": src.path,
+        "size": src.size,
+        "mtime_ns": src.mtime_ns,
+        "hash": article.content_hash,
+        "title": article.title,
+        "source": article.source,
+        "date": article.date,
+        "passages": len(article.passages),
+        "title_only": article.title_only,
+        # kept so that every update reports them until the file changes
+        **({"warnings": article.warnings} if article.warnings else {}),
+    }
+
+
+def _same_stat(entry: dict | None, src: SourceFile) -> bool:
+    return bool(entry) and entry["size"] == src.size and entry["mtime_ns"] == src.mtime_ns
+
+
+def _add(batch: Batch, manifest: Manifest, article: Article, src: SourceFile) -> None:
+    batch.add(article)
+    manifest.articles[article.id] = _info(article, src)
+
+
+def _remove(batch: Batch, manifest: Manifest, aid: str) -> None:
+    batch.remove(aid)
+    manifest.articles.pop(aid, None)
+
+
+def update_index(
+    settings: Settings,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    wait: bool = True,
+) -> IndexReport:
+    """Bring the index up to date with the corpus folder. Re-reads only files whose
+    size or mtime changed, re-indexes only those whose content hash changed (and those
+    whose lines repeated across the corpus changed); rebuilds
+    from scratch when asked, when analysis settings changed, or when the index is
+    damaged or fails to open. A rebuild is written beside the index and swapped in
+    only when complete: if it fails, the old index stays as it was.
+
+    One writer at a time: another waits (saying so through `progress`), or with
+    `wait=False` raises IndexBusy naming the holder. Disk trouble (full, read-only)
+    raises IndexUnavailable with one line."""
+    index_dir = settings.index_dir
+    if index_dir.exists() and not index_dir.is_dir():
+        raise IndexUnavailable(
+            f"the index path {index_dir} is a file, not a folder "
+            "(remove it, or set `index:` in config.yaml)"
+        )
+    with IndexLock(index_dir, wait=wait, progress=progress):
+        try:
+            return _update(settings, rebuild, progress)
+        except OSError as exc:
+            raise IndexUnavailable(
+                f"{disk_error(index_dir.parent, exc)}; the index was not changed"
+            ) from None
+
+
+def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> IndexReport:
+    t0 = time.perf_counter()
+    report = IndexReport()
+    index_dir = settings.index_dir
+    # The extractor is part of the fingerprint: upgrading it re-extracts every page.
+    fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
+    found = scan_corpus(settings)
+    report.warnings.extend(found.warnings)
+
+    manifest = None if rebuild else Manifest.load(index_dir)
+    ix = None
+    if rebuild:
+        report.reason = "rebuild asked for"
+    elif manifest is None:
+        if not index_dir.exists():
+            report.reason = "no index yet"
+        elif (index_dir / MANIFEST).exists():
+            report.reason = "index manifest unreadable or of another version"
+        else:
+            report.reason = "index manifest missing"
+    elif manifest.fingerprint != fp:
+        report.reason = "analysis settings changed (variants or version)"
+        manifest = None
+    elif why := damaged(index_dir) or check(index_dir, manifest.files):
+        report.reason = f"index damaged ({why}); rebuilt"
+        manifest = None
+    else:
+        try:
+            ix = open_at(index_dir)
+        except Exception as exc:  # any failure to open means: rebuild from the corpus
+            report.reason = f"index could not be opened ({type(exc).__name__}); rebuilt"
+            manifest = None
+    target = index_dir
+    if manifest is None:
+        report.rebuilt = True
+        manifest = Manifest(fp)
+        target = beside(index_dir, ".new")
+        ix = create_index(target, settings)
+
+    sidecar, note = load_sidecar(settings.corpus)
+    if note:
+        report.warnings.append(note)
+    total = len(found.files)
+    stale_files = [
+        src
+        for src in found.files
+        if not _same_stat(manifest.articles.get(src.id), src)
+        and not _same_stat(manifest.skipped.get(src.id), src)
+    ]
+    stale = len(stale_files)
+    _extract_pages(
+        [src.path for src in stale_files if is_html_path(src.path)],
+        cache_dir_for(index_dir),
+        progress,
+    )
+    on_disk = {src.id for src in found.files}
+    gone = [aid for aid in manifest.articles if aid not in on_disk]
+    lost = [aid for aid in manifest.skipped if aid not in on_disk]
+    lines = dupes = None
+    if stale or gone or lost or report.rebuilt:
+        lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
+        dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
+        if lines is None or dupes is None:  # an index from before they were kept
+            again = _update(settings, True, progress)  # under the lock this call holds
+            again.reason = "the index lacks its line counts or duplicate sketches"
+            return again
+    # Articles are cleaned with the repeated lines counted by the last update, and
+    # indexed at once; once every file is counted, the few whose repeated lines changed
+    # are cleaned and indexed again (a second, small commit).
+    repeated = manifest.repeated
+    parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
+    batch = Batch(ix, fresh=report.rebuilt, parallel=parallel)
+    seen: set[str] = set()
+    read_now: set[str] = set()
+    try:
+        for i, src in enumerate(found.files, 1):
+            seen.add(src.id)
+            entry = manifest.articles.get(src.id)
+            skipped = manifest.skipped.get(src.id)
+            if _same_stat(entry, src):
+                report.warnings.extend(entry.get("warnings", ()))
+            elif _same_stat(skipped, src):
+                report.warnings.append(skipped["why"])
+            else:
+                try:
+                    prep = prepare_file(src, settings, sidecar)
+                except Unreadable as exc:
+                    report.warnings.append(str(exc))
+                    manifest.skipped[src.id] = {
+                        "size": src.size,
+                        "mtime_ns": src.mtime_ns,
+                        "why": str(exc),
+                    }
+                    lines.entries.pop(src.id, None)
+                    dupes.prints.pop(src.id, None)
+                    if entry:
+                        report.removed += 1
+                        _remove(batch, manifest, src.id)
+                else:
+                    read_now.add(src.id)
+                    lines.entries[src.id] = prep.line_entry()
+                    article = finish(prep, settings, repeated)
+                    manifest.skipped.pop(src.id, None)
+                    report.warnings.extend(article.warnings)
+                    if entry and entry["hash"] == article.content_hash:
+                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
+                        entry.pop("warnings", None)
+                        if article.warnings:  # same text, other bytes (e.g. re-encoded)
+                            entry["warnings"] = article.warnings
+                    else:
+                        if entry:
+                            report.changed += 1
+                        else:
+                            report.added += 1
+                        _add(batch, manifest, article, src)
+                        _sketch(dupes, article)
+            if progress and (i % 100 == 0 or i == total):
+                progress(i, total, "indexing" if batch.writing else "reading")
+        for aid in lost:
+            del manifest.skipped[aid]
+        for aid in gone:
+            _remove(batch, manifest, aid)
+            lines.entries.pop(aid, None)
+            dupes.prints.pop(aid, None)
+        batch.commit(progress)
+        if lines is not None:
+            manifest.repeated = lines.counts()
+            again = lines.affected(repeated, manifest.repeated, skip=set())
+            if again:
+                _reclean(again, found.files, settings, sidecar, manifest, report, dupes, ix)
+                report.recleaned = len(set(again) - read_now)
+    except BaseException:
+        batch.cancel()
+        if target != index_dir:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    if lines is not None:  # something was read, removed or rebuilt
+        manifest.duplicates = duplicate_groups(dupes.prints)
+        try:
+            lines.save(target)
+            dupes.save(target)
+            manifest.files = record(target, manifest.files)
+            manifest.save(target)
+        except BaseException:
+            if target != index_dir:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+    if target != index_dir:
+        swap(target, index_dir)
+    report.removed += len(gone)
+    _fill_report(report, manifest, t0)
+    return report
+
+
+def _sketch(dupes: DupeStore, article: Article) -> None:
+    if article.title_only:
+        dupes.prints.pop(article.id, None)
+    else:
+        dupes.prints[article.id] = fingerprint_of(article.title, [p.text for p in article.passages])
+
+
+def _reclean(
+    ids: list[str],
+    files: list[SourceFile],
+    settings: Settings,
+    sidecar: dict,
+    manifest: Manifest,
+    report: IndexReport,
+    dupes: DupeStore,
+    ix,
+) -> None:
+    """Clean and index again the articles whose repeated lines changed."""
+    wanted = set(ids)
+    # They are in the index already (even in a rebuild: the first commit put them there).
+    batch = Batch(ix, fresh=False, parallel=False)
+    try:
+        for src in files:
+            if src.id not in wanted:
+                continue
+            try:
+                article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)
+            except Unreadable as exc:  # changed since it was read a moment ago
+                report.warnings.append(str(exc))
+                continue
+            _add(batch, manifest, article, src)
+            _sketch(dupes, article)
+        batch.commit(None)
+    except BaseException:
+        batch.cancel()
+        raise
+
+
+def _fill_report(report: IndexReport, manifest: Manifest, t0: float) -> None:
+    report.articles = len(manifest.articles)
+    report.passages = sum(a["passages"] for a in manifest.articles.values())
+    report.title_only = sum(1 for a in manifest.articles.values() if a.get("title_only"))
+    report.duplicate_groups = len(manifest.duplicates)
+    report.seconds = time.perf_counter() - t0
+
+
+def _extract_pages(paths: list[str], cache_dir: Path, progress: Progress | None) -> None:
+    """Fill the extraction cache for many web pages at once, across cores; the build
+    loop then reads them from the cache. Few pages (or one core) are left to the loop:
+    a corpus without web pages never starts a pool."""
+    procs = min(os.cpu_count() or 1, EXTRACT_PROCS_MAX)
+    if len(paths) < EXTRACT_POOL_MIN or procs < 2:
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    # spawn, not fork: a caller may build from a thread, and forking a threaded process
+    # can leave a lock held forever in the child.
+    with ProcessPoolExecutor(procs, mp_context=get_context("spawn")) as pool:
+        jobs = pool.map(warm_cache, paths, [str(cache_dir)] * len(paths), chunksize=2)
+        try:
+            for i, _ in enumerate(jobs, 1):
+                if progress:
+                    progress(i, len(paths), "extracting")
+        except Exception:
+            # A worker that died (a page that crashed the parser) costs only the head
+            # start: the build loop extracts what is not cached, page by page.
+            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def article_infos(settings: Settings) -> list[ArticleInfo]:
+    manifest = Manifest.load(settings.index_dir)
+    return manifest.infos() if manifest else []
