@@ -16,7 +16,7 @@ import pytest
 from conftest import app_settings
 from fuzz_inputs import UNSAFE, article_file, seed_and_rounds
 
-from index.engine import update_index
+from index.build import update_index
 from index.library import Library
 from index.text import words
 from tui.cli import main as cli

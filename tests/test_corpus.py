@@ -12,8 +12,8 @@ import unicodedata
 import pytest
 from conftest import ARTICLES
 
+from index.build import update_index
 from index.corpus import load_corpus, scan
-from index.engine import update_index
 from index.library import Library
 from index.metadata import load_sidecar
 
