@@ -6,7 +6,7 @@ import shutil
 import threading
 
 import pytest
-from conftest import app_settings
+from conftest import ARTICLES, app_settings
 from helpers_tui import (
     H,
     W,
@@ -21,6 +21,7 @@ from helpers_tui import (
 from textual.widgets import Input, OptionList, Static
 
 import tui.app
+from index.build import update_index
 from index.library import Library
 from index.tags import TagStore
 from tui.app import DossierApp
@@ -387,3 +388,23 @@ async def test_worker_errors_reach_the_user(settings, monkeypatch):
         app.screen.query_one("#query", Input).value = "peace"
         await until(pilot, lambda: sum("disk on fire" in s for s in shown) >= 2, "the error")
         assert app.is_running, "the reader keeps running"
+
+
+async def test_articles_indexed_by_another_process_appear_in_an_open_reader(tmp_path):
+    """`dossier add` / `dossier index` in another shell while the reader is open: the
+    reader's next index check finds nothing left to do, but must still show them."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ARTICLES, corpus)
+    settings = app_settings(tmp_path, corpus)
+    app = DossierApp(settings)
+    async with app.run_test(size=(W, H)) as pilot:
+        await until(pilot, lambda: app.index_ready and not app._indexing, "the first check")
+        (corpus / "ferry.txt").write_text(
+            "Ferry strike ends\n\nThe passengers boarded again on Monday.\n", encoding="utf-8"
+        )
+        update_index(settings)  # as `dossier index` would, from another process
+        app.update_index()  # the reader's periodic check
+        await until(pilot, lambda: "ferry" in app.library.infos, "the new article")
+        await pilot.press("slash")
+        await search(pilot, "passengers")
+        assert app.last_result.total == 1

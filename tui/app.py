@@ -31,6 +31,7 @@ from textual.timer import Timer
 from index.config import Settings
 from index.errors import DossierError, IndexUnavailable
 from index.library import Library
+from index.manifest import MANIFEST
 from index.model import Article
 from index.tags import TagStore
 from index.tags.evidence import rows
@@ -65,6 +66,16 @@ RESULT_ARTICLES = 100  # articles listed (the count of all is shown)
 DEBOUNCE_S = 0.025  # coalesces fast typing; newest-wins is enforced by sequence numbers
 
 
+def index_signature(settings: Settings) -> tuple[int, int, int] | None:
+    """What tells one saved index from the next: its manifest's inode, size and mtime
+    (every commit rewrites the manifest by a rename)."""
+    try:
+        st = (settings.index_dir / MANIFEST).stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 class DossierApp(ReportsWorkerErrors, App):
     CSS_PATH = "dossier.tcss"
     TITLE = "dossier"
@@ -74,6 +85,7 @@ class DossierApp(ReportsWorkerErrors, App):
     def __init__(self, settings: Settings, *, background_index: bool = True) -> None:
         super().__init__()
         self.settings = settings
+        self._index_seen = index_signature(settings)  # the index the library has read
         self.key_overrides = keymap(settings)  # `keys:` of config.yaml, names normalised
         self.library = Library(settings)
         # read in a worker from on_mount: a large tag file never holds up the first screen
@@ -214,6 +226,9 @@ class DossierApp(ReportsWorkerErrors, App):
             proc.wait()
             if "done" in final:
                 changed = bool(final["reindexed"] or final["removed"] or final["rebuilt"])
+                # another process (dossier index, dossier add) may have changed it first
+                seen, self._index_seen = self._index_seen, index_signature(self.settings)
+                changed = changed or seen != self._index_seen
                 self.post_message(
                     IndexFinished(final["done"], changed, warnings=final.get("warning_count", 0))
                 )

@@ -11,7 +11,7 @@ from index.errors import DossierError, NotFound
 from index.tags import TagError, TagStore
 from index.tags.evidence import record, rows
 from index.tags.exporters import EXPORTERS, write_export
-from index.text import safe_for_terminal
+from index.text import plural, safe_for_terminal
 
 from .corpus import open_library
 from .output import emit_json, line
@@ -90,7 +90,7 @@ def cmd_tags(settings: Settings, args) -> int:
         if a.entry.note:
             line(f"    note: {a.entry.note}")
     line()
-    line(f"{len(resolved)} tags: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+    line(f"{plural(len(resolved), 'tag')}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     return 0
 
 
@@ -152,7 +152,7 @@ def cmd_export(settings: Settings, args) -> int:
     if args.output:
         target = Path(args.output)
         n = write_export(found, args.format, target, settings)
-        line(f"{n} tags exported to {target}")
+        line(f"{plural(n, 'tag')} exported to {target}")
         return 0
     text = EXPORTERS[args.format](found, settings)
     print(safe_for_terminal(text), end="" if text.endswith("\n") else "\n")
