@@ -99,7 +99,7 @@ def test_export_formats(bundled, tmp_path, capsys):
 
     out = tmp_path / "evidence.yaml"
     assert run(bundled, "export", "--format", "yaml", "-o", str(out), "--topic", "corridor") == 0
-    assert "1 tags exported" in capsys.readouterr().out
+    assert "1 tag exported" in capsys.readouterr().out
     data = yaml.safe_load(out.read_text(encoding="utf-8"))
     [entry] = data["entries"]
     assert entry["topics"] == ["corridor"] and entry["pid"] == f"{A0}#8"
