@@ -1,11 +1,14 @@
 """Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings) -> text.
-A new format (QDPX) is one function and one line in the registry."""
+A new format (QDPX) is one function and one line in the registry.
+Article text, titles and notes are untrusted: CSV cells from them that start with = + - @ tab
+or CR get a leading ' (OWASP: never read as a formula); Markdown escapes them (md_text)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -33,6 +36,15 @@ CSV_COLUMNS = (
     "created",
     "updated",
 )
+# Cells whose text comes from an article or the user, not from us.
+CSV_UNTRUSTED = frozenset({"quote", "note", "title", "outlet"})
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """Untrusted text as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def export_csv(rows: list[dict], settings: Settings) -> str:
@@ -40,8 +52,42 @@ def export_csv(rows: list[dict], settings: Settings) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for r in rows:
-        w.writerow(["" if r.get(c) is None else r.get(c) for c in CSV_COLUMNS])
+        w.writerow(
+            [
+                csv_cell(r.get(c)) if c in CSV_UNTRUSTED else "" if r.get(c) is None else r.get(c)
+                for c in CSV_COLUMNS
+            ]
+        )
     return buf.getvalue()
+
+
+# Markdown: & < > become entities (no raw HTML); punctuation that opens code, emphasis,
+# links, images, tables or strikethrough is backslash-escaped, and so is `(` after `]`;
+# a line that would start a heading, quote, list, rule or setext underline is escaped.
+_MD_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_MD_INLINE = re.compile(r"[&<>\\`*_\[\]|~]")
+_MD_LINE_START = re.compile(r"^(?:[#+=-]|\d+(?=[.)]))")
+
+
+def _md_line(line: str) -> str:
+    line = line.strip()  # leading spaces would make an indented code block
+    line = _MD_INLINE.sub(lambda m: _MD_HTML.get(m[0], "\\" + m[0]), line)
+    line = line.replace("\\](", "\\]\\(")
+    m = _MD_LINE_START.match(line)
+    if m:
+        end = m.end()
+        line = line[:end] + "\\" + line[end:] if m[0][0].isdigit() else "\\" + line
+    return line
+
+
+def md_text(text: str | None) -> list[str]:
+    """Untrusted text as Markdown lines that render as the same words, never as markup."""
+    return [_md_line(ln) for ln in (text or "").split("\n")]
+
+
+def md_inline(text: str | None) -> str:
+    """Untrusted text escaped for one line of Markdown (newlines become spaces)."""
+    return " ".join(ln for ln in md_text(text) if ln)
 
 
 def export_md(rows: list[dict], settings: Settings) -> str:
@@ -60,18 +106,19 @@ def export_md(rows: list[dict], settings: Settings) -> str:
         if topic and topic.description:
             out += [f"_{topic.description}_", ""]
         for r in mine:
-            out += ["> " + q for q in r["quote"].split("\n")]
+            out += [("> " + q).rstrip() for q in md_text(r["quote"])]
             out.append("")
             where = f"`{r['pid']}`" if r["pid"] else f"`{r['article']}`"
             status = "" if r["status"] == "exact" else f" · {r['status']}"
             if r["reason"]:
                 status += f" ({r['reason']})"
             out.append(
-                f"— *{r['title'] or r['article']}*, {r['outlet'] or 'unknown outlet'}, "
-                f"{r['date'] or 'undated'} · {where}{status}"
+                f"— *{md_inline(r['title']) or r['article']}*, "
+                f"{md_inline(r['outlet']) or 'unknown outlet'}, "
+                f"{md_inline(r['date']) or 'undated'} · {where}{status}"
             )
             if r["note"]:
-                out += ["", "Note: " + r["note"].replace("\n", "  \n")]
+                out += ["", "Note: " + "  \n".join(md_text(r["note"]))]
             out.append("")
     return "\n".join(out)
 
