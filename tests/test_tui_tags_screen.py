@@ -113,3 +113,19 @@ async def test_export_anywhere_as_csv(settings):
     with target.open(encoding="utf-8", newline="") as fh:
         found = sorted((r["article"], r["topic"]) for r in csv.DictReader(fh))
     assert found == sorted([(A1, "corridor"), (A1, "treaty"), (A0, "border"), (A0, "treaty")])
+
+
+async def test_reading_keys_move_through_the_tags_table(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        screen = await open_tags_screen(pilot)
+        table = screen.query_one("#tag-table", DataTable)
+        table.focus()
+        await pilot.press("j", "j")
+        assert table.cursor_row == 2
+        await pilot.press("k")
+        assert table.cursor_row == 1
+        await pilot.press("G")
+        assert table.cursor_row == table.row_count - 1
+        await pilot.press("g")
+        assert table.cursor_row == 0

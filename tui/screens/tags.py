@@ -37,6 +37,12 @@ def topic_counts(rows: list[Row]) -> Counter:
     return Counter(r["topic"] for r in rows)
 
 
+class TagTable(DataTable):
+    """The tags, one a row; reading keys move through them as in the other lists."""
+
+    BINDINGS = bindings("tag rows")
+
+
 class RowsReady(Message):
     def __init__(self, rows: list[Row], seq: int) -> None:
         super().__init__()
@@ -58,7 +64,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         with Horizontal(id="tag-filters"):
             yield Select([], prompt="All topics", id="topic-filter", allow_blank=True)
             yield Select([], prompt="All outlets", id="outlet-filter", allow_blank=True)
-        yield DataTable(id="tag-table", cursor_type="row", zebra_stripes=True)
+        yield TagTable(id="tag-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="tag-detail", classes="status")
         yield DataTable(id="tag-matrix", cursor_type="none")
         yield Footer(compact=True)

@@ -143,7 +143,9 @@ class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         if self.text_width != self._laid_width:
             self._layout()
-            self.scroll_to_passage(self.cursor, animate=False)
+        # also when only the height changed (a status line that wraps): the current
+        # passage stays in view
+        self.scroll_to_passage(self.cursor, animate=False)
 
     def on_mount(self) -> None:
         self._layout()
