@@ -14,7 +14,7 @@ from .colours import colour_problem
 from .errors import ConfigError
 from .query import check as check_query
 from .regexcheck import catastrophic
-from .yamlpos import node_line
+from .yamlpos import node_line, safe_load
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
 
@@ -97,7 +97,7 @@ class _Doc:
         self.path = str(path)
         try:
             self.node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            self.data = safe_load(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             problem = getattr(exc, "problem", None) or str(exc)

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 
+from .yamlpos import safe_load
+
 SIDECAR = "metadata.yaml"
 # A front matter value longer than this is cut (a title or an outlet is never this long;
 # a hostile file must not make every view carry megabytes).
@@ -70,27 +72,10 @@ class FrontMatter:
     warnings: list[str] = field(default_factory=list)
 
 
-class _NoAliasLoader(yaml.SafeLoader):
-    """safe_load that refuses aliases: a few hundred bytes of nested aliases (a "billion
-    laughs") would otherwise expand to gigabytes when the values are shown."""
-
-    def compose_node(self, parent, index):
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
-            raise yaml.MarkedYAMLError(
-                None, None, "aliases (*name) are not expanded", event.start_mark
-            )
-        return super().compose_node(parent, index)
-
-
-_FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def load_yaml_mapping(text: str) -> Any:
     """YAML loaded safely, with no alias expansion. Raises yaml.YAMLError."""
-    loader = _NoAliasLoader if ("*" in text or "&" in text) else _FAST_LOADER
     try:
-        return yaml.load(text, Loader=loader)  # a SafeLoader (or its C twin): safe
+        return safe_load(text, aliases=False)
     except (ValueError, OverflowError, TypeError, RecursionError) as exc:
         # a value the constructor cannot build, e.g. `date: 2023-02-30`
         raise yaml.constructor.ConstructorError(

@@ -12,9 +12,24 @@ import yaml
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def safe_load(text: str) -> Any:
-    """yaml.safe_load, with libyaml when PyYAML has it. Raises yaml.YAMLError."""
-    return yaml.load(text, Loader=_SafeLoader)
+class _NoAliasLoader(yaml.SafeLoader):
+    """safe_load that refuses aliases: a few hundred bytes of nested aliases (a "billion
+    laughs") would otherwise expand to gigabytes when the values are shown."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not expanded", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+def safe_load(text: str, aliases: bool = True) -> Any:
+    """yaml.safe_load, with libyaml when PyYAML has it; with aliases=False a text that
+    uses aliases is refused. The one place dossier loads YAML. Raises yaml.YAMLError."""
+    refuse = not aliases and ("*" in text or "&" in text)
+    return yaml.load(text, Loader=_NoAliasLoader if refuse else _SafeLoader)  # safe loaders
 
 
 def node_line(node: yaml.Node | None, *keys: str | int) -> int | None:

@@ -70,7 +70,8 @@ def test_writer_killed_mid_save_leaves_old_or_new_file(tmp_path):
     for i in range(30):
         p = _fork.Process(target=_saver, args=(settings, art))
         p.start()
-        # mostly short runs; every sixth long enough that saves surely completed
+        # the kill lands at a random moment (that is the test, not a wait): mostly
+        # short runs; every sixth long enough that saves surely completed
         time.sleep(0.25 if i % 6 == 5 else rng.uniform(0.005, 0.1))
         os.kill(p.pid, signal.SIGKILL)
         p.join()
