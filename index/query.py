@@ -50,13 +50,25 @@ class ParsedQuery:
     def message(self) -> str | None:
         if not self.problems:
             return None
-        msg = "; ".join(self.problems)
-        if self.reading.strip() and self.reading != self.text:
-            reading = self.reading
+        msg = "; ".join(dict.fromkeys(self.problems))  # each problem said once
+        reading = _shown(self.reading)
+        if reading and reading != self.text:
             if len(reading) > 200:
                 reading = reading[:200].rsplit(" ", 1)[0] + " …"
             msg += f" — searched for: {reading}"
         return msg
+
+
+_EMPTY_GROUP = re.compile(r"\(\s*\)")
+
+
+def _shown(reading: str) -> str:
+    """The reading as a person reads it: without the field the checks route prefix and
+    fuzzy words to, and without the empty brackets closing a bracket leaves."""
+    reading = reading.replace("exact:", "")
+    while (bare := _EMPTY_GROUP.sub("", reading)) != reading:
+        reading = bare
+    return " ".join(reading.split())
 
 
 def _known_field(name: str) -> bool:

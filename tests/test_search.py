@@ -248,3 +248,14 @@ def test_search_on_an_empty_corpus(make_corpus):
     assert lib.update().articles == 0
     r = lib.engine.search("Lachin")
     assert (r.total, r.articles, r.passages) == (0, [], [])
+
+
+@pytest.mark.parametrize("query", ["Lachin~3", "negot* AND ((((", "))) border", "(((("])
+def test_query_notes_read_as_the_user_wrote(lib, query):
+    """A note names what was searched in the user's terms: no internal field names, no
+    empty brackets, each problem once."""
+    message = lib.engine.search(query, limit=5).message
+    assert message
+    assert "exact:" not in message and "( )" not in message and "( (" not in message
+    problems = message.split(" — ")[0].split("; ")
+    assert len(problems) == len(set(problems))
