@@ -59,3 +59,12 @@ def bundled_corpus(tmp_path_factory) -> Settings:
 def bundled(bundled_corpus: Settings, tmp_path: Path) -> Settings:
     """The shared indexed corpus with a tag file of this test's own."""
     return replace(bundled_corpus, tags_file=tmp_path / "tags.yaml")
+
+
+# A short article with a title and three passages (checkpoint, treaty, border).
+TEXT = (
+    "A title\n\n"
+    "The checkpoint on the Lachin corridor stayed closed all week.\n\n"
+    "Negotiators said the peace treaty was within reach.\n\n"
+    "Border guards exchanged fire near the demarcation line.\n"
+)

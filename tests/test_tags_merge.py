@@ -8,17 +8,10 @@ import errno
 
 import pytest
 import yaml
-from helpers_tags import make_article, open_store, plain_settings
+from helpers_tags import TEXT, make_article, open_store, plain_settings
 
 from index import tagfile
 from index.errors import DossierError, TagFileError
-
-TEXT = (
-    "A title\n\n"
-    "The checkpoint on the Lachin corridor stayed closed all week.\n\n"
-    "Negotiators said the peace treaty was within reach.\n\n"
-    "Border guards exchanged fire near the demarcation line.\n"
-)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from helpers_tags import bundled, bundled_corpus, make_article, open_store, plain_settings
+from helpers_tags import TEXT, bundled, bundled_corpus, make_article, open_store, plain_settings
 
 from index import tagfile
 from index.errors import DossierError, NotFound, TagFileError
@@ -14,13 +14,6 @@ from index.suggestions import suggestions
 from index.tags import TagError, TagStore
 
 __all__ = ["bundled", "bundled_corpus"]  # fixtures used below
-
-TEXT = (
-    "A title\n\n"
-    "The checkpoint on the Lachin corridor stayed closed all week.\n\n"
-    "Negotiators said the peace treaty was within reach.\n\n"
-    "Border guards exchanged fire near the demarcation line.\n"
-)
 
 
 @pytest.fixture

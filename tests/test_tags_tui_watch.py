@@ -5,7 +5,6 @@ cannot be written keeps the change and saves it later; `d` is one undo step."""
 from __future__ import annotations
 
 import errno
-import time
 
 import pytest
 import yaml
@@ -25,16 +24,6 @@ ART = "001_1a5c9ff20c0ee09c"
 @pytest.fixture
 def settings(tmp_path):
     return app_settings(tmp_path)
-
-
-async def wait_for(pilot, condition, timeout: float = 5.0) -> bool:
-    """Let the app run until condition() holds (False after timeout seconds)."""
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 async def written(pilot) -> None:
@@ -71,8 +60,15 @@ async def test_another_writers_tags_show_in_the_open_reader(settings):
         cli = TagStore.open(settings, app.library)  # as `dossier tag` would
         article = app.library.article(ART)
         cli.add_passage(article, 10, ["border"])
-        assert await wait_for(pilot, lambda: labels(view, 10) == {"Corridor", "Border"})
-        assert await wait_for(pilot, lambda: "tags changed on disk" in status(app))
+        await until(
+            pilot,
+            lambda: labels(view, 10) == {"Corridor", "Border"},
+            "the change",
+            all_workers=False,
+        )
+        await until(
+            pilot, lambda: "tags changed on disk" in status(app), "the change", all_workers=False
+        )
         assert f"{ART}#10 now Border, Corridor" in status(app)
         # the reader's next toggle works on the file as it is now: border comes off
         await pilot.press("1")
@@ -80,7 +76,7 @@ async def test_another_writers_tags_show_in_the_open_reader(settings):
         assert labels(view, 10) == {"Corridor"}
         assert saved_topics(settings) == [["corridor"]]
         cli.remove(cli.passage_entry(article, 10).id)
-        assert await wait_for(pilot, lambda: 10 not in view.decor.marks)
+        await until(pilot, lambda: 10 not in view.decor.marks, "the change", all_workers=False)
 
 
 async def test_an_unwritable_tag_file_keeps_the_change_and_saves_it_later(settings, monkeypatch):
@@ -98,8 +94,8 @@ async def test_an_unwritable_tag_file_keeps_the_change_and_saves_it_later(settin
         assert "NOT SAVED" in status(app) and "kept in memory" in status(app)
         assert not settings.tags_file.exists()
         monkeypatch.undo()  # space again: the watch saves it without another key
-        assert await wait_for(pilot, lambda: settings.tags_file.exists())
-        assert await wait_for(pilot, lambda: "NOT SAVED" not in status(app))
+        await until(pilot, lambda: settings.tags_file.exists(), "the change", all_workers=False)
+        await until(pilot, lambda: "NOT SAVED" not in status(app), "the change", all_workers=False)
     assert saved_topics(settings) == [["corridor"]]
 
 
