@@ -195,13 +195,14 @@ def _store(
     folder = settings.corpus / ADDED_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     sha = hashlib.sha256(data).hexdigest()
+    same = _added_before(folder, sha)
+    if same is not None:
+        return Added(ref, _article_id(settings, same), title or stem, same, existed=True)
     for n in range(1, 1000):
         name = f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
         target = folder / name
         if not target.exists():
             break
-        if _sha_of(target) == sha:
-            return Added(ref, _article_id(settings, target), title or stem, target, existed=True)
     else:  # pragma: no cover - a thousand pages with one headline
         raise AddError(f"{ref}: too many files named {stem}{suffix} in {folder}")
     facts = {**facts, "sha256": sha, "bytes": len(data)}
@@ -228,6 +229,20 @@ def _write_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _added_before(folder: Path, sha: str) -> Path | None:
+    """The file already in added/ with these very bytes, whatever its name and however it
+    came (a URL and a saved copy of the same page are one article)."""
+    for side in folder.glob(f"*{PAGE_SIDECAR}"):
+        try:
+            recorded = sha in side.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        target = Path(str(side)[: -len(PAGE_SIDECAR)])
+        if recorded and _sha_of(target) == sha:  # the file may have been edited since
+            return target
+    return None
 
 
 def _sha_of(path: Path) -> str | None:

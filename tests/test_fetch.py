@@ -120,6 +120,17 @@ def test_add_url_stores_the_page_indexes_it_and_prints_id_and_title(capsys, cfg,
     assert len(added_files(cfg)) == 2
 
 
+def test_a_saved_copy_of_a_fetched_page_is_the_same_article(capsys, cfg, server, tmp_path):
+    code, out, _ = run(capsys, cfg, "add", f"{server}/talks.html")
+    assert code == 0
+    saved = tmp_path / "saved-from-browser.html"
+    saved.write_bytes(PAGE)
+    code, out, _ = run(capsys, cfg, "add", str(saved))
+    assert code == 0 and "already in the corpus" in out
+    assert "added/talks-resume-on-the-border-question" in out
+    assert len(added_files(cfg)) == 2
+
+
 @pytest.mark.parametrize(
     ("path", "says"),
     [
