@@ -7,8 +7,9 @@ hsl()/hsla(). tests/test_config.py checks this list against Textual's.
 
 from __future__ import annotations
 
-import difflib
 import re
+
+from .text import nearest
 
 _CSS = """
 aliceblue antiquewhite aqua aquamarine azure beige bisque black blanchedalmond blue
@@ -52,6 +53,6 @@ def colour_problem(text: str) -> str | None:
     """Why `text` is not a colour the reader can draw, or None when it is one."""
     if is_colour(text):
         return None
-    near = difflib.get_close_matches(text.strip().lower().replace(" ", ""), NAMES, n=1)
-    hint = f"; did you mean '{near[0]}'?" if near else ""
+    near = nearest(text.strip().lower().replace(" ", ""), NAMES)
+    hint = f"; did you mean '{near}'?" if near else ""
     return f"'{text}' is not a colour (a name such as 'teal', or #rrggbb){hint}"

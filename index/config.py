@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +13,7 @@ from .colours import colour_problem
 from .errors import ConfigError
 from .query import check as check_query
 from .regexcheck import catastrophic
+from .text import nearest
 from .yamlpos import node_line, safe_load
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
@@ -155,8 +155,8 @@ def _known_keys(doc: _Doc, raw: dict, known: tuple[str, ...], *keys: str | int) 
         if k in known:
             continue
         name = str(k)
-        near = difflib.get_close_matches(name.lower(), known, n=1, cutoff=0.6)
-        hint = f"did you mean '{near[0]}'?" if near else f"known: {', '.join(known)}"
+        near = nearest(name.lower(), known)
+        hint = f"did you mean '{near}'?" if near else f"known: {', '.join(known)}"
         raise doc.fail(f"unknown key ({hint})", *keys, name)
 
 

@@ -7,9 +7,11 @@ canonical text made here, so every view agrees.
 from __future__ import annotations
 
 import codecs
+import difflib
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from anyascii import anyascii
 
@@ -121,3 +123,9 @@ def words(text: str) -> list[tuple[int, int, str]]:
 def plural(n: int, word: str) -> str:
     """Counts in messages read as English: "1 passage", "2 passages"."""
     return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def nearest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The known name a mistyped `word` most likely meant, for "did you mean" hints."""
+    near = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
+    return near[0] if near else None

@@ -187,3 +187,17 @@ def test_indexer_reports_every_phase(tmp_path, monkeypatch, capsys):
     assert [0, 100, "saving"] in phases and [40, 100, "saving"] in phases
     assert [0, 1, "optimizing"] in phases and [1, 1, "optimizing"] in phases
     assert len([p for p in phases if p[2] == "indexing"]) <= 101
+
+
+async def test_a_mistyped_theme_is_named_with_the_nearest_one(tmp_path):
+    settings, path = settings_with(tmp_path, "keys: {}\n")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("theme: textual-dark", "theme: nord-drak"),
+        encoding="utf-8",
+    )
+    app = DossierApp(load_settings(path), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.pause()
+        said = " ".join(n.message for n in app._notifications)
+        assert "theme 'nord-drak' is not a Textual theme (did you mean 'nord'?)" in said
+        assert app.theme != "nord-drak"

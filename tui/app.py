@@ -36,6 +36,7 @@ from index.model import Article
 from index.tags import TagStore
 from index.tags.evidence import rows
 from index.tags.exporters import write_export
+from index.text import nearest
 
 from .actions import bindings
 from .commands import DossierCommands
@@ -154,8 +155,11 @@ class DossierApp(ReportsWorkerErrors, App):
         if self.settings.theme in self.available_themes:
             self.theme = self.settings.theme
         else:
+            near = nearest(self.settings.theme, self.available_themes)
+            hint = f" (did you mean '{near}'?)" if near else ""
             self.notify(
-                f"theme '{self.settings.theme}' is not a Textual theme; using the default",
+                f"config.yaml: theme '{self.settings.theme}' is not a Textual theme{hint}; "
+                "using the default",
                 severity="warning",
             )
         if self.key_overrides:

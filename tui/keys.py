@@ -4,7 +4,6 @@ the same checks (`check_keys`) before any command."""
 
 from __future__ import annotations
 
-import difflib
 import string
 import unicodedata
 from pathlib import Path
@@ -13,6 +12,7 @@ import yaml
 
 from index.config import Settings
 from index.errors import ConfigError
+from index.text import nearest
 from index.yamlpos import node_line
 
 from .actions import ACTIONS, BY_ID, CONTEXTS, SCOPES
@@ -116,8 +116,8 @@ def check_keys(settings: Settings) -> None:
 
     for aid, keys in settings.keys.items():
         if aid not in BY_ID:
-            near = difflib.get_close_matches(aid, list(BY_ID), n=1, cutoff=0.6)
-            hint = f"; did you mean '{near[0]}'?" if near else " (the help screen, ?, lists them)"
+            near = nearest(aid, BY_ID)
+            hint = f"; did you mean '{near}'?" if near else " (the help screen, ?, lists them)"
             raise fail(f"no action with the id '{aid}'{hint}", "keys", aid)
         if not isinstance(keys, str) or not split_keys(keys):
             raise fail('give one key or several separated by commas, e.g. "n,f3"', "keys", aid)
