@@ -24,6 +24,8 @@ _TRAILING_ELLIPSIS = re.compile(r"(\w)(\.\.\.|…)(['\"’”»)]*)$")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "«": '"', "»": '"'})
 _HEADING_MARK = re.compile(r"^#{1,6}\s+")
 _DIGIT = re.compile(r"\d")
+# A bulleted or numbered list item: each is a passage of its own, as in a web page.
+_LIST_ITEM = re.compile(r"^(?:[-*+•▪◦]|\d{1,3}[.)])\s+\S")
 _NUMBERS = re.compile(r"\d[\d.,]*").findall
 _SENTENCE_INSIDE = re.compile(r"\w[.!?。！？]['\"’”»)]*\s+\S")
 _FIRST_SENTENCE = re.compile(r"^.*?[.!?。！？](?=['\"’”»)]*(\s|$))", re.DOTALL)
@@ -313,8 +315,8 @@ def _take_dateline(content: list[_Line], rules: Cleaning) -> dict[str, str]:
 
 
 def _passages(text: str, lines: list[_Line], article_id: str) -> list[Passage]:
-    """Runs of kept lines between blank or removed lines, numbered from 1;
-    `text[start:end]` is exactly the passage."""
+    """Runs of kept lines between blank or removed lines, numbered from 1, a list item
+    opening a passage of its own; `text[start:end]` is exactly the passage."""
     passages: list[Passage] = []
     run: list[_Line] = []
 
@@ -327,6 +329,8 @@ def _passages(text: str, lines: list[_Line], article_id: str) -> list[Passage]:
 
     for ln in lines:
         if ln.kind == "text":
+            if _LIST_ITEM.match(ln.text):
+                flush()
             run.append(ln)
         else:
             flush()

@@ -244,15 +244,29 @@ def test_thai_paragraphs_are_kept(make_corpus):
 
 
 def test_bullets_numbered_lists_and_tables_are_content(make_corpus):
+    """Each list item is a passage of its own (as in a web page), whether or not a blank
+    line parts the items; a wrapped item keeps its indented next line; a table is one."""
     body = [
         "The plan has three parts:",
         "• Open the border crossings\n• Exchange prisoners\n• Apples",
-        "1. Sign the treaty\n2. Ratify it",
+        "1. Sign the treaty\n2) Ratify it\n   within a year",
         "| Year | Trade |\n|------|-------|\n| 2022 | 10 bn |",
-        "- Demarcation first",
+        "Key points:\n- Demarcation first\n* Then the corridor\n+ Then trade",
     ]
     a = by_id(make_corpus({"x.md": "Plan Agreed\n\n" + "\n\n".join(body) + "\n"}))["x"]
-    assert [p.text for p in a.passages] == body
+    assert [p.text for p in a.passages] == [
+        "The plan has three parts:",
+        "• Open the border crossings",
+        "• Exchange prisoners",
+        "• Apples",
+        "1. Sign the treaty",
+        "2) Ratify it\n   within a year",
+        "| Year | Trade |\n|------|-------|\n| 2022 | 10 bn |",
+        "Key points:",
+        "- Demarcation first",
+        "* Then the corridor",
+        "+ Then trade",
+    ]
     assert [r.reason for r in a.removed] == ["title"]
 
 
