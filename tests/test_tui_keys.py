@@ -190,7 +190,7 @@ def test_indexer_reports_every_phase(tmp_path, monkeypatch, capsys):
 
 
 async def test_a_mistyped_theme_is_named_with_the_nearest_one(tmp_path):
-    settings, path = settings_with(tmp_path, "keys: {}\n")
+    _, path = settings_with(tmp_path, "keys: {}\n")
     path.write_text(
         path.read_text(encoding="utf-8").replace("theme: textual-dark", "theme: nord-drak"),
         encoding="utf-8",
