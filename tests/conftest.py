@@ -49,6 +49,17 @@ def app_settings(workdir: Path, corpus: Path = ARTICLES) -> Settings:
     return settings
 
 
+def run_cli(capsys, cfg: Path, *args: str) -> tuple[int, str, str]:
+    """`dossier --config cfg ARGS...` in this process: exit code, stdout, stderr; never a
+    traceback."""
+    from tui.cli import main
+
+    code = main(["--config", str(cfg), *args])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:
     for rel, content in files.items():
         path = root / rel

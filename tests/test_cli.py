@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLES, CONFIG, app_settings, write_files
+from conftest import ARTICLES, CONFIG, app_settings, run_cli, write_files
 
 from tui.cli import build_parser, main
 
@@ -29,11 +29,7 @@ def cfg(tmp_path) -> Path:
     return path
 
 
-def run(capsys, cfg, *args):
-    code = main(["--config", str(cfg), *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+run = run_cli
 
 
 def test_index_summary_and_rebuild(capsys, cfg):

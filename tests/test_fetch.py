@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import CONFIG, write_files
+from conftest import CONFIG, run_cli, write_files
 from test_extract import FILLER, STRUCTURED, page
 
 from index.fetch import ADDED_FOLDER
-from tui.cli import main
 
 PAGE = page(STRUCTURED).encode("utf-8")
 
@@ -72,11 +71,7 @@ def cfg(tmp_path) -> Path:
     return path
 
 
-def run(capsys, cfg, *args):
-    code = main(["--config", str(cfg), *args])
-    out, err = capsys.readouterr()
-    assert "Traceback" not in out + err
-    return code, out, err
+run = run_cli
 
 
 def added_files(cfg: Path) -> list[str]:
