@@ -27,6 +27,7 @@ class Topic:
     colour: str
     description: str = ""
     query: str = ""
+    parent: str | None = None  # the id of the topic this one is a sub-topic of
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +75,7 @@ TOP_KEYS = (
     "ignore",
     "follow_links_outside",
 )
-TOPIC_KEYS = ("id", "label", "key", "colour", "description", "query")
+TOPIC_KEYS = ("id", "label", "key", "colour", "description", "query", "parent")
 CLEANING_KEYS = (
     "navigation",
     "breadcrumbs",
@@ -198,16 +199,17 @@ def _topics(doc: _Doc, raw: Any) -> tuple[Topic, ...]:
         if not isinstance(item, dict):
             raise doc.fail("each topic must be a mapping with id, label, key, colour", "topics", i)
         _known_keys(doc, item, TOPIC_KEYS, "topics", i)
-        for need in ("id", "label", "key"):
+        for need in ("id", "label"):
             if item.get(need) in (None, ""):
                 raise doc.fail(f"topic is missing '{need}'", "topics", i)
         topic = Topic(
             id=_str(doc, item["id"], "topics", i, "id"),
             label=_str(doc, item["label"], "topics", i, "label"),
-            key=_str(doc, item["key"], "topics", i, "key"),
+            key=_str(doc, item.get("key"), "topics", i, "key", default=""),
             colour=_str(doc, item.get("colour"), "topics", i, "colour", default="yellow"),
             description=_str(doc, item.get("description"), "topics", i, "description", default=""),
             query=_str(doc, item.get("query"), "topics", i, "query", default=""),
+            parent=_str(doc, item.get("parent"), "topics", i, "parent", default="") or None,
         )
         problem = colour_problem(topic.colour)
         if problem:
@@ -222,10 +224,30 @@ def _topics(doc: _Doc, raw: Any) -> tuple[Topic, ...]:
             raise doc.fail("topic id may hold only letters, digits, _ and -", "topics", i, "id")
         if any(t.id == topic.id for t in topics):
             raise doc.fail(f"topic id '{topic.id}' is used twice", "topics", i, "id")
-        if any(t.key == topic.key for t in topics):
+        if topic.key and any(t.key == topic.key for t in topics):
             raise doc.fail(f"topic key '{topic.key}' is used twice", "topics", i, "key")
         topics.append(topic)
+    _parents(doc, topics)
     return tuple(topics)
+
+
+def _parents(doc: _Doc, topics: list[Topic]) -> None:
+    """Each `parent:` names a topic of the codebook, and no topic is its own ancestor."""
+    parent_of = {t.id: t.parent for t in topics}
+    for i, t in enumerate(topics):
+        if t.parent is None:
+            continue
+        if t.parent not in parent_of:
+            near = difflib.get_close_matches(t.parent, list(parent_of), n=1, cutoff=0.6)
+            hint = f"did you mean '{near[0]}'?" if near else f"topics: {', '.join(parent_of)}"
+            raise doc.fail(f"no topic '{t.parent}' to be the parent ({hint})", "topics", i, "parent")
+        seen, at = [t.id], t.parent
+        while at is not None:
+            if at in seen:
+                loop = " → ".join([*seen, at])
+                raise doc.fail(f"topics are their own ancestors: {loop}", "topics", i, "parent")
+            seen.append(at)
+            at = parent_of.get(at)
 
 
 def _variants(doc: _Doc, raw: Any) -> tuple[tuple[str, ...], ...]:
@@ -310,6 +332,12 @@ def load_settings(path: str | Path = "config.yaml") -> Settings:
         raise ConfigError(str(path), "no such file (pass --config PATH)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), f"cannot read it ({exc})") from None
+    return settings_from_text(path, text)
+
+
+def settings_from_text(path: Path, text: str) -> Settings:
+    """The settings `text` would give as the content of config file `path` (a proposed
+    edit is checked with this before it is written). Raises ConfigError like load_settings."""
     doc = _Doc(path, text)
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):

@@ -181,7 +181,8 @@ def bind_topic_keys(node, topics) -> None:
     """The topic keys of config.yaml on a screen that tags (out of the footer: the help
     screen and the status line name them)."""
     for topic in topics:
-        node._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label, show=False)
+        if topic.key:  # a topic without a key is tagged through the picker
+            node._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label, show=False)
 
 
 def bindings(*scopes: str) -> list[Binding]:
