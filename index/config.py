@@ -253,7 +253,8 @@ def _parents(doc: _Doc, topics: list[Topic]) -> None:
         if t.parent not in parent_of:
             near = difflib.get_close_matches(t.parent, list(parent_of), n=1, cutoff=0.6)
             hint = f"did you mean '{near[0]}'?" if near else f"topics: {', '.join(parent_of)}"
-            raise doc.fail(f"no topic '{t.parent}' to be the parent ({hint})", "topics", i, "parent")
+            reason = f"no topic '{t.parent}' to be the parent ({hint})"
+            raise doc.fail(reason, "topics", i, "parent")
         seen, at = [t.id], t.parent
         while at is not None:
             if at in seen:

@@ -48,7 +48,7 @@ def ancestors(topics: Iterable[Topic], topic_id: str) -> list[Topic]:
 
 
 def path_label(topics: Iterable[Topic], topic_id: str) -> str:
-    """"Parent › Child" for a sub-topic, the label for a root, the id for an unknown."""
+    """ "Parent › Child" for a sub-topic, the label for a root, the id for an unknown."""
     topics = list(topics)
     me = next((t for t in topics if t.id == topic_id), None)
     if me is None:

@@ -27,6 +27,7 @@ def record(a: Anchored, infos: Infos | None) -> dict:
         "date": info.date if info else None,
         "topics": list(e.topics),
         "note": e.note,
+        "coder": e.coder,
         "status": a.status,
         "reason": a.reason or None,
         "start": a.start,

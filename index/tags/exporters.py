@@ -37,6 +37,7 @@ class ExportContext:
     project: str = "dossier"
     left_out: dict[str, str] = field(default_factory=dict)
 
+
 CSV_COLUMNS = (
     "id",
     "topic",
@@ -65,9 +66,7 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def export_csv(
-    rows: list[dict], settings: Settings, context: ExportContext | None = None
-) -> str:
+def export_csv(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -110,9 +109,7 @@ def md_inline(text: str | None) -> str:
     return " ".join(ln for ln in md_text(text) if ln)
 
 
-def export_md(
-    rows: list[dict], settings: Settings, context: ExportContext | None = None
-) -> str:
+def export_md(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     out = ["# Tagged evidence", ""]
     entries = len({r["id"] for r in rows})
     out += [f"_{entries} tagged passages and spans · exported {now_iso()}_", ""]
@@ -145,9 +142,7 @@ def export_md(
     return "\n".join(out)
 
 
-def export_yaml(
-    rows: list[dict], settings: Settings, context: ExportContext | None = None
-) -> str:
+def export_yaml(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     by_id: dict[str, dict] = {}
     kept: dict[str, set[str]] = {}
     for r in rows:
