@@ -163,6 +163,30 @@ def _write(path: Path, text: str) -> None:
         raise CodebookError(f"{path}: cannot write ({exc.strerror})") from None
 
 
+# Colours offered to a new topic, the first one no topic has yet.
+NEW_COLOURS = ("#264653", "#f4a261", "#8ab17d", "#b5838d", "#6d597a", "#457b9d", "#e63946")
+FREE_KEYS = "1234567890"  # digits never shadow a reading key
+
+
+def new_topic(settings: Settings, label: str, parent: str | None = None) -> TopicChange:
+    """A topic to add under `label`: its id the label's slug (made unique), the first
+    free digit as its key (none when all are taken), an unused colour."""
+    label = " ".join(label.split())
+    if not label:
+        raise CodebookError("a topic needs a label")
+    ids = {t.id for t in settings.topics}
+    base = slug(label)
+    new, n = base, 2
+    while new in ids:
+        new, n = f"{base}-{n}", n + 1
+    keys = {t.key for t in settings.topics}
+    colours = {t.colour.lower() for t in settings.topics}
+    fields: dict = {"label": label, "parent": parent}
+    fields["key"] = next((k for k in FREE_KEYS if k not in keys), "")
+    fields["colour"] = next((c for c in NEW_COLOURS if c not in colours), NEW_COLOURS[0])
+    return TopicChange(new, fields)
+
+
 # --- QDC import ----------------------------------------------------------------------
 
 
@@ -223,7 +247,7 @@ def import_changes(settings: Settings, codes: list[Code]) -> list[TopicChange]:
     by_label = {t.label.casefold(): t.id for t in settings.topics}
     ids = {t.id for t in settings.topics}
     keys = {t.key for t in settings.topics}
-    free = [k for k in "1234567890" if k not in keys]
+    free = [k for k in FREE_KEYS if k not in keys]
     id_of: dict[int, str] = {}
     out: list[TopicChange] = []
     for code in codes:

@@ -59,6 +59,8 @@ SCOPES: dict[str, str] = {
     "note": "Note editor",
     "export": "Export dialog",
     "loading": "Opening a large article",
+    "codebook": "Codebook editor",
+    "prompt": "Codebook editor: a label, colour or key",
 }
 
 # Scopes whose keys are live at the same time (a key may serve one action in each).
@@ -75,6 +77,8 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the note editor": ("note",),
     "the export dialog": ("export",),
     "opening an article": ("loading",),
+    "the codebook editor": ("codebook",),
+    "a codebook prompt": ("prompt",),
 }
 
 
@@ -90,7 +94,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("palette", "ctrl+p", "Palette", "global", "command_palette", "Command palette", priority=True, palette=False),
     _a("open", "o", "Open…", "global", "open_by_title", "Open article by title…: fuzzy pick"),
     _a("tags", "T", "Tags", "global", "tags", "Tags: the evidence file by topic, filters, counts"),
-    _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown or YAML, written beside the tag file"),
+    _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown, YAML, QDPX (QDA tools) or the QDC codebook, written beside the tag file"),
+    _a("codebook", "C", "Codebook", "global", "codebook", "Codebook: add, rename, recolour and re-key topics (written to config.yaml)"),
     _a("rebuild", "R", "Rebuild index", "global", "rebuild_index", "Rebuild index: from the corpus, in the background"),
     _a("quit", "q", "Quit", "global", "quit", "Quit: leave dossier", show=True),
     # -- first screen ---------------------------------------------------------
@@ -168,6 +173,13 @@ ACTIONS: tuple[Action, ...] = (
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
     _a("export.cancel", "escape", "Cancel", "export", "cancel", show=True, palette=False),
     _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),
+    _a("codebook.add", "a", "Add topic", "codebook", "add", show=True, palette=False),
+    _a("codebook.add_child", "A", "Add sub-topic", "codebook", "add_child", show=True, palette=False),
+    _a("codebook.rename", "r", "Rename", "codebook", "rename", show=True, palette=False),
+    _a("codebook.recolour", "c", "Colour", "codebook", "recolour", show=True, palette=False),
+    _a("codebook.rekey", "K", "Key", "codebook", "rekey", show=True, palette=False),
+    _a("codebook.close", "escape", "Close", "codebook", "close", show=True, palette=False),
+    _a("prompt.cancel", "escape", "Cancel", "prompt", "cancel", show=True, palette=False),
 )  # fmt: skip
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
@@ -183,6 +195,18 @@ def bind_topic_keys(node, topics) -> None:
     for topic in topics:
         if topic.key:  # a topic without a key is tagged through the picker
             node._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label, show=False)
+
+
+def rebind_topic_keys(node, topics) -> None:
+    """Drop the node's old topic keys and bind the codebook's current ones."""
+    keymap = node._bindings.key_to_bindings
+    for key, found in list(keymap.items()):
+        kept = [b for b in found if not b.action.startswith("tag_topic(")]
+        if kept:
+            keymap[key] = kept
+        else:
+            del keymap[key]
+    bind_topic_keys(node, topics)
 
 
 def bindings(*scopes: str) -> list[Binding]:

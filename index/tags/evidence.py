@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from ..config import Settings
 from ..model import ArticleInfo
+from ..topics import path_label, tree
 from .model import Anchored
 from .store import TagStore
 
@@ -47,8 +48,10 @@ def rows(
     outlet: str | None = None,
 ) -> list[dict]:
     """One row per (tag, topic), in codebook order, then by date, article, position;
-    each row is record() plus topic, topic_label and outlet_name (never empty)."""
-    order = {t.id: i for i, t in enumerate(settings.topics)}
+    each row is record() plus topic, topic_label ("Parent › Child" for a sub-topic) and
+    outlet_name (never empty). Codebook order is tree order: each parent, then its
+    children."""
+    order = {t.id: i for i, (t, _) in enumerate(tree(settings.topics))}
     out = []
     for a in store.resolve_all(topic):
         rec = record(a, infos)
@@ -58,12 +61,11 @@ def rows(
         for t in a.entry.topics:
             if topic and t != topic:
                 continue
-            known = settings.topic(t)
             out.append(
                 {
                     **rec,
                     "topic": t,
-                    "topic_label": known.label if known else t,
+                    "topic_label": path_label(settings.topics, t),
                     "outlet_name": outlet_name,
                 }
             )
@@ -79,7 +81,7 @@ def rows(
 
 
 def topic_order(settings: Settings, rows: list[dict]) -> list[str]:
-    """Topics present in rows: codebook order, then unknown ones alphabetically."""
-    order = [t.id for t in settings.topics]
+    """Topics present in rows: codebook (tree) order, then unknown ones alphabetically."""
+    order = [t.id for t, _ in tree(settings.topics)]
     present = {r["topic"] for r in rows}
     return [t for t in order if t in present] + sorted(present - set(order))

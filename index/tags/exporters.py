@@ -20,6 +20,7 @@ import yaml
 from ..config import Settings
 from ..errors import DossierError
 from ..model import Article
+from ..topics import path_label
 from .evidence import topic_order
 from .model import now_iso
 from .qdpx import export_qdc, export_qdpx
@@ -121,7 +122,7 @@ def export_md(rows: list[dict], settings: Settings, context: ExportContext | Non
             key=lambda r: (r["date"] or "", r["article"], r["start"] or 0),
         )
         topic = settings.topic(t)
-        out += [f"## {topic.label if topic else t} ({len(mine)})", ""]
+        out += [f"## {md_inline(path_label(settings.topics, t))} ({len(mine)})", ""]
         if topic and topic.description:
             out += [f"_{topic.description}_", ""]
         for r in mine:
@@ -187,6 +188,32 @@ EXPORTERS: dict[str, Exporter] = {
     "qdc": export_qdc_codebook,
 }
 BINARY = frozenset({"qdpx", "qdc"})  # written as bytes; never printed to a terminal
+
+
+def export_context(settings: Settings, store, library) -> ExportContext:
+    """What the exporters need beyond the rows, from a Library and the TagStore (the
+    CLI's and the app's exports are made the same way)."""
+    from ..article_source import LibraryArticles
+
+    memos = getattr(store, "memos", None)
+    return ExportContext(
+        articles=LibraryArticles(settings, library),
+        article_ids=tuple(library.infos),
+        memos=tuple(memos()) if memos else (),
+        project=settings.path.parent.name or "dossier",
+    )
+
+
+def left_out_lines(left_out: dict[str, str], limit: int = 20) -> list[str]:
+    """What an export could not carry: a count, then each tag id and why."""
+    if not left_out:
+        return []
+    n = len(left_out)
+    out = [f"left out {n} tag{'' if n == 1 else 's'}:"]
+    out += [f"  {tid}  {why}" for tid, why in list(left_out.items())[:limit]]
+    if n > limit:
+        out.append(f"  … and {n - limit} more (dossier tags --orphans lists them)")
+    return out
 
 
 def write_export(

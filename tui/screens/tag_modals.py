@@ -11,6 +11,7 @@ from textual.widgets import Input, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from index.config import Topic
+from index.topics import path_label, tree
 
 from ..actions import bindings
 from ..render import join, plain
@@ -42,12 +43,15 @@ class TopicPicker(ModalScreen[list[str] | None]):
         lst = self.query_one("#topic-list", SelectionList)
         lst.clear_options()
         matcher = Matcher(text) if text.strip() else None
-        for t in self.topics:
-            if matcher and matcher.match(f"{t.label} {t.id}") <= 0:
+        for t, depth in tree(self.topics):
+            path = path_label(self.topics, t.id)
+            if matcher and matcher.match(f"{path} {t.id}") <= 0:
                 continue
+            # The tree by indentation; filtered, the path says where a sub-topic sits.
+            name = path if matcher and depth else t.label
             prompt = join(
-                plain("■ ", f"{t.colour}"),
-                plain(t.label, "bold"),
+                plain("  " * (0 if matcher else depth) + "■ ", f"{t.colour}"),
+                plain(name, "bold"),
                 plain(f"  {t.description}", "dim"),
             )
             lst.add_option(Selection(prompt, t.id, t.id in self.chosen))

@@ -14,9 +14,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
 from index.tags.evidence import rows, topic_order
+from index.topics import indented, path_label, tree
 
 from ..actions import bindings
-from ..render import cap, join, plain, plural, safe
+from ..render import cap, join, plain, plural, rich_colour, safe
 from ..worker_errors import ReportsWorkerErrors
 
 
@@ -81,10 +82,18 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             ("Note", 30),
         ):
             table.add_column(label, width=width)
-        self.query_one("#topic-filter", Select).set_options(
-            [(t.label, t.id) for t in self.app.settings.topics]
-        )
+        self.set_topic_options()
         table.focus()
+        self.reload()
+
+    def set_topic_options(self) -> None:
+        """The topic filter lists the codebook as a tree (sub-topics indented)."""
+        self.query_one("#topic-filter", Select).set_options(
+            [(indented(t, depth), t.id) for t, depth in tree(self.app.settings.topics)]
+        )
+
+    def codebook_changed(self) -> None:
+        self.set_topic_options()
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -129,7 +138,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             topic = settings.topic(r["topic"])
             where = f" #{r['passage']}" if r["passage"] else ""
             table.add_row(
-                cell(r["topic_label"], f"bold {topic.colour}" if topic else ""),
+                cell(r["topic_label"], f"bold {rich_colour(topic.colour)}" if topic else ""),
                 cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
                 cell(f"{title(r)}{where}"),
                 cell(r["outlet_name"]),
@@ -146,8 +155,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         orphans = len({r["id"] for r in shown if r["status"] == "orphaned"})
         counts = topic_counts(shown)
         per_topic = ", ".join(
-            f"{settings.topic(t).label if settings.topic(t) else t} {counts[t]}"
-            for t in topic_order(settings, shown)
+            f"{path_label(settings.topics, t)} {counts[t]}" for t in topic_order(settings, shown)
         )
         summary = f"{plural(entries, 'tag')} (passages and spans)"
         if per_topic:
@@ -166,14 +174,16 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         """Articles down, topics across: the topic labels are short, so headers read."""
         matrix = self.query_one("#tag-matrix", DataTable)
         matrix.clear(columns=True)
-        topics = self.app.settings.topics
+        codebook = self.app.settings.topics
+        topics = [t for t, _ in tree(codebook)]
         counts = Counter((r["article"], r["topic"]) for r in rows)
         articles: dict[str, Row] = {}
         for r in sorted(rows, key=lambda r: (r["date"] or "", title(r))):
             articles.setdefault(r["article"], r)
         matrix.add_column("Article · outlet", width=40)
         for t in topics:
-            matrix.add_column(cell(t.label, f"bold {t.colour}"), width=max(5, len(t.label)))
+            head = path_label(codebook, t.id)  # "Corridor › Lachin": where a sub-topic sits
+            matrix.add_column(cell(head, f"bold {rich_colour(t.colour)}"), width=max(5, len(head)))
         matrix.add_column("Total")
         for aid, r in articles.items():
             row = [counts.get((aid, t.id), 0) for t in topics]
