@@ -61,6 +61,7 @@ def highlight(app, topic_id: str) -> None:
 async def test_add_rename_recolour_rekey_are_written_with_comments(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
+        reader = await open_reader(pilot, A1, 3)  # open before: its topic keys change
         await pilot.press("C")
         await until(pilot, lambda: isinstance(app.screen, CodebookScreen), "the codebook")
         highlight(app, "corridor")
@@ -92,7 +93,7 @@ async def test_add_rename_recolour_rekey_are_written_with_comments(settings):
 
         # The new key tags in the reader; the old one no longer does.
         await pilot.press("escape")
-        reader = await open_reader(pilot, A1, 3)
+        await until(pilot, lambda: app.screen is reader, "back in the reader")
         await pilot.press("7")
         await until(
             pilot,
