@@ -243,19 +243,25 @@ def read_codes(path: Path) -> list[Code]:
 def import_changes(settings: Settings, codes: list[Code]) -> list[TopicChange]:
     """The changes that merge `codes` into the codebook: a code matches the topic with
     its slug as id or its name as label (any case) and updates it; others are added
-    with a free digit key while there is one."""
+    with a free digit key while there is one, and an unused colour when they have none.
+    A nested code sets its topic's parent; a top-level one leaves the parent as it is
+    (a flat codebook, as Taguette writes, does not undo the tree)."""
     by_label = {t.label.casefold(): t.id for t in settings.topics}
     ids = {t.id for t in settings.topics}
     keys = {t.key for t in settings.topics}
     free = [k for k in FREE_KEYS if k not in keys]
+    colours = [c for c in NEW_COLOURS if c not in {t.colour.lower() for t in settings.topics}]
     id_of: dict[int, str] = {}
     out: list[TopicChange] = []
     for code in codes:
         known = slug(code.name) if slug(code.name) in ids else by_label.get(code.name.casefold())
-        parent = id_of[id(code.parent)] if code.parent else None
-        fields: dict = {"label": code.name, "parent": parent}
+        fields: dict = {"label": code.name}
+        if code.parent:
+            fields["parent"] = id_of[id(code.parent)]
         if code.colour:
             fields["colour"] = code.colour
+        elif known is None and colours:
+            fields["colour"] = colours.pop(0)
         if code.description:
             fields["description"] = code.description
         if known is None:

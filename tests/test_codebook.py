@@ -202,3 +202,28 @@ def test_a_label_rename_keeps_the_topics_tags(tmp_path):
     renamed = TagStore.open(result.settings, lib)
     (row,) = rows(renamed, lib.infos, result.settings)
     assert (row["topic"], row["topic_label"]) == ("corridor", "Lachin road")
+
+
+# What Taguette 1.5.2 writes as its REFI-QDA codebook (export.codebook_xml): flat codes,
+# upper-case GUIDs, an empty Sets.
+TAGUETTE_QDC = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<CodeBook xmlns="urn:QDA-XML:codebook:1.0" '
+    'origin="Taguette 1.5.2"><Codes>'
+    '<Code guid="4D6BEF9D-7E55-5DEB-9745-4FBD49EB3FF5" name="Corridor" isCodable="true"/>'
+    '<Code guid="3B2EAE26-301A-5684-9445-CAE782D00391" name="Lachin checkpoint" '
+    'isCodable="true"/>'
+    '<Code guid="4B3CDC66-20F7-5243-926C-F65179574494" name="Refugees" isCodable="true"/>'
+    "</Codes><Sets/></CodeBook>"
+)
+
+
+def test_a_flat_codebook_from_taguette_keeps_the_tree(tmp_path, capsys):
+    path = config_with(tmp_path, LACHIN.format(parent="corridor"))
+    qdc = tmp_path / "taguette.qdc"
+    qdc.write_text(TAGUETTE_QDC, encoding="utf-8")
+    assert run(load_settings(path), "codebook", "import", str(qdc)) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "added topic 'refugees' (Refugees)"
+    after = load_settings(path)
+    assert after.topic("lachin").parent == "corridor"  # matched by label, left nested
+    refugees = after.topic("refugees")
+    assert refugees.key == "5" and refugees.colour not in {t.colour for t in after.topics[:-1]}

@@ -139,16 +139,16 @@ class CodebookScreen(ModalScreen[None]):
                 raise CodebookError(f"the {name} cannot be empty")
             return TopicChange(topic.id, {name: text})
 
-        self._ask(f"{heading} of {topic.label}", getattr(topic, name), change)
+        self._ask(heading.format(label=topic.label), getattr(topic, name), change)
 
     def action_rename(self) -> None:
-        self._edit("label", "New label (tags keep their topic)")
+        self._edit("label", "New label for {label} (its tags keep their topic)")
 
     def action_recolour(self) -> None:
-        self._edit("colour", "Colour (a name such as teal, or #rrggbb)")
+        self._edit("colour", "Colour of {label} (a name such as teal, or #rrggbb)")
 
     def action_rekey(self) -> None:
-        self._edit("key", "Key (empty: none, tag it with the picker)", allow_empty=True)
+        self._edit("key", "Key of {label} (empty: none; tag it with the picker)", allow_empty=True)
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -73,7 +73,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     def on_mount(self) -> None:
         table = self.query_one("#tag-table", DataTable)
         for label, width in (
-            ("Topic", 12),
+            ("Topic", 18),  # room for "Parent › Child"
             ("Anchor", 8),
             ("Article", 28),
             ("Outlet", 14),
