@@ -16,6 +16,7 @@ from index.errors import ConfigError
 from index.library import Library
 from index.tags import TagStore
 from index.tags.evidence import rows
+from index.tags.exporters import export_md
 from index.tags.qdpx import export_qdc
 from index.topics import path_label, tree
 from tui.cli import codebook as cli_codebook
@@ -227,3 +228,26 @@ def test_a_flat_codebook_from_taguette_keeps_the_tree(tmp_path, capsys):
     assert after.topic("lachin").parent == "corridor"  # matched by label, left nested
     refugees = after.topic("refugees")
     assert refugees.key == "5" and refugees.colour not in {t.colour for t in after.topics[:-1]}
+
+
+def test_a_topic_without_a_key_is_tagged_through_the_picker_only(tmp_path):
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.yaml", path)
+    result = edit_topics(path, [TopicChange("border", {"key": ""})], check_reader_keys)
+    assert result.changes == ("changed topic 'border': key 1 → (none)",)
+    settings = load_settings(path)
+    assert settings.topic("border").key == ""
+    check_reader_keys(settings)  # no key is not a clash
+
+
+def test_exports_name_sub_topics_by_their_path(tmp_path):
+    settings = copy_corpus(tmp_path)
+    settings = edit_topics(
+        settings.path, [TopicChange("lachin", {"label": "Lachin", "parent": "corridor"})]
+    ).settings
+    lib = Library(settings)
+    TagStore.open(settings, lib).add_passage(lib.article("001_1a5c"), 10, ["lachin", "border"])
+    found = rows(TagStore.open(settings, lib), lib.infos, settings)
+    assert [r["topic_label"] for r in found] == ["Border", "Corridor › Lachin"]
+    md = export_md(found, settings)
+    assert "## Corridor › Lachin (1)" in md
