@@ -26,6 +26,7 @@ from ..config import Settings, Topic
 from ..model import Article
 from ..reading_text import ReadingText, reading_text
 from ..topics import tree
+from .model import short
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -138,7 +139,8 @@ def _tags(rows: list[dict]) -> tuple[list[_Tag], dict[str, str]]:
     for r in rows:
         if r["status"] == "orphaned" or r["start"] is None:
             where = r.get("pid") or r["article"]
-            left_out[r["id"]] = f"orphaned in {where}: “{_short(r['quote'])}” is no longer there"
+            quote = short(r["quote"] or "", 50)
+            left_out[r["id"]] = f"orphaned in {where}: “{quote}” is no longer there"
             continue
         have = out.get(r["id"])
         topics = (*have.topics, r["topic"]) if have else (r["topic"],)
@@ -154,11 +156,6 @@ def _tags(rows: list[dict]) -> tuple[list[_Tag], dict[str, str]]:
             r.get("updated") or "",
         )
     return list(out.values()), left_out
-
-
-def _short(text: str, width: int = 50) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _stamp(value: str) -> dict[str, str]:
@@ -293,7 +290,7 @@ def _selection(src: ET.Element, t: _Tag, span: tuple[int, int], text: str, q: st
         src,
         f"{q}PlainTextSelection",
         guid=guid("tag", t.id),
-        name=xml_text(_short(text[span[0] : span[1]])),
+        name=xml_text(short(text[span[0] : span[1]], 50)),
         startPosition=str(span[0]),
         endPosition=str(span[1]),
         creatingUser=user,
