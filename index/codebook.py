@@ -16,6 +16,7 @@ import contextlib
 import io
 import os
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from .errors import ConfigError, DossierError
 
 FIELDS = ("label", "key", "colour", "description", "parent")
 _KEEP = object()  # a field a change leaves as it is
+_EDITING = threading.Lock()  # one read-change-write of config.yaml at a time (the app's workers)
 
 
 class CodebookError(DossierError):
@@ -113,7 +115,13 @@ def edit_topics(
     """Apply the changes to config.yaml's topics and write it back (comments kept),
     after checking the result is a valid config (and passes `check`). Raises
     CodebookError (nothing written) with the reason when it would not be."""
-    config = Path(config)
+    with _EDITING:
+        return _edit_topics(Path(config), list(changes), check)
+
+
+def _edit_topics(
+    config: Path, changes: list[TopicChange], check: Callable[[Settings], None] | None
+) -> CodebookResult:
     try:
         text = config.read_text(encoding="utf-8")
     except OSError as exc:
