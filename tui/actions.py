@@ -57,6 +57,7 @@ SCOPES: dict[str, str] = {
     "picker": "Article picker",
     "topics": "Topic picker",
     "note": "Note editor",
+    "memo": "Memo editor",
     "export": "Export dialog",
     "loading": "Opening a large article",
 }
@@ -73,6 +74,7 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the article picker": ("picker",),
     "the topic picker": ("topics",),
     "the note editor": ("note",),
+    "the memo editor": ("memo",),
     "the export dialog": ("export",),
     "opening an article": ("loading",),
 }
@@ -135,6 +137,7 @@ ACTIONS: tuple[Action, ...] = (
     # -- tagging (reader and compare) -------------------------------------------
     _a("tag.pick", "t", "Tag…", "tagging", "pick_topics", "Tag passage…: pick topics for the passage or span", show=True),
     _a("tag.note", "m", "Note", "tagging", "note", "Note: add or edit the note of this passage's tag"),
+    _a("tag.memo", "M", "Memo", "tagging", "memo", "Memo: write or edit the memo on this article (a note that needs no tag)"),
     _a("tag.remove", "d", "Untag", "tagging", "untag", "Untag: remove the tags on this passage"),
     _a("tag.undo", "u", "Undo", "tagging", "undo", "Undo tag change"),
     _a("tag.redo", "ctrl+r", "Redo", "tagging", "redo", "Redo tag change"),
@@ -166,6 +169,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("picker.cancel", "escape", "Cancel", "picker", "cancel", show=True, palette=False),
     _a("topics.cancel", "escape", "Cancel", "topics", "cancel", show=True, palette=False),
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
+    _a("memo.save", "ctrl+s", "Save", "memo", "save", show=True, palette=False),
+    _a("memo.cancel", "escape", "Cancel", "memo", "cancel", show=True, palette=False),
     _a("export.cancel", "escape", "Cancel", "export", "cancel", show=True, palette=False),
     _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),
 )  # fmt: skip

@@ -398,7 +398,7 @@ class DossierApp(ReportsWorkerErrors, App):
     def _export(self, fmt: str, target: Path) -> None:
         found = rows(self.tags, self.library.infos, self.settings)
         try:
-            n = write_export(found, fmt, target, self.settings)
+            n = write_export(found, fmt, target, self.settings, self.tags.memos())
         except DossierError as exc:
             self.call_from_thread(self.notify, exc.message, title="Export", severity="error")
             return

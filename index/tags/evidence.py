@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from ..config import Settings
 from ..model import ArticleInfo
-from .model import Anchored
+from .model import Anchored, Memo
 from .store import TagStore
 
 Infos = Mapping[str, ArticleInfo]
@@ -33,6 +33,7 @@ def record(a: Anchored, infos: Infos | None) -> dict:
         "end": a.end,
         "anchor": {"start": e.start, "end": e.end},
         "quote": e.quote,
+        "coder": e.coder,
         "created": e.created,
         "updated": e.updated,
     }
@@ -82,3 +83,26 @@ def topic_order(settings: Settings, rows: list[dict]) -> list[str]:
     order = [t.id for t in settings.topics]
     present = {r["topic"] for r in rows}
     return [t for t in order if t in present] + sorted(present - set(order))
+
+
+def memos_for(memos: list[Memo], rows: list[dict], topic: str | None = None) -> list[Memo]:
+    """The memos that go with rows: all of them, or for one topic the memos on that
+    topic and those on the articles of rows (alone or with that topic)."""
+    if topic is None:
+        return memos
+    articles = {r["article"] for r in rows}
+    return [
+        m for m in memos if m.topic == topic or (m.article in articles and m.topic in (None, topic))
+    ]
+
+
+def memo_about(memo: Memo, infos: Infos | None, settings: Settings) -> str:
+    """What a memo is on, in words: the article's title and/or the topic's label."""
+    about = []
+    if memo.article:
+        info = infos.get(memo.article) if infos is not None else None
+        about.append(info.title if info and info.title else memo.article)
+    if memo.topic:
+        known = settings.topic(memo.topic)
+        about.append(known.label if known else memo.topic)
+    return " · ".join(about)

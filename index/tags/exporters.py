@@ -1,11 +1,13 @@
 """Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings) -> text.
-A new format (QDPX) is one function and one line in the registry.
+A new format (QDPX) is one function and one line in the registry. An exporter that also
+writes memos takes a keyword `memos` (a list of Memo; write_export passes it to those).
 Article text, titles and notes are untrusted: CSV cells from them that start with = + - @ tab
 or CR get a leading ' (OWASP: never read as a formula); Markdown escapes them (md_text)."""
 
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import os
 import re
@@ -17,7 +19,7 @@ import yaml
 from ..config import Settings
 from ..errors import DossierError
 from .evidence import topic_order
-from .model import now_iso
+from .model import Memo, now_iso
 
 CSV_COLUMNS = (
     "id",
@@ -90,13 +92,38 @@ def md_inline(text: str | None) -> str:
     return " ".join(ln for ln in md_text(text) if ln)
 
 
-def export_md(rows: list[dict], settings: Settings) -> str:
+def _md_memo(memo: Memo, about: str = "") -> list[str]:
+    by = f" ({md_inline(memo.coder)})" if memo.coder else ""
+    return [f"**Memo**{about}{by}: " + "  \n".join(md_text(memo.text)), ""]
+
+
+def _md_article_memos(memos: list[Memo], rows: list[dict]) -> list[str]:
+    """Memos on articles (and on a topic in an article), with the article's title."""
+    titles = {r["article"]: r["title"] for r in rows if r.get("title")}
+    mine = [m for m in memos if m.article]
+    if not mine:
+        return []
+    out = ["## Memos on articles", ""]
+    for m in mine:
+        title = md_inline(titles.get(m.article)) or md_inline(m.article)
+        about = f" on *{title}* `{m.article}`" + (f" · {md_inline(m.topic)}" if m.topic else "")
+        out += _md_memo(m, about)
+    return out
+
+
+def export_md(rows: list[dict], settings: Settings, memos: list[Memo] | None = None) -> str:
+    """The briefing: tags by topic (each topic's memo under its heading), then the memos
+    on articles."""
+    memos = memos or []
     out = ["# Tagged evidence", ""]
     entries = len({r["id"] for r in rows})
     out += [f"_{entries} tagged passages and spans · exported {now_iso()}_", ""]
     if not rows:
         out += ["Nothing is tagged yet.", ""]
-    for t in topic_order(settings, rows):
+    on_topic = {m.topic: m for m in memos if m.topic and not m.article}
+    topics = topic_order(settings, rows)
+    topics += [t for t in on_topic if t not in topics]
+    for t in topics:
         mine = sorted(
             (r for r in rows if r["topic"] == t),
             key=lambda r: (r["date"] or "", r["article"], r["start"] or 0),
@@ -105,6 +132,8 @@ def export_md(rows: list[dict], settings: Settings) -> str:
         out += [f"## {topic.label if topic else t} ({len(mine)})", ""]
         if topic and topic.description:
             out += [f"_{topic.description}_", ""]
+        if t in on_topic:
+            out += _md_memo(on_topic[t])
         for r in mine:
             out += [("> " + q).rstrip() for q in md_text(r["quote"])]
             out.append("")
@@ -120,6 +149,7 @@ def export_md(rows: list[dict], settings: Settings) -> str:
             if r["note"]:
                 out += ["", "Note: " + "  \n".join(md_text(r["note"]))]
             out.append("")
+    out += _md_article_memos(memos, rows)
     return "\n".join(out)
 
 
@@ -146,13 +176,29 @@ Exporter = Callable[[list[dict], Settings], str]
 EXPORTERS: dict[str, Exporter] = {"csv": export_csv, "md": export_md, "yaml": export_yaml}
 
 
-def write_export(rows: list[dict], fmt: str, target: Path, settings: Settings) -> int:
-    """Write rows as `fmt` to target atomically (a temp file beside it, then a rename:
-    an old export is never left half-written). Returns the number of tags written;
-    raises DossierError with the path when it cannot write."""
+def export_text(
+    rows: list[dict], fmt: str, settings: Settings, memos: list[Memo] | None = None
+) -> str:
+    """rows (and memos, for the formats that write them) as the text of format fmt."""
     if fmt not in EXPORTERS:
         raise DossierError(f"unknown export format '{fmt}' (one of {', '.join(EXPORTERS)})")
-    text = EXPORTERS[fmt](rows, settings)
+    exporter = EXPORTERS[fmt]
+    if memos is not None and "memos" in inspect.signature(exporter).parameters:
+        return exporter(rows, settings, memos=memos)
+    return exporter(rows, settings)
+
+
+def write_export(
+    rows: list[dict],
+    fmt: str,
+    target: Path,
+    settings: Settings,
+    memos: list[Memo] | None = None,
+) -> int:
+    """Write rows (and memos) as `fmt` to target atomically (a temp file beside it, then
+    a rename: an old export is never left half-written). Returns the number of tags
+    written; raises DossierError with the path when it cannot write."""
+    text = export_text(rows, fmt, settings, memos)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
         tmp.write_text(text, encoding="utf-8", newline="")

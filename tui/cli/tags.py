@@ -9,8 +9,8 @@ from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.tags import TagError, TagStore
-from index.tags.evidence import record, rows
-from index.tags.exporters import EXPORTERS, write_export
+from index.tags.evidence import memos_for, record, rows
+from index.tags.exporters import EXPORTERS, export_text, write_export
 from index.text import plural, safe_for_terminal
 
 from .corpus import open_library
@@ -149,11 +149,12 @@ def cmd_export(settings: Settings, args) -> int:
     lib = open_library(settings)
     store = _store(settings, lib)
     found = rows(store, lib.infos, settings, args.topic)
+    memos = memos_for(store.memos(), found, args.topic)
     if args.output:
         target = Path(args.output)
-        n = write_export(found, args.format, target, settings)
+        n = write_export(found, args.format, target, settings, memos)
         line(f"{plural(n, 'tag')} exported to {target}")
         return 0
-    text = EXPORTERS[args.format](found, settings)
+    text = export_text(found, args.format, settings, memos)
     print(safe_for_terminal(text), end="" if text.endswith("\n") else "\n")
     return 0
