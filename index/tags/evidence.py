@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from ..config import Settings
 from ..model import ArticleInfo
 from ..topics import path_label, tree
-from .model import Anchored
+from .model import Anchored, Memo
 from .store import TagStore
 
 Infos = Mapping[str, ArticleInfo]
@@ -28,13 +28,13 @@ def record(a: Anchored, infos: Infos | None) -> dict:
         "date": info.date if info else None,
         "topics": list(e.topics),
         "note": e.note,
-        "coder": e.coder,
         "status": a.status,
         "reason": a.reason or None,
         "start": a.start,
         "end": a.end,
         "anchor": {"start": e.start, "end": e.end},
         "quote": e.quote,
+        "coder": e.coder,
         "created": e.created,
         "updated": e.updated,
     }
@@ -52,6 +52,7 @@ def rows(
     outlet_name (never empty). Codebook order is tree order: each parent, then its
     children."""
     order = {t.id: i for i, (t, _) in enumerate(tree(settings.topics))}
+    labels = {t.id: path_label(settings.topics, t.id) for t in settings.topics}
     out = []
     for a in store.resolve_all(topic):
         rec = record(a, infos)
@@ -65,7 +66,7 @@ def rows(
                 {
                     **rec,
                     "topic": t,
-                    "topic_label": path_label(settings.topics, t),
+                    "topic_label": labels.get(t, t),
                     "outlet_name": outlet_name,
                 }
             )
@@ -85,3 +86,26 @@ def topic_order(settings: Settings, rows: list[dict]) -> list[str]:
     order = [t.id for t, _ in tree(settings.topics)]
     present = {r["topic"] for r in rows}
     return [t for t in order if t in present] + sorted(present - set(order))
+
+
+def memos_for(memos: list[Memo], rows: list[dict], topic: str | None = None) -> list[Memo]:
+    """The memos that go with rows: all of them, or for one topic the memos on that
+    topic and those on the articles of rows (alone or with that topic)."""
+    if topic is None:
+        return memos
+    articles = {r["article"] for r in rows}
+    return [
+        m for m in memos if m.topic == topic or (m.article in articles and m.topic in (None, topic))
+    ]
+
+
+def memo_about(memo: Memo, infos: Infos | None, settings: Settings) -> str:
+    """What a memo is on, in words: the article's title and/or the topic's label."""
+    about = []
+    if memo.article:
+        info = infos.get(memo.article) if infos is not None else None
+        about.append(info.title if info and info.title else memo.article)
+    if memo.topic:
+        known = settings.topic(memo.topic)
+        about.append(known.label if known else memo.topic)
+    return " · ".join(about)

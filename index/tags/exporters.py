@@ -1,13 +1,16 @@
-"""Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings, context)
--> text, or bytes for a zip (QDPX). A new format is one function and one line in the
-registry. The context carries what some formats need beyond the rows (the articles'
-text, memos) and collects what an export left out, for the user.
+"""Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings) -> text,
+or bytes for a zip (QDPX). A new format is one function and one line in the registry.
+An exporter that also writes memos takes a keyword `memos` (a list of Memo); one that
+needs more than the rows (the articles' text: QDPX) takes a keyword `context`, an
+ExportContext, which also collects what the export left out. export_text passes each
+exporter what it takes.
 Article text, titles and notes are untrusted: CSV cells from them that start with = + - @ tab
 or CR get a leading ' (OWASP: never read as a formula); Markdown escapes them (md_text)."""
 
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import os
 import re
@@ -22,7 +25,7 @@ from ..errors import DossierError
 from ..model import Article
 from ..topics import path_label
 from .evidence import topic_order
-from .model import now_iso
+from .model import Memo, now_iso
 from .qdpx import export_qdc, export_qdpx
 
 
@@ -34,7 +37,7 @@ class ExportContext:
 
     articles: Callable[[str], Article | None] = field(default=lambda _id: None)
     article_ids: Iterable[str] = ()
-    memos: Iterable = ()
+    memos: Iterable[Memo] = ()
     project: str = "dossier"
     left_out: dict[str, str] = field(default_factory=dict)
 
@@ -67,7 +70,7 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def export_csv(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
+def export_csv(rows: list[dict], settings: Settings) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -110,13 +113,38 @@ def md_inline(text: str | None) -> str:
     return " ".join(ln for ln in md_text(text) if ln)
 
 
-def export_md(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
+def _md_memo(memo: Memo, about: str = "") -> list[str]:
+    by = f" ({md_inline(memo.coder)})" if memo.coder else ""
+    return [f"**Memo**{about}{by}: " + "  \n".join(md_text(memo.text)), ""]
+
+
+def _md_article_memos(memos: list[Memo], rows: list[dict]) -> list[str]:
+    """Memos on articles (and on a topic in an article), with the article's title."""
+    titles = {r["article"]: r["title"] for r in rows if r.get("title")}
+    mine = [m for m in memos if m.article]
+    if not mine:
+        return []
+    out = ["## Memos on articles", ""]
+    for m in mine:
+        title = md_inline(titles.get(m.article)) or md_inline(m.article)
+        about = f" on *{title}* `{m.article}`" + (f" · {md_inline(m.topic)}" if m.topic else "")
+        out += _md_memo(m, about)
+    return out
+
+
+def export_md(rows: list[dict], settings: Settings, memos: list[Memo] | None = None) -> str:
+    """The briefing: tags by topic (each topic's memo under its heading), then the memos
+    on articles."""
+    memos = memos or []
     out = ["# Tagged evidence", ""]
     entries = len({r["id"] for r in rows})
     out += [f"_{entries} tagged passages and spans · exported {now_iso()}_", ""]
     if not rows:
         out += ["Nothing is tagged yet.", ""]
-    for t in topic_order(settings, rows):
+    on_topic = {m.topic: m for m in memos if m.topic and not m.article}
+    topics = topic_order(settings, rows)
+    topics += [t for t in on_topic if t not in topics]
+    for t in topics:
         mine = sorted(
             (r for r in rows if r["topic"] == t),
             key=lambda r: (r["date"] or "", r["article"], r["start"] or 0),
@@ -125,6 +153,8 @@ def export_md(rows: list[dict], settings: Settings, context: ExportContext | Non
         out += [f"## {md_inline(path_label(settings.topics, t))} ({len(mine)})", ""]
         if topic and topic.description:
             out += [f"_{topic.description}_", ""]
+        if t in on_topic:
+            out += _md_memo(on_topic[t])
         for r in mine:
             out += [("> " + q).rstrip() for q in md_text(r["quote"])]
             out.append("")
@@ -140,10 +170,11 @@ def export_md(rows: list[dict], settings: Settings, context: ExportContext | Non
             if r["note"]:
                 out += ["", "Note: " + "  \n".join(md_text(r["note"]))]
             out.append("")
+    out += _md_article_memos(memos, rows)
     return "\n".join(out)
 
 
-def export_yaml(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
+def export_yaml(rows: list[dict], settings: Settings) -> str:
     by_id: dict[str, dict] = {}
     kept: dict[str, set[str]] = {}
     for r in rows:
@@ -173,13 +204,11 @@ def export_qdpx_zip(
     return data
 
 
-def export_qdc_codebook(
-    rows: list[dict], settings: Settings, context: ExportContext | None = None
-) -> bytes:
+def export_qdc_codebook(rows: list[dict], settings: Settings) -> bytes:
     return export_qdc(settings)
 
 
-Exporter = Callable[[list[dict], Settings, "ExportContext | None"], "str | bytes"]
+Exporter = Callable[..., "str | bytes"]  # (rows, settings[, memos=][, context=])
 EXPORTERS: dict[str, Exporter] = {
     "csv": export_csv,
     "md": export_md,
@@ -195,11 +224,10 @@ def export_context(settings: Settings, store, library) -> ExportContext:
     CLI's and the app's exports are made the same way)."""
     from ..article_source import LibraryArticles
 
-    memos = getattr(store, "memos", None)
     return ExportContext(
         articles=LibraryArticles(settings, library),
         article_ids=tuple(library.infos),
-        memos=tuple(memos()) if memos else (),
+        memos=tuple(store.memos()),
         project=settings.path.parent.name or "dossier",
     )
 
@@ -216,6 +244,23 @@ def left_out_lines(left_out: dict[str, str], limit: int = 20) -> list[str]:
     return out
 
 
+def export_text(
+    rows: list[dict], fmt: str, settings: Settings, context: ExportContext | None = None
+) -> str | bytes:
+    """rows as format fmt (text, or bytes for a zip), with the memos and context for the
+    exporters that take them."""
+    if fmt not in EXPORTERS:
+        raise DossierError(f"unknown export format '{fmt}' (one of {', '.join(EXPORTERS)})")
+    exporter = EXPORTERS[fmt]
+    takes = inspect.signature(exporter).parameters
+    extra: dict = {}
+    if context is not None and "memos" in takes:
+        extra["memos"] = list(context.memos)
+    if "context" in takes:
+        extra["context"] = context
+    return exporter(rows, settings, **extra)
+
+
 def write_export(
     rows: list[dict],
     fmt: str,
@@ -223,14 +268,12 @@ def write_export(
     settings: Settings,
     context: ExportContext | None = None,
 ) -> int:
-    """Write rows as `fmt` to target atomically (a temp file beside it, then a rename:
-    an old export is never left half-written). Returns the number of tags written (the
-    ones left out are in context.left_out); raises DossierError with the path when it
-    cannot write."""
-    if fmt not in EXPORTERS:
-        raise DossierError(f"unknown export format '{fmt}' (one of {', '.join(EXPORTERS)})")
+    """Write rows (and the context's memos) as `fmt` to target atomically (a temp file
+    beside it, then a rename: an old export is never left half-written). Returns the
+    number of tags written (those left out are in context.left_out); raises DossierError
+    with the path when it cannot write."""
     context = context or ExportContext()
-    out = EXPORTERS[fmt](rows, settings, context)
+    out = export_text(rows, fmt, settings, context)
     data = out if isinstance(out, bytes) else out.encode("utf-8")
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:

@@ -9,8 +9,15 @@ from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.tags import TagError, TagStore
-from index.tags.evidence import record, rows
-from index.tags.exporters import BINARY, EXPORTERS, export_context, left_out_lines, write_export
+from index.tags.evidence import memos_for, record, rows
+from index.tags.exporters import (
+    BINARY,
+    EXPORTERS,
+    export_context,
+    export_text,
+    left_out_lines,
+    write_export,
+)
 from index.text import plural, safe_for_terminal
 
 from .corpus import open_library
@@ -155,9 +162,10 @@ def cmd_export(settings: Settings, args) -> int:
     lib = open_library(settings)
     store = _store(settings, lib)
     found = rows(store, lib.infos, settings, args.topic)
+    context = export_context(settings, store, lib)
+    context.memos = memos_for(list(context.memos), found, args.topic)
     if args.output:
         target = Path(args.output)
-        context = export_context(settings, store, lib)
         n = write_export(found, args.format, target, settings, context)
         if args.format == "qdc":
             line(f"codebook of {plural(len(settings.topics), 'topic')} exported to {target}")
@@ -166,6 +174,6 @@ def cmd_export(settings: Settings, args) -> int:
         for text in left_out_lines(context.left_out):
             line(text)
         return 0
-    text = EXPORTERS[args.format](found, settings, None)
+    text = export_text(found, args.format, settings, context)
     print(safe_for_terminal(text), end="" if text.endswith("\n") else "\n")
     return 0

@@ -1,4 +1,4 @@
-"""Small dialogs for tagging: pick topics, write a note."""
+"""Small dialogs for tagging: pick topics, write a note, write a memo."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from index.config import Topic
@@ -108,6 +108,37 @@ class NoteEditor(ModalScreen[str | None]):
     @on(Input.Submitted, "#note")
     def _save(self, event: Input.Submitted) -> None:
         self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class MemoEditor(ModalScreen[str | None]):
+    """Several lines of text (a TextArea: enter makes a new line); ctrl+s saves, escape
+    cancels. Saving empty text removes the memo."""
+
+    BINDINGS = bindings("memo")
+
+    def __init__(self, text: str, about: str) -> None:
+        super().__init__()
+        self.text, self.about = text, about
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="memo-editor", classes="dialog"):
+            yield Static(plain(f"Memo — {self.about}"), classes="title")
+            yield TextArea(self.text, id="memo-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(
+                plain("ctrl+s saves · escape cancels · empty text removes the memo", "dim"),
+                classes="meta",
+            )
+
+    def on_mount(self) -> None:
+        area = self.query_one("#memo-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#memo-text", TextArea).text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

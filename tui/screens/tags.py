@@ -13,7 +13,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
-from index.tags.evidence import rows, topic_order
+from index.tags.evidence import memo_about, memos_for, rows, topic_order
+from index.tags.model import Memo
 from index.topics import indented, path_label, tree
 
 from ..actions import bindings
@@ -45,9 +46,9 @@ class TagTable(DataTable):
 
 
 class RowsReady(Message):
-    def __init__(self, rows: list[Row], seq: int) -> None:
+    def __init__(self, rows: list[Row], seq: int, memos: list[Memo] | None = None) -> None:
         super().__init__()
-        self.rows, self.seq = rows, seq
+        self.rows, self.seq, self.memos = rows, seq, memos or []
 
 
 class TagsScreen(ReportsWorkerErrors, Screen):
@@ -56,6 +57,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Row] = []
+        self.memos: list[Memo] = []
         self._seq = 0
         self._outlets_set = False
 
@@ -67,6 +69,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             yield Select([], prompt="All outlets", id="outlet-filter", allow_blank=True)
         yield TagTable(id="tag-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="tag-detail", classes="status")
+        yield DataTable(id="memo-table", cursor_type="row")
         yield DataTable(id="tag-matrix", cursor_type="none")
         yield Footer(compact=True)
 
@@ -82,6 +85,9 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             ("Note", 30),
         ):
             table.add_column(label, width=width)
+        memos = self.query_one("#memo-table", DataTable)
+        for label, width in (("Memo on", 30), ("Coder", 10), ("Memo", 70)):
+            memos.add_column(label, width=width)
         self.set_topic_options()
         table.focus()
         self.reload()
@@ -111,12 +117,13 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         store = self.app.tags
         if not store.read_only:
             store.reload()
-        self.post_message(RowsReady(rows(store, self.app.library.infos, self.app.settings), seq))
+        found = rows(store, self.app.library.infos, self.app.settings)
+        self.post_message(RowsReady(found, seq, store.memos()))
 
     @on(RowsReady)
     def _rows_ready(self, msg: RowsReady) -> None:
         if msg.seq == self._seq:
-            self.rows = msg.rows
+            self.rows, self.memos = msg.rows, msg.memos
             self.fill()
 
     def _shown(self) -> list[Row]:
@@ -168,7 +175,23 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             summary = f"tagging is off: {self.app.tags.error.message}"
         self.query_one("#tags-summary", Static).update(plain(summary))
         self._matrix(shown)
+        self._memo_rows(shown)
         self._detail()
+
+    def _memo_rows(self, shown: list[Row]) -> None:
+        """The memos: all, or with a topic chosen those on it and on the articles shown."""
+        table = self.query_one("#memo-table", DataTable)
+        table.clear()
+        topic = self.query_one("#topic-filter", Select).value
+        memos = memos_for(self.memos, shown, topic if isinstance(topic, str) else None)
+        for m in memos:
+            table.add_row(
+                cell(memo_about(m, self.app.library.infos, self.app.settings)),
+                cell(m.coder, "dim"),
+                cell(" ⏎ ".join(ln for ln in m.text.split("\n") if ln.strip())),
+                key=m.id,
+            )
+        table.display = bool(memos)
 
     def _matrix(self, rows: list[Row]) -> None:
         """Articles down, topics across: the topic labels are short, so headers read."""
@@ -212,6 +235,12 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     @on(Select.Changed)
     def _filter(self) -> None:
         self.fill()
+
+    @on(DataTable.RowSelected, "#memo-table")
+    def _open_memo(self, event: DataTable.RowSelected) -> None:
+        memo = next((m for m in self.memos if m.id == event.row_key.value), None)
+        if memo is not None and memo.article:
+            self.app.open_article(memo.article, None)
 
     @on(DataTable.RowSelected, "#tag-table")
     def _open(self, event: DataTable.RowSelected) -> None:
