@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 from conftest import app_settings
-from helpers_tui import open_reader, until
+from helpers_tui import open_reader, record_notes, until
 from textual.widgets import Input, OptionList, Select
 
 from index.codebook import TopicChange, edit_topics
@@ -137,6 +137,7 @@ async def test_tags_screen_shows_sub_topics_by_path_and_exports_qdpx(settings, t
         matrix = app.screen.query_one("#tag-matrix")
         heads = [str(c.label) for c in matrix.columns.values()]
         assert heads[1:5] == ["Border", "Corridor", "Corridor › Checkpoint", "Peace treaty"]
+        said = record_notes(app)
         await pilot.press("e")
         await until(pilot, lambda: isinstance(app.screen, ExportDialog), "the export dialog")
         app.screen.query_one("#export-format", Select).value = "qdpx"
@@ -148,9 +149,10 @@ async def test_tags_screen_shows_sub_topics_by_path_and_exports_qdpx(settings, t
         await until(pilot, target.exists, "the qdpx export")
         await until(
             pilot,
-            lambda: any("2 tags exported to" in n.message for n in app._notifications),
+            lambda: any("2 tags exported to" in n for n in said),
             "the notification",
         )
+        assert "Export: qdpx: reading articles (5)…" in said
     with zipfile.ZipFile(target) as z:
         qde = z.read("project.qde").decode("utf-8")
     assert 'name="Checkpoint"' in qde and qde.count("<PlainTextSelection") == 2

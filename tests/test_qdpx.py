@@ -188,9 +188,16 @@ def test_memos_are_notes_on_their_source_and_code(study):
 def test_exporting_again_gives_the_same_bytes(study):
     settings, lib, store, target = study.settings, study.lib, study.store, study.target
     again = target.with_name("again.qdpx")
-    context = ExportContext(LibraryArticles(settings, lib), tuple(lib.infos), tuple(store.memos()))
+    heard = []
+    context = ExportContext(
+        LibraryArticles(settings, lib),
+        tuple(lib.infos),
+        tuple(store.memos()),
+        progress=lambda *said: heard.append(said),
+    )
     write_export(rows(store, lib.infos, settings), "qdpx", again, settings, context)
     assert again.read_bytes() == target.read_bytes()
+    assert heard == [("reading articles", 0, 5), ("writing the zip", 0, 1)]
 
 
 def test_codebook_alone_as_qdc(study, schema):

@@ -399,6 +399,13 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
     def _export(self, fmt: str, target: Path) -> None:
         found = rows(self.tags, self.library.infos, self.settings)
         context = export_context(self.settings, self.tags, self.library)
+
+        def phase(name: str, done: int, total: int) -> None:
+            if done == 0:  # each phase once: a long QDPX export says what it is doing
+                what = f"{name} ({total:,})" if total > 1 else name
+                self.call_from_thread(self.notify, f"{fmt}: {what}…", title="Export", timeout=3)
+
+        context.progress = phase
         try:
             n = write_export(found, fmt, target, self.settings, context)
         except DossierError as exc:

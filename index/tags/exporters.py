@@ -26,7 +26,7 @@ from ..model import Article
 from ..topics import path_label
 from .evidence import topic_order
 from .model import Memo, now_iso
-from .qdpx import export_qdc, export_qdpx
+from .qdpx import Progress, export_qdc, export_qdpx
 
 
 @dataclass
@@ -40,6 +40,7 @@ class ExportContext:
     memos: Iterable[Memo] = ()
     project: str = "dossier"
     left_out: dict[str, str] = field(default_factory=dict)
+    progress: Progress | None = None  # (phase, done, total), for long exports (QDPX)
 
 
 CSV_COLUMNS = (
@@ -198,7 +199,13 @@ def export_qdpx_zip(
 ) -> bytes:
     context = context or ExportContext()
     data, report = export_qdpx(
-        rows, settings, context.articles, context.article_ids, context.memos, context.project
+        rows,
+        settings,
+        context.articles,
+        context.article_ids,
+        context.memos,
+        context.project,
+        context.progress,
     )
     context.left_out.update(report.left_out)
     return data

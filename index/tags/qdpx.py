@@ -34,6 +34,7 @@ ORIGIN = "dossier"
 _GUIDS = uuid.uuid5(uuid.NAMESPACE_URL, "urn:dossier:qdpx")
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same tags give the same file
 UNKNOWN_CODER = "unknown"
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -170,10 +171,13 @@ def export_qdpx(
     article_ids: Iterable[str] = (),
     memos: Iterable = (),
     project: str = "dossier",
+    progress: Progress | None = None,
 ) -> tuple[bytes, QdpxReport]:
     """The QDPX zip of the tags in `rows` (evidence rows), with a source for every
-    article of article_ids and of the tags; memos are tagstore Memo objects."""
+    article of article_ids and of the tags; memos are tagstore Memo objects. progress
+    (phase, done, total) hears each phase start and every 250 articles read."""
     report = QdpxReport()
+    tell = progress or (lambda _phase, _done, _total: None)
     tags, report.left_out = _tags(rows)
     memos = list(memos)
     ET.register_namespace("", PROJECT_NS)
@@ -181,7 +185,10 @@ def export_qdpx(
 
     # Articles: their reading text; a tag outside it is left out.
     texts: dict[str, tuple[Article, ReadingText]] = {}
-    for aid in sorted({*article_ids, *(t.article for t in tags)}):
+    wanted = sorted({*article_ids, *(t.article for t in tags)})
+    for i, aid in enumerate(wanted):
+        if i % 250 == 0:
+            tell("reading articles", i, len(wanted))
         art = articles(aid)
         if art is not None:
             texts[aid] = (art, reading_text(art))
@@ -276,6 +283,7 @@ def export_qdpx(
     for note in memo_notes.get(("project", ""), ()):
         ET.SubElement(project_el, f"{q}NoteRef", targetGUID=note)
 
+    tell("writing the zip", 0, 1)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         _put(z, "project.qde", _xml(project_el))
