@@ -153,7 +153,7 @@ def _edit_topics(
     except ConfigError as exc:
         raise CodebookError(
             f"not changed: config.yaml would become invalid: {exc.reason}"
-            + (f" (topic key {exc.key})" if exc.key else "")
+            + (f" (at {exc.key})" if exc.key else "")
         ) from None
     _write(config, new_text)
     return CodebookResult(settings, tuple(said))
