@@ -62,7 +62,7 @@ async def test_add_rename_recolour_rekey_are_written_with_comments(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
         reader = await open_reader(pilot, A1, 3)  # open before: its topic keys change
-        await pilot.press("C")
+        await pilot.press("B")
         await until(pilot, lambda: isinstance(app.screen, CodebookScreen), "the codebook")
         highlight(app, "corridor")
         await answer(pilot, "A", "Lachin checkpoint")

@@ -97,7 +97,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("open", "o", "Open…", "global", "open_by_title", "Open article by title…: fuzzy pick"),
     _a("tags", "T", "Tags", "global", "tags", "Tags: the evidence file by topic, filters, counts"),
     _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown, YAML, QDPX (QDA tools) or the QDC codebook, written beside the tag file"),
-    _a("codebook", "C", "Codebook", "global", "codebook", "Codebook: add, rename, recolour and re-key topics (written to config.yaml)"),
+    _a("codebook", "B", "Codebook", "global", "codebook", "Codebook: add, rename, recolour and re-key topics (written to config.yaml)"),
     _a("rebuild", "R", "Rebuild index", "global", "rebuild_index", "Rebuild index: from the corpus, in the background"),
     _a("quit", "q", "Quit", "global", "quit", "Quit: leave dossier", show=True),
     # -- first screen ---------------------------------------------------------
