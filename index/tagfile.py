@@ -228,7 +228,49 @@ def parse(path: Path, data: bytes) -> TagDoc:
             raise _fail(path, problem[0], _line_of(text, "dismissed", i, *problem[1]))
     _check_memos(path, text, memos)
     extra = {k: v for k, v in loaded.items() if k not in TOP_KEYS}
-    return TagDoc(VERSION, entries, dismissed, memos, extra, raw=data)
+    doc = TagDoc(VERSION, entries, dismissed, memos, extra, raw=data)
+    doc.places = _find_places(data, entries, doc)
+    return doc
+
+
+_ITEM = re.compile(rb"^- ", re.MULTILINE)
+_TOP_KEY = re.compile(rb"^[^\s#-]", re.MULTILINE)
+_CONTEXT = re.compile(rb"[&*!%\r\t]|^(---|\.\.\.)", re.MULTILINE)  # anchors, tags...
+
+
+def _find_places(data: bytes, entries: list[dict], doc: TagDoc) -> dict[str, Place]:
+    """Where each article's entries are in a parsed file that dossier wrote (its header,
+    each entry one '- id:' item at the line start, then 'dismissed:'; nothing whose
+    meaning depends on other lines: no anchors, aliases, tags, tabs or CRs), for the
+    articles whose entries are together and in order: the next write copies their text
+    instead of dumping every entry again. Any doubt gives no place (entries dumped)."""
+    head = (HEADER + _yaml({"version": VERSION}) + "entries:\n").encode("utf-8")
+    if not data.startswith(head) or not data.endswith(b"\n") or _CONTEXT.search(data):
+        return {}
+    top = _TOP_KEY.search(data, len(head))
+    if top is None or not data.startswith(b"dismissed:", top.start()):
+        return {}
+    starts = [m.start() for m in _ITEM.finditer(data, len(head), top.start())]
+    if len(starts) != len(entries) or (starts and starts[0] != len(head)):
+        return {}
+    bounds = [*starts, top.start()]
+    where = {id(e): k for k, e in enumerate(entries)}
+    places: dict[str, Place] = {}
+    for article in doc.groups:
+        mine = doc.entries_of(article)
+        span = [where[id(e)] for e in mine]
+        if span != list(range(span[0], span[0] + len(span))):
+            continue
+        if mine != sorted(mine, key=entry_sort) or any(
+            not data.startswith(b"- id: ", bounds[k])
+            or data.find(str(e.get("id")).encode("utf-8"), bounds[k], bounds[k + 1]) < 0
+            for e, k in zip(mine, span, strict=True)
+        ):
+            continue
+        first = bounds[span[0]]
+        cuts = array("Q", (bounds[k] - first for k in (*span, span[-1] + 1)))
+        places[article] = Place(first, cuts, tuple(mine))
+    return places
 
 
 def _check_memos(path: Path, text: str, memos: list) -> None:

@@ -94,3 +94,20 @@ def test_a_file_with_dates_in_an_entry_is_parsed_each_time_and_still_written_who
     data = yaml.safe_load(settings.tags_file.read_text(encoding="utf-8"))
     assert str(data["entries"][0]["reviewed"]) == "2024-05-01"
     assert settings.tags_file.read_bytes() == whole_dump(settings.tags_file)
+
+
+def test_after_a_hand_edit_untouched_entries_keep_their_text(tmp_path):
+    """The first write after a hand edit copies the text of the entries it does not
+    change (as the user wrote them), instead of dumping every entry again."""
+    settings, arts = setup_many(tmp_path, 3)
+    text = settings.tags_file.read_text(encoding="utf-8")
+    first_note = text.index("  note: ''")
+    text = text[:first_note] + '  note: "by hand"  # checked\n' + text[first_note + 11 :]
+    settings.tags_file.write_text(text, encoding="utf-8")
+    store = open_store(settings, *arts)
+    assert next(e.note for e in store.entries()) == "by hand"
+    store.toggle_passage_topic(arts[2], 2, "treaty")
+    after = settings.tags_file.read_text(encoding="utf-8")
+    assert '  note: "by hand"  # checked\n' in after
+    assert next(e.note for e in open_store(settings, *arts).entries()) == "by hand"
+    assert len(yaml.safe_load(after)["entries"]) == 10
