@@ -2,9 +2,11 @@
 YAML again (PyYAML builds its objects in Python even with libyaml: ~0.5 ms a tag, 25 s
 for 50,000 tags here; this copy loads in a small fraction of that).
 
-`.tags.yaml.cache` beside the tag file holds the BLAKE2 digest of the file's bytes, its
-entries, dismissals and memos, and where each entry's text is in the file (so a change to one
-tag rewrites the file without dumping every other tag again). It is used only when the
+`.tags.yaml.cache` beside the tag file holds the digest of the file's bytes, its
+dismissals and memos, and its entries by article (tagdoc.py): each article's mappings
+marshalled on their own (unpacked only when that article is asked for) with their ids,
+and where each entry's text is in the file (so a change to one tag rewrites the file
+without dumping every other tag again). It is used only when the
 digest is that of the bytes just read and its shape is right; any problem means it is
 ignored (and replaced on the next write). Deleting it loses nothing.
 
@@ -21,10 +23,13 @@ import hashlib
 import marshal
 import os
 import sys
+from array import array
 from pathlib import Path
 from typing import Any
 
-FORMAT = f"dossier-tags-2-py{sys.version_info[0]}.{sys.version_info[1]}"
+from .tagdoc import Packed, Place, TagDoc
+
+FORMAT = f"dossier-tags-3-py{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def cache_path(path: Path) -> Path:
@@ -32,30 +37,42 @@ def cache_path(path: Path) -> Path:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    """Which bytes the cache is of (SHA-1: the fastest here, 23 MB in ~20 ms; it tells
+    versions of one file apart, nobody gains by making two alike)."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def _group(data: bytes, item: Any) -> tuple[str, Packed, Place | None]:
+    article, blob, ids, start, cuts = item
+    if not (isinstance(article, str) and isinstance(blob, bytes) and isinstance(ids, tuple)):
+        raise ValueError("not a group")
+    packed = Packed(blob, ids)
+    if start < 0:
+        return article, packed, None
+    at = array("Q")
+    at.frombytes(cuts)
+    if len(at) != len(ids) + 1 or at[0] != 0 or start + at[-1] > len(data):
+        raise ValueError("not where the file has it")
+    return article, packed, Place(start, at)
 
 
 def load(path: Path, data: bytes) -> dict | None:
-    """version, entries, dismissed, memos, extra, source and fragments (entry id -> (mapping,
-    start, end) in source) of the file whose bytes are data; None when the cache is
-    missing or not for them."""
+    """version, groups, places, dismissed, memos and extra (TagDoc's arguments) of the
+    file whose bytes are data; None when the cache is missing or not for them."""
     try:
         blob = marshal.loads(cache_path(path).read_bytes())
         if blob.get("format") != FORMAT or blob.get("digest") != digest(data):
             return None
-        entries, spans = blob["entries"], blob["spans"]
-        if not (isinstance(entries, list) and all(isinstance(e, dict) for e in entries)):
-            return None
-        out = {k: blob[k] for k in ("version", "entries", "dismissed", "memos", "extra")}
-        out["source"], out["fragments"] = None, None
-        if isinstance(spans, list) and len(spans) == len(entries):
-            out["source"] = data.decode("utf-8")
-            out["fragments"] = {
-                str(raw["id"]): (raw, s, e) for raw, (s, e) in zip(entries, spans, strict=True)
-            }
+        groups, places = {}, {}
+        for item in blob["groups"]:
+            article, packed, place = _group(data, item)
+            groups[article] = packed
+            if place is not None:
+                places[article] = place
+        out = {k: blob[k] for k in ("version", "dismissed", "memos", "extra")}
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         return None
-    return out
+    return {**out, "groups": groups, "places": places}
 
 
 def _plain(value: Any, seen: set[int]) -> bool:
@@ -72,33 +89,49 @@ def _plain(value: Any, seen: set[int]) -> bool:
     return all(isinstance(k, str) and _plain(v, seen) for k, v in value.items())
 
 
-def save(path: Path, doc, data: bytes) -> None:
+def _is_plain(doc: TagDoc) -> bool:
+    """Packed groups came from a cache: plain. The rest is looked at."""
+    seen: set[int] = set()
+    unpacked = [g for g in doc.groups.values() if not isinstance(g, Packed)]
+    return all(_plain(part, seen) for part in (*unpacked, doc.dismissed, doc.memos, doc.extra))
+
+
+def _groups(doc: TagDoc) -> list[tuple]:
+    out = []
+    for article in doc.articles():
+        g, place = doc.groups[article], doc.places.get(article)
+        if isinstance(g, Packed):
+            packed = g
+        else:
+            entries = list(place.entries) if place and place.entries is not None else g
+            packed = Packed(marshal.dumps(entries), tuple(str(r.get("id")) for r in entries))
+        if place is None:
+            out.append((article, packed.blob, packed.ids, -1, b""))
+        else:
+            out.append((article, packed.blob, packed.ids, place.start, place.cuts.tobytes()))
+    return out
+
+
+def save(path: Path, doc: TagDoc, data: bytes) -> None:
     """Keep doc (a TagDoc whose file bytes are data) for the next open."""
     target = cache_path(path)
     if not doc.plain:
-        seen: set[int] = set()
-        parts = (doc.entries, doc.dismissed, doc.memos, doc.extra)
-        doc.plain = all(_plain(part, seen) for part in parts)
+        doc.plain = _is_plain(doc)
     if not doc.plain:  # a date or other YAML type somewhere: parse that file each time
         with contextlib.suppress(OSError):
             target.unlink()
         return
-    entries, spans = doc.entries, None
-    if doc.fragments is not None and doc.source is not None:
-        entries = [f[0] for f in doc.fragments.values()]
-        spans = [(f[1], f[2]) for f in doc.fragments.values()]
-    blob = {
-        "format": FORMAT,
-        "digest": digest(data),
-        "version": doc.version,
-        "entries": entries,
-        "dismissed": doc.dismissed,
-        "memos": doc.memos,
-        "extra": doc.extra,
-        "spans": spans,
-    }
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     try:
+        blob = {
+            "format": FORMAT,
+            "digest": digest(data),
+            "version": doc.version,
+            "groups": _groups(doc),
+            "dismissed": doc.dismissed,
+            "memos": doc.memos,
+            "extra": doc.extra,
+        }
         tmp.write_bytes(marshal.dumps(blob))
         os.replace(tmp, target)
     except (OSError, ValueError):

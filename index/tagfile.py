@@ -19,8 +19,8 @@ import fcntl
 import os
 import re
 import secrets
+from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,9 +29,10 @@ import yaml
 
 from . import tagcache
 from .errors import TagFileError
+from .tagdoc import VERSION, Packed, Place, TagDoc, entry_sort
 from .yamlpos import node_line, safe_load
 
-VERSION = 1
+__all__ = ["VERSION", "TagDoc"]
 HEADER = (
     "# dossier tag file: your evidence. Plain YAML; one entry per tagged passage or span.\n"
     "# Offsets are code points into the article's canonical text (end exclusive).\n"
@@ -61,42 +62,6 @@ class Unwritable(Exception):
     def __init__(self, path: Path, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = path, reason
-
-
-@dataclass(slots=True)
-class TagDoc:
-    """The file's content: raw mappings as parsed, so unknown keys survive."""
-
-    version: int = VERSION
-    entries: list[dict] = field(default_factory=list)
-    dismissed: list[dict] = field(default_factory=list)
-    memos: list[dict] = field(default_factory=list)  # notes on an article or topic, no tag
-    extra: dict = field(default_factory=dict)  # unknown top-level keys, in file order
-    raw: bytes | None = None  # the bytes read, None when there was no file
-    source: str | None = None  # the text the fragments point into
-    fragments: dict[str, tuple[dict, int, int]] | None = None  # id -> (mapping, start, end)
-    plain: bool = False  # only plain values (no dates...): can be cached (tagcache.py)
-
-    def copy(self) -> TagDoc:
-        """A copy whose lists can change without touching this one. Entry mappings are
-        shared: changes replace an entry's mapping, never edit it in place."""
-        return TagDoc(
-            version=self.version,
-            entries=list(self.entries),
-            dismissed=list(self.dismissed),
-            memos=list(self.memos),
-            extra=dict(self.extra),
-            raw=self.raw,
-            source=self.source,
-            fragments=self.fragments,
-            plain=self.plain,
-        )
-
-    def index_of(self, entry_id: str) -> int | None:
-        for i, e in enumerate(self.entries):
-            if e.get("id") == entry_id:
-                return i
-        return None
 
 
 # --- reading -------------------------------------------------------------------------
@@ -263,9 +228,49 @@ def parse(path: Path, data: bytes) -> TagDoc:
             raise _fail(path, problem[0], _line_of(text, "dismissed", i, *problem[1]))
     _check_memos(path, text, memos)
     extra = {k: v for k, v in loaded.items() if k not in TOP_KEYS}
-    return TagDoc(
-        version=VERSION, entries=entries, dismissed=dismissed, memos=memos, extra=extra, raw=data
-    )
+    doc = TagDoc(VERSION, entries, dismissed, memos, extra, raw=data)
+    doc.places = _find_places(data, entries, doc)
+    return doc
+
+
+_ITEM = re.compile(rb"^- ", re.MULTILINE)
+_TOP_KEY = re.compile(rb"^[^\s#-]", re.MULTILINE)
+_CONTEXT = re.compile(rb"[&*!%\r\t]|^(---|\.\.\.)", re.MULTILINE)  # anchors, tags...
+
+
+def _find_places(data: bytes, entries: list[dict], doc: TagDoc) -> dict[str, Place]:
+    """Where each article's entries are in a parsed file that dossier wrote (its header,
+    each entry one '- id:' item at the line start, then 'dismissed:'; nothing whose
+    meaning depends on other lines: no anchors, aliases, tags, tabs or CRs), for the
+    articles whose entries are together and in order: the next write copies their text
+    instead of dumping every entry again. Any doubt gives no place (entries dumped)."""
+    head = (HEADER + _yaml({"version": VERSION}) + "entries:\n").encode("utf-8")
+    if not data.startswith(head) or not data.endswith(b"\n") or _CONTEXT.search(data):
+        return {}
+    top = _TOP_KEY.search(data, len(head))
+    if top is None or not data.startswith(b"dismissed:", top.start()):
+        return {}
+    starts = [m.start() for m in _ITEM.finditer(data, len(head), top.start())]
+    if len(starts) != len(entries) or (starts and starts[0] != len(head)):
+        return {}
+    bounds = [*starts, top.start()]
+    where = {id(e): k for k, e in enumerate(entries)}
+    places: dict[str, Place] = {}
+    for article in doc.groups:
+        mine = doc.entries_of(article)
+        span = [where[id(e)] for e in mine]
+        if span != list(range(span[0], span[0] + len(span))):
+            continue
+        if mine != sorted(mine, key=entry_sort) or any(
+            not data.startswith(b"- id: ", bounds[k])
+            or data.find(str(e.get("id")).encode("utf-8"), bounds[k], bounds[k + 1]) < 0
+            for e, k in zip(mine, span, strict=True)
+        ):
+            continue
+        first = bounds[span[0]]
+        cuts = array("Q", (bounds[k] - first for k in (*span, span[-1] + 1)))
+        places[article] = Place(first, cuts, tuple(mine))
+    return places
 
 
 def _check_memos(path: Path, text: str, memos: list) -> None:
@@ -319,11 +324,6 @@ def _entry_out(raw: dict) -> dict:
     return out
 
 
-def _entry_sort(raw: dict) -> tuple:
-    a = raw.get("anchor") or {}
-    return (str(raw.get("article")), a.get("start", 0), a.get("end", 0), str(raw.get("id")))
-
-
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """The safe dumper (only plain YAML types; libyaml's when present, for speed) that
     writes text with line breaks or edge
@@ -354,27 +354,52 @@ def _memo_sort(raw: dict) -> tuple:
     return (str(raw.get("article") or ""), str(raw.get("topic") or ""), str(raw.get("id")))
 
 
-def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
-    """Stable text: fixed key order, entries by article and offset, no line wrapping;
-    and where each entry's text is in it. The text of an entry doc.fragments already
-    holds (for the same mapping object) is reused: a change to one tag of 50,000 dumps
-    one entry."""
-    known = doc.fragments or {}
-    source = doc.source or ""
-    head = HEADER + _yaml({"version": VERSION})
-    parts = []
-    fragments: dict[str, tuple[dict, int, int]] = {}
-    at = len(head) + len("entries:\n")
-    for raw in sorted(doc.entries, key=_entry_sort):
-        eid = str(raw.get("id"))
-        hit = known.get(eid)
-        if hit is not None and hit[0] is raw:
-            text = source[hit[1] : hit[2]]
+def _unchanged(group: list[dict], place: Place) -> bool:
+    """The group holds the very mappings its text in the file was written from."""
+    old = place.entries
+    return old is not None and len(old) == len(group) and all(map(_same, group, old))
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a is b
+
+
+def _render_group(doc: TagDoc, article: str, at: int, out: list[bytes]) -> Place:
+    """Append the group's text to out (copied from doc.raw where it is there already,
+    entry by entry) and return where it is in the new text (which starts at `at`)."""
+    g, place, raw = doc.groups[article], doc.places.get(article), doc.raw or b""
+    if place is not None and (isinstance(g, Packed) or _unchanged(g, place)):
+        out.append(raw[place.start : place.end])
+        return Place(at, place.cuts, place.entries if isinstance(g, list) else None)
+    ordered = sorted(doc.entries_of(article), key=entry_sort)
+    place = doc.places.get(article)  # unpacking fills in its entries
+    known = {id(e): k for k, e in enumerate(place.entries)} if place and place.entries else {}
+    cuts, size = array("Q", [0]), 0
+    for e in ordered:
+        k = known.get(id(e))
+        if k is not None:
+            piece = raw[place.start + place.cuts[k] : place.start + place.cuts[k + 1]]
         else:
-            text = _yaml([_entry_out(raw)])
-        fragments[eid] = (raw, at, at + len(text))
-        at += len(text)
-        parts.append(text)
+            piece = _yaml([_entry_out(e)]).encode("utf-8")
+        out.append(piece)
+        size += len(piece)
+        cuts.append(size)
+    return Place(at, cuts, tuple(ordered))
+
+
+def render(doc: TagDoc) -> tuple[bytes, dict[str, Place]]:
+    """Stable text: fixed key order, entries by article and offset, no line wrapping;
+    and where each article's entries are in it. The text of entries doc.raw already
+    holds (for the same mappings) is copied: a change to one tag of 50,000 dumps one
+    entry and unpacks one article's."""
+    head = (HEADER + _yaml({"version": VERSION})).encode("utf-8")
+    articles = doc.articles()
+    out = [head, b"entries:\n" if articles else b"entries: []\n"]
+    at = len(head) + len(out[1])
+    places: dict[str, Place] = {}
+    for article in articles:
+        places[article] = _render_group(doc, article, at, out)
+        at = places[article].end
     dismissed = [
         _ordered(d, DISMISS_KEYS)
         for d in sorted(
@@ -384,18 +409,17 @@ def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
     ]
     memos = [_ordered(m, MEMO_KEYS) for m in sorted(doc.memos, key=_memo_sort)]
     extra = {k: v for k, v in doc.extra.items() if k not in TOP_KEYS}
-    text = (
-        head
-        + ("entries:\n" + "".join(parts) if parts else "entries: []\n")
-        + _yaml({"dismissed": dismissed})
+    tail = (
+        _yaml({"dismissed": dismissed})
         + (_yaml({"memos": memos}) if memos else "")
         + (_yaml(extra) if extra else "")
     )
-    return text, fragments
+    out.append(tail.encode("utf-8"))
+    return b"".join(out), places
 
 
 def dump(doc: TagDoc) -> str:
-    return render(doc)[0]
+    return render(doc)[0].decode("utf-8")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -460,8 +484,7 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     """Atomically replace the file with doc, keeping `previous` (the bytes it held) as
     the backup. Call while holding the lock. Returns the bytes written."""
     path = real_path(path)
-    text, fragments = render(doc)
-    data = text.encode("utf-8")
+    data, places = render(doc)
     mode = None
     with contextlib.suppress(OSError):
         mode = path.stat().st_mode & 0o777
@@ -471,14 +494,37 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     remove_stale_temps(path)
     try:
         if previous is not None and previous != data:
-            _write_replace(backup_path(path), previous, mode)
+            _backup(path, previous, mode)
         _write_replace(path, data, mode)
     except OSError as exc:
         raise Unwritable(path, exc.strerror or str(exc)) from None
     _fsync_dir(path.parent)
-    doc.source, doc.fragments = text, fragments
+    doc.raw, doc.places = data, places
     tagcache.save(path, doc, data)
     return data
+
+
+def _backup(path: Path, previous: bytes, mode: int | None) -> None:
+    """The file as it is (`previous`, read under the lock) becomes the backup: by a
+    second name for it (a hard link renamed over the old backup: nothing copied), or,
+    where links cannot be made, by writing previous."""
+    tmp = path.with_name(f".{backup_path(path).name}{_TMP_MARK}{os.getpid()}-link")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        os.link(path, tmp)
+        if os.stat(tmp).st_size == len(previous):
+            os.replace(tmp, backup_path(path))
+            # a backup that is this very file already (a writer was killed between
+            # backup and save) makes the rename do nothing: drop the extra name
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            return
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    _write_replace(backup_path(path), previous, mode)
 
 
 @contextlib.contextmanager

@@ -173,6 +173,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("help.bottom", "G,end", "Bottom", "help", "scroll('end')", palette=False),
     _a("picker.cancel", "escape", "Cancel", "picker", "cancel", show=True, palette=False),
     _a("topics.cancel", "escape", "Cancel", "topics", "cancel", show=True, palette=False),
+    _a("note.save", "ctrl+s", "Save", "note", "save", show=True, palette=False),
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
     _a("memo.save", "ctrl+s", "Save", "memo", "save", show=True, palette=False),
     _a("memo.cancel", "escape", "Cancel", "memo", "cancel", show=True, palette=False),

@@ -70,7 +70,7 @@ class Edits:
     def _entry_at(self, target: Target) -> TagEntry | None:
         doc = self._snap.doc
         found = self._locate(doc, target)
-        return TagEntry.from_raw(doc.entries[found[0]]) if found else None
+        return TagEntry.from_raw(doc.entries_of(target.article_id)[found[0]]) if found else None
 
     def _where(self, article_id: str, exact: str) -> str:
         return f"{article_id} “{short(exact)}”"
@@ -172,7 +172,8 @@ class Edits:
         self._check_topics([topic])
         target = self.passage_target(article, n)
         doc = self._snap.doc
-        had = any(topic in topics_of(doc.entries[i]) for i in self._locate(doc, target))
+        entries = doc.entries_of(article.id)
+        had = any(topic in topics_of(entries[i]) for i in self._locate(doc, target))
         verb = "removed" if had else "tagged"
         self.apply([ToggleTopic(target, topic)], f"{verb} {topic} on {article.id}#{n}")
         return self._entry_at(target)

@@ -187,7 +187,8 @@ class Target:
         ).to_raw()
 
 
-# Finds the entries of the doc a target stands for (indexes into doc.entries); the
+# Finds the entries of the doc a target stands for (indexes into
+# doc.entries_of(target.article_id), the entries of its article); the
 # store supplies it, as finding moved text needs the article and a cache.
 Locate = Callable[[TagDoc, Target], list[int]]
 
@@ -270,50 +271,60 @@ def apply(
         return list(apply_memo(doc, op, stamp, coder))
     if isinstance(op, AddTopics):
         return _add(doc, op.target, list(op.topics), op.note, op.new_id, locate, stamp, coder)
+    if isinstance(op, PutEntry):
+        return _put(doc, op.raw, locate, stamp, coder)
+    if isinstance(op, Dismiss | Undismiss):
+        return _dismissals(doc, op)
+    found = locate(doc, op.target)
     if isinstance(op, RemoveTopics):
-        return _remove(doc, locate(doc, op.target), set(op.topics), stamp)
+        return _remove(doc.editable(op.target.article_id), found, set(op.topics), stamp)
     if isinstance(op, ToggleTopic):
-        found = locate(doc, op.target)
-        if any(op.topic in topics_of(doc.entries[i]) for i in found):
-            return _remove(doc, found, {op.topic}, stamp)
+        entries = doc.entries_of(op.target.article_id)
+        if any(op.topic in topics_of(entries[i]) for i in found):
+            return _remove(doc.editable(op.target.article_id), found, {op.topic}, stamp)
         return _add(doc, op.target, [op.topic], "", new_id(), locate, stamp, coder)
     if isinstance(op, SetNote):
-        found = locate(doc, op.target)
         if not found:
             return []
-        raw = doc.entries[found[0]]
+        entries = doc.editable(op.target.article_id)
+        raw = entries[found[0]]
         old = text_of(raw, "note")
         if old == op.note:
             return []
-        doc.entries[found[0]] = {**raw, "note": op.note, "updated": stamp}
+        entries[found[0]] = {**raw, "note": op.note, "updated": stamp}
         return [SetNote(Target.of_raw(raw, op.target.article), old)]
     if isinstance(op, RemoveEntry):
-        found = locate(doc, op.target)
-        undo = [PutEntry(dict(doc.entries[i])) for i in found]
+        entries = doc.editable(op.target.article_id)
+        undo = [PutEntry(dict(entries[i])) for i in found]
         for i in sorted(found, reverse=True):
-            del doc.entries[i]
+            del entries[i]
         return undo
-    if isinstance(op, PutEntry):
-        raw = op.raw
-        if doc.index_of(raw["id"]) is not None:
-            return []
-        target = Target.of_raw(raw)
-        if locate(doc, target):  # another writer tagged the same text meanwhile
-            note = text_of(raw, "note")
-            return _add(doc, target, list(topics_of(raw)), note, raw["id"], locate, stamp, coder)
-        doc.entries.append(dict(raw))
-        return [RemoveEntry(target)]
+    raise TypeError(f"not a tag operation: {op!r}")  # pragma: no cover
+
+
+def _dismissals(doc: TagDoc, op: Dismiss | Undismiss) -> list[Op]:
     if isinstance(op, Dismiss):
         key = dismiss_key(op.raw)
         if any(dismiss_key(d) == key for d in doc.dismissed):
             return []
         doc.dismissed.append(dict(op.raw))
         return [Undismiss(key)]
-    if isinstance(op, Undismiss):
-        gone = [d for d in doc.dismissed if dismiss_key(d) == op.key]
-        doc.dismissed = [d for d in doc.dismissed if dismiss_key(d) != op.key]
-        return [Dismiss(dict(d)) for d in gone]
-    raise TypeError(f"not a tag operation: {op!r}")  # pragma: no cover
+    gone = [d for d in doc.dismissed if dismiss_key(d) == op.key]
+    doc.dismissed = [d for d in doc.dismissed if dismiss_key(d) != op.key]
+    return [Dismiss(dict(d)) for d in gone]
+
+
+def _put(doc: TagDoc, raw: dict, locate: Locate, stamp: str, coder: str) -> list[Op]:
+    """An entry back (undo of a removal), unless it is there already."""
+    article = str(raw["article"])
+    if any(e.get("id") == raw["id"] for e in doc.entries_of(article)):
+        return []
+    target = Target.of_raw(raw)
+    if locate(doc, target):  # another writer tagged the same text meanwhile
+        note = text_of(raw, "note")
+        return _add(doc, target, list(topics_of(raw)), note, raw["id"], locate, stamp, coder)
+    doc.editable(article).append(dict(raw))
+    return [RemoveEntry(target)]
 
 
 def _add(
@@ -327,13 +338,14 @@ def _add(
     coder: str = "",
 ) -> list[Op]:
     found = locate(doc, target)
+    entries = doc.editable(target.article_id)
     if not found:
         raw = target.new_raw(eid, topics, note, stamp, coder)
-        doc.entries.append(raw)
+        entries.append(raw)
         return [RemoveTopics(Target.of_raw(raw, target.article), tuple(topics))]
-    have = {t for i in found for t in topics_of(doc.entries[i])}
+    have = {t for i in found for t in topics_of(entries[i])}
     i = found[0]
-    raw = doc.entries[i]
+    raw = entries[i]
     added = [t for t in dict.fromkeys(topics) if t not in have]
     old_note = text_of(raw, "note")
     new_note = old_note
@@ -341,7 +353,7 @@ def _add(
         new_note = f"{old_note}\n{note}" if old_note else note
     if not added and new_note == old_note:
         return []
-    doc.entries[i] = {
+    entries[i] = {
         **raw,
         "topics": [*topics_of(raw), *added],
         "note": new_note,
@@ -356,22 +368,22 @@ def _add(
     return undo
 
 
-def _remove(doc: TagDoc, found: list[int], topics: set[str], stamp: str) -> list[Op]:
+def _remove(entries: list[dict], found: list[int], topics: set[str], stamp: str) -> list[Op]:
     undo: list[Op] = []
     gone: list[int] = []
     for i in found:
-        raw = doc.entries[i]
+        raw = entries[i]
         have = topics_of(raw)
         removed = [t for t in have if t in topics]
         if not removed:
             continue
         rest = [t for t in have if t not in topics]
         if rest:
-            doc.entries[i] = {**raw, "topics": rest, "updated": stamp}
+            entries[i] = {**raw, "topics": rest, "updated": stamp}
             undo.append(AddTopics(Target.of_raw(raw), tuple(removed), new_id=str(raw["id"])))
         else:
             gone.append(i)
             undo.append(PutEntry(dict(raw)))
     for i in sorted(gone, reverse=True):
-        del doc.entries[i]
+        del entries[i]
     return undo

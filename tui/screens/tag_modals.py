@@ -90,55 +90,45 @@ class TopicPicker(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class NoteEditor(ModalScreen[str | None]):
-    BINDINGS = bindings("note")
+class TextEditor(ModalScreen[str | None]):
+    """Text of several lines (a TextArea: enter makes a new line); ctrl+s saves, escape
+    cancels. A text written elsewhere with line breaks is shown and kept as it is."""
 
-    def __init__(self, note: str, about: str) -> None:
-        super().__init__()
-        self.note, self.about = note, about
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="note-editor", classes="dialog"):
-            yield Static(plain(f"Note — {self.about}"), classes="title")
-            yield Input(self.note, placeholder="a note for this tag (enter saves)", id="note")
-
-    def on_mount(self) -> None:
-        self.query_one("#note").focus()
-
-    @on(Input.Submitted, "#note")
-    def _save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
-
-
-class MemoEditor(ModalScreen[str | None]):
-    """Several lines of text (a TextArea: enter makes a new line); ctrl+s saves, escape
-    cancels. Saving empty text removes the memo."""
-
-    BINDINGS = bindings("memo")
+    KIND = "Text"
+    HINT = "ctrl+s saves · escape cancels"
 
     def __init__(self, text: str, about: str) -> None:
         super().__init__()
         self.text, self.about = text, about
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="memo-editor", classes="dialog"):
-            yield Static(plain(f"Memo — {self.about}"), classes="title")
-            yield TextArea(self.text, id="memo-text", soft_wrap=True, show_line_numbers=False)
-            yield Static(
-                plain("ctrl+s saves · escape cancels · empty text removes the memo", "dim"),
-                classes="meta",
-            )
+        with Vertical(classes="dialog text-editor"):
+            yield Static(plain(f"{self.KIND} — {self.about}"), classes="title")
+            yield TextArea(self.text, soft_wrap=True, show_line_numbers=False)
+            yield Static(plain(self.HINT, "dim"), classes="meta")
 
     def on_mount(self) -> None:
-        area = self.query_one("#memo-text", TextArea)
+        area = self.query_one(TextArea)
         area.focus()
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one("#memo-text", TextArea).text)
+        self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class NoteEditor(TextEditor):
+    """The note of a tag."""
+
+    BINDINGS = bindings("note")
+    KIND = "Note"
+
+
+class MemoEditor(TextEditor):
+    """The memo on an article; saving empty text removes it."""
+
+    BINDINGS = bindings("memo")
+    KIND = "Memo"
+    HINT = "ctrl+s saves · escape cancels · empty text removes the memo"

@@ -78,6 +78,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         for label, width in (
             ("Topic", 18),  # room for "Parent › Child"
             ("Anchor", 8),
+            ("Passage", 7),  # before the long columns: seen at 80 columns too
             ("Article", 28),
             ("Outlet", 14),
             ("Date", 10),
@@ -143,11 +144,11 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         shown = self._shown()
         for r in shown:
             topic = settings.topic(r["topic"])
-            where = f" #{r['passage']}" if r["passage"] else ""
             table.add_row(
                 cell(r["topic_label"], f"bold {rich_colour(topic.colour)}" if topic else ""),
                 cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
-                cell(f"{title(r)}{where}"),
+                cell(f"#{r['passage']}" if r["passage"] else "—"),
+                cell(title(r)),
                 cell(r["outlet_name"]),
                 cell(r["date"] or "undated"),
                 cell(r["quote"]),
