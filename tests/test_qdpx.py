@@ -14,7 +14,7 @@ from xml.etree import ElementTree as ET
 import pytest
 import xmlschema
 import yaml
-from helpers_tags import copy_corpus
+from helpers_tags import copy_corpus, make_article, open_store, plain_settings
 
 import tui.cli as cli
 from index.article_source import LibraryArticles
@@ -226,3 +226,27 @@ def test_cli_export_qdpx_reports_what_it_left_out(study, monkeypatch, capsys, tm
     out = capsys.readouterr().out
     assert "4 tags exported" in out and "left out 1 tag:" in out and study.gone in out
     assert zipfile.is_zipfile(io.BytesIO(out_file.read_bytes()))
+
+
+def test_hostile_text_still_makes_a_valid_project(tmp_path, schema):
+    """Control characters XML cannot hold, in a title, a note and a label, are dropped
+    from the XML; the source text keeps every character, and offsets still match."""
+    settings = replace(
+        plain_settings(tmp_path),
+        topics=(Topic("t\x01", "Bell\x07 topic", "1", "#abc", "<desc> & \x0b"),),
+    )
+    text = "Title\x07 here\n\nA bell \x07 rings <b>&amp;</b> “here”.\n\nSecond passage."
+    article = make_article(settings, text)
+    store = open_store(settings, article)
+    p = article.passage(1)
+    store.add(article, p.start, p.end, ["t\x01"], "note \x00 with NUL")
+    context = ExportContext(articles={article.id: article}.get, article_ids=(article.id,))
+    target = tmp_path / "x.qdpx"
+    assert write_export(rows(store, None, settings), "qdpx", target, settings, context) == 1
+    root, z = project(target)
+    schema.validate(z.read("project.qde").decode("utf-8"))
+    src = next(root.iter(f"{Q}TextSource"))
+    sel = next(src.iter(f"{Q}PlainTextSelection"))
+    body = source_text(z, src)
+    assert body[int(sel.get("startPosition")) : int(sel.get("endPosition"))] == p.text
+    assert "\x07" in body
