@@ -70,6 +70,12 @@ async def test_add_rename_recolour_rekey_are_written_with_comments(settings):
         highlight(app, "corridor")
         await answer(pilot, "r", "Lachin road", clear=True)
         await until(pilot, lambda: app.settings.topic("corridor").label == "Lachin road", "renamed")
+        await answer(pilot, "c", "#123456", clear=True)  # the reader below redraws its marks
+        await until(
+            pilot,
+            lambda: reader.view.decor.marks[10] == [("Lachin road", "#123456")],
+            "the reader's mark in the new colour",
+        )
         highlight(app, "border")
         await answer(pilot, "c", "teal", clear=True)
         await answer(pilot, "K", "7", clear=True)

@@ -53,6 +53,9 @@ class CodebookEdits:
         for screen in self.screen_stack:
             if hasattr(screen, "action_tag_topic"):
                 rebind_topic_keys(screen, self.settings.topics)
+            if hasattr(screen, "refresh_tags"):  # a reader or compare: marks in new colours
+                screen.refresh_tags()
+                screen.tags_changed()
             changed = getattr(screen, "codebook_changed", None)
             if changed:
                 changed()
