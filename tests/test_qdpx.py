@@ -23,7 +23,7 @@ from index.library import Library
 from index.tags import TagStore
 from index.tags.evidence import rows
 from index.tags.exporters import ExportContext, write_export
-from index.tags.qdpx import export_qdc, guid
+from index.tags.qdpx import export_qdc, guid, hex_colour
 
 XSD = Path(__file__).resolve().parents[2] / "shared" / "specs" / "refi-qda" / "Project.xsd"
 Q = "{urn:QDA-XML:project:1.0}"
@@ -250,3 +250,11 @@ def test_hostile_text_still_makes_a_valid_project(tmp_path, schema):
     body = source_text(z, src)
     assert body[int(sel.get("startPosition")) : int(sel.get("endPosition"))] == p.text
     assert "\x07" in body
+
+
+def test_colours_as_qda_xml_takes_them():
+    assert hex_colour("#E9C46A") == "#e9c46a"
+    assert hex_colour("#abc") == "#aabbcc"
+    assert hex_colour("#2a9d8f80") == "#2a9d8f"  # alpha dropped
+    assert hex_colour("rgb(255, 0, 10)") == "#ff000a"
+    assert hex_colour("teal") is None  # a name: the code goes without a colour
