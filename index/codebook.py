@@ -155,7 +155,7 @@ def _edit_topics(
             f"not changed: config.yaml would become invalid: {exc.reason}"
             + (f" (at {exc.key})" if exc.key else "")
         ) from None
-    _write(config, new_text)
+    _write(config.resolve(), new_text)  # a linked config.yaml stays a link
     return CodebookResult(settings, tuple(said))
 
 

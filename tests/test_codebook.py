@@ -251,3 +251,12 @@ def test_exports_name_sub_topics_by_their_path(tmp_path):
     assert [r["topic_label"] for r in found] == ["Border", "Corridor › Lachin"]
     md = export_md(found, settings)
     assert "## Corridor › Lachin (1)" in md
+
+
+def test_a_linked_config_stays_a_link(tmp_path):
+    real = tmp_path / "real.yaml"
+    shutil.copy(ROOT / "config.yaml", real)
+    link = tmp_path / "config.yaml"
+    link.symlink_to(real)
+    edit_topics(link, [TopicChange("border", {"label": "Frontier"})])
+    assert link.is_symlink() and load_settings(real).topic("border").label == "Frontier"
