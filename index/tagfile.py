@@ -235,7 +235,9 @@ def parse(path: Path, data: bytes) -> TagDoc:
 
 _ITEM = re.compile(rb"^- ", re.MULTILINE)
 _TOP_KEY = re.compile(rb"^[^\s#-]", re.MULTILINE)
-_CONTEXT = re.compile(rb"[&*!%\r\t]|^(---|\.\.\.)", re.MULTILINE)  # anchors, tags...
+# What makes a line's meaning depend on others: an anchor, alias or tag where a value
+# starts, a directive or document marker at a line start, CR line ends or tabs.
+_CONTEXT = re.compile(rb"(?:^|[-:,\[{]) ?[&*!]|^(?:%|---|\.\.\.)|[\r\t]", re.MULTILINE)
 
 
 def _find_places(data: bytes, entries: list[dict], doc: TagDoc) -> dict[str, Place]:
