@@ -29,7 +29,8 @@ from typing import Any
 
 from .tagdoc import Packed, Place, TagDoc
 
-FORMAT = f"dossier-tags-3-py{sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"dossier-tags-4-py{sys.version_info[0]}.{sys.version_info[1]}"
+_HEAD = 8  # bytes: the length of the marshalled header; the groups' blobs follow it
 
 
 def cache_path(path: Path) -> Path:
@@ -42,34 +43,38 @@ def digest(data: bytes) -> str:
     return hashlib.sha1(data, usedforsecurity=False).hexdigest()
 
 
-def _group(data: bytes, item: Any) -> tuple[str, Packed, Place | None]:
-    article, blob, ids, start, cuts = item
-    if not (isinstance(article, str) and isinstance(blob, bytes) and isinstance(ids, tuple)):
+def _group(data: bytes, blobs: memoryview, item: Any) -> tuple[str, Packed, Place | None]:
+    article, ids, start, cuts, at, size = item
+    if not (isinstance(article, str) and isinstance(ids, tuple)) or at + size > len(blobs):
         raise ValueError("not a group")
-    packed = Packed(blob, ids)
+    packed = Packed(blobs[at : at + size], ids)
     if start < 0:
         return article, packed, None
-    at = array("Q")
-    at.frombytes(cuts)
-    if len(at) != len(ids) + 1 or at[0] != 0 or start + at[-1] > len(data):
+    where = array("Q")
+    where.frombytes(cuts)
+    if len(where) != len(ids) + 1 or where[0] != 0 or start + where[-1] > len(data):
         raise ValueError("not where the file has it")
-    return article, packed, Place(start, at)
+    return article, packed, Place(start, where)
 
 
 def load(path: Path, data: bytes) -> dict | None:
     """version, groups, places, dismissed, memos and extra (TagDoc's arguments) of the
-    file whose bytes are data; None when the cache is missing or not for them."""
+    file whose bytes are data; None when the cache is missing or not for them. The
+    groups' blobs are views into the cache's bytes (nothing copied)."""
     try:
-        blob = marshal.loads(cache_path(path).read_bytes())
-        if blob.get("format") != FORMAT or blob.get("digest") != digest(data):
+        raw = cache_path(path).read_bytes()
+        size = int.from_bytes(raw[:_HEAD], "little")
+        head = marshal.loads(raw[_HEAD : _HEAD + size])
+        if head.get("format") != FORMAT or head.get("digest") != digest(data):
             return None
+        blobs = memoryview(raw)[_HEAD + size :]
         groups, places = {}, {}
-        for item in blob["groups"]:
-            article, packed, place = _group(data, item)
+        for item in head["groups"]:
+            article, packed, place = _group(data, blobs, item)
             groups[article] = packed
             if place is not None:
                 places[article] = place
-        out = {k: blob[k] for k in ("version", "dismissed", "memos", "extra")}
+        out = {k: head[k] for k in ("version", "dismissed", "memos", "extra")}
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         return None
     return {**out, "groups": groups, "places": places}
@@ -96,8 +101,9 @@ def _is_plain(doc: TagDoc) -> bool:
     return all(_plain(part, seen) for part in (*unpacked, doc.dismissed, doc.memos, doc.extra))
 
 
-def _groups(doc: TagDoc) -> list[tuple]:
-    out = []
+def _groups(doc: TagDoc) -> tuple[list[tuple], list]:
+    """Each group's header item, and the blobs (in order) the items point into."""
+    items, blobs, at = [], [], 0
     for article in doc.articles():
         g, place = doc.groups[article], doc.places.get(article)
         if isinstance(g, Packed):
@@ -105,11 +111,11 @@ def _groups(doc: TagDoc) -> list[tuple]:
         else:
             entries = list(place.entries) if place and place.entries is not None else g
             packed = Packed(marshal.dumps(entries), tuple(str(r.get("id")) for r in entries))
-        if place is None:
-            out.append((article, packed.blob, packed.ids, -1, b""))
-        else:
-            out.append((article, packed.blob, packed.ids, place.start, place.cuts.tobytes()))
-    return out
+        start, cuts = (-1, b"") if place is None else (place.start, place.cuts.tobytes())
+        items.append((article, packed.ids, start, cuts, at, len(packed.blob)))
+        blobs.append(packed.blob)
+        at += len(packed.blob)
+    return items, blobs
 
 
 def save(path: Path, doc: TagDoc, data: bytes) -> None:
@@ -123,16 +129,20 @@ def save(path: Path, doc: TagDoc, data: bytes) -> None:
         return
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     try:
-        blob = {
-            "format": FORMAT,
-            "digest": digest(data),
-            "version": doc.version,
-            "groups": _groups(doc),
-            "dismissed": doc.dismissed,
-            "memos": doc.memos,
-            "extra": doc.extra,
-        }
-        tmp.write_bytes(marshal.dumps(blob))
+        items, blobs = _groups(doc)
+        head = marshal.dumps(
+            {
+                "format": FORMAT,
+                "digest": digest(data),
+                "version": doc.version,
+                "groups": items,
+                "dismissed": doc.dismissed,
+                "memos": doc.memos,
+                "extra": doc.extra,
+            }
+        )
+        with open(tmp, "wb") as fh:
+            fh.writelines([len(head).to_bytes(_HEAD, "little"), head, *blobs])
         os.replace(tmp, target)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):

@@ -24,7 +24,7 @@ VERSION = 1
 class Packed:
     """A group not unpacked yet: its mappings (marshal, in file order) and their ids."""
 
-    blob: bytes
+    blob: bytes | memoryview  # a view into the cache file's bytes, when read from it
     ids: tuple[str, ...]
 
 
@@ -52,7 +52,17 @@ class TagDoc:
     """The file's content: raw mappings as parsed (unknown keys survive), entries by
     article. Safe to read from several threads; only a copy is ever changed."""
 
-    __slots__ = ("dismissed", "extra", "groups", "memos", "places", "plain", "raw", "version")
+    __slots__ = (
+        "dismissed",
+        "extra",
+        "groups",
+        "key",
+        "memos",
+        "places",
+        "plain",
+        "raw",
+        "version",
+    )
 
     def __init__(
         self,
@@ -76,6 +86,7 @@ class TagDoc:
         self.extra: dict = extra if extra is not None else {}  # unknown top-level keys
         self.raw = raw  # the bytes read or written, None when there was no file
         self.plain = plain  # only plain values (no dates...): can be cached (tagcache.py)
+        self.key: tuple | None = None  # the file version raw is (tagfile.file_key), if known
 
     def copy(self) -> TagDoc:
         """A copy whose lists can change without touching this one. Entry mappings are
@@ -89,7 +100,11 @@ class TagDoc:
             plain=self.plain,
             groups={a: g if isinstance(g, Packed) else list(g) for a, g in self.groups.items()},
             places=dict(self.places),
-        )
+        )._keyed(self.key)
+
+    def _keyed(self, key: tuple | None) -> TagDoc:
+        self.key = key
+        return self
 
     # reading -----------------------------------------------------------------------
 

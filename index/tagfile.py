@@ -235,7 +235,9 @@ def parse(path: Path, data: bytes) -> TagDoc:
 
 _ITEM = re.compile(rb"^- ", re.MULTILINE)
 _TOP_KEY = re.compile(rb"^[^\s#-]", re.MULTILINE)
-_CONTEXT = re.compile(rb"[&*!%\r\t]|^(---|\.\.\.)", re.MULTILINE)  # anchors, tags...
+# What makes a line's meaning depend on others: an anchor, alias or tag where a value
+# starts, a directive or document marker at a line start, CR line ends or tabs.
+_CONTEXT = re.compile(rb"(?:^|[-:,\[{]) ?[&*!]|^(?:%|---|\.\.\.)|[\r\t]", re.MULTILINE)
 
 
 def _find_places(data: bytes, entries: list[dict], doc: TagDoc) -> dict[str, Place]:
@@ -289,22 +291,47 @@ def _check_memos(path: Path, text: str, memos: list) -> None:
         seen[mid] = i
 
 
+def file_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells one version of the file from another without reading it: any write
+    changes the size, the times or (a replacement) the inode."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def key_now(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        return file_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _read_bytes(path: Path) -> tuple[bytes, tuple | None]:
+    """The file's bytes and the key of the version read (None if it changed meanwhile)."""
+    with open(path, "rb") as fh:
+        before = file_key(os.fstat(fh.fileno()))
+        data = fh.read()
+        after = file_key(os.fstat(fh.fileno()))
+    return data, before if before == after else None
+
+
 def read(path: Path, known: TagDoc | None = None) -> TagDoc:
     """The tag file as it is on disk now; an empty TagDoc when there is none. When its
     bytes are those of `known`, a copy of known is returned without parsing again."""
     try:
-        data = path.read_bytes()
+        data, key = _read_bytes(path)
     except FileNotFoundError:
         return TagDoc()
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
     if known is not None and known.raw is not None and known.raw == data:
-        return known.copy()
-    cached = tagcache.load(real_path(path), data)
-    if cached is not None:
-        return TagDoc(raw=data, plain=True, **cached)
-    doc = parse(path, data)
-    tagcache.save(real_path(path), doc, data)
+        doc = known.copy()
+    else:
+        cached = tagcache.load(real_path(path), data)
+        if cached is not None:
+            doc = TagDoc(raw=data, plain=True, **cached)
+        else:
+            doc = parse(path, data)
+            tagcache.save(real_path(path), doc, data)
+    doc.key = key
     return doc
 
 
@@ -364,13 +391,12 @@ def _same(a: dict, b: dict) -> bool:
     return a is b
 
 
-def _render_group(doc: TagDoc, article: str, at: int, out: list[bytes]) -> Place:
-    """Append the group's text to out (copied from doc.raw where it is there already,
-    entry by entry) and return where it is in the new text (which starts at `at`)."""
-    g, place, raw = doc.groups[article], doc.places.get(article), doc.raw or b""
-    if place is not None and (isinstance(g, Packed) or _unchanged(g, place)):
-        out.append(raw[place.start : place.end])
-        return Place(at, place.cuts, place.entries if isinstance(g, list) else None)
+Piece = bytes | tuple[int, int]  # new text, or a span of doc.raw to copy
+
+
+def _render_group(doc: TagDoc, article: str, at: int, out: list[Piece]) -> Place:
+    """Append the group's pieces to out (spans of doc.raw for the entries it holds
+    already) and return where the group is in the new text (which starts at `at`)."""
     ordered = sorted(doc.entries_of(article), key=entry_sort)
     place = doc.places.get(article)  # unpacking fills in its entries
     known = {id(e): k for k, e in enumerate(place.entries)} if place and place.entries else {}
@@ -378,13 +404,36 @@ def _render_group(doc: TagDoc, article: str, at: int, out: list[bytes]) -> Place
     for e in ordered:
         k = known.get(id(e))
         if k is not None:
-            piece = raw[place.start + place.cuts[k] : place.start + place.cuts[k + 1]]
+            piece: Piece = (place.start + place.cuts[k], place.start + place.cuts[k + 1])
+            size += piece[1] - piece[0]
         else:
             piece = _yaml([_entry_out(e)]).encode("utf-8")
+            size += len(piece)
         out.append(piece)
-        size += len(piece)
         cuts.append(size)
     return Place(at, cuts, tuple(ordered))
+
+
+def _joined(raw: bytes, pieces: list[Piece]) -> bytes:
+    """The pieces as one text; spans of raw that follow each other are copied as one."""
+    out: list[bytes] = []
+    run: list[int] | None = None
+    for p in pieces:
+        if isinstance(p, tuple):
+            if run is not None and run[1] == p[0]:
+                run[1] = p[1]
+                continue
+            if run is not None:
+                out.append(raw[run[0] : run[1]])
+            run = [p[0], p[1]]
+            continue
+        if run is not None:
+            out.append(raw[run[0] : run[1]])
+            run = None
+        out.append(p)
+    if run is not None:
+        out.append(raw[run[0] : run[1]])
+    return b"".join(out)
 
 
 def render(doc: TagDoc) -> tuple[bytes, dict[str, Place]]:
@@ -394,10 +443,20 @@ def render(doc: TagDoc) -> tuple[bytes, dict[str, Place]]:
     entry and unpacks one article's."""
     head = (HEADER + _yaml({"version": VERSION})).encode("utf-8")
     articles = doc.articles()
-    out = [head, b"entries:\n" if articles else b"entries: []\n"]
+    out: list[Piece] = [head, b"entries:\n" if articles else b"entries: []\n"]
     at = len(head) + len(out[1])
     places: dict[str, Place] = {}
+    groups, known = doc.groups, doc.places
     for article in articles:
+        g, place = groups[article], known.get(article)
+        if place is not None and (isinstance(g, Packed) or _unchanged(g, place)):
+            size = place.cuts[-1]
+            out.append((place.start, place.start + size))
+            places[article] = Place(
+                at, place.cuts, None if isinstance(g, Packed) else place.entries
+            )
+            at += size
+            continue
         places[article] = _render_group(doc, article, at, out)
         at = places[article].end
     dismissed = [
@@ -415,7 +474,7 @@ def render(doc: TagDoc) -> tuple[bytes, dict[str, Place]]:
         + (_yaml(extra) if extra else "")
     )
     out.append(tail.encode("utf-8"))
-    return b"".join(out), places
+    return _joined(doc.raw or b"", out), places
 
 
 def dump(doc: TagDoc) -> str:
@@ -499,7 +558,7 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     except OSError as exc:
         raise Unwritable(path, exc.strerror or str(exc)) from None
     _fsync_dir(path.parent)
-    doc.raw, doc.places = data, places
+    doc.raw, doc.places, doc.key = data, places, key_now(path)
     tagcache.save(path, doc, data)
     return data
 

@@ -111,3 +111,21 @@ def test_after_a_hand_edit_untouched_entries_keep_their_text(tmp_path):
     assert '  note: "by hand"  # checked\n' in after
     assert next(e.note for e in open_store(settings, *arts).entries()) == "by hand"
     assert len(yaml.safe_load(after)["entries"]) == 10
+
+
+def test_one_read_per_command_and_a_read_again_when_the_file_changed(tmp_path, monkeypatch):
+    settings, arts = setup_many(tmp_path, 2)
+    reads = []
+    real = tagfile._read_bytes
+    monkeypatch.setattr(tagfile, "_read_bytes", lambda p: reads.append(p) or real(p))
+    store = open_store(settings, *arts)
+    store.toggle_passage_topic(arts[0], 2, "treaty")
+    store.toggle_passage_topic(arts[0], 4, "treaty")
+    assert len(reads) == 1  # the open; each change trusts what it read or wrote
+    other = open_store(settings, *arts)
+    other.toggle_passage_topic(arts[1], 2, "corridor")
+    reads.clear()
+    store.toggle_passage_topic(arts[0], 6, "treaty")  # the file is another version now
+    assert len(reads) == 1
+    topics = {(e.article, tuple(e.topics)) for e in TagStore.open(settings).entries()}
+    assert ("art1", ("corridor",)) in topics and ("art0", ("treaty",)) in topics

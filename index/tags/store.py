@@ -106,7 +106,7 @@ class TagStore(Edits):
         self._pending: list[Op] = []  # applied in memory, not yet written
         self._resolved: dict[tuple, Anchored] = {}
         self._disk = doc if doc is not None else TagDoc()
-        self._stat = self._disk_stat()
+        self._stat = self._disk.key or self._disk_stat()  # of the version read, if known
         self._snap = Snapshot(self._disk)
 
     # opening ----------------------------------------------------------------------
@@ -151,11 +151,7 @@ class TagStore(Edits):
         return tagfile.backup_path(tagfile.real_path(self.path))
 
     def _disk_stat(self) -> tuple | None:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+        return tagfile.key_now(self.path)
 
     # noticing other writers -------------------------------------------------------
 
@@ -392,6 +388,14 @@ class TagStore(Edits):
             self._commit(())
             return True
 
+    def _as_on_disk(self) -> TagDoc:
+        """The file's content now (under the lock): what this store read or wrote last,
+        when the file is still that version (one read per command), else read again."""
+        known = self._disk
+        if known.key is not None and known.raw is not None and self._disk_stat() == known.key:
+            return known.copy()
+        return tagfile.read(self.path, known)
+
     def _commit(self, ops: tuple[Op, ...]) -> list[Op]:
         """Apply pending and new ops to the file's current content under the lock and
         write it. Returns the new ops' inverse (in the order that undoes them)."""
@@ -408,7 +412,7 @@ class TagStore(Edits):
         stamp = now_iso()
         try:
             with tagfile.locked(self.path):
-                disk = tagfile.read(self.path, self._disk)
+                disk = self._as_on_disk()
                 new = disk.copy()
                 for op in self._pending:
                     apply(new, op, self._locate, stamp, self.settings.coder)
