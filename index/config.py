@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,16 @@ from .text import nearest
 from .yamlpos import node_line, safe_load
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
+UNKNOWN_CODER = "unknown"
+
+
+def default_coder() -> str:
+    """The system user name (who codes, when config.yaml has no `coder:`)."""
+    try:
+        name = getpass.getuser().strip()
+    except Exception:  # no user name in the environment nor in the password database
+        return UNKNOWN_CODER
+    return name or UNKNOWN_CODER
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +38,7 @@ class Topic:
     colour: str
     description: str = ""
     query: str = ""
+    parent: str | None = None  # the id of the topic this one is a sub-topic of
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()  # glob patterns of corpus files that are not articles
     follow_links_outside: bool = False  # read links that lead out of the corpus folder
+    coder: str = field(default_factory=default_coder)  # recorded on every new tag and memo
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -73,8 +86,9 @@ TOP_KEYS = (
     "keys",
     "ignore",
     "follow_links_outside",
+    "coder",
 )
-TOPIC_KEYS = ("id", "label", "key", "colour", "description", "query")
+TOPIC_KEYS = ("id", "label", "key", "colour", "description", "query", "parent")
 CLEANING_KEYS = (
     "navigation",
     "breadcrumbs",
@@ -198,16 +212,17 @@ def _topics(doc: _Doc, raw: Any) -> tuple[Topic, ...]:
         if not isinstance(item, dict):
             raise doc.fail("each topic must be a mapping with id, label, key, colour", "topics", i)
         _known_keys(doc, item, TOPIC_KEYS, "topics", i)
-        for need in ("id", "label", "key"):
+        for need in ("id", "label"):
             if item.get(need) in (None, ""):
                 raise doc.fail(f"topic is missing '{need}'", "topics", i)
         topic = Topic(
             id=_str(doc, item["id"], "topics", i, "id"),
             label=_str(doc, item["label"], "topics", i, "label"),
-            key=_str(doc, item["key"], "topics", i, "key"),
+            key=_str(doc, item.get("key"), "topics", i, "key", default=""),
             colour=_str(doc, item.get("colour"), "topics", i, "colour", default="yellow"),
             description=_str(doc, item.get("description"), "topics", i, "description", default=""),
             query=_str(doc, item.get("query"), "topics", i, "query", default=""),
+            parent=_str(doc, item.get("parent"), "topics", i, "parent", default="") or None,
         )
         problem = colour_problem(topic.colour)
         if problem:
@@ -222,10 +237,31 @@ def _topics(doc: _Doc, raw: Any) -> tuple[Topic, ...]:
             raise doc.fail("topic id may hold only letters, digits, _ and -", "topics", i, "id")
         if any(t.id == topic.id for t in topics):
             raise doc.fail(f"topic id '{topic.id}' is used twice", "topics", i, "id")
-        if any(t.key == topic.key for t in topics):
+        if topic.key and any(t.key == topic.key for t in topics):
             raise doc.fail(f"topic key '{topic.key}' is used twice", "topics", i, "key")
         topics.append(topic)
+    _parents(doc, topics)
     return tuple(topics)
+
+
+def _parents(doc: _Doc, topics: list[Topic]) -> None:
+    """Each `parent:` names a topic of the codebook, and no topic is its own ancestor."""
+    parent_of = {t.id: t.parent for t in topics}
+    for i, t in enumerate(topics):
+        if t.parent is None:
+            continue
+        if t.parent not in parent_of:
+            near = nearest(t.parent, parent_of)
+            hint = f"did you mean '{near}'?" if near else f"topics: {', '.join(parent_of)}"
+            reason = f"no topic '{t.parent}' to be the parent ({hint})"
+            raise doc.fail(reason, "topics", i, "parent")
+        seen, at = [t.id], t.parent
+        while at is not None:
+            if at in seen:
+                loop = " → ".join([*seen, at])
+                raise doc.fail(f"topics are their own ancestors: {loop}", "topics", i, "parent")
+            seen.append(at)
+            at = parent_of.get(at)
 
 
 def _variants(doc: _Doc, raw: Any) -> tuple[tuple[str, ...], ...]:
@@ -301,6 +337,17 @@ def _flag(doc: _Doc, raw: Any, key: str, default: bool) -> bool:
     return raw
 
 
+def _coder(doc: _Doc, raw: Any) -> str:
+    if raw is None:
+        return default_coder()
+    name = _str(doc, raw, "coder").strip()
+    if not name or not name.isprintable():
+        raise doc.fail("must be a name on one line (who codes: recorded on every tag)", "coder")
+    if len(name) > 100:
+        raise doc.fail("must be at most 100 characters", "coder")
+    return name
+
+
 def load_settings(path: str | Path = "config.yaml") -> Settings:
     """Read config.yaml. Raises ConfigError with file, line and key on any problem."""
     path = Path(path).expanduser().resolve()
@@ -310,6 +357,12 @@ def load_settings(path: str | Path = "config.yaml") -> Settings:
         raise ConfigError(str(path), "no such file (pass --config PATH)") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(str(path), f"cannot read it ({exc})") from None
+    return settings_from_text(path, text)
+
+
+def settings_from_text(path: Path, text: str) -> Settings:
+    """The settings `text` would give as the content of config file `path` (a proposed
+    edit is checked with this before it is written). Raises ConfigError like load_settings."""
     doc = _Doc(path, text)
     data = doc.data if doc.data is not None else {}
     if not isinstance(data, dict):
@@ -332,6 +385,7 @@ def load_settings(path: str | Path = "config.yaml") -> Settings:
         follow_links_outside=_flag(
             doc, data.get("follow_links_outside"), "follow_links_outside", False
         ),
+        coder=_coder(doc, data.get("coder")),
     )
 
 

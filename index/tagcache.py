@@ -2,9 +2,11 @@
 YAML again (PyYAML builds its objects in Python even with libyaml: ~0.5 ms a tag, 25 s
 for 50,000 tags here; this copy loads in a small fraction of that).
 
-`.tags.yaml.cache` beside the tag file holds the BLAKE2 digest of the file's bytes, its
-entries and dismissals, and where each entry's text is in the file (so a change to one
-tag rewrites the file without dumping every other tag again). It is used only when the
+`.tags.yaml.cache` beside the tag file holds the digest of the file's bytes, its
+dismissals and memos, and its entries by article (tagdoc.py): each article's mappings
+marshalled on their own (unpacked only when that article is asked for) with their ids,
+and where each entry's text is in the file (so a change to one tag rewrites the file
+without dumping every other tag again). It is used only when the
 digest is that of the bytes just read and its shape is right; any problem means it is
 ignored (and replaced on the next write). Deleting it loses nothing.
 
@@ -21,10 +23,14 @@ import hashlib
 import marshal
 import os
 import sys
+from array import array
 from pathlib import Path
 from typing import Any
 
-FORMAT = f"dossier-tags-1-py{sys.version_info[0]}.{sys.version_info[1]}"
+from .tagdoc import Packed, Place, TagDoc
+
+FORMAT = f"dossier-tags-4-py{sys.version_info[0]}.{sys.version_info[1]}"
+_HEAD = 8  # bytes: the length of the marshalled header; the groups' blobs follow it
 
 
 def cache_path(path: Path) -> Path:
@@ -32,30 +38,46 @@ def cache_path(path: Path) -> Path:
 
 
 def digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=20).hexdigest()
+    """Which bytes the cache is of (SHA-1: the fastest here, 23 MB in ~20 ms; it tells
+    versions of one file apart, nobody gains by making two alike)."""
+    return hashlib.sha1(data, usedforsecurity=False).hexdigest()
+
+
+def _group(data: bytes, blobs: memoryview, item: Any) -> tuple[str, Packed, Place | None]:
+    article, ids, start, cuts, at, size = item
+    if not (isinstance(article, str) and isinstance(ids, tuple)) or at + size > len(blobs):
+        raise ValueError("not a group")
+    packed = Packed(blobs[at : at + size], ids)
+    if start < 0:
+        return article, packed, None
+    where = array("Q")
+    where.frombytes(cuts)
+    if len(where) != len(ids) + 1 or where[0] != 0 or start + where[-1] > len(data):
+        raise ValueError("not where the file has it")
+    return article, packed, Place(start, where)
 
 
 def load(path: Path, data: bytes) -> dict | None:
-    """version, entries, dismissed, extra, source and fragments (entry id -> (mapping,
-    start, end) in source) of the file whose bytes are data; None when the cache is
-    missing or not for them."""
+    """version, groups, places, dismissed, memos and extra (TagDoc's arguments) of the
+    file whose bytes are data; None when the cache is missing or not for them. The
+    groups' blobs are views into the cache's bytes (nothing copied)."""
     try:
-        blob = marshal.loads(cache_path(path).read_bytes())
-        if blob.get("format") != FORMAT or blob.get("digest") != digest(data):
+        raw = cache_path(path).read_bytes()
+        size = int.from_bytes(raw[:_HEAD], "little")
+        head = marshal.loads(raw[_HEAD : _HEAD + size])
+        if head.get("format") != FORMAT or head.get("digest") != digest(data):
             return None
-        entries, spans = blob["entries"], blob["spans"]
-        if not (isinstance(entries, list) and all(isinstance(e, dict) for e in entries)):
-            return None
-        out = {k: blob[k] for k in ("version", "entries", "dismissed", "extra")}
-        out["source"], out["fragments"] = None, None
-        if isinstance(spans, list) and len(spans) == len(entries):
-            out["source"] = data.decode("utf-8")
-            out["fragments"] = {
-                str(raw["id"]): (raw, s, e) for raw, (s, e) in zip(entries, spans, strict=True)
-            }
+        blobs = memoryview(raw)[_HEAD + size :]
+        groups, places = {}, {}
+        for item in head["groups"]:
+            article, packed, place = _group(data, blobs, item)
+            groups[article] = packed
+            if place is not None:
+                places[article] = place
+        out = {k: head[k] for k in ("version", "dismissed", "memos", "extra")}
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         return None
-    return out
+    return {**out, "groups": groups, "places": places}
 
 
 def _plain(value: Any, seen: set[int]) -> bool:
@@ -72,32 +94,55 @@ def _plain(value: Any, seen: set[int]) -> bool:
     return all(isinstance(k, str) and _plain(v, seen) for k, v in value.items())
 
 
-def save(path: Path, doc, data: bytes) -> None:
+def _is_plain(doc: TagDoc) -> bool:
+    """Packed groups came from a cache: plain. The rest is looked at."""
+    seen: set[int] = set()
+    unpacked = [g for g in doc.groups.values() if not isinstance(g, Packed)]
+    return all(_plain(part, seen) for part in (*unpacked, doc.dismissed, doc.memos, doc.extra))
+
+
+def _groups(doc: TagDoc) -> tuple[list[tuple], list]:
+    """Each group's header item, and the blobs (in order) the items point into."""
+    items, blobs, at = [], [], 0
+    for article in doc.articles():
+        g, place = doc.groups[article], doc.places.get(article)
+        if isinstance(g, Packed):
+            packed = g
+        else:
+            entries = list(place.entries) if place and place.entries is not None else g
+            packed = Packed(marshal.dumps(entries), tuple(str(r.get("id")) for r in entries))
+        start, cuts = (-1, b"") if place is None else (place.start, place.cuts.tobytes())
+        items.append((article, packed.ids, start, cuts, at, len(packed.blob)))
+        blobs.append(packed.blob)
+        at += len(packed.blob)
+    return items, blobs
+
+
+def save(path: Path, doc: TagDoc, data: bytes) -> None:
     """Keep doc (a TagDoc whose file bytes are data) for the next open."""
     target = cache_path(path)
     if not doc.plain:
-        seen: set[int] = set()
-        doc.plain = all(_plain(part, seen) for part in (doc.entries, doc.dismissed, doc.extra))
+        doc.plain = _is_plain(doc)
     if not doc.plain:  # a date or other YAML type somewhere: parse that file each time
         with contextlib.suppress(OSError):
             target.unlink()
         return
-    entries, spans = doc.entries, None
-    if doc.fragments is not None and doc.source is not None:
-        entries = [f[0] for f in doc.fragments.values()]
-        spans = [(f[1], f[2]) for f in doc.fragments.values()]
-    blob = {
-        "format": FORMAT,
-        "digest": digest(data),
-        "version": doc.version,
-        "entries": entries,
-        "dismissed": doc.dismissed,
-        "extra": doc.extra,
-        "spans": spans,
-    }
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_bytes(marshal.dumps(blob))
+        items, blobs = _groups(doc)
+        head = marshal.dumps(
+            {
+                "format": FORMAT,
+                "digest": digest(data),
+                "version": doc.version,
+                "groups": items,
+                "dismissed": doc.dismissed,
+                "memos": doc.memos,
+                "extra": doc.extra,
+            }
+        )
+        with open(tmp, "wb") as fh:
+            fh.writelines([len(head).to_bytes(_HEAD, "little"), head, *blobs])
         os.replace(tmp, target)
     except (OSError, ValueError):
         with contextlib.suppress(OSError):

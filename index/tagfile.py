@@ -3,10 +3,10 @@ atomically (temp file in the same folder, fsync, os.replace, fsync of the folder
 the previous version kept as a backup, all under a lock file so two instances never lose
 each other's changes.
 
-A file that does not parse, is of an unknown version or holds a malformed entry raises
-TagFileError naming the file and line, and is never written over. Keys this version does
-not know, at the top level, in entries, in anchors and in dismissals, are kept as they
-are on every rewrite.
+A file that does not parse, is of an unknown version or holds a malformed entry or memo
+raises TagFileError naming the file and line, and is never written over. Keys this
+version does not know, at the top level, in entries, in anchors, in dismissals and in
+memos, are kept as they are on every rewrite.
 
 Kept as one module though over 400 lines: parsing, rendering and the atomic locked write
 follow one file format (its key lists and line finding) and change together.
@@ -19,8 +19,8 @@ import fcntl
 import os
 import re
 import secrets
+from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -29,17 +29,29 @@ import yaml
 
 from . import tagcache
 from .errors import TagFileError
+from .tagdoc import VERSION, Packed, Place, TagDoc, entry_sort
 from .yamlpos import node_line, safe_load
 
-VERSION = 1
+__all__ = ["VERSION", "TagDoc"]
 HEADER = (
     "# dossier tag file: your evidence. Plain YAML; one entry per tagged passage or span.\n"
     "# Offsets are code points into the article's canonical text (end exclusive).\n"
 )
-ENTRY_KEYS = ("id", "article", "topics", "note", "anchor", "article_hash", "created", "updated")
+ENTRY_KEYS = (
+    "id",
+    "article",
+    "topics",
+    "note",
+    "anchor",
+    "article_hash",
+    "coder",
+    "created",
+    "updated",
+)
 ANCHOR_KEYS = ("start", "end", "prefix", "exact", "suffix")
 DISMISS_KEYS = ("article", "passage", "topic", "quote", "created")
-TOP_KEYS = ("version", "entries", "dismissed")
+MEMO_KEYS = ("id", "article", "topic", "text", "coder", "created", "updated")
+TOP_KEYS = ("version", "entries", "dismissed", "memos")
 _TMP_MARK = ".tmp-"
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 
@@ -50,40 +62,6 @@ class Unwritable(Exception):
     def __init__(self, path: Path, reason: str):
         super().__init__(f"{path}: {reason}")
         self.path, self.reason = path, reason
-
-
-@dataclass(slots=True)
-class TagDoc:
-    """The file's content: raw mappings as parsed, so unknown keys survive."""
-
-    version: int = VERSION
-    entries: list[dict] = field(default_factory=list)
-    dismissed: list[dict] = field(default_factory=list)
-    extra: dict = field(default_factory=dict)  # unknown top-level keys, in file order
-    raw: bytes | None = None  # the bytes read, None when there was no file
-    source: str | None = None  # the text the fragments point into
-    fragments: dict[str, tuple[dict, int, int]] | None = None  # id -> (mapping, start, end)
-    plain: bool = False  # only plain values (no dates...): can be cached (tagcache.py)
-
-    def copy(self) -> TagDoc:
-        """A copy whose lists can change without touching this one. Entry mappings are
-        shared: changes replace an entry's mapping, never edit it in place."""
-        return TagDoc(
-            self.version,
-            list(self.entries),
-            list(self.dismissed),
-            dict(self.extra),
-            self.raw,
-            self.source,
-            self.fragments,
-            self.plain,
-        )
-
-    def index_of(self, entry_id: str) -> int | None:
-        for i, e in enumerate(self.entries):
-            if e.get("id") == entry_id:
-                return i
-        return None
 
 
 # --- reading -------------------------------------------------------------------------
@@ -157,6 +135,31 @@ def check_dismissal(raw: Any) -> tuple[str, tuple] | None:
     return None
 
 
+def _optional_text(raw: dict, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        v = raw.get(key)
+        if v is not None and (not isinstance(v, str | int | float) or isinstance(v, bool)):
+            return key
+    return None
+
+
+def check_memo(raw: Any) -> tuple[str, tuple] | None:
+    """What is wrong with one raw memo (reason, key path inside it), or None."""
+    if not isinstance(raw, dict):
+        return "each memo must be a mapping (id, article or topic, text)", ()
+    v = raw.get("id")
+    if not isinstance(v, str | int) or isinstance(v, bool) or str(v) == "":
+        return "memo needs 'id' (text)", ("id",) if "id" in raw else ()
+    bad = _optional_text(raw, ("article", "topic", "coder"))
+    if bad:
+        return f"memo '{bad}' must be text", (bad,)
+    if raw.get("article") in (None, "") and raw.get("topic") in (None, ""):
+        return "a memo needs 'article' or 'topic' (what it is about)", ()
+    if not isinstance(raw.get("text"), str | int | float) or isinstance(raw.get("text"), bool):
+        return "memo needs 'text'", ("text",) if "text" in raw else ()
+    return None
+
+
 def parse(path: Path, data: bytes) -> TagDoc:
     """Bytes of a tag file to a TagDoc. Raises TagFileError (file, line, reason)."""
     try:
@@ -198,10 +201,13 @@ def parse(path: Path, data: bytes) -> TagDoc:
         )
     entries = loaded.get("entries") or []
     dismissed = loaded.get("dismissed") or []
+    memos = loaded.get("memos") or []
     if not isinstance(entries, list):
         raise _fail(path, "'entries' must be a list", _line_of(text, "entries"))
     if not isinstance(dismissed, list):
         raise _fail(path, "'dismissed' must be a list", _line_of(text, "dismissed"))
+    if not isinstance(memos, list):
+        raise _fail(path, "'memos' must be a list", _line_of(text, "memos"))
     seen: dict[str, int] = {}
     for i, raw in enumerate(entries):
         problem = check_entry(raw)
@@ -220,26 +226,112 @@ def parse(path: Path, data: bytes) -> TagDoc:
         problem = check_dismissal(raw)
         if problem:
             raise _fail(path, problem[0], _line_of(text, "dismissed", i, *problem[1]))
+    _check_memos(path, text, memos)
     extra = {k: v for k, v in loaded.items() if k not in TOP_KEYS}
-    return TagDoc(VERSION, entries, dismissed, extra, data)
+    doc = TagDoc(VERSION, entries, dismissed, memos, extra, raw=data)
+    doc.places = _find_places(data, entries, doc)
+    return doc
+
+
+_ITEM = re.compile(rb"^- ", re.MULTILINE)
+_TOP_KEY = re.compile(rb"^[^\s#-]", re.MULTILINE)
+# What makes a line's meaning depend on others: an anchor, alias or tag where a value
+# starts, a directive or document marker at a line start, CR line ends or tabs.
+_CONTEXT = re.compile(rb"(?:^|[-:,\[{]) ?[&*!]|^(?:%|---|\.\.\.)|[\r\t]", re.MULTILINE)
+
+
+def _find_places(data: bytes, entries: list[dict], doc: TagDoc) -> dict[str, Place]:
+    """Where each article's entries are in a parsed file that dossier wrote (its header,
+    each entry one '- id:' item at the line start, then 'dismissed:'; nothing whose
+    meaning depends on other lines: no anchors, aliases, tags, tabs or CRs), for the
+    articles whose entries are together and in order: the next write copies their text
+    instead of dumping every entry again. Any doubt gives no place (entries dumped)."""
+    head = (HEADER + _yaml({"version": VERSION}) + "entries:\n").encode("utf-8")
+    if not data.startswith(head) or not data.endswith(b"\n") or _CONTEXT.search(data):
+        return {}
+    top = _TOP_KEY.search(data, len(head))
+    if top is None or not data.startswith(b"dismissed:", top.start()):
+        return {}
+    starts = [m.start() for m in _ITEM.finditer(data, len(head), top.start())]
+    if len(starts) != len(entries) or (starts and starts[0] != len(head)):
+        return {}
+    bounds = [*starts, top.start()]
+    where = {id(e): k for k, e in enumerate(entries)}
+    places: dict[str, Place] = {}
+    for article in doc.groups:
+        mine = doc.entries_of(article)
+        span = [where[id(e)] for e in mine]
+        if span != list(range(span[0], span[0] + len(span))):
+            continue
+        if mine != sorted(mine, key=entry_sort) or any(
+            not data.startswith(b"- id: ", bounds[k])
+            or data.find(str(e.get("id")).encode("utf-8"), bounds[k], bounds[k + 1]) < 0
+            for e, k in zip(mine, span, strict=True)
+        ):
+            continue
+        first = bounds[span[0]]
+        cuts = array("Q", (bounds[k] - first for k in (*span, span[-1] + 1)))
+        places[article] = Place(first, cuts, tuple(mine))
+    return places
+
+
+def _check_memos(path: Path, text: str, memos: list) -> None:
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(memos):
+        problem = check_memo(raw)
+        if problem:
+            raise _fail(path, problem[0], _line_of(text, "memos", i, *problem[1]))
+        mid = str(raw["id"])
+        if mid in seen:
+            raise _fail(
+                path,
+                f"memo id '{mid}' is used twice (also line {_line_of(text, 'memos', seen[mid])})",
+                _line_of(text, "memos", i),
+            )
+        seen[mid] = i
+
+
+def file_key(st: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells one version of the file from another without reading it: any write
+    changes the size, the times or (a replacement) the inode."""
+    return (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+
+
+def key_now(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        return file_key(os.stat(path))
+    except OSError:
+        return None
+
+
+def _read_bytes(path: Path) -> tuple[bytes, tuple | None]:
+    """The file's bytes and the key of the version read (None if it changed meanwhile)."""
+    with open(path, "rb") as fh:
+        before = file_key(os.fstat(fh.fileno()))
+        data = fh.read()
+        after = file_key(os.fstat(fh.fileno()))
+    return data, before if before == after else None
 
 
 def read(path: Path, known: TagDoc | None = None) -> TagDoc:
     """The tag file as it is on disk now; an empty TagDoc when there is none. When its
     bytes are those of `known`, a copy of known is returned without parsing again."""
     try:
-        data = path.read_bytes()
+        data, key = _read_bytes(path)
     except FileNotFoundError:
         return TagDoc()
     except OSError as exc:
         raise _fail(path, f"cannot be read ({exc.strerror})") from None
     if known is not None and known.raw is not None and known.raw == data:
-        return known.copy()
-    cached = tagcache.load(real_path(path), data)
-    if cached is not None:
-        return TagDoc(raw=data, plain=True, **cached)
-    doc = parse(path, data)
-    tagcache.save(real_path(path), doc, data)
+        doc = known.copy()
+    else:
+        cached = tagcache.load(real_path(path), data)
+        if cached is not None:
+            doc = TagDoc(raw=data, plain=True, **cached)
+        else:
+            doc = parse(path, data)
+            tagcache.save(real_path(path), doc, data)
+    doc.key = key
     return doc
 
 
@@ -257,11 +349,6 @@ def _entry_out(raw: dict) -> dict:
     if isinstance(out.get("anchor"), dict):
         out["anchor"] = _ordered(out["anchor"], ANCHOR_KEYS)
     return out
-
-
-def _entry_sort(raw: dict) -> tuple:
-    a = raw.get("anchor") or {}
-    return (str(raw.get("article")), a.get("start", 0), a.get("end", 0), str(raw.get("id")))
 
 
 class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
@@ -290,27 +377,88 @@ def _yaml(data: Any) -> str:
     )
 
 
-def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
-    """Stable text: fixed key order, entries by article and offset, no line wrapping;
-    and where each entry's text is in it. The text of an entry doc.fragments already
-    holds (for the same mapping object) is reused: a change to one tag of 50,000 dumps
-    one entry."""
-    known = doc.fragments or {}
-    source = doc.source or ""
-    head = HEADER + _yaml({"version": VERSION})
-    parts = []
-    fragments: dict[str, tuple[dict, int, int]] = {}
-    at = len(head) + len("entries:\n")
-    for raw in sorted(doc.entries, key=_entry_sort):
-        eid = str(raw.get("id"))
-        hit = known.get(eid)
-        if hit is not None and hit[0] is raw:
-            text = source[hit[1] : hit[2]]
+def _memo_sort(raw: dict) -> tuple:
+    return (str(raw.get("article") or ""), str(raw.get("topic") or ""), str(raw.get("id")))
+
+
+def _unchanged(group: list[dict], place: Place) -> bool:
+    """The group holds the very mappings its text in the file was written from."""
+    old = place.entries
+    return old is not None and len(old) == len(group) and all(map(_same, group, old))
+
+
+def _same(a: dict, b: dict) -> bool:
+    return a is b
+
+
+Piece = bytes | tuple[int, int]  # new text, or a span of doc.raw to copy
+
+
+def _render_group(doc: TagDoc, article: str, at: int, out: list[Piece]) -> Place:
+    """Append the group's pieces to out (spans of doc.raw for the entries it holds
+    already) and return where the group is in the new text (which starts at `at`)."""
+    ordered = sorted(doc.entries_of(article), key=entry_sort)
+    place = doc.places.get(article)  # unpacking fills in its entries
+    known = {id(e): k for k, e in enumerate(place.entries)} if place and place.entries else {}
+    cuts, size = array("Q", [0]), 0
+    for e in ordered:
+        k = known.get(id(e))
+        if k is not None:
+            piece: Piece = (place.start + place.cuts[k], place.start + place.cuts[k + 1])
+            size += piece[1] - piece[0]
         else:
-            text = _yaml([_entry_out(raw)])
-        fragments[eid] = (raw, at, at + len(text))
-        at += len(text)
-        parts.append(text)
+            piece = _yaml([_entry_out(e)]).encode("utf-8")
+            size += len(piece)
+        out.append(piece)
+        cuts.append(size)
+    return Place(at, cuts, tuple(ordered))
+
+
+def _joined(raw: bytes, pieces: list[Piece]) -> bytes:
+    """The pieces as one text; spans of raw that follow each other are copied as one."""
+    out: list[bytes] = []
+    run: list[int] | None = None
+    for p in pieces:
+        if isinstance(p, tuple):
+            if run is not None and run[1] == p[0]:
+                run[1] = p[1]
+                continue
+            if run is not None:
+                out.append(raw[run[0] : run[1]])
+            run = [p[0], p[1]]
+            continue
+        if run is not None:
+            out.append(raw[run[0] : run[1]])
+            run = None
+        out.append(p)
+    if run is not None:
+        out.append(raw[run[0] : run[1]])
+    return b"".join(out)
+
+
+def render(doc: TagDoc) -> tuple[bytes, dict[str, Place]]:
+    """Stable text: fixed key order, entries by article and offset, no line wrapping;
+    and where each article's entries are in it. The text of entries doc.raw already
+    holds (for the same mappings) is copied: a change to one tag of 50,000 dumps one
+    entry and unpacks one article's."""
+    head = (HEADER + _yaml({"version": VERSION})).encode("utf-8")
+    articles = doc.articles()
+    out: list[Piece] = [head, b"entries:\n" if articles else b"entries: []\n"]
+    at = len(head) + len(out[1])
+    places: dict[str, Place] = {}
+    groups, known = doc.groups, doc.places
+    for article in articles:
+        g, place = groups[article], known.get(article)
+        if place is not None and (isinstance(g, Packed) or _unchanged(g, place)):
+            size = place.cuts[-1]
+            out.append((place.start, place.start + size))
+            places[article] = Place(
+                at, place.cuts, None if isinstance(g, Packed) else place.entries
+            )
+            at += size
+            continue
+        places[article] = _render_group(doc, article, at, out)
+        at = places[article].end
     dismissed = [
         _ordered(d, DISMISS_KEYS)
         for d in sorted(
@@ -318,18 +466,19 @@ def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
             key=lambda d: (str(d.get("article")), d.get("passage", 0), str(d.get("topic"))),
         )
     ]
+    memos = [_ordered(m, MEMO_KEYS) for m in sorted(doc.memos, key=_memo_sort)]
     extra = {k: v for k, v in doc.extra.items() if k not in TOP_KEYS}
-    text = (
-        head
-        + ("entries:\n" + "".join(parts) if parts else "entries: []\n")
-        + _yaml({"dismissed": dismissed})
+    tail = (
+        _yaml({"dismissed": dismissed})
+        + (_yaml({"memos": memos}) if memos else "")
         + (_yaml(extra) if extra else "")
     )
-    return text, fragments
+    out.append(tail.encode("utf-8"))
+    return _joined(doc.raw or b"", out), places
 
 
 def dump(doc: TagDoc) -> str:
-    return render(doc)[0]
+    return render(doc)[0].decode("utf-8")
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -394,8 +543,7 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     """Atomically replace the file with doc, keeping `previous` (the bytes it held) as
     the backup. Call while holding the lock. Returns the bytes written."""
     path = real_path(path)
-    text, fragments = render(doc)
-    data = text.encode("utf-8")
+    data, places = render(doc)
     mode = None
     with contextlib.suppress(OSError):
         mode = path.stat().st_mode & 0o777
@@ -405,14 +553,37 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     remove_stale_temps(path)
     try:
         if previous is not None and previous != data:
-            _write_replace(backup_path(path), previous, mode)
+            _backup(path, previous, mode)
         _write_replace(path, data, mode)
     except OSError as exc:
         raise Unwritable(path, exc.strerror or str(exc)) from None
     _fsync_dir(path.parent)
-    doc.source, doc.fragments = text, fragments
+    doc.raw, doc.places, doc.key = data, places, key_now(path)
     tagcache.save(path, doc, data)
     return data
+
+
+def _backup(path: Path, previous: bytes, mode: int | None) -> None:
+    """The file as it is (`previous`, read under the lock) becomes the backup: by a
+    second name for it (a hard link renamed over the old backup: nothing copied), or,
+    where links cannot be made, by writing previous."""
+    tmp = path.with_name(f".{backup_path(path).name}{_TMP_MARK}{os.getpid()}-link")
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        os.link(path, tmp)
+        if os.stat(tmp).st_size == len(previous):
+            os.replace(tmp, backup_path(path))
+            # a backup that is this very file already (a writer was killed between
+            # backup and save) makes the rename do nothing: drop the extra name
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            return
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
+    _write_replace(backup_path(path), previous, mode)
 
 
 @contextlib.contextmanager

@@ -75,10 +75,14 @@ def escape_for_json(text: str) -> str:
     return text.translate(_JSON_ESCAPES)
 
 
+_UNSAFE = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_CONTROL_MAP)) + "]")
+
+
 def safe_for_terminal(text: str) -> str:
     """Control, escape and bidi characters made visible, one character for one, so text
-    from an article can never steer the terminal and offsets stay valid."""
-    return text.translate(_CONTROL_MAP)
+    from an article can never steer the terminal and offsets stay valid. (Text with
+    none is returned as it is: the search runs in C, translate() a lookup a character.)"""
+    return text.translate(_CONTROL_MAP) if _UNSAFE.search(text) else text
 
 
 _FOLD_CACHE: dict[str, str] = {}

@@ -47,7 +47,7 @@ async def test_tag_passage_span_note_quit_reopen_undo_redo(settings):
         await pilot.press("2")  # corridor
         await written(pilot)
         assert [label for label, _ in view.decor.marks[10]] == ["Corridor"]
-        await pilot.press("m", *"checkpoint set up April 23", "enter")
+        await pilot.press("m", *"checkpoint set up April 23", "ctrl+s")
         await written(pilot)
         # a span: the first sentence of passage 5, one word less, tagged as treaty
         await pilot.press("k", "k", "k", "k", "k", "v", "W", "3")

@@ -129,3 +129,16 @@ async def test_reading_keys_move_through_the_tags_table(settings):
         assert table.cursor_row == table.row_count - 1
         await pilot.press("g")
         assert table.cursor_row == 0
+
+
+async def test_at_80_columns_each_row_shows_its_passage_number(settings):
+    """On a terminal of 80 columns the table cannot show every column: the passage
+    number comes before the long columns, so each row still says which passage."""
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_tags_screen(pilot)
+        table = screen.query_one("#tag-table", DataTable)
+        await pilot.pause()
+        shown = "\n".join(table.render_line(y).text for y in range(1, 1 + table.row_count))
+        for n in ("#10", "#5", "#2"):
+            assert n in shown, shown

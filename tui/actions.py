@@ -57,8 +57,11 @@ SCOPES: dict[str, str] = {
     "picker": "Article picker",
     "topics": "Topic picker",
     "note": "Note editor",
+    "memo": "Memo editor",
     "export": "Export dialog",
     "loading": "Opening a large article",
+    "codebook": "Codebook editor",
+    "prompt": "Codebook editor: a label, colour or key",
 }
 
 # Scopes whose keys are live at the same time (a key may serve one action in each).
@@ -73,8 +76,11 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the article picker": ("picker",),
     "the topic picker": ("topics",),
     "the note editor": ("note",),
+    "the memo editor": ("memo",),
     "the export dialog": ("export",),
     "opening an article": ("loading",),
+    "the codebook editor": ("codebook",),
+    "a codebook prompt": ("prompt",),
 }
 
 
@@ -90,7 +96,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("palette", "ctrl+p", "Palette", "global", "command_palette", "Command palette", priority=True, palette=False),
     _a("open", "o", "Open…", "global", "open_by_title", "Open article by title…: fuzzy pick"),
     _a("tags", "T", "Tags", "global", "tags", "Tags: the evidence file by topic, filters, counts"),
-    _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown or YAML, written beside the tag file"),
+    _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown, YAML, QDPX (QDA tools) or the QDC codebook, written beside the tag file"),
+    _a("codebook", "B", "Codebook", "global", "codebook", "Codebook: add, rename, recolour and re-key topics (written to config.yaml)"),
     _a("rebuild", "R", "Rebuild index", "global", "rebuild_index", "Rebuild index: from the corpus, in the background"),
     _a("quit", "q", "Quit", "global", "quit", "Quit: leave dossier", show=True),
     # -- first screen ---------------------------------------------------------
@@ -135,6 +142,7 @@ ACTIONS: tuple[Action, ...] = (
     # -- tagging (reader and compare) -------------------------------------------
     _a("tag.pick", "t", "Tag…", "tagging", "pick_topics", "Tag passage…: pick topics for the passage or span", show=True),
     _a("tag.note", "m", "Note", "tagging", "note", "Note: add or edit the note of this passage's tag"),
+    _a("tag.memo", "M", "Memo", "tagging", "memo", "Memo: write or edit the memo on this article (a note that needs no tag)"),
     _a("tag.remove", "d", "Untag", "tagging", "untag", "Untag: remove the tags on this passage"),
     _a("tag.undo", "u", "Undo", "tagging", "undo", "Undo tag change"),
     _a("tag.redo", "ctrl+r", "Redo", "tagging", "redo", "Redo tag change"),
@@ -165,9 +173,19 @@ ACTIONS: tuple[Action, ...] = (
     _a("help.bottom", "G,end", "Bottom", "help", "scroll('end')", palette=False),
     _a("picker.cancel", "escape", "Cancel", "picker", "cancel", show=True, palette=False),
     _a("topics.cancel", "escape", "Cancel", "topics", "cancel", show=True, palette=False),
+    _a("note.save", "ctrl+s", "Save", "note", "save", show=True, palette=False),
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
+    _a("memo.save", "ctrl+s", "Save", "memo", "save", show=True, palette=False),
+    _a("memo.cancel", "escape", "Cancel", "memo", "cancel", show=True, palette=False),
     _a("export.cancel", "escape", "Cancel", "export", "cancel", show=True, palette=False),
     _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),
+    _a("codebook.add", "a", "Add topic", "codebook", "add", show=True, palette=False),
+    _a("codebook.add_child", "A", "Add sub-topic", "codebook", "add_child", show=True, palette=False),
+    _a("codebook.rename", "r", "Rename", "codebook", "rename", show=True, palette=False),
+    _a("codebook.recolour", "c", "Colour", "codebook", "recolour", show=True, palette=False),
+    _a("codebook.rekey", "K", "Key", "codebook", "rekey", show=True, palette=False),
+    _a("codebook.close", "escape", "Close", "codebook", "close", show=True, palette=False),
+    _a("prompt.cancel", "escape", "Cancel", "prompt", "cancel", show=True, palette=False),
 )  # fmt: skip
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
@@ -181,7 +199,20 @@ def bind_topic_keys(node, topics) -> None:
     """The topic keys of config.yaml on a screen that tags (out of the footer: the help
     screen and the status line name them)."""
     for topic in topics:
-        node._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label, show=False)
+        if topic.key:  # a topic without a key is tagged through the picker
+            node._bindings.bind(topic.key, f"tag_topic('{topic.id}')", topic.label, show=False)
+
+
+def rebind_topic_keys(node, topics) -> None:
+    """Drop the node's old topic keys and bind the codebook's current ones."""
+    keymap = node._bindings.key_to_bindings
+    for key, found in list(keymap.items()):
+        kept = [b for b in found if not b.action.startswith("tag_topic(")]
+        if kept:
+            keymap[key] = kept
+        else:
+            del keymap[key]
+    bind_topic_keys(node, topics)
 
 
 def bindings(*scopes: str) -> list[Binding]:

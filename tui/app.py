@@ -35,10 +35,11 @@ from index.manifest import MANIFEST
 from index.model import Article
 from index.tags import TagStore
 from index.tags.evidence import rows
-from index.tags.exporters import write_export
+from index.tags.exporters import export_context, left_out_lines, write_export
 from index.text import nearest
 
 from .actions import bindings
+from .codebook_edits import CodebookEdits
 from .commands import DossierCommands
 from .keys import keymap, keys_of
 from .matching import TitleIndex
@@ -77,7 +78,7 @@ def index_signature(settings: Settings) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class DossierApp(ReportsWorkerErrors, App):
+class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
     CSS_PATH = "dossier.tcss"
     TITLE = "dossier"
     COMMANDS = App.COMMANDS | {DossierCommands}
@@ -401,13 +402,28 @@ class DossierApp(ReportsWorkerErrors, App):
     @work(thread=True, group="export", exit_on_error=False)
     def _export(self, fmt: str, target: Path) -> None:
         found = rows(self.tags, self.library.infos, self.settings)
+        context = export_context(self.settings, self.tags, self.library)
+
+        def phase(name: str, done: int, total: int) -> None:
+            if done == 0:  # each phase once: a long QDPX export says what it is doing
+                what = f"{name} ({total:,})" if total > 1 else name
+                self.call_from_thread(self.notify, f"{fmt}: {what}…", title="Export", timeout=3)
+
+        context.progress = phase
         try:
-            n = write_export(found, fmt, target, self.settings)
+            n = write_export(found, fmt, target, self.settings, context)
         except DossierError as exc:
             self.call_from_thread(self.notify, exc.message, title="Export", severity="error")
             return
+        said = f"{plural(n, 'tag')} exported to {target}"
+        if fmt == "qdc":
+            said = f"codebook of {plural(len(self.settings.topics), 'topic')} exported to {target}"
+        left = left_out_lines(context.left_out, limit=5)
         self.call_from_thread(
-            self.notify, f"{plural(n, 'tag')} exported to {target}", title="Export"
+            self.notify,
+            "\n".join([said, *left]),
+            title="Export",
+            severity="warning" if left else "information",
         )
 
     def action_rebuild_index(self) -> None:

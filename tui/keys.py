@@ -129,7 +129,7 @@ def check_keys(settings: Settings) -> None:
                     aid,
                 )
     for i, topic in enumerate(settings.topics):
-        if not valid_key(key_name(topic.key)):
+        if topic.key and not valid_key(key_name(topic.key)):
             raise fail(f"'{topic.key}' is not a key name", "topics", i, "key")
     overrides = keymap(settings)
     for where, scopes in CONTEXTS.items():
@@ -150,6 +150,8 @@ def check_keys(settings: Settings) -> None:
         if "topic keys" not in scopes:
             continue
         for i, topic in enumerate(settings.topics):
+            if not topic.key:  # tagged through the picker only
+                continue
             key = key_name(topic.key)
             if key in taken:
                 raise fail(

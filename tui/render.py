@@ -6,8 +6,10 @@ so offsets into the text stay exact."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from pathlib import Path
 
+from textual.color import Color, ColorParseError
 from textual.content import Content
 
 from index.text import BIDI_SYMBOL as BIDI_SYMBOL  # what bidi controls are shown as
@@ -25,6 +27,16 @@ def cap(text: str, limit: int = TITLE_MAX) -> str:
     """At most `limit` characters, on one line; an ellipsis says the rest was cut."""
     text = " ".join(text[: limit * 2].split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@lru_cache(maxsize=256)
+def rich_colour(colour: str) -> str:
+    """A topic colour (any colour Textual reads: CSS names such as teal too) as #rrggbb,
+    which Rich styles (the margin marks, table cells) read; Rich alone knows no 'teal'."""
+    try:
+        return Color.parse(colour).hex6
+    except ColorParseError:
+        return "default"
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:

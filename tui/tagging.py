@@ -21,7 +21,7 @@ from index.tags.marks import (
 )
 
 from .messages import TagWritten
-from .screens.tag_modals import NoteEditor, TopicPicker
+from .screens.tag_modals import MemoEditor, NoteEditor, TopicPicker
 from .widgets.article_view import ArticleView
 from .worker_errors import describe
 
@@ -204,6 +204,21 @@ class TaggingMixin:
 
         about = f"{view.article.id}#{view.cursor}"
         self.app.push_screen(NoteEditor(entry.note, about), saved)
+
+    def action_memo(self) -> None:
+        """Write or edit the memo on the article in front of the user."""
+        article = self.active_view().article
+        if self.store.read_only:
+            self.app.notify(self.store.error.message, title="Memo", severity="warning")
+            return
+        memo = self.store.memo(article.id)
+        old = memo.text if memo else ""
+
+        def saved(text: str | None) -> None:
+            if text is not None and text.strip() != old:
+                self._change(self.store.set_memo, text, article.id)
+
+        self.app.push_screen(MemoEditor(old, article.title or article.id), saved)
 
     def action_untag(self) -> None:
         view = self.active_view()

@@ -9,7 +9,7 @@ which need the engine, are in index/suggestions.py.
 """
 
 from ..anchoring import EXACT, FUZZY, MOVED, ORPHANED
-from .model import Anchored, TagEntry, TagError, TagNotSaved, new_id, now_iso
+from .model import Anchored, Memo, TagEntry, TagError, TagNotSaved, new_id, now_iso
 from .store import ArticleSource, Change, TagDiff, TagStore
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Anchored",
     "ArticleSource",
     "Change",
+    "Memo",
     "TagDiff",
     "TagEntry",
     "TagError",

@@ -1,23 +1,47 @@
-"""Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings) -> text.
-A new format (QDPX) is one function and one line in the registry.
+"""Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings) -> text,
+or bytes for a zip (QDPX). A new format is one function and one line in the registry.
+An exporter that also writes memos takes a keyword `memos` (a list of Memo); one that
+needs more than the rows (the articles' text: QDPX) takes a keyword `context`, an
+ExportContext, which also collects what the export left out. export_text passes each
+exporter what it takes.
 Article text, titles and notes are untrusted: CSV cells from them that start with = + - @ tab
 or CR get a leading ' (OWASP: never read as a formula); Markdown escapes them (md_text)."""
 
 from __future__ import annotations
 
 import csv
+import inspect
 import io
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from ..config import Settings
 from ..errors import DossierError
+from ..model import Article
+from ..topics import path_label
 from .evidence import topic_order
-from .model import now_iso
+from .model import Memo, now_iso
+from .qdpx import Progress, export_qdc, export_qdpx
+
+
+@dataclass
+class ExportContext:
+    """What an exporter may need besides the rows: articles by id (their text), the ids
+    of every article (sources without tags), the memos; `left_out` collects the tags an
+    export could not carry (id -> why), for the face to report."""
+
+    articles: Callable[[str], Article | None] = field(default=lambda _id: None)
+    article_ids: Iterable[str] = ()
+    memos: Iterable[Memo] = ()
+    project: str = "dossier"
+    left_out: dict[str, str] = field(default_factory=dict)
+    progress: Progress | None = None  # (phase, done, total), for long exports (QDPX)
+
 
 CSV_COLUMNS = (
     "id",
@@ -90,21 +114,48 @@ def md_inline(text: str | None) -> str:
     return " ".join(ln for ln in md_text(text) if ln)
 
 
-def export_md(rows: list[dict], settings: Settings) -> str:
+def _md_memo(memo: Memo, about: str = "") -> list[str]:
+    by = f" ({md_inline(memo.coder)})" if memo.coder else ""
+    return [f"**Memo**{about}{by}: " + "  \n".join(md_text(memo.text)), ""]
+
+
+def _md_article_memos(memos: list[Memo], rows: list[dict]) -> list[str]:
+    """Memos on articles (and on a topic in an article), with the article's title."""
+    titles = {r["article"]: r["title"] for r in rows if r.get("title")}
+    mine = [m for m in memos if m.article]
+    if not mine:
+        return []
+    out = ["## Memos on articles", ""]
+    for m in mine:
+        title = md_inline(titles.get(m.article)) or md_inline(m.article)
+        about = f" on *{title}* `{m.article}`" + (f" · {md_inline(m.topic)}" if m.topic else "")
+        out += _md_memo(m, about)
+    return out
+
+
+def export_md(rows: list[dict], settings: Settings, memos: list[Memo] | None = None) -> str:
+    """The briefing: tags by topic (each topic's memo under its heading), then the memos
+    on articles."""
+    memos = memos or []
     out = ["# Tagged evidence", ""]
     entries = len({r["id"] for r in rows})
     out += [f"_{entries} tagged passages and spans · exported {now_iso()}_", ""]
     if not rows:
         out += ["Nothing is tagged yet.", ""]
-    for t in topic_order(settings, rows):
+    on_topic = {m.topic: m for m in memos if m.topic and not m.article}
+    topics = topic_order(settings, rows)
+    topics += [t for t in on_topic if t not in topics]
+    for t in topics:
         mine = sorted(
             (r for r in rows if r["topic"] == t),
             key=lambda r: (r["date"] or "", r["article"], r["start"] or 0),
         )
         topic = settings.topic(t)
-        out += [f"## {topic.label if topic else t} ({len(mine)})", ""]
+        out += [f"## {md_inline(path_label(settings.topics, t))} ({len(mine)})", ""]
         if topic and topic.description:
             out += [f"_{topic.description}_", ""]
+        if t in on_topic:
+            out += _md_memo(on_topic[t])
         for r in mine:
             out += [("> " + q).rstrip() for q in md_text(r["quote"])]
             out.append("")
@@ -120,6 +171,7 @@ def export_md(rows: list[dict], settings: Settings) -> str:
             if r["note"]:
                 out += ["", "Note: " + "  \n".join(md_text(r["note"]))]
             out.append("")
+    out += _md_article_memos(memos, rows)
     return "\n".join(out)
 
 
@@ -142,22 +194,99 @@ def export_yaml(rows: list[dict], settings: Settings) -> str:
     )
 
 
-Exporter = Callable[[list[dict], Settings], str]
-EXPORTERS: dict[str, Exporter] = {"csv": export_csv, "md": export_md, "yaml": export_yaml}
+def export_qdpx_zip(
+    rows: list[dict], settings: Settings, context: ExportContext | None = None
+) -> bytes:
+    context = context or ExportContext()
+    data, report = export_qdpx(
+        rows,
+        settings,
+        context.articles,
+        context.article_ids,
+        context.memos,
+        context.project,
+        context.progress,
+    )
+    context.left_out.update(report.left_out)
+    return data
 
 
-def write_export(rows: list[dict], fmt: str, target: Path, settings: Settings) -> int:
-    """Write rows as `fmt` to target atomically (a temp file beside it, then a rename:
-    an old export is never left half-written). Returns the number of tags written;
-    raises DossierError with the path when it cannot write."""
+def export_qdc_codebook(rows: list[dict], settings: Settings) -> bytes:
+    return export_qdc(settings)
+
+
+Exporter = Callable[..., "str | bytes"]  # (rows, settings[, memos=][, context=])
+EXPORTERS: dict[str, Exporter] = {
+    "csv": export_csv,
+    "md": export_md,
+    "yaml": export_yaml,
+    "qdpx": export_qdpx_zip,
+    "qdc": export_qdc_codebook,
+}
+BINARY = frozenset({"qdpx", "qdc"})  # written as bytes; never printed to a terminal
+
+
+def export_context(settings: Settings, store, library) -> ExportContext:
+    """What the exporters need beyond the rows, from a Library and the TagStore (the
+    CLI's and the app's exports are made the same way)."""
+    from ..article_source import LibraryArticles
+
+    return ExportContext(
+        articles=LibraryArticles(settings, library),
+        article_ids=tuple(library.infos),
+        memos=tuple(store.memos()),
+        project=settings.path.parent.name or "dossier",
+    )
+
+
+def left_out_lines(left_out: dict[str, str], limit: int = 20) -> list[str]:
+    """What an export could not carry: a count, then each tag id and why."""
+    if not left_out:
+        return []
+    n = len(left_out)
+    out = [f"left out {n} tag{'' if n == 1 else 's'}:"]
+    out += [f"  {tid}  {why}" for tid, why in list(left_out.items())[:limit]]
+    if n > limit:
+        out.append(f"  … and {n - limit} more (dossier tags --orphans lists them)")
+    return out
+
+
+def export_text(
+    rows: list[dict], fmt: str, settings: Settings, context: ExportContext | None = None
+) -> str | bytes:
+    """rows as format fmt (text, or bytes for a zip), with the memos and context for the
+    exporters that take them."""
     if fmt not in EXPORTERS:
         raise DossierError(f"unknown export format '{fmt}' (one of {', '.join(EXPORTERS)})")
-    text = EXPORTERS[fmt](rows, settings)
+    exporter = EXPORTERS[fmt]
+    takes = inspect.signature(exporter).parameters
+    extra: dict = {}
+    if context is not None and "memos" in takes:
+        extra["memos"] = list(context.memos)
+    if "context" in takes:
+        extra["context"] = context
+    return exporter(rows, settings, **extra)
+
+
+def write_export(
+    rows: list[dict],
+    fmt: str,
+    target: Path,
+    settings: Settings,
+    context: ExportContext | None = None,
+) -> int:
+    """Write rows (and the context's memos) as `fmt` to target atomically (a temp file
+    beside it, then a rename: an old export is never left half-written). Returns the
+    number of tags written (those left out are in context.left_out); raises DossierError
+    with the path when it cannot write."""
+    context = context or ExportContext()
+    out = export_text(rows, fmt, settings, context)
+    data = out if isinstance(out, bytes) else out.encode("utf-8")
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.write_bytes(data)
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise DossierError(f"{target}: cannot write ({exc.strerror})") from None
-    return len({r["id"] for r in rows})
+    return len({r["id"] for r in rows} - set(context.left_out))

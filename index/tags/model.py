@@ -10,18 +10,17 @@ Applying an operation returns the operations that undo exactly what it did.
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from ..anchoring import ORPHANED, Anchor
 from ..errors import DossierError
 from ..model import Article
 from ..tagfile import TagDoc, text_of
+from .ids import new_id, now_iso
+from .memos import Memo as Memo
+from .memos import MemoOp, PutMemo, RemoveMemo, SetMemo, apply_memo
 
-_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 DISMISS_QUOTE = 60  # characters of the passage kept with a dismissal, to find it again
 
 
@@ -36,17 +35,6 @@ class TagNotSaved(TagError):
     keeps it and writes it on the next change or retry."""
 
     exit_code = 1
-
-
-def new_id() -> str:
-    """14 characters: milliseconds (sortable) then randomness, Crockford base32."""
-    n = int(time.time() * 1000)
-    head = "".join(_CROCKFORD[(n >> (5 * i)) & 31] for i in reversed(range(9)))
-    return head + "".join(secrets.choice(_CROCKFORD) for _ in range(5))
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def short(text: str, width: int = 40) -> str:
@@ -68,6 +56,7 @@ class TagEntry:
     article_hash: str = ""
     created: str = ""
     updated: str = ""
+    coder: str = ""  # who made the entry ("" in files older than coders)
 
     @property
     def anchor(self) -> Anchor:
@@ -93,10 +82,11 @@ class TagEntry:
             article_hash=text_of(raw, "article_hash"),
             created=text_of(raw, "created"),
             updated=text_of(raw, "updated"),
+            coder=text_of(raw, "coder"),
         )
 
     def to_raw(self) -> dict:
-        return {
+        raw = {
             "id": self.id,
             "article": self.article,
             "topics": list(self.topics),
@@ -112,6 +102,9 @@ class TagEntry:
             "created": self.created,
             "updated": self.updated,
         }
+        if self.coder:
+            raw["coder"] = self.coder
+        return raw
 
 
 def topics_of(raw: dict) -> tuple[str, ...]:
@@ -173,7 +166,9 @@ class Target:
     def of_entry(cls, entry: TagEntry, article: Article | None = None) -> Target:
         return cls(entry.article, entry.anchor, entry.article_hash, entry.id, article)
 
-    def new_raw(self, entry_id: str, topics: list[str], note: str, stamp: str) -> dict:
+    def new_raw(
+        self, entry_id: str, topics: list[str], note: str, stamp: str, coder: str = ""
+    ) -> dict:
         a = self.anchor
         return TagEntry(
             entry_id,
@@ -188,10 +183,12 @@ class Target:
             self.article_hash,
             stamp,
             stamp,
+            coder,
         ).to_raw()
 
 
-# Finds the entries of the doc a target stands for (indexes into doc.entries); the
+# Finds the entries of the doc a target stands for (indexes into
+# doc.entries_of(target.article_id), the entries of its article); the
 # store supplies it, as finding moved text needs the article and a cache.
 Locate = Callable[[TagDoc, Target], list[int]]
 
@@ -254,75 +251,101 @@ class Undismiss:
     key: tuple[str, int, str]
 
 
-Op = AddTopics | RemoveTopics | ToggleTopic | SetNote | RemoveEntry | PutEntry | Dismiss | Undismiss
+TagOp = (
+    AddTopics | RemoveTopics | ToggleTopic | SetNote | RemoveEntry | PutEntry | Dismiss | Undismiss
+)
+Op = TagOp | MemoOp
 
 
 def dismiss_key(raw: dict) -> tuple[str, int, str]:
     return (str(raw.get("article")), int(raw.get("passage", 0)), str(raw.get("topic")))
 
 
-def apply(doc: TagDoc, op: Op, locate: Locate, stamp: str | None = None) -> list[Op]:
-    """Apply op to doc in place; returns the ops that undo what it did (in order)."""
+def apply(
+    doc: TagDoc, op: Op, locate: Locate, stamp: str | None = None, coder: str = ""
+) -> list[Op]:
+    """Apply op to doc in place; returns the ops that undo what it did (in order). An
+    entry or memo it makes records `coder`."""
     stamp = stamp or now_iso()
+    if isinstance(op, SetMemo | RemoveMemo | PutMemo):
+        return list(apply_memo(doc, op, stamp, coder))
     if isinstance(op, AddTopics):
-        return _add(doc, op.target, list(op.topics), op.note, op.new_id, locate, stamp)
+        return _add(doc, op.target, list(op.topics), op.note, op.new_id, locate, stamp, coder)
+    if isinstance(op, PutEntry):
+        return _put(doc, op.raw, locate, stamp, coder)
+    if isinstance(op, Dismiss | Undismiss):
+        return _dismissals(doc, op)
+    found = locate(doc, op.target)
     if isinstance(op, RemoveTopics):
-        return _remove(doc, locate(doc, op.target), set(op.topics), stamp)
+        return _remove(doc.editable(op.target.article_id), found, set(op.topics), stamp)
     if isinstance(op, ToggleTopic):
-        found = locate(doc, op.target)
-        if any(op.topic in topics_of(doc.entries[i]) for i in found):
-            return _remove(doc, found, {op.topic}, stamp)
-        return _add(doc, op.target, [op.topic], "", new_id(), locate, stamp)
+        entries = doc.entries_of(op.target.article_id)
+        if any(op.topic in topics_of(entries[i]) for i in found):
+            return _remove(doc.editable(op.target.article_id), found, {op.topic}, stamp)
+        return _add(doc, op.target, [op.topic], "", new_id(), locate, stamp, coder)
     if isinstance(op, SetNote):
-        found = locate(doc, op.target)
         if not found:
             return []
-        raw = doc.entries[found[0]]
+        entries = doc.editable(op.target.article_id)
+        raw = entries[found[0]]
         old = text_of(raw, "note")
         if old == op.note:
             return []
-        doc.entries[found[0]] = {**raw, "note": op.note, "updated": stamp}
+        entries[found[0]] = {**raw, "note": op.note, "updated": stamp}
         return [SetNote(Target.of_raw(raw, op.target.article), old)]
     if isinstance(op, RemoveEntry):
-        found = locate(doc, op.target)
-        undo = [PutEntry(dict(doc.entries[i])) for i in found]
+        entries = doc.editable(op.target.article_id)
+        undo = [PutEntry(dict(entries[i])) for i in found]
         for i in sorted(found, reverse=True):
-            del doc.entries[i]
+            del entries[i]
         return undo
-    if isinstance(op, PutEntry):
-        raw = op.raw
-        if doc.index_of(raw["id"]) is not None:
-            return []
-        target = Target.of_raw(raw)
-        if locate(doc, target):  # another writer tagged the same text meanwhile
-            note = text_of(raw, "note")
-            return _add(doc, target, list(topics_of(raw)), note, raw["id"], locate, stamp)
-        doc.entries.append(dict(raw))
-        return [RemoveEntry(target)]
+    raise TypeError(f"not a tag operation: {op!r}")  # pragma: no cover
+
+
+def _dismissals(doc: TagDoc, op: Dismiss | Undismiss) -> list[Op]:
     if isinstance(op, Dismiss):
         key = dismiss_key(op.raw)
         if any(dismiss_key(d) == key for d in doc.dismissed):
             return []
         doc.dismissed.append(dict(op.raw))
         return [Undismiss(key)]
-    if isinstance(op, Undismiss):
-        gone = [d for d in doc.dismissed if dismiss_key(d) == op.key]
-        doc.dismissed = [d for d in doc.dismissed if dismiss_key(d) != op.key]
-        return [Dismiss(dict(d)) for d in gone]
-    raise TypeError(f"not a tag operation: {op!r}")  # pragma: no cover
+    gone = [d for d in doc.dismissed if dismiss_key(d) == op.key]
+    doc.dismissed = [d for d in doc.dismissed if dismiss_key(d) != op.key]
+    return [Dismiss(dict(d)) for d in gone]
+
+
+def _put(doc: TagDoc, raw: dict, locate: Locate, stamp: str, coder: str) -> list[Op]:
+    """An entry back (undo of a removal), unless it is there already."""
+    article = str(raw["article"])
+    if any(e.get("id") == raw["id"] for e in doc.entries_of(article)):
+        return []
+    target = Target.of_raw(raw)
+    if locate(doc, target):  # another writer tagged the same text meanwhile
+        note = text_of(raw, "note")
+        return _add(doc, target, list(topics_of(raw)), note, raw["id"], locate, stamp, coder)
+    doc.editable(article).append(dict(raw))
+    return [RemoveEntry(target)]
 
 
 def _add(
-    doc: TagDoc, target: Target, topics: list[str], note: str, eid: str, locate: Locate, stamp: str
+    doc: TagDoc,
+    target: Target,
+    topics: list[str],
+    note: str,
+    eid: str,
+    locate: Locate,
+    stamp: str,
+    coder: str = "",
 ) -> list[Op]:
     found = locate(doc, target)
+    entries = doc.editable(target.article_id)
     if not found:
-        raw = target.new_raw(eid, topics, note, stamp)
-        doc.entries.append(raw)
+        raw = target.new_raw(eid, topics, note, stamp, coder)
+        entries.append(raw)
         return [RemoveTopics(Target.of_raw(raw, target.article), tuple(topics))]
-    have = {t for i in found for t in topics_of(doc.entries[i])}
+    have = {t for i in found for t in topics_of(entries[i])}
     i = found[0]
-    raw = doc.entries[i]
+    raw = entries[i]
     added = [t for t in dict.fromkeys(topics) if t not in have]
     old_note = text_of(raw, "note")
     new_note = old_note
@@ -330,7 +353,7 @@ def _add(
         new_note = f"{old_note}\n{note}" if old_note else note
     if not added and new_note == old_note:
         return []
-    doc.entries[i] = {
+    entries[i] = {
         **raw,
         "topics": [*topics_of(raw), *added],
         "note": new_note,
@@ -345,22 +368,22 @@ def _add(
     return undo
 
 
-def _remove(doc: TagDoc, found: list[int], topics: set[str], stamp: str) -> list[Op]:
+def _remove(entries: list[dict], found: list[int], topics: set[str], stamp: str) -> list[Op]:
     undo: list[Op] = []
     gone: list[int] = []
     for i in found:
-        raw = doc.entries[i]
+        raw = entries[i]
         have = topics_of(raw)
         removed = [t for t in have if t in topics]
         if not removed:
             continue
         rest = [t for t in have if t not in topics]
         if rest:
-            doc.entries[i] = {**raw, "topics": rest, "updated": stamp}
+            entries[i] = {**raw, "topics": rest, "updated": stamp}
             undo.append(AddTopics(Target.of_raw(raw), tuple(removed), new_id=str(raw["id"])))
         else:
             gone.append(i)
             undo.append(PutEntry(dict(raw)))
     for i in sorted(gone, reverse=True):
-        del doc.entries[i]
+        del entries[i]
     return undo

@@ -38,6 +38,7 @@ from ..tagfile import TagDoc
 from .edits import Edits
 from .model import (
     Anchored,
+    Memo,
     Op,
     TagEntry,
     TagNotSaved,
@@ -105,7 +106,7 @@ class TagStore(Edits):
         self._pending: list[Op] = []  # applied in memory, not yet written
         self._resolved: dict[tuple, Anchored] = {}
         self._disk = doc if doc is not None else TagDoc()
-        self._stat = self._disk_stat()
+        self._stat = self._disk.key or self._disk_stat()  # of the version read, if known
         self._snap = Snapshot(self._disk)
 
     # opening ----------------------------------------------------------------------
@@ -150,11 +151,7 @@ class TagStore(Edits):
         return tagfile.backup_path(tagfile.real_path(self.path))
 
     def _disk_stat(self) -> tuple | None:
-        try:
-            st = self.path.stat()
-        except OSError:
-            return None
-        return (st.st_ino, st.st_size, st.st_mtime_ns)
+        return tagfile.key_now(self.path)
 
     # noticing other writers -------------------------------------------------------
 
@@ -177,7 +174,7 @@ class TagStore(Edits):
                 return None
             view = disk.copy()
             for op in self._pending:
-                apply(view, op, self._locate)
+                apply(view, op, self._locate, coder=self.settings.coder)
             before = self._snap
             self._disk = disk
             self._set_view(view)
@@ -284,6 +281,24 @@ class TagStore(Edits):
             snap.pids = index
         return set(snap.pids.get(topic, ()))
 
+    def memos(self, article: str | None = None, topic: str | None = None) -> list[Memo]:
+        """The memos (notes on an article or topic, without a tag), by subject; only
+        those about this article and/or topic when given."""
+        return [
+            m
+            for m in self._snap.memos
+            if (article is None or m.article == article) and (topic is None or m.topic == topic)
+        ]
+
+    def memo(self, article: str | None = None, topic: str | None = None) -> Memo | None:
+        """The memo about exactly this subject (article, topic, or both), if any."""
+        return next((m for m in self._snap.memos if m.about == (article, topic)), None)
+
+    def counts(self) -> dict[str, int]:
+        """Tags per article id (quick: no entry is unpacked)."""
+        doc = self._snap.doc
+        return {a: doc.count(a) for a in doc.articles()}
+
     def dismissed(self) -> list[dict]:
         return [dict(d) for d in self._snap.doc.dismissed]
 
@@ -321,15 +336,15 @@ class TagStore(Edits):
     # finding an operation's entry in the file as it is now -------------------------
 
     def _locate(self, doc: TagDoc, target: Target) -> list[int]:
+        """Indexes into doc.entries_of(target.article_id)."""
+        entries = doc.entries_of(target.article_id)
         if target.entry_id is not None:
-            i = doc.index_of(target.entry_id)
-            if i is not None:
-                return [i]
+            for i, raw in enumerate(entries):
+                if raw.get("id") == target.entry_id:
+                    return [i]
         a = target.anchor
         out = []
-        for i, raw in enumerate(doc.entries):
-            if str(raw.get("article")) != target.article_id:
-                continue
+        for i, raw in enumerate(entries):
             ra = raw.get("anchor") or {}
             if (ra.get("start"), ra.get("end"), ra.get("exact")) == (a.start, a.end, a.exact):
                 out.append(i)
@@ -373,6 +388,14 @@ class TagStore(Edits):
             self._commit(())
             return True
 
+    def _as_on_disk(self) -> TagDoc:
+        """The file's content now (under the lock): what this store read or wrote last,
+        when the file is still that version (one read per command), else read again."""
+        known = self._disk
+        if known.key is not None and known.raw is not None and self._disk_stat() == known.key:
+            return known.copy()
+        return tagfile.read(self.path, known)
+
     def _commit(self, ops: tuple[Op, ...]) -> list[Op]:
         """Apply pending and new ops to the file's current content under the lock and
         write it. Returns the new ops' inverse (in the order that undoes them)."""
@@ -389,13 +412,13 @@ class TagStore(Edits):
         stamp = now_iso()
         try:
             with tagfile.locked(self.path):
-                disk = tagfile.read(self.path, self._disk)
+                disk = self._as_on_disk()
                 new = disk.copy()
                 for op in self._pending:
-                    apply(new, op, self._locate, stamp)
+                    apply(new, op, self._locate, stamp, self.settings.coder)
                 inverse: list[Op] = []
                 for op in ops:
-                    inverse[:0] = apply(new, op, self._locate, stamp)
+                    inverse[:0] = apply(new, op, self._locate, stamp, self.settings.coder)
                 if inverse or self._pending:
                     new.raw = tagfile.write(self.path, new, disk.raw)
                 else:
@@ -405,7 +428,7 @@ class TagStore(Edits):
             view = self._snap.doc.copy()
             inverse = []
             for op in ops:
-                inverse[:0] = apply(view, op, self._locate, stamp)
+                inverse[:0] = apply(view, op, self._locate, stamp, self.settings.coder)
             self._pending.extend(ops)
             self._set_view(view)
             self.save_error = (

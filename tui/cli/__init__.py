@@ -11,7 +11,7 @@ import sys
 from index.config import load_settings, require_corpus
 from index.errors import DossierError
 
-from . import compare, corpus, tags
+from . import codebook, compare, corpus, memos, tags
 from .config import CONFIG_HELP, check_reader_keys, config_after_commands, default_config
 
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", default=default_config(), help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (corpus, compare, tags):
+    for module in (corpus, compare, tags, memos, codebook):
         module.register(sub)
     config_after_commands(sub)
     return parser
@@ -29,7 +29,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and not getattr(args, "intermixed", False):
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    if extra:  # words after an option (`memo ARTICLE --topic T TEXT`)
+        args.words = [*args.words, *extra]
     try:
         settings = load_settings(args.config)
         require_corpus(settings)

@@ -9,6 +9,7 @@ from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.fetch import AddError, copy_or_fetch, read_list
 from index.library import Library
+from index.reading_text import reading_text
 from index.search import snippet
 from index.tags import TagStore
 from index.text import plural, safe_for_terminal
@@ -222,7 +223,7 @@ def article_record(a) -> dict:
         "passages": [
             {"n": p.n, "start": p.start, "end": p.end, "text": p.text} for p in a.passages
         ],
-        "text": "\n\n".join(p.text for p in a.passages),
+        "text": reading_text(a).text,  # what QDPX sources hold too
     }
 
 

@@ -9,8 +9,15 @@ from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.tags import TagError, TagStore
-from index.tags.evidence import record, rows
-from index.tags.exporters import EXPORTERS, write_export
+from index.tags.evidence import memos_for, record, rows
+from index.tags.exporters import (
+    BINARY,
+    EXPORTERS,
+    export_context,
+    export_text,
+    left_out_lines,
+    write_export,
+)
 from index.text import plural, safe_for_terminal
 
 from .corpus import open_library
@@ -37,7 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--topic", help="remove only this topic from the tag")
     p.set_defaults(run=cmd_untag)
 
-    p = sub.add_parser("export", help="export tags as CSV, a Markdown briefing or YAML")
+    p = sub.add_parser(
+        "export",
+        help="export tags as CSV, a Markdown briefing, YAML, a REFI-QDA project (qdpx) "
+        "or the codebook alone (qdc)",
+    )
     p.add_argument("--format", choices=FORMATS, default="md", help="default: md")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--topic", help="only this topic")
@@ -146,14 +157,23 @@ def cmd_untag(settings: Settings, args) -> int:
 
 def cmd_export(settings: Settings, args) -> int:
     _check_topic(settings, args.topic)
+    if args.format in BINARY and not args.output:
+        raise CliUsage(f"--format {args.format} writes a file: give -o FILE.{args.format}")
     lib = open_library(settings)
     store = _store(settings, lib)
     found = rows(store, lib.infos, settings, args.topic)
+    context = export_context(settings, store, lib)
+    context.memos = memos_for(list(context.memos), found, args.topic)
     if args.output:
         target = Path(args.output)
-        n = write_export(found, args.format, target, settings)
+        n = write_export(found, args.format, target, settings, context)
+        if args.format == "qdc":
+            line(f"codebook of {plural(len(settings.topics), 'topic')} exported to {target}")
+            return 0
         line(f"{plural(n, 'tag')} exported to {target}")
+        for text in left_out_lines(context.left_out):
+            line(text)
         return 0
-    text = EXPORTERS[args.format](found, settings)
+    text = export_text(found, args.format, settings, context)
     print(safe_for_terminal(text), end="" if text.endswith("\n") else "\n")
     return 0

@@ -15,7 +15,13 @@ from index.tags.exporters import EXPORTERS
 from ..actions import bindings
 from ..render import plain
 
-NAMES = {"csv": "CSV (spreadsheets)", "md": "Markdown (reports)", "yaml": "YAML (tools)"}
+NAMES = {
+    "csv": "CSV (spreadsheets)",
+    "md": "Markdown (reports)",
+    "yaml": "YAML (tools)",
+    "qdpx": "QDPX (QualCoder, ATLAS.ti, MAXQDA, NVivo)",
+    "qdc": "QDC (the codebook alone)",
+}
 DEFAULT_FORMAT = "md"
 
 

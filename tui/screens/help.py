@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from index.topics import tree
+
 from ..actions import bindings
 from ..keys import sections
 from ..render import join, plain
@@ -54,11 +56,11 @@ class HelpScreen(ModalScreen[None]):
                     )
                 )
         parts.append(plain("\nTopics (tag the passage, or the selected span)\n", "bold $accent"))
-        for t in app.settings.topics:
+        for t, depth in tree(app.settings.topics):
             parts.append(
                 join(
-                    plain(f"  {t.key:<20} "),
-                    plain(t.label, f"bold {t.colour}"),
+                    plain(f"  {t.key or '(picker)':<20} "),
+                    plain("  " * depth + t.label, f"bold {t.colour}"),
                     plain(f"  {t.description}\n", "dim"),
                 )
             )

@@ -47,11 +47,23 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         return [self.view]
 
     def tags_changed(self) -> None:
+        self._show_memo()
         self._update_status()
+
+    def _show_memo(self) -> None:
+        """The article's memo above its text (hidden when it has none)."""
+        memo = self.app.tags.memo(self.article.id)
+        box = self.query_one("#reader-memo", Static)
+        box.display = memo is not None
+        if memo is not None:
+            lines = [cap(ln, 400) for ln in memo.text.split("\n") if ln.strip()]
+            more = f" (+{len(lines) - 2} lines: M)" if len(lines) > 2 else ""
+            box.update(join(plain("Memo: ", "bold"), plain(" ⏎ ".join(lines[:2]) + more)))
 
     def compose(self) -> ComposeResult:
         yield Static(plain(cap(self.article.title)), id="reader-title", classes="title")
         yield Static(self._meta(), id="reader-meta", classes="meta")
+        yield Static("", id="reader-memo", classes="memo")
         yield ArticleView(self.article, layout=self.prepared, id="view")
         yield Static("", id="reader-status", classes="status")
         yield Footer(compact=True)
@@ -72,6 +84,7 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
 
     def on_mount(self) -> None:
         self.refresh_tags()
+        self._show_memo()
         view = self.view
         view.focus()
         self.call_after_refresh(view.move_to, self.start_n or 1, True)

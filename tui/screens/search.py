@@ -74,7 +74,7 @@ class SearchScreen(ReportsWorkerErrors, Screen):
 
     def _load_articles(self) -> None:
         tags = self.app.tags
-        counts = Counter() if tags.read_only else Counter(e.article for e in tags.entries())
+        counts = Counter() if tags.read_only else Counter(tags.counts())
         self.pane.load(self.app.library.infos, counts)
 
     @on(ArticlesChanged)

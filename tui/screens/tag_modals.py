@@ -1,4 +1,4 @@
-"""Small dialogs for tagging: pick topics, write a note."""
+"""Small dialogs for tagging: pick topics, write a note, write a memo."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.fuzzy import Matcher
 from textual.screen import ModalScreen
-from textual.widgets import Input, SelectionList, Static
+from textual.widgets import Input, SelectionList, Static, TextArea
 from textual.widgets.selection_list import Selection
 
 from index.config import Topic
+from index.topics import path_label, tree
 
 from ..actions import bindings
 from ..render import join, plain
@@ -42,12 +43,15 @@ class TopicPicker(ModalScreen[list[str] | None]):
         lst = self.query_one("#topic-list", SelectionList)
         lst.clear_options()
         matcher = Matcher(text) if text.strip() else None
-        for t in self.topics:
-            if matcher and matcher.match(f"{t.label} {t.id}") <= 0:
+        for t, depth in tree(self.topics):
+            path = path_label(self.topics, t.id)
+            if matcher and matcher.match(f"{path} {t.id}") <= 0:
                 continue
+            # The tree by indentation; filtered, the path says where a sub-topic sits.
+            name = path if matcher and depth else t.label
             prompt = join(
-                plain("■ ", f"{t.colour}"),
-                plain(t.label, "bold"),
+                plain("  " * (0 if matcher else depth) + "■ ", f"{t.colour}"),
+                plain(name, "bold"),
                 plain(f"  {t.description}", "dim"),
             )
             lst.add_option(Selection(prompt, t.id, t.id in self.chosen))
@@ -86,24 +90,45 @@ class TopicPicker(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class NoteEditor(ModalScreen[str | None]):
-    BINDINGS = bindings("note")
+class TextEditor(ModalScreen[str | None]):
+    """Text of several lines (a TextArea: enter makes a new line); ctrl+s saves, escape
+    cancels. A text written elsewhere with line breaks is shown and kept as it is."""
 
-    def __init__(self, note: str, about: str) -> None:
+    KIND = "Text"
+    HINT = "ctrl+s saves · escape cancels"
+
+    def __init__(self, text: str, about: str) -> None:
         super().__init__()
-        self.note, self.about = note, about
+        self.text, self.about = text, about
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="note-editor", classes="dialog"):
-            yield Static(plain(f"Note — {self.about}"), classes="title")
-            yield Input(self.note, placeholder="a note for this tag (enter saves)", id="note")
+        with Vertical(classes="dialog text-editor"):
+            yield Static(plain(f"{self.KIND} — {self.about}"), classes="title")
+            yield TextArea(self.text, soft_wrap=True, show_line_numbers=False)
+            yield Static(plain(self.HINT, "dim"), classes="meta")
 
     def on_mount(self) -> None:
-        self.query_one("#note").focus()
+        area = self.query_one(TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
 
-    @on(Input.Submitted, "#note")
-    def _save(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value)
+    def action_save(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class NoteEditor(TextEditor):
+    """The note of a tag."""
+
+    BINDINGS = bindings("note")
+    KIND = "Note"
+
+
+class MemoEditor(TextEditor):
+    """The memo on an article; saving empty text removes it."""
+
+    BINDINGS = bindings("memo")
+    KIND = "Memo"
+    HINT = "ctrl+s saves · escape cancels · empty text removes the memo"

@@ -13,10 +13,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
-from index.tags.evidence import rows, topic_order
+from index.tags.evidence import memo_about, memos_for, rows, topic_order
+from index.tags.model import Memo
+from index.topics import indented, path_label, tree
 
 from ..actions import bindings
-from ..render import cap, join, plain, plural, safe
+from ..render import cap, join, plain, plural, rich_colour, safe
 from ..worker_errors import ReportsWorkerErrors
 
 
@@ -44,9 +46,9 @@ class TagTable(DataTable):
 
 
 class RowsReady(Message):
-    def __init__(self, rows: list[Row], seq: int) -> None:
+    def __init__(self, rows: list[Row], seq: int, memos: list[Memo] | None = None) -> None:
         super().__init__()
-        self.rows, self.seq = rows, seq
+        self.rows, self.seq, self.memos = rows, seq, memos or []
 
 
 class TagsScreen(ReportsWorkerErrors, Screen):
@@ -55,6 +57,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Row] = []
+        self.memos: list[Memo] = []
         self._seq = 0
         self._outlets_set = False
 
@@ -66,14 +69,16 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             yield Select([], prompt="All outlets", id="outlet-filter", allow_blank=True)
         yield TagTable(id="tag-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="tag-detail", classes="status")
+        yield DataTable(id="memo-table", cursor_type="row")
         yield DataTable(id="tag-matrix", cursor_type="none")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#tag-table", DataTable)
         for label, width in (
-            ("Topic", 12),
+            ("Topic", 18),  # room for "Parent › Child"
             ("Anchor", 8),
+            ("Passage", 7),  # before the long columns: seen at 80 columns too
             ("Article", 28),
             ("Outlet", 14),
             ("Date", 10),
@@ -81,10 +86,21 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             ("Note", 30),
         ):
             table.add_column(label, width=width)
-        self.query_one("#topic-filter", Select).set_options(
-            [(t.label, t.id) for t in self.app.settings.topics]
-        )
+        memos = self.query_one("#memo-table", DataTable)
+        for label, width in (("Memo on", 30), ("Coder", 10), ("Memo", 70)):
+            memos.add_column(label, width=width)
+        self.set_topic_options()
         table.focus()
+        self.reload()
+
+    def set_topic_options(self) -> None:
+        """The topic filter lists the codebook as a tree (sub-topics indented)."""
+        self.query_one("#topic-filter", Select).set_options(
+            [(indented(t, depth), t.id) for t, depth in tree(self.app.settings.topics)]
+        )
+
+    def codebook_changed(self) -> None:
+        self.set_topic_options()
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -102,12 +118,13 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         store = self.app.tags
         if not store.read_only:
             store.reload()
-        self.post_message(RowsReady(rows(store, self.app.library.infos, self.app.settings), seq))
+        found = rows(store, self.app.library.infos, self.app.settings)
+        self.post_message(RowsReady(found, seq, store.memos()))
 
     @on(RowsReady)
     def _rows_ready(self, msg: RowsReady) -> None:
         if msg.seq == self._seq:
-            self.rows = msg.rows
+            self.rows, self.memos = msg.rows, msg.memos
             self.fill()
 
     def _shown(self) -> list[Row]:
@@ -127,11 +144,11 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         shown = self._shown()
         for r in shown:
             topic = settings.topic(r["topic"])
-            where = f" #{r['passage']}" if r["passage"] else ""
             table.add_row(
-                cell(r["topic_label"], f"bold {topic.colour}" if topic else ""),
+                cell(r["topic_label"], f"bold {rich_colour(topic.colour)}" if topic else ""),
                 cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
-                cell(f"{title(r)}{where}"),
+                cell(f"#{r['passage']}" if r["passage"] else "—"),
+                cell(title(r)),
                 cell(r["outlet_name"]),
                 cell(r["date"] or "undated"),
                 cell(r["quote"]),
@@ -146,8 +163,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         orphans = len({r["id"] for r in shown if r["status"] == "orphaned"})
         counts = topic_counts(shown)
         per_topic = ", ".join(
-            f"{settings.topic(t).label if settings.topic(t) else t} {counts[t]}"
-            for t in topic_order(settings, shown)
+            f"{path_label(settings.topics, t)} {counts[t]}" for t in topic_order(settings, shown)
         )
         summary = f"{plural(entries, 'tag')} (passages and spans)"
         if per_topic:
@@ -160,20 +176,38 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             summary = f"tagging is off: {self.app.tags.error.message}"
         self.query_one("#tags-summary", Static).update(plain(summary))
         self._matrix(shown)
+        self._memo_rows(shown)
         self._detail()
+
+    def _memo_rows(self, shown: list[Row]) -> None:
+        """The memos: all, or with a topic chosen those on it and on the articles shown."""
+        table = self.query_one("#memo-table", DataTable)
+        table.clear()
+        topic = self.query_one("#topic-filter", Select).value
+        memos = memos_for(self.memos, shown, topic if isinstance(topic, str) else None)
+        for m in memos:
+            table.add_row(
+                cell(memo_about(m, self.app.library.infos, self.app.settings)),
+                cell(m.coder, "dim"),
+                cell(" ⏎ ".join(ln for ln in m.text.split("\n") if ln.strip())),
+                key=m.id,
+            )
+        table.display = bool(memos)
 
     def _matrix(self, rows: list[Row]) -> None:
         """Articles down, topics across: the topic labels are short, so headers read."""
         matrix = self.query_one("#tag-matrix", DataTable)
         matrix.clear(columns=True)
-        topics = self.app.settings.topics
+        codebook = self.app.settings.topics
+        topics = [t for t, _ in tree(codebook)]
         counts = Counter((r["article"], r["topic"]) for r in rows)
         articles: dict[str, Row] = {}
         for r in sorted(rows, key=lambda r: (r["date"] or "", title(r))):
             articles.setdefault(r["article"], r)
         matrix.add_column("Article · outlet", width=40)
         for t in topics:
-            matrix.add_column(cell(t.label, f"bold {t.colour}"), width=max(5, len(t.label)))
+            head = path_label(codebook, t.id)  # "Corridor › Lachin": where a sub-topic sits
+            matrix.add_column(cell(head, f"bold {rich_colour(t.colour)}"), width=max(5, len(head)))
         matrix.add_column("Total")
         for aid, r in articles.items():
             row = [counts.get((aid, t.id), 0) for t in topics]
@@ -202,6 +236,12 @@ class TagsScreen(ReportsWorkerErrors, Screen):
     @on(Select.Changed)
     def _filter(self) -> None:
         self.fill()
+
+    @on(DataTable.RowSelected, "#memo-table")
+    def _open_memo(self, event: DataTable.RowSelected) -> None:
+        memo = next((m for m in self.memos if m.id == event.row_key.value), None)
+        if memo is not None and memo.article:
+            self.app.open_article(memo.article, None)
 
     @on(DataTable.RowSelected, "#tag-table")
     def _open(self, event: DataTable.RowSelected) -> None:

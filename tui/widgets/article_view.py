@@ -18,7 +18,7 @@ from index.model import Article
 from index.spans import extend, first_sentence, move_start
 
 from ..actions import bindings
-from ..render import safe
+from ..render import rich_colour, safe
 from ..worker_errors import ReportsWorkerErrors
 from .article_layout import GUTTER, Layout, Line, layout, text_width
 
@@ -198,7 +198,7 @@ class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
         if score is not None and not line.first:
             cells = cells[:3]
         cells = cells[:3]
-        segs += [Segment(ch, base + Style(color=colour)) for ch, colour in cells]
+        segs += [Segment(ch, base + Style(color=rich_colour(colour))) for ch, colour in cells]
         segs.append(Segment(" " * (3 - len(cells)) + " ", base))
         return segs
 
@@ -216,7 +216,9 @@ class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
         if line.n in self.decor.diffs:
             layers.append((self.decor.diffs[line.n], self._style("article-view--diff")))
         for s_, e_, colour in self.decor.spans.get(line.n, []):
-            layers.append(([(s_, e_)], self._style("article-view--span") + Style(color=colour)))
+            layers.append(
+                ([(s_, e_)], self._style("article-view--span") + Style(color=rich_colour(colour)))
+            )
         if line.n in self.decor.hits:
             layers.append((self.decor.hits[line.n], self._style("article-view--hit")))
         sel = self.decor.selection

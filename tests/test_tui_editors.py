@@ -1,0 +1,46 @@
+"""The note and memo editors hold several lines: a note written with a line break (by
+`dossier tag --note`, by hand, by a colleague) is shown and saved as it is."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+from conftest import app_settings
+from helpers_tui import until
+from textual.widgets import TextArea
+
+from tui.app import DossierApp
+
+A1 = "001_1a5c9ff20c0ee09c"
+
+
+@pytest.fixture
+def settings(tmp_path):
+    return app_settings(tmp_path)
+
+
+def notes(settings) -> list[str]:
+    data = yaml.safe_load(settings.tags_file.read_text(encoding="utf-8"))
+    return [e["note"] for e in data["entries"]]
+
+
+async def test_a_multi_line_note_is_edited_whole_and_kept(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: not app.tags.is_loading, "the tag file")
+        art = app.library.article(A1)
+        app.tags.add_passage(art, 4, ["border"], note="first line\nsecond line")
+        app.open_article(A1, 4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")
+        area = app.screen.query_one(TextArea)
+        assert area.text == "first line\nsecond line"
+        await pilot.press("ctrl+end", "enter", *"third", "ctrl+s")
+        await until(pilot, lambda: app.tag_writer.idle, "tag writes")
+        assert notes(settings) == ["first line\nsecond line\nthird"]
+        # opened and left with escape: the note is as it was, line breaks and all
+        await pilot.press("m")
+        await pilot.press("escape")
+        await until(pilot, lambda: app.tag_writer.idle, "tag writes")
+        assert notes(settings) == ["first line\nsecond line\nthird"]
