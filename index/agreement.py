@@ -29,7 +29,7 @@ from .errors import NotFound
 from .model import Article, ArticleInfo
 from .stats import passage_topics
 from .tags import TagStore
-from .tags.model import RemoveTopics, TagEntry, Target
+from .tags.model import AddTopics, RemoveTopics, TagEntry, Target
 
 TopicUnits = Mapping[str, set[str]]  # topic -> passage ids carrying it
 
@@ -207,17 +207,24 @@ def agree(a: TagStore, b: TagStore, infos: Mapping[str, ArticleInfo]) -> Agreeme
 
 
 def take_side(store: TagStore, article: Article, n: int, topic: str, tagged: bool) -> None:
-    """Make passage n of article carry topic (tagged) or not in store: the topic goes on
-    the whole passage, or comes off every tag on it that has it (a span crossing into
-    the next passage loses it there too). One change, undoable."""
+    """Make passage n of article carry topic (tagged) or not in store, as one change
+    (one undo step). On: the topic goes on the whole passage. Off: it comes off every tag
+    on the passage that has it; a span that crosses into other passages keeps the topic
+    there (its parts before and after passage n are tagged with it instead)."""
     if tagged:
         store.add_passage(article, n, [topic])
         return
-    have = [
-        a.entry
-        for a in store.for_article(article)
-        if n in a.passages and topic in a.entry.topics and not a.orphaned
-    ]
-    if have:
-        ops = [RemoveTopics(Target.of_entry(e, article), (topic,)) for e in have]
+    p = article.passage(n)
+    ops: list = []
+    for a in store.for_article(article):
+        if a.orphaned or n not in a.passages or topic not in a.entry.topics:
+            continue
+        ops.append(RemoveTopics(Target.of_entry(a.entry, article), (topic,)))
+        before = min(a.end, article.passage(n - 1).end) if n > 1 else a.start
+        if before > a.start:
+            ops.append(AddTopics(store.span_target(article, a.start, before), (topic,)))
+        after = max(a.start, article.passage(n + 1).start) if n < len(article.passages) else a.end
+        if after < a.end:
+            ops.append(AddTopics(store.span_target(article, after, a.end), (topic,)))
+    if ops:
         store.apply(ops, f"removed {topic} from {article.id}#{n}")
