@@ -214,7 +214,6 @@ def take_side(store: TagStore, article: Article, n: int, topic: str, tagged: boo
     if tagged:
         store.add_passage(article, n, [topic])
         return
-    p = article.passage(n)
     ops: list = []
     for a in store.for_article(article):
         if a.orphaned or n not in a.passages or topic not in a.entry.topics:
