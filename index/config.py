@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import getpass
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,16 @@ from .regexcheck import catastrophic
 from .yamlpos import node_line, safe_load
 
 DEFAULT_INDEX_DIR = ".dossier-cache/index"
+UNKNOWN_CODER = "unknown"
+
+
+def default_coder() -> str:
+    """The system user name (who codes, when config.yaml has no `coder:`)."""
+    try:
+        name = getpass.getuser().strip()
+    except Exception:  # no user name in the environment nor in the password database
+        return UNKNOWN_CODER
+    return name or UNKNOWN_CODER
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +65,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     ignore: tuple[str, ...] = ()  # glob patterns of corpus files that are not articles
     follow_links_outside: bool = False  # read links that lead out of the corpus folder
+    coder: str = field(default_factory=default_coder)  # recorded on every new tag and memo
 
     def topic(self, topic_id: str) -> Topic | None:
         return next((t for t in self.topics if t.id == topic_id), None)
@@ -73,6 +85,7 @@ TOP_KEYS = (
     "keys",
     "ignore",
     "follow_links_outside",
+    "coder",
 )
 TOPIC_KEYS = ("id", "label", "key", "colour", "description", "query")
 CLEANING_KEYS = (
@@ -301,6 +314,17 @@ def _flag(doc: _Doc, raw: Any, key: str, default: bool) -> bool:
     return raw
 
 
+def _coder(doc: _Doc, raw: Any) -> str:
+    if raw is None:
+        return default_coder()
+    name = _str(doc, raw, "coder").strip()
+    if not name or not name.isprintable():
+        raise doc.fail("must be a name on one line (who codes: recorded on every tag)", "coder")
+    if len(name) > 100:
+        raise doc.fail("must be at most 100 characters", "coder")
+    return name
+
+
 def load_settings(path: str | Path = "config.yaml") -> Settings:
     """Read config.yaml. Raises ConfigError with file, line and key on any problem."""
     path = Path(path).expanduser().resolve()
@@ -332,6 +356,7 @@ def load_settings(path: str | Path = "config.yaml") -> Settings:
         follow_links_outside=_flag(
             doc, data.get("follow_links_outside"), "follow_links_outside", False
         ),
+        coder=_coder(doc, data.get("coder")),
     )
 
 

@@ -3,7 +3,7 @@ YAML again (PyYAML builds its objects in Python even with libyaml: ~0.5 ms a tag
 for 50,000 tags here; this copy loads in a small fraction of that).
 
 `.tags.yaml.cache` beside the tag file holds the BLAKE2 digest of the file's bytes, its
-entries and dismissals, and where each entry's text is in the file (so a change to one
+entries, dismissals and memos, and where each entry's text is in the file (so a change to one
 tag rewrites the file without dumping every other tag again). It is used only when the
 digest is that of the bytes just read and its shape is right; any problem means it is
 ignored (and replaced on the next write). Deleting it loses nothing.
@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FORMAT = f"dossier-tags-1-py{sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"dossier-tags-2-py{sys.version_info[0]}.{sys.version_info[1]}"
 
 
 def cache_path(path: Path) -> Path:
@@ -36,7 +36,7 @@ def digest(data: bytes) -> str:
 
 
 def load(path: Path, data: bytes) -> dict | None:
-    """version, entries, dismissed, extra, source and fragments (entry id -> (mapping,
+    """version, entries, dismissed, memos, extra, source and fragments (entry id -> (mapping,
     start, end) in source) of the file whose bytes are data; None when the cache is
     missing or not for them."""
     try:
@@ -46,7 +46,7 @@ def load(path: Path, data: bytes) -> dict | None:
         entries, spans = blob["entries"], blob["spans"]
         if not (isinstance(entries, list) and all(isinstance(e, dict) for e in entries)):
             return None
-        out = {k: blob[k] for k in ("version", "entries", "dismissed", "extra")}
+        out = {k: blob[k] for k in ("version", "entries", "dismissed", "memos", "extra")}
         out["source"], out["fragments"] = None, None
         if isinstance(spans, list) and len(spans) == len(entries):
             out["source"] = data.decode("utf-8")
@@ -77,7 +77,8 @@ def save(path: Path, doc, data: bytes) -> None:
     target = cache_path(path)
     if not doc.plain:
         seen: set[int] = set()
-        doc.plain = all(_plain(part, seen) for part in (doc.entries, doc.dismissed, doc.extra))
+        parts = (doc.entries, doc.dismissed, doc.memos, doc.extra)
+        doc.plain = all(_plain(part, seen) for part in parts)
     if not doc.plain:  # a date or other YAML type somewhere: parse that file each time
         with contextlib.suppress(OSError):
             target.unlink()
@@ -92,6 +93,7 @@ def save(path: Path, doc, data: bytes) -> None:
         "version": doc.version,
         "entries": entries,
         "dismissed": doc.dismissed,
+        "memos": doc.memos,
         "extra": doc.extra,
         "spans": spans,
     }

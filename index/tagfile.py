@@ -3,10 +3,10 @@ atomically (temp file in the same folder, fsync, os.replace, fsync of the folder
 the previous version kept as a backup, all under a lock file so two instances never lose
 each other's changes.
 
-A file that does not parse, is of an unknown version or holds a malformed entry raises
-TagFileError naming the file and line, and is never written over. Keys this version does
-not know, at the top level, in entries, in anchors and in dismissals, are kept as they
-are on every rewrite.
+A file that does not parse, is of an unknown version or holds a malformed entry or memo
+raises TagFileError naming the file and line, and is never written over. Keys this
+version does not know, at the top level, in entries, in anchors, in dismissals and in
+memos, are kept as they are on every rewrite.
 
 Kept as one module though over 400 lines: parsing, rendering and the atomic locked write
 follow one file format (its key lists and line finding) and change together.
@@ -36,10 +36,21 @@ HEADER = (
     "# dossier tag file: your evidence. Plain YAML; one entry per tagged passage or span.\n"
     "# Offsets are code points into the article's canonical text (end exclusive).\n"
 )
-ENTRY_KEYS = ("id", "article", "topics", "note", "anchor", "article_hash", "created", "updated")
+ENTRY_KEYS = (
+    "id",
+    "article",
+    "topics",
+    "note",
+    "anchor",
+    "article_hash",
+    "coder",
+    "created",
+    "updated",
+)
 ANCHOR_KEYS = ("start", "end", "prefix", "exact", "suffix")
 DISMISS_KEYS = ("article", "passage", "topic", "quote", "created")
-TOP_KEYS = ("version", "entries", "dismissed")
+MEMO_KEYS = ("id", "article", "topic", "text", "coder", "created", "updated")
+TOP_KEYS = ("version", "entries", "dismissed", "memos")
 _TMP_MARK = ".tmp-"
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
 
@@ -59,6 +70,7 @@ class TagDoc:
     version: int = VERSION
     entries: list[dict] = field(default_factory=list)
     dismissed: list[dict] = field(default_factory=list)
+    memos: list[dict] = field(default_factory=list)  # notes on an article or topic, no tag
     extra: dict = field(default_factory=dict)  # unknown top-level keys, in file order
     raw: bytes | None = None  # the bytes read, None when there was no file
     source: str | None = None  # the text the fragments point into
@@ -69,14 +81,15 @@ class TagDoc:
         """A copy whose lists can change without touching this one. Entry mappings are
         shared: changes replace an entry's mapping, never edit it in place."""
         return TagDoc(
-            self.version,
-            list(self.entries),
-            list(self.dismissed),
-            dict(self.extra),
-            self.raw,
-            self.source,
-            self.fragments,
-            self.plain,
+            version=self.version,
+            entries=list(self.entries),
+            dismissed=list(self.dismissed),
+            memos=list(self.memos),
+            extra=dict(self.extra),
+            raw=self.raw,
+            source=self.source,
+            fragments=self.fragments,
+            plain=self.plain,
         )
 
     def index_of(self, entry_id: str) -> int | None:
@@ -157,6 +170,31 @@ def check_dismissal(raw: Any) -> tuple[str, tuple] | None:
     return None
 
 
+def _optional_text(raw: dict, keys: tuple[str, ...]) -> str | None:
+    for key in keys:
+        v = raw.get(key)
+        if v is not None and (not isinstance(v, str | int | float) or isinstance(v, bool)):
+            return key
+    return None
+
+
+def check_memo(raw: Any) -> tuple[str, tuple] | None:
+    """What is wrong with one raw memo (reason, key path inside it), or None."""
+    if not isinstance(raw, dict):
+        return "each memo must be a mapping (id, article or topic, text)", ()
+    v = raw.get("id")
+    if not isinstance(v, str | int) or isinstance(v, bool) or str(v) == "":
+        return "memo needs 'id' (text)", ("id",) if "id" in raw else ()
+    bad = _optional_text(raw, ("article", "topic", "coder"))
+    if bad:
+        return f"memo '{bad}' must be text", (bad,)
+    if raw.get("article") in (None, "") and raw.get("topic") in (None, ""):
+        return "a memo needs 'article' or 'topic' (what it is about)", ()
+    if not isinstance(raw.get("text"), str | int | float) or isinstance(raw.get("text"), bool):
+        return "memo needs 'text'", ("text",) if "text" in raw else ()
+    return None
+
+
 def parse(path: Path, data: bytes) -> TagDoc:
     """Bytes of a tag file to a TagDoc. Raises TagFileError (file, line, reason)."""
     try:
@@ -198,10 +236,13 @@ def parse(path: Path, data: bytes) -> TagDoc:
         )
     entries = loaded.get("entries") or []
     dismissed = loaded.get("dismissed") or []
+    memos = loaded.get("memos") or []
     if not isinstance(entries, list):
         raise _fail(path, "'entries' must be a list", _line_of(text, "entries"))
     if not isinstance(dismissed, list):
         raise _fail(path, "'dismissed' must be a list", _line_of(text, "dismissed"))
+    if not isinstance(memos, list):
+        raise _fail(path, "'memos' must be a list", _line_of(text, "memos"))
     seen: dict[str, int] = {}
     for i, raw in enumerate(entries):
         problem = check_entry(raw)
@@ -220,8 +261,27 @@ def parse(path: Path, data: bytes) -> TagDoc:
         problem = check_dismissal(raw)
         if problem:
             raise _fail(path, problem[0], _line_of(text, "dismissed", i, *problem[1]))
+    _check_memos(path, text, memos)
     extra = {k: v for k, v in loaded.items() if k not in TOP_KEYS}
-    return TagDoc(VERSION, entries, dismissed, extra, data)
+    return TagDoc(
+        version=VERSION, entries=entries, dismissed=dismissed, memos=memos, extra=extra, raw=data
+    )
+
+
+def _check_memos(path: Path, text: str, memos: list) -> None:
+    seen: dict[str, int] = {}
+    for i, raw in enumerate(memos):
+        problem = check_memo(raw)
+        if problem:
+            raise _fail(path, problem[0], _line_of(text, "memos", i, *problem[1]))
+        mid = str(raw["id"])
+        if mid in seen:
+            raise _fail(
+                path,
+                f"memo id '{mid}' is used twice (also line {_line_of(text, 'memos', seen[mid])})",
+                _line_of(text, "memos", i),
+            )
+        seen[mid] = i
 
 
 def read(path: Path, known: TagDoc | None = None) -> TagDoc:
@@ -290,6 +350,10 @@ def _yaml(data: Any) -> str:
     )
 
 
+def _memo_sort(raw: dict) -> tuple:
+    return (str(raw.get("article") or ""), str(raw.get("topic") or ""), str(raw.get("id")))
+
+
 def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
     """Stable text: fixed key order, entries by article and offset, no line wrapping;
     and where each entry's text is in it. The text of an entry doc.fragments already
@@ -318,11 +382,13 @@ def render(doc: TagDoc) -> tuple[str, dict[str, tuple[dict, int, int]]]:
             key=lambda d: (str(d.get("article")), d.get("passage", 0), str(d.get("topic"))),
         )
     ]
+    memos = [_ordered(m, MEMO_KEYS) for m in sorted(doc.memos, key=_memo_sort)]
     extra = {k: v for k, v in doc.extra.items() if k not in TOP_KEYS}
     text = (
         head
         + ("entries:\n" + "".join(parts) if parts else "entries: []\n")
         + _yaml({"dismissed": dismissed})
+        + (_yaml({"memos": memos}) if memos else "")
         + (_yaml(extra) if extra else "")
     )
     return text, fragments

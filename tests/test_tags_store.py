@@ -41,9 +41,11 @@ def test_add_writes_a_readable_versioned_entry(setup):
         "note",
         "anchor",
         "article_hash",
+        "coder",
         "created",
         "updated",
     ]
+    assert raw["coder"] == settings.coder == entry.coder != ""
     assert list(raw["anchor"]) == ["start", "end", "prefix", "exact", "suffix"]
     assert raw["id"] == entry.id and raw["article"] == "a1"
     assert raw["topics"] == ["corridor"] and raw["note"] == "n1"

@@ -1,6 +1,7 @@
 """The named edits of the tag store (tag a span, toggle a topic on a passage, what the
-topic picker does, remove, note, accept or dismiss a suggestion): each one change (one
-undo step) built from operations (model.py) that the store applies under the lock."""
+topic picker does, remove, note, accept or dismiss a suggestion, write or remove a memo):
+each one change (one undo step) built from operations (model.py) that the store applies
+under the lock."""
 
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from .model import (
     DISMISS_QUOTE,
     AddTopics,
     Dismiss,
+    Memo,
     Op,
     RemoveEntry,
+    RemoveMemo,
     RemoveTopics,
+    SetMemo,
     SetNote,
     TagEntry,
     TagError,
@@ -28,7 +32,8 @@ from .model import (
 
 
 class Edits:
-    """Mixed into TagStore, which provides apply(), entry(), for_article(), _locate()."""
+    """Mixed into TagStore, which provides apply(), entry(), for_article(), _locate(),
+    memo()."""
 
     def _check_topics(self, topics: Iterable[str], allow_empty: bool = False) -> list[str]:
         if isinstance(topics, str):
@@ -190,3 +195,33 @@ class Edits:
             for t in topics
         ]
         self.apply(ops, f"dismissed {', '.join(topics)} on {article.id}#{n}")
+
+    def _memo_subject(
+        self, article: str | None, topic: str | None
+    ) -> tuple[str | None, str | None, str]:
+        article = str(article) if article not in (None, "") else None
+        topic = self._check_topics([topic])[0] if topic not in (None, "") else None
+        if article is None and topic is None:
+            raise TagError("a memo is about an article or a topic: name one")
+        where = " · ".join(x for x in (article, topic) if x)
+        return article, topic, where
+
+    def set_memo(
+        self, text: str, article: str | None = None, topic: str | None = None
+    ) -> Memo | None:
+        """The memo about this article and/or topic says text (made when there is none;
+        empty text removes it). One change, one undo step. Returns the memo now there."""
+        article, topic, where = self._memo_subject(article, topic)
+        text = (text or "").strip()
+        if not text:
+            self.remove_memo(article, topic)
+            return None
+        self.apply([SetMemo(article, topic, text)], f"memo on {where}")
+        return self.memo(article, topic)
+
+    def remove_memo(self, article: str | None = None, topic: str | None = None) -> Memo | None:
+        """Remove the memo about this subject; returns it (None when there was none)."""
+        article, topic, where = self._memo_subject(article, topic)
+        gone = self.memo(article, topic)
+        self.apply([RemoveMemo(article, topic)], f"removed the memo on {where}")
+        return gone

@@ -10,18 +10,17 @@ Applying an operation returns the operations that undo exactly what it did.
 
 from __future__ import annotations
 
-import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from ..anchoring import ORPHANED, Anchor
 from ..errors import DossierError
 from ..model import Article
 from ..tagfile import TagDoc, text_of
+from .ids import new_id, now_iso
+from .memos import Memo as Memo
+from .memos import MemoOp, PutMemo, RemoveMemo, SetMemo, apply_memo
 
-_CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz"
 DISMISS_QUOTE = 60  # characters of the passage kept with a dismissal, to find it again
 
 
@@ -36,17 +35,6 @@ class TagNotSaved(TagError):
     keeps it and writes it on the next change or retry."""
 
     exit_code = 1
-
-
-def new_id() -> str:
-    """14 characters: milliseconds (sortable) then randomness, Crockford base32."""
-    n = int(time.time() * 1000)
-    head = "".join(_CROCKFORD[(n >> (5 * i)) & 31] for i in reversed(range(9)))
-    return head + "".join(secrets.choice(_CROCKFORD) for _ in range(5))
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def short(text: str, width: int = 40) -> str:
@@ -68,6 +56,7 @@ class TagEntry:
     article_hash: str = ""
     created: str = ""
     updated: str = ""
+    coder: str = ""  # who made the entry ("" in files older than coders)
 
     @property
     def anchor(self) -> Anchor:
@@ -93,10 +82,11 @@ class TagEntry:
             article_hash=text_of(raw, "article_hash"),
             created=text_of(raw, "created"),
             updated=text_of(raw, "updated"),
+            coder=text_of(raw, "coder"),
         )
 
     def to_raw(self) -> dict:
-        return {
+        raw = {
             "id": self.id,
             "article": self.article,
             "topics": list(self.topics),
@@ -112,6 +102,9 @@ class TagEntry:
             "created": self.created,
             "updated": self.updated,
         }
+        if self.coder:
+            raw["coder"] = self.coder
+        return raw
 
 
 def topics_of(raw: dict) -> tuple[str, ...]:
@@ -173,7 +166,9 @@ class Target:
     def of_entry(cls, entry: TagEntry, article: Article | None = None) -> Target:
         return cls(entry.article, entry.anchor, entry.article_hash, entry.id, article)
 
-    def new_raw(self, entry_id: str, topics: list[str], note: str, stamp: str) -> dict:
+    def new_raw(
+        self, entry_id: str, topics: list[str], note: str, stamp: str, coder: str = ""
+    ) -> dict:
         a = self.anchor
         return TagEntry(
             entry_id,
@@ -188,6 +183,7 @@ class Target:
             self.article_hash,
             stamp,
             stamp,
+            coder,
         ).to_raw()
 
 
@@ -254,25 +250,33 @@ class Undismiss:
     key: tuple[str, int, str]
 
 
-Op = AddTopics | RemoveTopics | ToggleTopic | SetNote | RemoveEntry | PutEntry | Dismiss | Undismiss
+TagOp = (
+    AddTopics | RemoveTopics | ToggleTopic | SetNote | RemoveEntry | PutEntry | Dismiss | Undismiss
+)
+Op = TagOp | MemoOp
 
 
 def dismiss_key(raw: dict) -> tuple[str, int, str]:
     return (str(raw.get("article")), int(raw.get("passage", 0)), str(raw.get("topic")))
 
 
-def apply(doc: TagDoc, op: Op, locate: Locate, stamp: str | None = None) -> list[Op]:
-    """Apply op to doc in place; returns the ops that undo what it did (in order)."""
+def apply(
+    doc: TagDoc, op: Op, locate: Locate, stamp: str | None = None, coder: str = ""
+) -> list[Op]:
+    """Apply op to doc in place; returns the ops that undo what it did (in order). An
+    entry or memo it makes records `coder`."""
     stamp = stamp or now_iso()
+    if isinstance(op, SetMemo | RemoveMemo | PutMemo):
+        return list(apply_memo(doc, op, stamp, coder))
     if isinstance(op, AddTopics):
-        return _add(doc, op.target, list(op.topics), op.note, op.new_id, locate, stamp)
+        return _add(doc, op.target, list(op.topics), op.note, op.new_id, locate, stamp, coder)
     if isinstance(op, RemoveTopics):
         return _remove(doc, locate(doc, op.target), set(op.topics), stamp)
     if isinstance(op, ToggleTopic):
         found = locate(doc, op.target)
         if any(op.topic in topics_of(doc.entries[i]) for i in found):
             return _remove(doc, found, {op.topic}, stamp)
-        return _add(doc, op.target, [op.topic], "", new_id(), locate, stamp)
+        return _add(doc, op.target, [op.topic], "", new_id(), locate, stamp, coder)
     if isinstance(op, SetNote):
         found = locate(doc, op.target)
         if not found:
@@ -296,7 +300,7 @@ def apply(doc: TagDoc, op: Op, locate: Locate, stamp: str | None = None) -> list
         target = Target.of_raw(raw)
         if locate(doc, target):  # another writer tagged the same text meanwhile
             note = text_of(raw, "note")
-            return _add(doc, target, list(topics_of(raw)), note, raw["id"], locate, stamp)
+            return _add(doc, target, list(topics_of(raw)), note, raw["id"], locate, stamp, coder)
         doc.entries.append(dict(raw))
         return [RemoveEntry(target)]
     if isinstance(op, Dismiss):
@@ -313,11 +317,18 @@ def apply(doc: TagDoc, op: Op, locate: Locate, stamp: str | None = None) -> list
 
 
 def _add(
-    doc: TagDoc, target: Target, topics: list[str], note: str, eid: str, locate: Locate, stamp: str
+    doc: TagDoc,
+    target: Target,
+    topics: list[str],
+    note: str,
+    eid: str,
+    locate: Locate,
+    stamp: str,
+    coder: str = "",
 ) -> list[Op]:
     found = locate(doc, target)
     if not found:
-        raw = target.new_raw(eid, topics, note, stamp)
+        raw = target.new_raw(eid, topics, note, stamp, coder)
         doc.entries.append(raw)
         return [RemoveTopics(Target.of_raw(raw, target.article), tuple(topics))]
     have = {t for i in found for t in topics_of(doc.entries[i])}

@@ -8,14 +8,14 @@ from functools import cached_property
 
 from .. import tagfile
 from ..tagfile import TagDoc
-from .model import TagEntry, dismiss_key
+from .model import Memo, TagEntry, dismiss_key
 
 
 @dataclass(frozen=True, slots=True)
 class TagDiff:
     """What changed in the file since the store last saw it (another writer's work)."""
 
-    articles: frozenset[str]
+    articles: frozenset[str]  # whose tags, dismissals or memos changed
     before: dict[str, TagEntry] = field(default_factory=dict)  # changed or gone entries
     after: dict[str, TagEntry] = field(default_factory=dict)  # changed or new entries
 
@@ -64,6 +64,11 @@ class Snapshot:
         return hit
 
     @cached_property
+    def memos(self) -> list[Memo]:
+        made = [Memo.from_raw(r) for r in self.doc.memos]
+        return sorted(made, key=lambda m: (m.article or "", m.topic or "", m.id))
+
+    @cached_property
     def dismissed(self) -> dict[tuple[str, int, str], str]:
         return {dismiss_key(d): tagfile.text_of(d, "quote") for d in self.doc.dismissed}
 
@@ -76,4 +81,7 @@ def diff(old: Snapshot, new: Snapshot) -> TagDiff:
     articles = {e.article for e in before.values()} | {e.article for e in after.values()}
     dis = set(old.dismissed) ^ set(new.dismissed)
     articles |= {k[0] for k in dis}
+    if old.doc.memos != new.doc.memos:
+        memos = set(old.memos) ^ set(new.memos)
+        articles |= {m.article for m in memos if m.article}
     return TagDiff(frozenset(articles), before, after)

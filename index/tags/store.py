@@ -38,6 +38,7 @@ from ..tagfile import TagDoc
 from .edits import Edits
 from .model import (
     Anchored,
+    Memo,
     Op,
     TagEntry,
     TagNotSaved,
@@ -177,7 +178,7 @@ class TagStore(Edits):
                 return None
             view = disk.copy()
             for op in self._pending:
-                apply(view, op, self._locate)
+                apply(view, op, self._locate, coder=self.settings.coder)
             before = self._snap
             self._disk = disk
             self._set_view(view)
@@ -283,6 +284,19 @@ class TagStore(Edits):
                     index.setdefault(t, set()).update(a.pids)
             snap.pids = index
         return set(snap.pids.get(topic, ()))
+
+    def memos(self, article: str | None = None, topic: str | None = None) -> list[Memo]:
+        """The memos (notes on an article or topic, without a tag), by subject; only
+        those about this article and/or topic when given."""
+        return [
+            m
+            for m in self._snap.memos
+            if (article is None or m.article == article) and (topic is None or m.topic == topic)
+        ]
+
+    def memo(self, article: str | None = None, topic: str | None = None) -> Memo | None:
+        """The memo about exactly this subject (article, topic, or both), if any."""
+        return next((m for m in self._snap.memos if m.about == (article, topic)), None)
 
     def dismissed(self) -> list[dict]:
         return [dict(d) for d in self._snap.doc.dismissed]
@@ -392,10 +406,10 @@ class TagStore(Edits):
                 disk = tagfile.read(self.path, self._disk)
                 new = disk.copy()
                 for op in self._pending:
-                    apply(new, op, self._locate, stamp)
+                    apply(new, op, self._locate, stamp, self.settings.coder)
                 inverse: list[Op] = []
                 for op in ops:
-                    inverse[:0] = apply(new, op, self._locate, stamp)
+                    inverse[:0] = apply(new, op, self._locate, stamp, self.settings.coder)
                 if inverse or self._pending:
                     new.raw = tagfile.write(self.path, new, disk.raw)
                 else:
@@ -405,7 +419,7 @@ class TagStore(Edits):
             view = self._snap.doc.copy()
             inverse = []
             for op in ops:
-                inverse[:0] = apply(view, op, self._locate, stamp)
+                inverse[:0] = apply(view, op, self._locate, stamp, self.settings.coder)
             self._pending.extend(ops)
             self._set_view(view)
             self.save_error = (
