@@ -118,7 +118,9 @@ def run(settings, *argv) -> int:
 
 
 def _coder_file(settings, path: Path, lib: Library, tagging) -> TagStore:
-    store = TagStore.open(replace(settings, tags_file=path), LibraryArticles(settings, lib))
+    """Tags made by coder `path.stem` (config.yaml's `coder:`), recorded on each entry."""
+    mine = replace(settings, tags_file=path, coder=path.stem)
+    store = TagStore.open(mine, LibraryArticles(settings, lib))
     for fn in tagging:
         fn(store, lib)
     return store
@@ -143,7 +145,7 @@ def _span_over(aid, n, *topics):
 def two_coders(bundled, tmp_path):
     lib = Library(bundled)
     a = tmp_path / "ana.yaml"
-    b = tmp_path / "ben.yaml"
+    b = tmp_path / "ben.yaml"  # the coders' names are in the entries, not only the stems
     _coder_file(
         bundled,
         a,
@@ -188,6 +190,8 @@ def test_agree_on_two_tag_files(two_coders, capsys):
         {"passage": f"{A1}#4", "topic": "treaty", "coder": "ana"},
         {"passage": f"{A2}#5", "topic": "corridor", "coder": "ben"},
     ]
+    b.rename(b.with_name("second-coder.yaml"))  # the name comes from the entries
+    b = b.with_name("second-coder.yaml")
     assert run(settings, "agree", str(a), str(b)) == 0
     out = capsys.readouterr().out
     assert "4 disagreements" in out and f"{A2}#5  corridor  only ben" in out
