@@ -137,6 +137,18 @@ def coverage(
     filters: Filters = Filters(),
 ) -> Coverage:
     """The coverage figures of the tags in `anchored` over the articles in `infos`."""
+    orphaned = sum(1 for a in anchored if a.orphaned)
+    return coverage_of(passage_topics(anchored), infos, codebook, filters, orphaned)
+
+
+def coverage_of(
+    by_pid: Mapping[str, set[str]],
+    infos: Mapping[str, ArticleInfo],
+    codebook: list[str],
+    filters: Filters = Filters(),
+    orphaned: int = 0,
+) -> Coverage:
+    """The coverage figures of passages (id -> topics) over the articles in `infos`."""
     if filters.by not in PERIODS:
         raise ValueError(f"by must be one of {', '.join(PERIODS)}")
 
@@ -147,13 +159,12 @@ def coverage(
         )
 
     kept = {aid for aid in infos if filters.keeps(*where(aid))}
-    by_pid = passage_topics(anchored)
     by_pid = {pid: ts for pid, ts in by_pid.items() if pid.rpartition("#")[0] in kept}
     used = {t for ts in by_pid.values() for t in ts}
     everything = list(codebook) + sorted(used - set(codebook))
     rows = [t for t in everything if filters.topic in (None, t)]
     cov = Coverage(filters.by, filters, rows, everything)
-    cov.orphaned = sum(1 for a in anchored if a.orphaned)
+    cov.orphaned = orphaned
     for aid in sorted(kept):
         outlet = where(aid)[0]
         cov.outlets[outlet] = cov.outlets.get(outlet, 0) + 1

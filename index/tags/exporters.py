@@ -1,5 +1,7 @@
-"""Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings) -> text.
-A new format (QDPX) is one function and one line in the registry.
+"""Exports of the evidence rows, one registry: EXPORTERS[name](rows, settings, context)
+-> text, or bytes for a zip (QDPX). A new format is one function and one line in the
+registry. The context carries what some formats need beyond the rows (the articles'
+text, memos) and collects what an export left out, for the user.
 Article text, titles and notes are untrusted: CSV cells from them that start with = + - @ tab
 or CR get a leading ' (OWASP: never read as a formula); Markdown escapes them (md_text)."""
 
@@ -9,15 +11,31 @@ import csv
 import io
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from ..config import Settings
 from ..errors import DossierError
+from ..model import Article
 from .evidence import topic_order
 from .model import now_iso
+
+
+@dataclass
+class ExportContext:
+    """What an exporter may need besides the rows: articles by id (their text), the ids
+    of every article (sources without tags), the memos; `left_out` collects the tags an
+    export could not carry (id -> why), for the face to report."""
+
+    articles: Callable[[str], Article | None] = field(default=lambda _id: None)
+    article_ids: Iterable[str] = ()
+    memos: Iterable = ()
+    project: str = "dossier"
+    left_out: dict[str, str] = field(default_factory=dict)
+
 
 CSV_COLUMNS = (
     "id",
@@ -47,7 +65,7 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def export_csv(rows: list[dict], settings: Settings) -> str:
+def export_csv(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -90,7 +108,7 @@ def md_inline(text: str | None) -> str:
     return " ".join(ln for ln in md_text(text) if ln)
 
 
-def export_md(rows: list[dict], settings: Settings) -> str:
+def export_md(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     out = ["# Tagged evidence", ""]
     entries = len({r["id"] for r in rows})
     out += [f"_{entries} tagged passages and spans · exported {now_iso()}_", ""]
@@ -123,7 +141,7 @@ def export_md(rows: list[dict], settings: Settings) -> str:
     return "\n".join(out)
 
 
-def export_yaml(rows: list[dict], settings: Settings) -> str:
+def export_yaml(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     by_id: dict[str, dict] = {}
     kept: dict[str, set[str]] = {}
     for r in rows:
@@ -142,22 +160,51 @@ def export_yaml(rows: list[dict], settings: Settings) -> str:
     )
 
 
-Exporter = Callable[[list[dict], Settings], str]
-EXPORTERS: dict[str, Exporter] = {"csv": export_csv, "md": export_md, "yaml": export_yaml}
+def export_html(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
+    """The HTML briefing (index/briefing.py; imported here when asked for: it draws the
+    coverage chart with index/stats.py, which sits above this package)."""
+    from ..briefing import briefing_html
+
+    context = context or ExportContext()
+    return briefing_html(rows, settings, context.articles, context.memos)
 
 
-def write_export(rows: list[dict], fmt: str, target: Path, settings: Settings) -> int:
+Exporter = Callable[[list[dict], Settings, "ExportContext | None"], "str | bytes"]
+EXPORTERS: dict[str, Exporter] = {
+    "csv": export_csv,
+    "md": export_md,
+    "yaml": export_yaml,
+    "html": export_html,
+}
+BINARY = frozenset()  # formats written as bytes; never printed to a terminal
+BOM = "\ufeff"  # UTF-8 byte-order mark: spreadsheet programs then read CSV as UTF-8
+BOM_FORMATS = frozenset({"csv"})
+
+
+def write_export(
+    rows: list[dict],
+    fmt: str,
+    target: Path,
+    settings: Settings,
+    context: ExportContext | None = None,
+    bom: bool = False,
+) -> int:
     """Write rows as `fmt` to target atomically (a temp file beside it, then a rename:
-    an old export is never left half-written). Returns the number of tags written;
-    raises DossierError with the path when it cannot write."""
+    an old export is never left half-written). Returns the number of tags written (the
+    ones left out are in context.left_out); raises DossierError with the path when it
+    cannot write. bom: start a CSV with the UTF-8 byte-order mark (EF BB BF)."""
     if fmt not in EXPORTERS:
         raise DossierError(f"unknown export format '{fmt}' (one of {', '.join(EXPORTERS)})")
-    text = EXPORTERS[fmt](rows, settings)
+    context = context or ExportContext()
+    out = EXPORTERS[fmt](rows, settings, context)
+    if bom and fmt in BOM_FORMATS and isinstance(out, str):
+        out = BOM + out
+    data = out if isinstance(out, bytes) else out.encode("utf-8")
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.write_bytes(data)
         os.replace(tmp, target)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         raise DossierError(f"{target}: cannot write ({exc.strerror})") from None
-    return len({r["id"] for r in rows})
+    return len({r["id"] for r in rows} - set(context.left_out))
