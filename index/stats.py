@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -25,6 +26,13 @@ from .tags.model import Anchored
 UNKNOWN_OUTLET = "unknown outlet"  # as the evidence rows name it
 UNDATED = "undated"
 PERIODS = ("month", "week")
+DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def check_date(value: str | None, what: str) -> None:
+    """Raise ValueError (saying how to write one) unless value is an ISO date or prefix."""
+    if value is not None and not DATE_PREFIX.match(value):
+        raise ValueError(f"{what} {value!r}: write a date as YYYY-MM-DD (or YYYY-MM, YYYY)")
 
 
 @dataclass(frozen=True, slots=True)

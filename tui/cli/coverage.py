@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from index.agreement import agree, figures, open_tag_file
 from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError
-from index.stats import PERIODS, Filters, coverage, to_csv, to_json
+from index.stats import PERIODS, Filters, check_date, coverage, to_csv, to_json
 from index.text import plural
 
 from .corpus import open_library
@@ -88,12 +87,12 @@ def cmd_agree(settings: Settings, args) -> int:
 
 # --- stats ---------------------------------------------------------------------------
 
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
 
 def _check_date(value: str | None, flag: str) -> None:
-    if value is not None and not _DATE.match(value):
-        raise CliUsage(f"{flag} {value!r}: write a date as YYYY-MM-DD (or YYYY-MM, YYYY)")
+    try:
+        check_date(value, flag)
+    except ValueError as exc:
+        raise CliUsage(str(exc)) from None
 
 
 def cmd_stats(settings: Settings, args) -> int:
