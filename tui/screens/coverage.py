@@ -194,6 +194,9 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
         plt.title(f"Tagged passages by {cov.by}")
         if periods and cov.topics:
             series = [cov.series(t)[: len(periods)] for t in cov.topics]
+            most = max((max(s, default=0) for s in series), default=0)
+            step = max(1, -(-most // 4))
+            plt.yticks(list(range(0, most + step, step)))
             labels = [self._label(t) for t in cov.topics]
             colours = [rgb(self._colour(t)) for t in cov.topics]
             if len(periods) <= BAR_PERIODS:
@@ -214,4 +217,8 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
         by.value = "week" if by.value == "month" else "month"
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        """Out of a filter box first (escape there would otherwise leave the screen)."""
+        if isinstance(self.focused, Input | Select):
+            self.query_one("#coverage-matrix").focus()
+        else:
+            self.app.pop_screen()
