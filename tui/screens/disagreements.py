@@ -23,7 +23,7 @@ from index.tags.marks import article_marks, topic_mark
 
 from ..actions import bindings
 from ..render import cap, plain, plural
-from ..worker_errors import ReportsWorkerErrors
+from ..worker_errors import ReportsWorkerErrors, describe
 from .reader import ReaderScreen
 from .tags import TagTable, cell
 
@@ -221,7 +221,8 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
         def change() -> None:
             take_side(store, lib.article(aid), n, d.topic, tagged)
 
-        self._write(change, f"{'Tagged' if tagged else 'Untagged'} {d.topic} on {d.passage}")
+        said = f"{'Tagged' if tagged else 'Untagged'} {d.topic} on {d.passage} in your tag file"
+        self._write(change, lambda _: f"{said} (u undoes)")
 
     def action_keep_mine(self) -> None:
         d = self.current()
@@ -230,18 +231,20 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
             self.fill()
 
     def action_undo(self) -> None:
-        self._write(self.app.tags.undo, "Undone")
+        def said(what: object) -> str:
+            return f"Undone: {what}" if what else "Nothing to undo"
 
-    def _write(self, fn, said: str) -> None:
+        self._write(self.app.tags.undo, said)
+
+    def _write(self, fn, said) -> None:
+        """Run a change of your tag file after those asked before it (off the UI thread),
+        say what it did (said(result)) and compare again."""
+
         def done(result: object, error: BaseException | None) -> None:
             if error is not None:
-                message = getattr(error, "message", None) or str(error)
-                self.app.notify(message, title="Tags", severity="error")
+                self.app.notify(describe(error), title="Tags", severity="error")
                 return
-            if fn == self.app.tags.undo:
-                self.app.notify(f"Undone: {result}" if result else "Nothing to undo", title="Tags")
-            else:
-                self.app.notify(f"{said} in your tag file (u undoes)", title="Tags")
+            self.app.notify(said(result), title="Tags")
             self.reload()
 
         self.app.tag_writer.submit(fn, (), done)
