@@ -166,7 +166,7 @@ def chromium(*args: str, tmp: Path) -> subprocess.CompletedProcess:
     cmd = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
            "--no-first-run", "--disable-background-networking", "--disable-component-update",
            "--disable-sync", f"--user-data-dir={profile}", *args]  # fmt: skip
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=60)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium)")
@@ -200,3 +200,24 @@ def test_csv_bom_keeps_accents(briefing, tmp_path, capsys):
     capsys.readouterr()
     assert cli.main(["--config", config, "export", "--format", "md", "--bom"]) == 2
     assert "--bom is for --format csv" in capsys.readouterr().err
+
+
+def test_topics_as_a_tree():
+    """Topics with `parent:` nest under their parent (read with getattr: the codebook's
+    hierarchy), siblings in codebook order; an unknown parent makes a root."""
+    from types import SimpleNamespace
+
+    from index.briefing import _topic_tree
+
+    def topic(tid, parent=None):
+        return SimpleNamespace(
+            id=tid, label=tid.title(), colour="teal", description="", parent=parent
+        )
+
+    topics = [topic("border"), topic("maps", "border"), topic("corridor"), topic("lost", "x")]
+    topics.insert(2, topic("troops", "border"))
+    html = _topic_tree(SimpleNamespace(topics=topics), {"maps": 2})
+    page = read(html)
+    assert page.tags.count("ul") == 2  # one nested list: border's children
+    assert page.text == "Border (0) Maps (2) Troops (0) Corridor (0) Lost (0)"
+    assert html.index("Maps") > html.index('<ul class="tree"><li>', html.index("Border"))
