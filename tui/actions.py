@@ -62,6 +62,10 @@ SCOPES: dict[str, str] = {
     "loading": "Opening a large article",
     "codebook": "Codebook editor",
     "prompt": "Codebook editor: a label, colour or key",
+    "coverage": "Coverage screen",
+    "disagreements": "Disagreements of two coders",
+    "coders reader": "Reader opened from the disagreements",
+    "coder file": "Compare coders: the other tag file",
 }
 
 # Scopes whose keys are live at the same time (a key may serve one action in each).
@@ -81,6 +85,17 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "opening an article": ("loading",),
     "the codebook editor": ("codebook",),
     "a codebook prompt": ("prompt",),
+    "the Coverage screen": ("global", "coverage"),
+    "the Disagreements screen": ("global", "disagreements", "tag rows"),
+    "the reader on a disagreement": (
+        "global",
+        "reader",
+        "view",
+        "tagging",
+        "coders reader",
+        "topic keys",
+    ),
+    "the coder file dialog": ("coder file",),
 }
 
 
@@ -96,8 +111,10 @@ ACTIONS: tuple[Action, ...] = (
     _a("palette", "ctrl+p", "Palette", "global", "command_palette", "Command palette", priority=True, palette=False),
     _a("open", "o", "Open…", "global", "open_by_title", "Open article by title…: fuzzy pick"),
     _a("tags", "T", "Tags", "global", "tags", "Tags: the evidence file by topic, filters, counts"),
-    _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown, YAML, QDPX (QDA tools) or the QDC codebook, written beside the tag file"),
+    _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown, YAML, QDPX (QDA tools), the QDC codebook or an HTML briefing, written beside the tag file"),
     _a("codebook", "B", "Codebook", "global", "codebook", "Codebook: add, rename, recolour and re-key topics (written to config.yaml)"),
+    _a("coverage", "C", "Coverage", "global", "coverage", "Coverage: tagged passages by topic and outlet, co-occurrence, over time"),
+    _a("agree", "A", "Compare coders…", "global", "compare_coders", "Compare coders…: agreement with another tag file, and each disagreement"),
     _a("rebuild", "R", "Rebuild index", "global", "rebuild_index", "Rebuild index: from the corpus, in the background"),
     _a("quit", "q", "Quit", "global", "quit", "Quit: leave dossier", show=True),
     # -- first screen ---------------------------------------------------------
@@ -165,6 +182,16 @@ ACTIONS: tuple[Action, ...] = (
     _a("tags.page_up", "b", "Page up", "tag rows", "page_up", palette=False),
     _a("tags.top", "g", "Top", "tag rows", "scroll_top", palette=False),
     _a("tags.bottom", "G", "Bottom", "tag rows", "scroll_bottom", palette=False),
+    # -- Coverage screen ---------------------------------------------------------------
+    _a("coverage.filter", "f", "Filter", "coverage", "focus_filters", "Filter coverage: topic, outlet, dates", show=True),
+    _a("coverage.period", "p", "Week/month", "coverage", "cycle_period", "Coverage by week or by month", show=True),
+    _a("coverage.back", "escape", "Back", "coverage", "back", "Back: leave the Coverage screen", show=True),
+    # -- Disagreements screen (two coders) ----------------------------------------------
+    _a("agree.theirs", "y", "Take theirs", "disagreements", "take_theirs", "Take their side: the topic on or off this passage in your tag file, as they coded it", show=True),
+    _a("agree.mine", "n", "Keep mine", "disagreements", "keep_mine", "Keep your side: the disagreement leaves the list, your file unchanged", show=True),
+    _a("agree.undo", "u", "Undo", "disagreements", "undo", "Undo tag change (taking a side)", show=True),
+    _a("agree.back", "escape", "Back", "disagreements", "back", "Back: leave the disagreements", show=True),
+    _a("coders.theirs", "y", "Take theirs", "coders reader", "take_theirs", "Take their side on this passage: their topics here, in your tag file"),
     # -- modal screens -----------------------------------------------------------------
     _a("help.close", "escape,question_mark,q", "Close", "help", "close", show=True, palette=False),
     _a("help.down", "space,j,down", "Scroll", "help", "scroll('down')", palette=False),
@@ -178,6 +205,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("memo.save", "ctrl+s", "Save", "memo", "save", show=True, palette=False),
     _a("memo.cancel", "escape", "Cancel", "memo", "cancel", show=True, palette=False),
     _a("export.cancel", "escape", "Cancel", "export", "cancel", show=True, palette=False),
+    _a("coder_file.cancel", "escape", "Cancel", "coder file", "cancel", show=True, palette=False),
     _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),
     _a("codebook.add", "a", "Add topic", "codebook", "add", show=True, palette=False),
     _a("codebook.add_child", "A", "Add sub-topic", "codebook", "add_child", show=True, palette=False),

@@ -28,6 +28,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
+from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError, IndexUnavailable
 from index.library import Library
@@ -389,10 +390,26 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
         if not isinstance(self.screen, TagsScreen):
             self.push_screen(TagsScreen())
 
+    def action_coverage(self) -> None:
+        from .screens.coverage import CoverageScreen
+
+        if not isinstance(self.screen, CoverageScreen):
+            self.push_screen(CoverageScreen())
+
+    def action_compare_coders(self) -> None:
+        from .screens.disagreements import CoderFileDialog, DisagreementsScreen
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                self.push_screen(DisagreementsScreen(path))
+
+        if not isinstance(self.screen, CoderFileDialog):
+            self.push_screen(CoderFileDialog(self.settings.tags_file), chosen)
+
     def action_export(self) -> None:
         from .screens.export import ExportDialog
 
-        def chosen(choice: tuple[str, Path] | None) -> None:
+        def chosen(choice: tuple | None) -> None:
             if choice is not None:
                 self._export(*choice)
 
@@ -400,7 +417,7 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
             self.push_screen(ExportDialog(self.settings.tags_file), chosen)
 
     @work(thread=True, group="export", exit_on_error=False)
-    def _export(self, fmt: str, target: Path) -> None:
+    def _export(self, fmt: str, target: Path, bom: bool = False) -> None:
         found = rows(self.tags, self.library.infos, self.settings)
         context = export_context(self.settings, self.tags, self.library)
 
@@ -411,7 +428,7 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
 
         context.progress = phase
         try:
-            n = write_export(found, fmt, target, self.settings, context)
+            n = write_export(found, fmt, target, self.settings, context, bom=bom)
         except DossierError as exc:
             self.call_from_thread(self.notify, exc.message, title="Export", severity="error")
             return

@@ -71,7 +71,7 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def export_csv(rows: list[dict], settings: Settings) -> str:
+def export_csv(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
@@ -175,7 +175,7 @@ def export_md(rows: list[dict], settings: Settings, memos: list[Memo] | None = N
     return "\n".join(out)
 
 
-def export_yaml(rows: list[dict], settings: Settings) -> str:
+def export_yaml(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
     by_id: dict[str, dict] = {}
     kept: dict[str, set[str]] = {}
     for r in rows:
@@ -215,6 +215,15 @@ def export_qdc_codebook(rows: list[dict], settings: Settings) -> bytes:
     return export_qdc(settings)
 
 
+def export_html(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:
+    """The HTML briefing (index/briefing.py; imported here when asked for: it draws the
+    coverage chart with index/stats.py, which sits above this package)."""
+    from ..briefing import briefing_html
+
+    context = context or ExportContext()
+    return briefing_html(rows, settings, context.articles, context.memos)
+
+
 Exporter = Callable[..., "str | bytes"]  # (rows, settings[, memos=][, context=])
 EXPORTERS: dict[str, Exporter] = {
     "csv": export_csv,
@@ -222,8 +231,11 @@ EXPORTERS: dict[str, Exporter] = {
     "yaml": export_yaml,
     "qdpx": export_qdpx_zip,
     "qdc": export_qdc_codebook,
+    "html": export_html,
 }
 BINARY = frozenset({"qdpx", "qdc"})  # written as bytes; never printed to a terminal
+BOM = "\ufeff"  # UTF-8 byte-order mark: spreadsheet programs then read CSV as UTF-8
+BOM_FORMATS = frozenset({"csv"})
 
 
 def export_context(settings: Settings, store, library) -> ExportContext:
@@ -274,13 +286,17 @@ def write_export(
     target: Path,
     settings: Settings,
     context: ExportContext | None = None,
+    bom: bool = False,
 ) -> int:
     """Write rows (and the context's memos) as `fmt` to target atomically (a temp file
     beside it, then a rename: an old export is never left half-written). Returns the
     number of tags written (those left out are in context.left_out); raises DossierError
-    with the path when it cannot write."""
+    with the path when it cannot write. bom: start a CSV with the UTF-8 byte-order mark
+    (EF BB BF)."""
     context = context or ExportContext()
     out = export_text(rows, fmt, settings, context)
+    if bom and fmt in BOM_FORMATS and isinstance(out, str):
+        out = BOM + out
     data = out if isinstance(out, bytes) else out.encode("utf-8")
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:

@@ -12,6 +12,8 @@ from index.tags import TagError, TagStore
 from index.tags.evidence import memos_for, record, rows
 from index.tags.exporters import (
     BINARY,
+    BOM,
+    BOM_FORMATS,
     EXPORTERS,
     export_context,
     export_text,
@@ -47,11 +49,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "export",
         help="export tags as CSV, a Markdown briefing, YAML, a REFI-QDA project (qdpx) "
-        "or the codebook alone (qdc)",
+        "or the codebook alone (qdc), or an HTML briefing (html)",
     )
     p.add_argument("--format", choices=FORMATS, default="md", help="default: md")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--topic", help="only this topic")
+    p.add_argument(
+        "--bom", action="store_true", help="CSV: start with a UTF-8 byte-order mark (for Excel)"
+    )
     p.set_defaults(run=cmd_export)
 
 
@@ -155,10 +160,34 @@ def cmd_untag(settings: Settings, args) -> int:
 # --- export --------------------------------------------------------------------------
 
 
+def export_context(settings: Settings, store: TagStore, lib) -> ExportContext:
+    """What the exporters need beyond the rows, from the library and the tag store."""
+    memos = getattr(store, "memos", None)
+    return ExportContext(
+        articles=LibraryArticles(settings, lib),
+        article_ids=tuple(lib.infos),
+        memos=tuple(memos()) if memos else (),
+        project=settings.path.parent.name or "dossier",
+    )
+
+
+def left_out_lines(left_out: dict[str, str], limit: int = 20) -> list[str]:
+    """What an export could not carry: a count, then each tag id and why."""
+    if not left_out:
+        return []
+    out = [f"left out {plural(len(left_out), 'tag')}:"]
+    out += [f"  {tid}  {why}" for tid, why in list(left_out.items())[:limit]]
+    if len(left_out) > limit:
+        out.append(f"  … and {len(left_out) - limit} more (dossier tags --orphans lists them)")
+    return out
+
+
 def cmd_export(settings: Settings, args) -> int:
     _check_topic(settings, args.topic)
     if args.format in BINARY and not args.output:
         raise CliUsage(f"--format {args.format} writes a file: give -o FILE.{args.format}")
+    if args.bom and args.format not in BOM_FORMATS:
+        raise CliUsage(f"--bom is for --format {' or '.join(sorted(BOM_FORMATS))}")
     lib = open_library(settings)
     store = _store(settings, lib)
     found = rows(store, lib.infos, settings, args.topic)
@@ -166,7 +195,7 @@ def cmd_export(settings: Settings, args) -> int:
     context.memos = memos_for(list(context.memos), found, args.topic)
     if args.output:
         target = Path(args.output)
-        n = write_export(found, args.format, target, settings, context)
+        n = write_export(found, args.format, target, settings, context, bom=args.bom)
         if args.format == "qdc":
             line(f"codebook of {plural(len(settings.topics), 'topic')} exported to {target}")
             return 0
@@ -175,5 +204,6 @@ def cmd_export(settings: Settings, args) -> int:
             line(text)
         return 0
     text = export_text(found, args.format, settings, context)
-    print(safe_for_terminal(text), end="" if text.endswith("\n") else "\n")
+    bom = BOM if args.bom else ""
+    print(bom + safe_for_terminal(text), end="" if text.endswith("\n") else "\n")
     return 0

@@ -8,9 +8,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
-from index.tags.exporters import EXPORTERS
+from index.tags.exporters import BOM_FORMATS, EXPORTERS
 
 from ..actions import bindings
 from ..render import plain
@@ -21,6 +21,7 @@ NAMES = {
     "yaml": "YAML (tools)",
     "qdpx": "QDPX (QualCoder, ATLAS.ti, MAXQDA, NVivo)",
     "qdc": "QDC (the codebook alone)",
+    "html": "HTML briefing (any browser)",
 }
 DEFAULT_FORMAT = "md"
 
@@ -29,8 +30,9 @@ def default_path(tags_file: Path, fmt: str = DEFAULT_FORMAT) -> Path:
     return Path(tags_file).parent / f"dossier-export.{fmt}"
 
 
-class ExportDialog(ModalScreen[tuple[str, Path] | None]):
-    """Pick a format (the path's extension follows it) and a path; enter exports."""
+class ExportDialog(ModalScreen[tuple[str, Path, bool] | None]):
+    """Pick a format (the path's extension follows it) and a path; enter exports. For
+    CSV, a box adds the UTF-8 byte-order mark (spreadsheet programs then read accents)."""
 
     BINDINGS = bindings("export")
 
@@ -48,6 +50,9 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
                 id="export-format",
             )
             yield Input(str(default_path(self.tags_file)), id="export-path")
+            yield Checkbox(
+                "UTF-8 byte-order mark (for Excel)", id="export-bom", disabled=True, compact=True
+            )
 
     def on_mount(self) -> None:
         self.query_one("#export-path").focus()
@@ -58,6 +63,7 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
         path = Path(box.value)
         if path.suffix.lstrip(".") in EXPORTERS:
             box.value = str(path.with_suffix(f".{event.value}"))
+        self.query_one("#export-bom", Checkbox).disabled = event.value not in BOM_FORMATS
 
     @on(Input.Submitted, "#export-path")
     def _submit(self, event: Input.Submitted) -> None:
@@ -69,7 +75,8 @@ class ExportDialog(ModalScreen[tuple[str, Path] | None]):
         if not path.is_absolute():
             path = self.tags_file.parent / path
         fmt = str(self.query_one("#export-format", Select).value)
-        self.dismiss((fmt, path))
+        bom = self.query_one("#export-bom", Checkbox).value and fmt in BOM_FORMATS
+        self.dismiss((fmt, path, bom))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
