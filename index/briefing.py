@@ -16,11 +16,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from html import escape
 
-from .config import Settings, Topic
+from .config import Settings
 from .model import Article, ArticleInfo
 from .stats import Coverage, Filters, coverage_of, timeline
 from .tags.evidence import topic_order
 from .tags.model import now_iso
+from .topics import tree
 
 ArticleLookup = Callable[[str], Article | None]
 
@@ -60,29 +61,6 @@ def css_colour(colour: str) -> str:
     if _HEX.match(c) or _NAME.match(c) or _FUNC.match(c):
         return c
     return "#888888"
-
-
-def _tree(topics: Iterable[Topic]) -> list[tuple[Topic, int]]:
-    """(topic, depth), each parent followed by its children (codebook order among
-    siblings); a topic whose parent is unknown is a root."""
-    topics = list(topics)
-    ids = {t.id for t in topics}
-    children: dict[str | None, list[Topic]] = {}
-    for t in topics:
-        parent = getattr(t, "parent", None)
-        children.setdefault(parent if parent in ids else None, []).append(t)
-    out: list[tuple[Topic, int]] = []
-    seen: set[str] = set()
-
-    def walk(parent: str | None, depth: int) -> None:
-        for t in children.get(parent, ()):
-            if t.id not in seen:
-                seen.add(t.id)
-                out.append((t, depth))
-                walk(t.id, depth + 1)
-
-    walk(None, 0)
-    return out + [(t, 0) for t in topics if t.id not in seen]
 
 
 def _passages(row: dict, article: Article | None) -> list[tuple[int, str, int, int]]:
@@ -221,7 +199,7 @@ def briefing_html(
         "<h2>Topics</h2>",
         _topic_tree(settings, per_topic),
     ]
-    known = [t.id for t, _ in _tree(settings.topics)]
+    known = [t.id for t, _ in tree(settings.topics)]
     for tid in known + [t for t in topic_order(settings, rows) if t not in known]:
         mine = [r for r in rows if r["topic"] == tid]
         about = [m for m in memos if getattr(m, "topic", None) == tid]
@@ -235,7 +213,7 @@ def briefing_html(
 
 def _topic_tree(settings: Settings, counts: Mapping[str, int]) -> str:
     out, depth_now = ['<ul class="tree">'], 0
-    for topic, depth in _tree(settings.topics):
+    for topic, depth in tree(settings.topics):
         while depth_now < depth:
             out.append('<ul class="tree">')
             depth_now += 1

@@ -28,7 +28,6 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 
-from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError, IndexUnavailable
 from index.library import Library

@@ -12,6 +12,7 @@ from index.config import Settings
 from index.errors import DossierError
 from index.stats import PERIODS, Filters, check_date, coverage, to_csv, to_json
 from index.text import plural
+from index.topics import tree
 
 from .corpus import open_library
 from .output import emit_json, line
@@ -102,7 +103,8 @@ def cmd_stats(settings: Settings, args) -> int:
     lib = open_library(settings)
     store = _store(settings, lib)
     filters = Filters(args.outlet, args.date_from, args.date_to, args.topic, args.by)
-    cov = coverage(store.resolve_all(), lib.infos, [t.id for t in settings.topics], filters)
+    order = [t.id for t, _ in tree(settings.topics)]
+    cov = coverage(store.resolve_all(), lib.infos, order, filters)
     if args.outlet and args.outlet not in cov.outlets:
         known = sorted({(i.source or "unknown outlet") for i in lib.infos.values()})
         raise CliUsage(f"no articles of outlet '{args.outlet}' (outlets: {', '.join(known)})")

@@ -160,28 +160,6 @@ def cmd_untag(settings: Settings, args) -> int:
 # --- export --------------------------------------------------------------------------
 
 
-def export_context(settings: Settings, store: TagStore, lib) -> ExportContext:
-    """What the exporters need beyond the rows, from the library and the tag store."""
-    memos = getattr(store, "memos", None)
-    return ExportContext(
-        articles=LibraryArticles(settings, lib),
-        article_ids=tuple(lib.infos),
-        memos=tuple(memos()) if memos else (),
-        project=settings.path.parent.name or "dossier",
-    )
-
-
-def left_out_lines(left_out: dict[str, str], limit: int = 20) -> list[str]:
-    """What an export could not carry: a count, then each tag id and why."""
-    if not left_out:
-        return []
-    out = [f"left out {plural(len(left_out), 'tag')}:"]
-    out += [f"  {tid}  {why}" for tid, why in list(left_out.items())[:limit]]
-    if len(left_out) > limit:
-        out.append(f"  … and {len(left_out) - limit} more (dossier tags --orphans lists them)")
-    return out
-
-
 def cmd_export(settings: Settings, args) -> int:
     _check_topic(settings, args.topic)
     if args.format in BINARY and not args.output:

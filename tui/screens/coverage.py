@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from textual_plotext import PlotextPlot
 
 from index.stats import UNDATED, Coverage, Filters, check_date, coverage
+from index.topics import tree
 
 from ..actions import bindings
 from ..render import cap, plain, plural
@@ -118,7 +119,7 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
             if not store.read_only:
                 store.reload()
             self._anchored = store.resolve_all()
-        codebook = [t.id for t in app.settings.topics]
+        codebook = [t.id for t, _ in tree(app.settings.topics)]
         cov = coverage(self._anchored, app.library.infos, codebook, filters)
         self.post_message(CoverageReady(cov, seq))
 
