@@ -13,6 +13,7 @@ label change and every tag keeps its topic.
 from __future__ import annotations
 
 import contextlib
+import copy
 import io
 import os
 import re
@@ -78,14 +79,39 @@ def _new_topic(change: TopicChange) -> CommentedMap:
     return topic
 
 
+def _insert(topics: CommentedSeq, new: CommentedMap, parent: str | None) -> None:
+    """A sub-topic goes after its parent's last descendant, a topic at the end. The
+    comment lines that follow the list (above the next key) are held by its last item:
+    they move to the new last item, so they stay above that key."""
+    at = len(topics)
+    if parent:
+        family = {parent}
+        for i, t in enumerate(topics):
+            if isinstance(t, dict) and (str(t.get("id")) in family or t.get("parent") in family):
+                family.add(str(t.get("id")))
+                at = i + 1
+    if at == len(topics) and topics and isinstance(topics[-1], CommentedMap) and topics[-1]:
+        last = topics[-1]
+        key = list(last)[-1]
+        token = (last.ca.items.get(key) or [None, None, None])[2]
+        if token is not None and "\n" in token.value:
+            own, _, after = token.value.partition("\n")
+            if after.strip():
+                token.value = own + "\n"
+                moved = copy.copy(token)
+                moved.value = "\n" + after
+                new.ca.items[list(new)[-1]] = [None, None, moved, None]
+    topics.insert(at, new)
+
+
 def _apply(topics: CommentedSeq, change: TopicChange) -> str | None:
     """Apply one change to the YAML topics; the line saying what changed, or None."""
     item = next((t for t in topics if isinstance(t, dict) and str(t.get("id")) == change.id), None)
     if item is None:
         if not change.fields.get("label"):
             raise CodebookError(f"new topic '{change.id}' needs a label")
-        topics.append(_new_topic(change))
         parent = change.fields.get("parent")
+        _insert(topics, _new_topic(change), parent)
         return f"added topic '{change.id}' ({change.fields['label']})" + (
             f" under '{parent}'" if parent else ""
         )

@@ -101,6 +101,24 @@ def test_edits_keep_every_comment_and_line_of_the_file(tmp_path):
     assert settings.topic("lachin").parent == "corridor"
 
 
+def test_a_new_topic_goes_in_its_place_and_comments_stay_with_their_key(tmp_path):
+    """A sub-topic follows its parent's family; a topic added at the end leaves the
+    comment lines that stood above `variants:` above it (ruamel keeps them on the list's
+    last item)."""
+    path = tmp_path / "config.yaml"
+    shutil.copy(ROOT / "config.yaml", path)
+    edit_topics(path, [TopicChange("lachin", {"label": "Lachin", "parent": "corridor"})])
+    edit_topics(path, [TopicChange("aid", {"label": "Humanitarian aid"})])
+    edit_topics(path, [TopicChange("gate", {"label": "Gate", "parent": "lachin"})])
+    lines = path.read_text(encoding="utf-8").splitlines()
+    ids = [ln.split("id: ")[1] for ln in lines if ln.startswith("  - id: ")]
+    assert ids == ["border", "corridor", "lachin", "gate", "treaty", "aid"]
+    at = lines.index("variants:")
+    assert lines[at - 2].startswith("# Spellings of one name")
+    assert lines[at - 3] == ""
+    assert lines[at - 4] == "    label: Humanitarian aid"  # the new topic's last line
+
+
 @pytest.mark.parametrize(
     ("change", "reason"),
     [
