@@ -178,7 +178,7 @@ def test_codebook_import_merges_codes(tmp_path, capsys):
     assert "changed topic 'border': label Border → border" in out
     assert "added topic 'lachin-checkpoint' (Lachin checkpoint) under 'corridor'" in out
     after = load_settings(path)
-    assert [t.id for t in after.topics] == ["border", "corridor", "treaty", "lachin-checkpoint"]
+    assert [t.id for t in after.topics] == ["border", "corridor", "lachin-checkpoint", "treaty"]
     new = after.topic("lachin-checkpoint")
     assert (new.colour, new.description, new.parent, new.key) == (
         "#264653",
