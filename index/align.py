@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .analysis import NormalizeFilter
+from .engine.analysis import NormalizeFilter
 from .model import Article, Passage
 from .text import fold, words
 from .worddiff import word_diff

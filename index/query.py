@@ -16,8 +16,8 @@ from whoosh import query as wq
 from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, QueryParser
 from whoosh.support.levenshtein import damerau_levenshtein
 
+from .engine.private import expansion_words
 from .text import fold
-from .whoosh_private import expansion_words
 
 FIELDS = ("text", "title", "source", "date", "tag", "exact")
 ALIASES = {"source": ["outlet"], "text": ["body"]}

@@ -20,8 +20,9 @@ from whoosh.support.levenshtein import damerau_levenshtein
 
 from .config import Settings
 from .engine import make_schema, open_index
+from .engine.fastpath import CountingCollector, FastBM25F, flat_search
+from .engine.termtable import ReaderView, TermTable, lexicon
 from .errors import IndexUnavailable
-from .fastpath import CountingCollector, FastBM25F, flat_search
 from .indexfiles import is_decoding_error, mark_damaged, verify
 from .manifest import Manifest
 from .model import ArticleInfo
@@ -33,7 +34,6 @@ from .query import (
     query_phrases,
     query_terms,
 )
-from .termtable import ReaderView, TermTable, lexicon
 from .text import words
 
 Span = tuple[int, int]

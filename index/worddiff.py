@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
-from .analysis import NormalizeFilter
+from .engine.analysis import NormalizeFilter
 from .text import words
 
 Span = tuple[int, int]

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from index.align import Alignment, Match, align, similarity, word_diff
-from index.analysis import variant_map
 from index.config import load_settings
 from index.corpus import load_corpus
+from index.engine.analysis import variant_map
 from index.model import Article, Passage
 
 ROOT = Path(__file__).parents[1]

@@ -13,7 +13,7 @@ import time
 import pytest
 from fuzz_queries import random_query
 
-from index.termtable import lexicon
+from index.engine.termtable import lexicon
 
 RUNS = 1000
 HANG_S = 10.0  # far above the slowest query measured (see the bench): only a hang fails

@@ -1,4 +1,4 @@
-"""The Whoosh internals the search fast path reads (index/whoosh_private.py) are still
+"""The Whoosh internals the search fast path reads (index/engine/private.py) are still
 there and still mean what they meant: this fails loudly when an installed Whoosh
 changes them (issue 10 item 7), instead of searches quietly taking the slow path."""
 
@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from whoosh import query as wq
 
-from index import whoosh_private as wp
-from index.fastpath import term_scores
+from index.engine import private as wp
+from index.engine.fastpath import term_scores
 
 
 def test_field_lengths_match_whoosh(bundled_library):

@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from index.align import SAME_EVENT, Alignment, align, word_diff
-from index.analysis import variant_map
+from index.engine.analysis import variant_map
 from index.model import Article
 
 from ..actions import bind_topic_keys, bindings

@@ -17,7 +17,7 @@ from whoosh.formats import Frequency, Positions
 from whoosh.lang.porter2 import stem as porter2_stem
 from whoosh.system import pack_uint
 
-from .text import fold
+from ..text import fold
 
 TOKEN_PATTERN = r"\w+(?:[.'’]?\w+)*"
 # Bump when analysis changes in a way that needs a rebuild.

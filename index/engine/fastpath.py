@@ -1,6 +1,6 @@
 """Scoring a single term or an OR of plain terms straight from the postings: the same
 BM25F ranking Whoosh gives (tested), several times faster, because Whoosh's matchers
-cost microseconds a document. Postings and lengths are read in `whoosh_private`."""
+cost microseconds a document. Postings and lengths are read in `private`."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.collectors import TopCollector
 
-from .query import ExpandedOr
-from .whoosh_private import field_lengths, posting_blocks
+from ..query import ExpandedOr
+from .private import field_lengths, posting_blocks
 
 
 class FastBM25F(scoring.BM25F):
