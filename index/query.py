@@ -3,9 +3,7 @@
 rewrites that make it behave as users expect (prefix and fuzzy terms on the unstemmed
 field, capped expansions against the index's words, `tag:` answered from the tag file).
 
-Kept as one module though just over 400 lines: the checks and the rewrites share the
-token rules and limits set out below, and splitting them would put the reading of one query in
-two places."""
+The checks and the rewrites share the token rules and limits set out below."""
 
 from __future__ import annotations
 

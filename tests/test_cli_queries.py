@@ -68,7 +68,7 @@ def test_stdin_and_a_table_of_counts(capsys, cfg, monkeypatch):
     lines = out.splitlines()
     assert lines[0].split() == ["passages", "articles", "ms", "query"]
     assert lines[1].split()[:2] == ["4", "3"] and lines[1].endswith("Lachin")
-    assert lines[2] == "line 3: OR: error: OR needs a term on each side"
+    assert lines[2] == "line 3: “OR”: OR needs a term on each side"
     assert lines[3].endswith("border OR corridor")
     assert len(lines) == 1 + 5 and code == 1
 

@@ -69,7 +69,7 @@ def _record(row: BatchRow) -> dict:
 def _table_row(row: BatchRow) -> str:
     query = row.query if len(row.query) <= TOP_TEXT_CHARS else row.query[:TOP_TEXT_CHARS] + "…"
     if row.result is None:
-        return f"line {row.line}: {query}: error: {row.error}"
+        return f"line {row.line}: “{query}”: {row.error}"
     r = row.result
     note = f"  (note: {r.message})" if r.message else ""
     return f"{r.total:>9,} {r.total_articles:>8,} {row.took_ms:>7.1f}  {query}{note}"
