@@ -13,7 +13,7 @@ from whoosh import query as wq
 from .. import querymodel as qm
 from ..errors import QueryError
 from ..querymodel import Analysis
-from .fastpath import CountingCollector, FastBM25F, flat_search
+from .fastpath import CountingCollector, FastBM25F, ScoreCache, flat_search
 from .queries import IndexWords, analysis_of, to_whoosh
 from .termtable import TermTable
 from .writer import make_schema, open_index
@@ -31,6 +31,7 @@ class Searcher:
     def __init__(self, settings: Settings):
         self.schema = make_schema(settings)
         self.analysis: Analysis = analysis_of(self.schema)
+        self._settings = settings
         self._ix = open_index(settings)  # IndexUnavailable when there is none
         self._searcher = self._ix.searcher(weighting=FastBM25F())
         self._forget()
@@ -38,6 +39,7 @@ class Searcher:
     def _forget(self) -> None:
         self._doc_article: list[str] | None = None
         self._tables: dict[str, TermTable] = {}
+        self._scores = ScoreCache()
 
     @property
     def passage_count(self) -> int:
@@ -48,8 +50,11 @@ class Searcher:
         index are gone (the caller opens the index afresh)."""
         if self._searcher.up_to_date():
             return False
-        self._searcher = self._searcher.refresh()
-        self._searcher.weighting = FastBM25F()
+        # Opened afresh: Whoosh's searcher.refresh() keeps a reused segment's old
+        # deletions, so passages removed by the update were still found.
+        ix = open_index(self._settings)
+        self._searcher.close()
+        self._ix, self._searcher = ix, ix.searcher(weighting=FastBM25F())
         self._forget()
         return True
 
@@ -96,7 +101,7 @@ class Searcher:
         wq_query = to_whoosh(q)
         doc_article = self.articles_of_docs()
         s = self._searcher
-        ranked = flat_search(s, wq_query, limit, doc_article) if fast else None
+        ranked = flat_search(s, wq_query, limit, doc_article, self._scores) if fast else None
         if ranked is not None:
             return ranked
         collector = CountingCollector(limit, doc_article)
