@@ -47,11 +47,12 @@ async def start_once(settings) -> float:
     return elapsed
 
 
-async def keystrokes(settings, queries: list[str]) -> tuple[list[float], list[float]]:
+async def keystrokes(settings, queries: list[str]) -> tuple[list[float], ...]:
     """Per keystroke: (in the app) from the key's edit reaching the app to the new
     results drawn, and (from outside) from the key press to results seen by Pilot."""
     typed: dict[str, float] = {}
     shown: dict[str, float] = {}
+    drawing: list[float] = []
     request, show = DossierApp.request_search, SearchScreen.show_result
 
     def timed_request(self, text, now=False):
@@ -59,8 +60,10 @@ async def keystrokes(settings, queries: list[str]) -> tuple[list[float], list[fl
         return request(self, text, now)
 
     def timed_show(self, result):
+        t0 = time.perf_counter()
         show(self, result)
         shown[result.query] = time.perf_counter()
+        drawing.append(shown[result.query] - t0)
 
     DossierApp.request_search, SearchScreen.show_result = timed_request, timed_show
     inside: list[float] = []
@@ -85,7 +88,7 @@ async def keystrokes(settings, queries: list[str]) -> tuple[list[float], list[fl
                 shown.clear()
     finally:
         DossierApp.request_search, SearchScreen.show_result = request, show
-    return inside, outside
+    return inside, outside, drawing
 
 
 def pct(values: list[float], p: float) -> float:
@@ -112,7 +115,11 @@ def report(name: str, settings, runs: int) -> None:
         f"{name}: start to usable first screen: median {statistics.median(starts) * 1000:.0f} ms"
         f" (runs: {', '.join(f'{s * 1000:.0f}' for s in starts)})"
     )
-    inside, outside = asyncio.run(keystrokes(settings, QUERIES))
+    inside, outside, drawing = asyncio.run(keystrokes(settings, QUERIES))
+    print(
+        f"{name}: of which drawing the results (SearchScreen.show_result): "
+        f"p50 {pct(drawing, 0.5) * 1000:.0f} ms, p95 {pct(drawing, 0.95) * 1000:.0f} ms"
+    )
     for label, lat in (("in the app", inside), ("seen through Pilot", outside)):
         print(
             f"{name}: keystroke to updated results, {label} ({len(lat)} keystrokes, "
@@ -132,12 +139,14 @@ def main() -> None:
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--work", type=Path, help="keep corpus and indexes here between runs")
+    ap.add_argument("--skip-bundled", action="store_true", help="only the large corpus")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="dossier-bench-tui-") as tmp:
         work = args.work or Path(tmp)
-        bundled = settings_for(REPO / "articles", work / "bundled")
-        update_index(bundled)
-        report("bundled (5 articles)", bundled, args.runs)
+        if not args.skip_bundled:
+            bundled = settings_for(REPO / "articles", work / "bundled")
+            update_index(bundled)
+            report("bundled (5 articles)", bundled, args.runs)
         corpus = args.corpus
         if corpus is None and (work / "src" / "reuters21578").is_dir():
             corpus = work / "src" / "reuters21578"

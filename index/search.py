@@ -62,6 +62,8 @@ class SearchResult:
     message: str | None = None  # what was wrong with the query, if anything
     reading: str = ""  # what was searched
     suggestions: list[str] = field(default_factory=list)
+    complete: bool = True  # False: a very common word was read only up to the search's cap
+    cap: int | None = None  # that cap
 
 
 class Highlighter:
@@ -240,17 +242,20 @@ class SearchEngine:
         limit: int = 20,
         tags: TagLookup | None = None,
         max_articles: int = 200,
+        cap: int | None = None,
     ) -> SearchResult:
         """Hits for `text`: every match counted per article, the best `limit` passages
         ranked with highlight spans, articles in order of their best passage (then by
-        hit count, at most `max_articles`). Never raises for a bad query: the result
-        carries a message and the lenient reading that was searched. Raises
+        hit count, at most `max_articles`). With `cap` (for search as one types), a
+        word in more than `cap` passages is ranked and counted among its first `cap`
+        and the result says so (`complete` False). Never raises for a bad query: the
+        result carries a message and the lenient reading that was searched. Raises
         IndexUnavailable (with a message) when the index is damaged."""
-        return self._guarded(lambda: self._search(text, limit, tags, max_articles))
+        return self._guarded(lambda: self._search(text, limit, tags, max_articles, cap))
 
-    def _search(self, text: str, limit: int, tags, max_articles: int) -> SearchResult:
+    def _search(self, text: str, limit: int, tags, max_articles: int, cap) -> SearchResult:
         parsed = self.parse(text, tags)
-        result = SearchResult(query=text, message=parsed.message, reading=parsed.reading)
+        result = SearchResult(query=text, message=parsed.message, reading=parsed.reading, cap=cap)
         if parsed.query is qm.NOTHING:
             result.suggestions = self.suggest(parsed.reading or text)
             return result
@@ -258,7 +263,9 @@ class SearchEngine:
         if self.also_in:  # copies of one article are listed once: rank a few more
             limit += min(limit, 20)
         try:
-            top, counts = self._engine.ranked(parsed.query, limit, fast=self.fast_path)
+            top, counts, result.complete = self._engine.ranked(
+                parsed.query, limit, fast=self.fast_path, cap=cap
+            )
         except QueryError as exc:  # a query the engine refuses only when it runs
             result.message = "; ".join(filter(None, [result.message, str(exc)]))
             return result
@@ -285,9 +292,7 @@ class SearchEngine:
                 ah = order[aid] = self._article_hits(aid, counts.get(aid, 0))
             ah.passages.append(ph)
         room = max(0, max_articles - len(order))
-        rest = heapq.nsmallest(
-            room, (a for a in counts if a not in order), key=lambda a: (-counts[a], a)
-        )
+        rest = _most_hits(counts, room, order)
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
         if self.also_in:
             self._list_copies_once(result, counts)
@@ -354,6 +359,19 @@ class SearchEngine:
                 continue  # spelled as the corpus spells it: nothing to suggest
             out += [w for w in words.near("exact", known, 3) if w not in out]
         return out[:limit]
+
+
+def _most_hits(counts: Counter, room: int, skip) -> list[str]:
+    """The `room` articles with most hits, not in `skip`, ties by id. The count they need
+    is found first, at C speed, so only those with that many are sorted in Python."""
+    if room <= 0:
+        return []
+    if len(counts) > 8 * (room + len(skip)):
+        cut = heapq.nlargest(room + len(skip), counts.values())[-1]
+        pool = (a for a, c in counts.items() if c >= cut and a not in skip)
+    else:
+        pool = (a for a in counts if a not in skip)
+    return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
 
 
 def snippet(text: str, spans: list[Span], width: int = 240) -> tuple[str, list[Span], bool, bool]:

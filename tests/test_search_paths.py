@@ -147,3 +147,26 @@ def test_scores_kept_for_typing_are_dropped_with_a_newer_index(make_corpus):
     assert engine.search("corridor").total == 6  # a00 lost it, b gained it
     assert engine.search("corridor checkpoint").total == 5
     assert_same(*both(engine, "corridor checkpoint"))
+
+
+def test_a_cap_for_typing_reads_a_common_word_only_so_far_and_says_so(make_corpus):
+    """issue 10 item 5: as one types, a word in very many passages is ranked and
+    counted among its first `cap`; without a cap (the command line) every match counts."""
+    files = {f"a{i:02}.txt": f"T {i}\n\nThe said item {i}.\n\nOther said {i}.\n" for i in range(40)}
+    files["z.txt"] = "Zed\n\nRare word quokka said.\n"
+    settings = make_corpus(files)
+    update_index(settings)
+    engine = Library(settings).engine
+    capped = engine.search("said", limit=5, cap=10)
+    assert not capped.complete and capped.cap == 10
+    assert capped.total == 10 and len(capped.passages) == 5
+    exact = engine.search("said", limit=5)
+    assert exact.complete and exact.total == 81  # not answered from the capped read
+    assert engine.search("said", limit=5, cap=10).complete  # once read whole, kept whole
+    engine.refresh()
+    engine._engine._scores = type(engine._engine._scores)()  # forget what was read
+    rare = engine.search("quokka said", cap=10)  # an AND with a capped word: said so too
+    assert not rare.complete
+    small = engine.search("quokka", cap=10)  # under the cap: read whole, exact
+    assert small.complete and small.total == 1
+    assert_same(engine.search("said", limit=5, cap=1000), exact)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, OrderedDict
+from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -53,37 +54,55 @@ def flat_terms(q: wq.Query) -> tuple[str, list[wq.Term]] | None:
     return None
 
 
+class TermScores(NamedTuple):
+    scores: dict[int, float]  # document number -> score; shared: never change it
+    cap: int | None  # None: every passage of the term was read; else its first `cap`
+
+    @property
+    def complete(self) -> bool:
+        return self.cap is None
+
+
 class ScoreCache:
     """Scores of the terms searched last, per searcher: typing "oil p", "oil pr"... scores
     `oil` once. Whoosh decodes a term's postings block by block at every search."""
 
     def __init__(self, terms: int = 48):
         self.terms = terms
-        self._scores: OrderedDict[tuple[str, str, float], dict[int, float]] = OrderedDict()
+        self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
 
-    def get(self, searcher, term: wq.Term) -> dict[int, float] | None:
-        """Document number -> score of every document holding `term`, in every segment;
-        None when a segment cannot be read the fast way. Shared: never change it."""
+    def get(self, searcher, term: wq.Term, cap: int | None = None) -> TermScores | None:
+        """The scores of the documents holding `term`, in every segment (with `cap`, of
+        its first `cap` documents when it has more); None when a segment cannot be read
+        the fast way."""
         key = (term.fieldname, term.text, term.boost)
         hit = self._scores.get(key)
-        if hit is not None:
+        if hit is not None and (hit.complete or (cap is not None and cap <= hit.cap)):
             self._scores.move_to_end(key)
             return hit
+        if cap is not None and searcher.doc_frequency(term.fieldname, term.text) <= cap:
+            cap = None  # read it whole: the next keystroke may want it whole
         out: dict[int, float] = {}
         for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-            scores = term_scores(sub, offset, term, searcher.weighting)
+            room = None if cap is None else cap - len(out)
+            if room is not None and room <= 0:
+                break
+            scores = term_scores(sub, offset, term, searcher.weighting, room)
             if scores is None:
                 return None
             out.update(scores)
-        self._scores[key] = out
+        found = self._scores[key] = TermScores(out, cap)
         if len(self._scores) > self.terms:
             self._scores.popitem(last=False)
-        return out
+        return found
 
 
-def term_scores(sub, offset: int, term: wq.Term, weighting) -> dict[int, float] | None:
-    """BM25 score of every document holding the term in one segment; None when the
-    fast path cannot read this segment (the caller then asks Whoosh)."""
+def term_scores(
+    sub, offset: int, term: wq.Term, weighting, cap: int | None = None
+) -> dict[int, float] | None:
+    """BM25 score of every document holding the term in one segment (with `cap`, of its
+    first `cap` documents); None when the fast path cannot read this segment (the
+    caller then asks Whoosh)."""
     reader = sub.reader()
     if (term.fieldname, term.text) not in reader:
         return {}
@@ -99,10 +118,15 @@ def term_scores(sub, offset: int, term: wq.Term, weighting) -> dict[int, float] 
     boost = term.boost
     out: dict[int, float] = {}
     for ids, weights in blocks:
+        if cap is not None and len(out) + len(ids) > cap:
+            need = cap - len(out)
+            ids, weights = ids[:need], weights[:need]
         for d, w in zip(ids, weights, strict=False):
             out[offset + d] = (
                 boost * idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl))
             )
+        if cap is not None and len(out) >= cap:
+            break
     deleted = getattr(reader, "deleted_docs_set", None)
     if deleted:
         for d in deleted:
@@ -110,17 +134,26 @@ def term_scores(sub, offset: int, term: wq.Term, weighting) -> dict[int, float] 
     return out
 
 
-def flat_search(searcher, q: wq.Query, limit: int, doc_article: list[str], cache: ScoreCache):
-    """(top (docnum, score) pairs, hits per article) for one term, or a plain OR or AND
-    of terms (scores summed, as Whoosh's matchers sum them); None when the query has
-    another shape (phrases, NOT, nesting)."""
+def flat_search(
+    searcher,
+    q: wq.Query,
+    limit: int,
+    doc_article: list[str],
+    cache: ScoreCache,
+    cap: int | None = None,
+):
+    """(top (docnum, score) pairs, hits per article, whether every match was read) for
+    one term, or a plain OR or AND of terms (scores summed, as Whoosh's matchers sum
+    them); None when the query has another shape (phrases, NOT, nesting). With `cap`, a
+    term in more than `cap` passages is read only that far: ranked and counted there."""
     shape = flat_terms(q)
     if shape is None:
         return None
     kind, terms = shape
-    each = [cache.get(searcher, t) for t in terms]
-    if any(scores is None for scores in each):
+    found = [cache.get(searcher, t, cap) for t in terms]
+    if any(f is None for f in found):
         return None
+    each = [f.scores for f in found]
     if kind == "or":
         total = dict(each[0])
         for scores in each[1:]:
@@ -133,7 +166,7 @@ def flat_search(searcher, q: wq.Query, limit: int, doc_article: list[str], cache
             if all(d in scores for scores in each):
                 total[d] = sum(scores[d] for scores in each)
     counts = Counter(map(doc_article.__getitem__, total))
-    return best(total, limit), counts
+    return best(total, limit), counts, all(f.complete for f in found)
 
 
 def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:

@@ -21,7 +21,8 @@ from .writer import make_schema, open_index
 if TYPE_CHECKING:
     from ..config import Settings
 
-Ranked = tuple[list[tuple[int, float]], Counter]  # (docnum, score) best first; hits per article
+# (docnum, score) best first; hits per article; whether every match was read
+Ranked = tuple[list[tuple[int, float]], Counter, bool]
 
 
 class Searcher:
@@ -94,14 +95,15 @@ class Searcher:
             self._doc_article = out
         return self._doc_article
 
-    def ranked(self, q: qm.Query, limit: int, fast: bool = True) -> Ranked:
+    def ranked(self, q: qm.Query, limit: int, fast: bool = True, cap: int | None = None) -> Ranked:
         """The best `limit` passages and every match counted per article (`fast`: plain
-        terms scored straight from the postings). Raises QueryError for a query Whoosh
-        refuses only when it runs."""
+        terms scored straight from the postings; `cap`: a word in more passages than
+        that is read only that far). Raises QueryError for a query Whoosh refuses only
+        when it runs."""
         wq_query = to_whoosh(q)
         doc_article = self.articles_of_docs()
         s = self._searcher
-        ranked = flat_search(s, wq_query, limit, doc_article, self._scores) if fast else None
+        ranked = flat_search(s, wq_query, limit, doc_article, self._scores, cap) if fast else None
         if ranked is not None:
             return ranked
         collector = CountingCollector(limit, doc_article)
@@ -109,7 +111,7 @@ class Searcher:
             s.search_with_collector(wq_query, collector)
         except wq.QueryError as exc:
             raise QueryError(str(exc)) from None
-        return [(hit.docnum, hit.score) for hit in collector.results()], collector.counts
+        return [(hit.docnum, hit.score) for hit in collector.results()], collector.counts, True
 
     def passage(self, docnum: int) -> tuple[str, str, str]:
         """(passage id, article id, text) of a document."""
