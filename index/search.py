@@ -67,20 +67,23 @@ class SearchResult:
 
 
 class Highlighter:
-    """Spans of the words a parsed query matches, in any text."""
+    """Spans of the words a parsed query matches, in any text.
+
+    `matcher(field, words)` is the engine's test of whether a word, as `field` normalises
+    it, is one of `words` (it skips the stemmer for words that cannot be);
+    `normalizer(field)` normalises one word."""
 
     def __init__(
         self,
         terms: dict[str, set[str]],
+        matcher: Callable[[str, set[str]], Callable[[str], bool]],
         normalizer: Callable[[str], Callable[[str], str]],
         phrases: list[tuple[str, tuple[str, ...]]] = (),
     ):
-        self._checks = []
-        for fname in ("text", "exact", "title"):
-            if terms.get(fname):
-                self._checks.append((normalizer(fname), terms[fname]))
+        fields = ("text", "exact", "title")
+        self._checks = [matcher(f, terms[f]) for f in fields if terms.get(f)]
         self._phrases = [
-            (normalizer(f), ws) for f, ws in phrases if f in ("text", "exact", "title") and ws
+            (matcher(f, set(ws)), normalizer(f), ws) for f, ws in phrases if f in fields and ws
         ]
 
     def __bool__(self) -> bool:
@@ -89,12 +92,12 @@ class Highlighter:
     def spans(self, text: str) -> list[Span]:
         """Words matched on their own, and phrases only where the whole phrase stands."""
         tokens = words(text)
-        marked = [any(norm(w) in wanted for norm, wanted in self._checks) for _, _, w in tokens]
-        for norm, phrase in self._phrases:
-            seq = [norm(w) for _, _, w in tokens]
+        marked = [any(match(w) for match in self._checks) for _, _, w in tokens]
+        for inside, norm, phrase in self._phrases:
+            seq = [norm(w) if inside(w) else None for _, _, w in tokens]
             k = len(phrase)
             for i in range(len(seq) - k + 1):
-                if tuple(seq[i : i + k]) == phrase:
+                if seq[i] == phrase[0] and tuple(seq[i : i + k]) == phrase:
                     marked[i : i + k] = [True] * k
         return [(s, e) for (s, e, _), m in zip(tokens, marked, strict=True) if m]
 
@@ -204,6 +207,7 @@ class SearchEngine:
     def highlighter(self, parsed: ParsedQuery) -> Highlighter:
         return Highlighter(
             query_terms(parsed.query, self._engine.words),
+            self._engine.word_matcher,
             self._engine.normalizer,
             query_phrases(parsed.query),
         )

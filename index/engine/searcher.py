@@ -14,7 +14,7 @@ from .. import querymodel as qm
 from ..errors import QueryError
 from ..querymodel import Analysis
 from .fastpath import CountingCollector, FastBM25F, ScoreCache, flat_search
-from .queries import IndexWords, analysis_of, to_whoosh
+from .queries import IndexWords, analysis_of, to_whoosh, word_matcher
 from .termtable import TermTable
 from .writer import make_schema, open_index
 
@@ -65,6 +65,10 @@ class Searcher:
     def normalizer(self, field: str) -> Callable[[str], str]:
         """One word as `field` indexes it."""
         return self.schema[field].analyzer[-1].normalize
+
+    def word_matcher(self, field: str, wanted: set[str]) -> Callable[[str], bool]:
+        """Whether a word, as `field` indexes it, is one of `wanted` (for highlights)."""
+        return word_matcher(self.schema[field].analyzer[-1], wanted)
 
     @property
     def words(self) -> IndexWords:
