@@ -22,8 +22,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 from conftest import ARTICLES, settings_for  # noqa: E402
 from fuzz_queries import random_query  # noqa: E402
 
+from index.engine.termtable import lexicon  # noqa: E402
 from index.library import Library  # noqa: E402
-from index.termtable import lexicon  # noqa: E402
 
 WORST = {
     "NOT NOT border": "NOT NOT border",

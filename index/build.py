@@ -4,7 +4,7 @@ changed, count repeated lines and duplicates, and hand finished articles to the 
 The index is derived and disposable: a manifest beside it (index/manifest.py) records
 what each article was when indexed, so nothing needs re-reading when nothing changed.
 Writers take turns (indexlock); a rebuild is written beside the index and swapped in
-whole (indexfiles). This module talks to the index only through `index/engine.py`
+whole (indexfiles). This module talks to the index only through `index/engine/`
 (create, open, a batch of additions and removals); it never imports Whoosh.
 """
 
@@ -16,13 +16,13 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .analysis import fingerprint, variant_map
 from .boilerplate import LineStore
 from .config import Settings
 from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
 from .duplicates import DupeStore, fingerprint_of
 from .duplicates import groups as duplicate_groups
 from .engine import Batch, Progress, create_index, open_at
+from .engine.analysis import fingerprint, variant_map
 from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
 from .indexfiles import beside, check, damaged, record, swap

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from index.analysis import stemming_analyzer
+from index.engine.analysis import stemming_analyzer
 from index.model import Passage
 from index.text import fold
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from index.align import SAME_EVENT, align, word_diff
-from index.analysis import variant_map
 from index.config import Settings
+from index.text import variant_map
 
 from .corpus import open_library
 from .output import emit_json, line, styled

@@ -13,6 +13,7 @@ import shutil
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
@@ -20,12 +21,15 @@ from whoosh.index import LockError
 from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
-from .analysis import FastText, exact_analyzer, stemming_analyzer, variant_map
-from .config import Settings
-from .errors import IndexBusy, IndexUnavailable
-from .indexfiles import beside
-from .model import Article
-from .whoosh_private import segment_count
+from ..errors import IndexBusy, IndexUnavailable
+from ..indexfiles import beside
+from ..model import Article
+from ..text import variant_map
+from .analysis import FastText, exact_analyzer, stemming_analyzer
+from .private import segment_count
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 MAX_SEGMENTS = 6
 WRITER_PROCS = 2  # writer processes of a parallel build
