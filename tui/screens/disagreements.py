@@ -6,6 +6,7 @@ margin); `y` takes their side in your own tag file (through the tag store's oper
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.text import Text
@@ -20,11 +21,12 @@ from index.agreement import Agreement, Disagreement, agree, open_tag_file, take_
 from index.errors import DossierError
 from index.model import Article
 from index.tags.marks import article_marks, topic_mark
+from index.views import article_view
 
 from ..actions import bindings
 from ..render import cap, plain, plural
 from ..worker_errors import ReportsWorkerErrors, describe
-from .reader import ReaderScreen
+from .reader import ReaderScreen, ViewReady
 from .tags import TagTable, cell
 
 
@@ -264,8 +266,18 @@ class CodersReaderScreen(ReaderScreen):
         self.other = other
         self.names = names
 
+    @work(thread=True, exclusive=True, group="article view", exit_on_error=False)
+    def _build_view(self, text: str) -> None:
+        """The reader's view model with their tags where its suggestions would be."""
+        app, epoch = self.app, self._tag_epoch
+        model = article_view(self.article, app.library, app.tags, text)
+        theirs = article_marks(self.other, self.article).marks
+        passages = tuple(replace(p, suggested=tuple(theirs.get(p.n, ()))) for p in model.passages)
+        self.post_message(ViewReady(replace(model, passages=passages), epoch))
+
     def _find_suggestions(self) -> None:
-        """(In a worker.) Their tags on this article, drawn where suggestions would be."""
+        """(In a worker, after a tag change.) Their tags on this article, drawn where
+        suggestions would be."""
         marks = article_marks(self.other, self.article).marks
         self.app.call_from_thread(self._show_theirs, marks)
 

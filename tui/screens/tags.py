@@ -150,9 +150,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             outlets = sorted({r["outlet_name"] for r in self.rows})
             self.query_one("#outlet-filter", Select).set_options([(o, o) for o in outlets])
         view = tags_summary(shown, settings)
-        per_topic = ", ".join(
-            f"{path_label(settings.topics, t)} {n}" for t, n in view.per_topic
-        )
+        per_topic = ", ".join(f"{path_label(settings.topics, t)} {n}" for t, n in view.per_topic)
         summary = f"{plural(view.entries, 'tag')} (passages and spans)"
         if per_topic:
             summary += f" · by topic: {per_topic}"
