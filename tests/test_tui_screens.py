@@ -37,10 +37,10 @@ async def test_tags_screen_shows_titles_whole_notes_and_anchors(tmp_path, monkey
         await until(pilot, lambda: table.row_count == 1, "the tag rows")
         assert threads and threading.main_thread().name not in threads
         labels = [str(c.label) for c in table.columns.values()]
-        assert labels[:3] == ["Topic", "Anchor", "Article"], "the anchor status is in view"
+        assert labels[:4] == ["Topic", "Anchor", "Passage", "Article"], "anchor, passage in view"
         row = [str(c) for c in table.get_row_at(0)]
-        assert row[1] == "exact"
-        assert row[2].startswith("Armenia, Azerbaijan Make Progress") and row[2].endswith("#10")
+        assert row[1] == "exact" and row[2] == "#10"
+        assert row[3].startswith("Armenia, Azerbaijan Make Progress")
         detail = text_of(app.screen.query_one("#tag-detail", Static))
         assert "Lachin" in detail and NOTE in detail, "the whole note, and the quote"
         summary = text_of(app.screen.query_one("#tags-summary", Static))
