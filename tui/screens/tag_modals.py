@@ -13,7 +13,7 @@ from textual.widgets.selection_list import Selection
 from index.config import Topic
 
 from ..actions import bindings
-from ..render import join, plain
+from ..render import join, plain, safe
 
 
 class TopicPicker(ModalScreen[list[str] | None]):
@@ -96,11 +96,13 @@ class TextEditor(ModalScreen[str | None]):
     def __init__(self, text: str, about: str) -> None:
         super().__init__()
         self.text, self.about = text, about
+        # control characters (from a file others wrote) shown as symbols, never sent
+        self.shown = safe(text)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog text-editor"):
             yield Static(plain(f"{self.KIND} — {self.about}"), classes="title")
-            yield TextArea(self.text, soft_wrap=True, show_line_numbers=False)
+            yield TextArea(self.shown, soft_wrap=True, show_line_numbers=False)
             yield Static(plain(self.HINT, "dim"), classes="meta")
 
     def on_mount(self) -> None:
@@ -109,7 +111,8 @@ class TextEditor(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        text = self.query_one(TextArea).text
+        self.dismiss(self.text if text == self.shown else text)  # untouched: as it was
 
     def action_cancel(self) -> None:
         self.dismiss(None)
