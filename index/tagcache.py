@@ -27,9 +27,9 @@ from array import array
 from pathlib import Path
 from typing import Any
 
-from .tagdoc import Packed, Place, TagDoc
+from .tagdoc import Packed, Place, TagDoc, new_token
 
-FORMAT = f"dossier-tags-4-py{sys.version_info[0]}.{sys.version_info[1]}"
+FORMAT = f"dossier-tags-5-py{sys.version_info[0]}.{sys.version_info[1]}"
 _HEAD = 8  # bytes: the length of the marshalled header; the groups' blobs follow it
 
 
@@ -44,17 +44,17 @@ def digest(data: bytes) -> str:
 
 
 def _group(data: bytes, blobs: memoryview, item: Any) -> tuple[str, Packed, Place | None]:
-    article, ids, start, cuts, at, size = item
+    article, ids, start, cuts, at, size, token = item
     if not (isinstance(article, str) and isinstance(ids, tuple)) or at + size > len(blobs):
         raise ValueError("not a group")
-    packed = Packed(blobs[at : at + size], ids)
+    packed = Packed(blobs[at : at + size], ids, str(token))
     if start < 0:
         return article, packed, None
     where = array("Q")
     where.frombytes(cuts)
     if len(where) != len(ids) + 1 or where[0] != 0 or start + where[-1] > len(data):
         raise ValueError("not where the file has it")
-    return article, packed, Place(start, where)
+    return article, packed, Place(start, where, None, str(token))
 
 
 def load(path: Path, data: bytes) -> dict | None:
@@ -106,13 +106,14 @@ def _groups(doc: TagDoc) -> tuple[list[tuple], list]:
     items, blobs, at = [], [], 0
     for article in doc.articles():
         g, place = doc.groups[article], doc.places.get(article)
+        token = doc.token(article) or new_token()
         if isinstance(g, Packed):
             packed = g
         else:
             entries = list(place.entries) if place and place.entries is not None else g
             packed = Packed(marshal.dumps(entries), tuple(str(r.get("id")) for r in entries))
         start, cuts = (-1, b"") if place is None else (place.start, place.cuts.tobytes())
-        items.append((article, packed.ids, start, cuts, at, len(packed.blob)))
+        items.append((article, packed.ids, start, cuts, at, len(packed.blob), token))
         blobs.append(packed.blob)
         at += len(packed.blob)
     return items, blobs

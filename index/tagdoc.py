@@ -14,6 +14,7 @@ that is still the one unpacked still has its text in `raw` and is copied, not du
 from __future__ import annotations
 
 import marshal
+import secrets
 from array import array
 from dataclasses import dataclass
 
@@ -26,6 +27,7 @@ class Packed:
 
     blob: bytes | memoryview  # a view into the cache file's bytes, when read from it
     ids: tuple[str, ...]
+    token: str = ""  # names this content: groups with one token hold the same entries
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +39,7 @@ class Place:
     start: int
     cuts: array
     entries: tuple[dict, ...] | None = None
+    token: str = ""  # the group's content token (Packed.token) while it is unchanged
 
     @property
     def end(self) -> int:
@@ -135,7 +138,8 @@ class TagDoc:
         entries = marshal.loads(packed.blob)
         place = self.places.get(article_id)
         if place is not None:
-            self.places[article_id] = Place(place.start, place.cuts, tuple(entries))
+            token = place.token or packed.token
+            self.places[article_id] = Place(place.start, place.cuts, tuple(entries), token)
         self.groups[article_id] = entries
         return entries
 
@@ -144,15 +148,25 @@ class TagDoc:
         """Every entry mapping, by article (unpacks every group: for whole-file work)."""
         return [r for a in sorted(self.groups) for r in self.entries_of(a)]
 
+    def token(self, article_id: str) -> str:
+        """The token of the article's entries, "" when unknown (changed, or never
+        written by dossier with a cache)."""
+        g, place = self.groups.get(article_id), self.places.get(article_id)
+        if isinstance(g, Packed):
+            return g.token or (place.token if place else "")
+        if g is None or place is None or place.entries is None:
+            return ""
+        same = len(g) == len(place.entries) and all(map(_is, g, place.entries))
+        return place.token if same else ""
+
     def same_group(self, other: TagDoc, article_id: str) -> bool:
         """True when the article's entries are known to be the same in both (quick: the
-        same list or the same packed bytes); False means: compare them."""
+        same list, or the same content token); False means: compare them."""
         a, b = self.groups.get(article_id), other.groups.get(article_id)
         if a is b:
             return True
-        if isinstance(a, Packed) and isinstance(b, Packed):
-            return a.blob == b.blob
-        return False
+        token = self.token(article_id)
+        return bool(token) and token == other.token(article_id)
 
     # changing (a copy) -------------------------------------------------------------
 
@@ -164,3 +178,11 @@ class TagDoc:
         elif isinstance(g, Packed):
             g = self._unpack(article_id, g)
         return g
+
+
+def _is(a: object, b: object) -> bool:
+    return a is b
+
+
+def new_token() -> str:
+    return secrets.token_hex(8)

@@ -29,7 +29,7 @@ import yaml
 
 from . import tagcache
 from .errors import TagFileError
-from .tagdoc import VERSION, Packed, Place, TagDoc, entry_sort
+from .tagdoc import VERSION, Packed, Place, TagDoc, entry_sort, new_token
 from .yamlpos import node_line, safe_load
 
 __all__ = ["VERSION", "TagDoc"]
@@ -411,7 +411,7 @@ def _render_group(doc: TagDoc, article: str, at: int, out: list[Piece]) -> Place
             size += len(piece)
         out.append(piece)
         cuts.append(size)
-    return Place(at, cuts, tuple(ordered))
+    return Place(at, cuts, tuple(ordered), new_token())
 
 
 def _joined(raw: bytes, pieces: list[Piece]) -> bytes:
@@ -453,7 +453,10 @@ def render(doc: TagDoc) -> tuple[bytes, dict[str, Place]]:
             size = place.cuts[-1]
             out.append((place.start, place.start + size))
             places[article] = Place(
-                at, place.cuts, None if isinstance(g, Packed) else place.entries
+                at,
+                place.cuts,
+                None if isinstance(g, Packed) else place.entries,
+                doc.token(article),
             )
             at += size
             continue

@@ -49,6 +49,8 @@ def setup(tmp_path):
     start = a1.passages[1].start
     store.add(a1, start + 4, start + 12, ["corridor"])
     store.add_passage(a2, 1, ["corridor", "treaty"])
+    store.set_memo("a memo: with colon\nand a second line", article="a2")
+    store.set_memo("on the topic", topic="border")
     text = settings.tags_file.read_text(encoding="utf-8")
     text = text.replace("version: 1\n", "version: 1\nproject: {name: fieldwork, owner: anna}\n")
     text = text.replace("  article_hash:", "  reviewer: anna\n  article_hash:", 1)
@@ -117,6 +119,7 @@ def check_round_trip(label: str, store: TagStore, articles: dict, path) -> None:
     new = tagfile.parse(path, path.read_bytes())
     assert by_id(new) == by_id(old), f"{label}: entries changed by tag and untag"
     assert new.dismissed == old.dismissed, f"{label}: dismissals changed"
+    assert new.memos == old.memos, f"{label}: memos changed"
     # Compared as YAML: == would walk an alias bomb's every leaf (hundreds of millions).
     same = yaml.safe_dump(new.extra) == yaml.safe_dump(old.extra)
     assert same, f"{label}: unknown top-level keys were not kept"

@@ -62,6 +62,8 @@ def test_another_writers_change_is_noticed_for_its_article_only(tmp_path):
     cli.toggle_passage_topic(arts[3], 2, "corridor")
     diff = reader.poll()
     assert diff is not None and diff.articles == frozenset({"art3"})
+    groups = reader._snap.doc.groups  # the others were told apart without unpacking
+    assert [a for a, g in groups.items() if not isinstance(g, Packed)] == ["art3"]
     assert [e.topics for e in diff.after.values()] == [("corridor",)]
     # entries looked up by id without knowing their article
     entry = next(iter(diff.after.values()))

@@ -44,3 +44,23 @@ async def test_a_multi_line_note_is_edited_whole_and_kept(settings):
         await pilot.press("escape")
         await until(pilot, lambda: app.tag_writer.idle, "tag writes")
         assert notes(settings) == ["first line\nsecond line\nthird"]
+
+
+async def test_control_characters_in_a_note_are_shown_as_symbols_and_kept(settings):
+    """A note from someone else's file with an escape sequence: the editor shows it as
+    symbols (nothing steers the terminal); saving it untouched leaves the note as it
+    was."""
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: not app.tags.is_loading, "the tag file")
+        art = app.library.article(A1)
+        app.tags.add_passage(art, 4, ["border"], note="red \x1b[31mALERT\x07")
+        app.open_article(A1, 4)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("m")
+        shown = app.screen.query_one(TextArea).text
+        assert "\x1b" not in shown and "\x07" not in shown and "ALERT" in shown
+        await pilot.press("ctrl+s")
+        await until(pilot, lambda: app.tag_writer.idle, "tag writes")
+        assert notes(settings) == ["red \x1b[31mALERT\x07"]

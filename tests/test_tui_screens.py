@@ -37,7 +37,7 @@ async def test_tags_screen_shows_titles_whole_notes_and_anchors(tmp_path, monkey
         await until(pilot, lambda: table.row_count == 1, "the tag rows")
         assert threads and threading.main_thread().name not in threads
         labels = [str(c.label) for c in table.columns.values()]
-        assert labels[:4] == ["Topic", "Anchor", "Passage", "Article"], "anchor status in view"
+        assert labels[:4] == ["Topic", "Anchor", "Passage", "Article"], "anchor, passage in view"
         row = [str(c) for c in table.get_row_at(0)]
         assert row[1] == "exact" and row[2] == "#10"
         assert row[3].startswith("Armenia, Azerbaijan Make Progress")
@@ -63,7 +63,7 @@ async def test_small_terminal_keeps_status_whole(tmp_path):
         app.push_screen(CompareScreen(article, lib.article("002_e536400ab8bce265"), 5))
         await until(
             pilot,
-            lambda: isinstance(app.screen, CompareScreen) and app.screen.model is not None,
+            lambda: isinstance(app.screen, CompareScreen) and app.screen.alignment is not None,
             "the alignment",
         )
         await pilot.pause()

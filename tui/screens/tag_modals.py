@@ -14,7 +14,7 @@ from index.config import Topic
 from index.topics import path_label, tree
 
 from ..actions import bindings
-from ..render import join, plain
+from ..render import join, plain, safe
 
 
 class TopicPicker(ModalScreen[list[str] | None]):
@@ -100,11 +100,13 @@ class TextEditor(ModalScreen[str | None]):
     def __init__(self, text: str, about: str) -> None:
         super().__init__()
         self.text, self.about = text, about
+        # control characters (from a file others wrote) shown as symbols, never sent
+        self.shown = safe(text)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog text-editor"):
             yield Static(plain(f"{self.KIND} — {self.about}"), classes="title")
-            yield TextArea(self.text, soft_wrap=True, show_line_numbers=False)
+            yield TextArea(self.shown, soft_wrap=True, show_line_numbers=False)
             yield Static(plain(self.HINT, "dim"), classes="meta")
 
     def on_mount(self) -> None:
@@ -113,7 +115,8 @@ class TextEditor(ModalScreen[str | None]):
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        text = self.query_one(TextArea).text
+        self.dismiss(self.text if text == self.shown else text)  # untouched: as it was
 
     def action_cancel(self) -> None:
         self.dismiss(None)
