@@ -1,0 +1,216 @@
+"""Shared text: passages that carry the same words as a passage of another article
+(the same wire copy re-run, a statement printed by several outlets, a translation that
+keeps the wording), grouped into clusters.
+
+Each passage is cut into shingles: runs of SHINGLE words (folded, spelling variants of
+config.yaml applied), hashed (crc32, as index/duplicates.py does). A few of them, chosen
+by winnowing (the smallest hash of every WINDOW shingles in a row), are the passage's
+fingerprints: two passages that share a run of SHINGLE + WINDOW - 1 words or more always
+share one. Passages that share a fingerprint are compared on all their shingles, and
+a pair that shares at least MIN_SHARED shingles, making up at least MIN_SHARE of the
+smaller passage's, is linked. Clusters are the connected sets of linked passages.
+
+A fingerprint found in more than MAX_DF articles is a stock phrase ("said in a
+statement on"), not shared text, and links nothing.
+
+Pure Python, no MinHash package: the fingerprints are an exact inverted index over a
+few hashes a passage, fast enough for tens of thousands of articles (see
+bench/bench_reuse.py) without pulling in numpy.
+"""
+
+from __future__ import annotations
+
+import zlib
+from array import array
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from .model import Article
+from .text import fold, words
+
+SHINGLE = 5  # words in a shingle
+WINDOW = 4  # winnowing window: any shared run of SHINGLE + WINDOW - 1 words is found
+MIN_SHARED = 4  # shingles two passages share, at least (a run of 8 words)
+MIN_SHARE = 0.2  # ... and this share of the smaller passage's shingles
+MAX_DF = 40  # a fingerprint in more articles than this is a stock phrase
+
+
+@dataclass(slots=True)
+class PassagePrint:
+    n: int
+    start: int
+    end: int
+    words: int
+    text: str
+    shingles: array  # array('I'): the hash of the shingle starting at each word
+    prints: frozenset[int]  # the winnowed fingerprints
+
+
+def passage_prints(article: Article, variants: dict[str, str] | None = None) -> list[PassagePrint]:
+    """The shingles and fingerprints of each passage of the article (title-only
+    articles have none: a headline is not shared text)."""
+    if article.title_only:
+        return []
+    out = []
+    for p in article.passages:
+        ws = [fold(w) for _, _, w in words(p.text)]
+        if variants:
+            ws = [variants.get(w, w) for w in ws]
+        hashes = array(
+            "I",
+            (
+                zlib.crc32(" ".join(ws[i : i + SHINGLE]).encode("utf-8"))
+                for i in range(len(ws) - SHINGLE + 1)
+            ),
+        )
+        if not hashes:
+            continue
+        out.append(PassagePrint(p.n, p.start, p.end, len(ws), p.text, hashes, winnow(hashes)))
+    return out
+
+
+def winnow(hashes: array) -> frozenset[int]:
+    """The smallest hash of every WINDOW hashes in a row (all of them when fewer)."""
+    if len(hashes) <= WINDOW:
+        return frozenset(hashes)
+    return frozenset(min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1))
+
+
+@dataclass(slots=True)
+class SharedPassage:
+    article: str
+    n: int
+    start: int
+    end: int
+    shared_words: int  # words of this passage also found in the cluster's other passages
+    words: int
+    text: str
+
+    @property
+    def pid(self) -> str:
+        return f"{self.article}#{self.n}"
+
+
+@dataclass(slots=True)
+class Cluster:
+    passages: list[SharedPassage]  # earliest carrier first
+    first: str  # the article that carried it first (by date, then id)
+
+    @property
+    def articles(self) -> list[str]:
+        return list(dict.fromkeys(p.article for p in self.passages))
+
+
+@dataclass(slots=True)
+class Reuse:
+    clusters: list[Cluster] = field(default_factory=list)
+    # article id -> (shared words, words)
+    articles: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # outlet -> (shared words, words)
+    outlets: dict[str, tuple[int, int]] = field(default_factory=dict)
+    # article id -> passage n -> index of its cluster in `clusters`
+    passages: dict[str, dict[int, int]] = field(default_factory=dict)
+    links: int = 0  # linked passage pairs
+
+
+def find_reuse(
+    prints: dict[str, list[PassagePrint]],
+    about: dict[str, tuple[str | None, str | None]],
+) -> Reuse:
+    """Shared text across articles. `prints` holds each article's passage prints,
+    `about` its (outlet, date)."""
+    nodes: list[tuple[str, PassagePrint]] = [
+        (aid, pp) for aid in sorted(prints) for pp in prints[aid]
+    ]
+    postings: dict[int, list[int]] = defaultdict(list)
+    for i, (_, pp) in enumerate(nodes):
+        for h in pp.prints:
+            postings[h].append(i)
+    candidates: set[tuple[int, int]] = set()
+    for ids in postings.values():
+        if len(ids) < 2:
+            continue
+        arts = {nodes[i][0] for i in ids}
+        if len(arts) < 2 or len(arts) > MAX_DF:
+            continue
+        for x, i in enumerate(ids):
+            for j in ids[x + 1 :]:
+                if nodes[i][0] != nodes[j][0]:
+                    candidates.add((i, j))
+    sets: dict[int, set[int]] = {}
+
+    def shingle_set(i: int) -> set[int]:
+        hit = sets.get(i)
+        if hit is None:
+            hit = sets[i] = set(nodes[i][1].shingles)
+        return hit
+
+    covered: dict[int, set[int]] = defaultdict(set)  # node -> word positions shared
+    parent = list(range(len(nodes)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    links = 0
+    for i, j in candidates:
+        a, b = shingle_set(i), shingle_set(j)
+        both = a & b
+        if len(both) < MIN_SHARED or len(both) < MIN_SHARE * min(len(a), len(b)):
+            continue
+        links += 1
+        parent[find(i)] = find(j)
+        for node, other in ((i, both), (j, both)):
+            marks = covered[node]
+            for pos, h in enumerate(nodes[node][1].shingles):
+                if h in other:
+                    marks.update(range(pos, pos + SHINGLE))
+    return _collect(nodes, covered, find, about, links)
+
+
+def _when(aid: str, about: dict[str, tuple[str | None, str | None]]) -> tuple[str, str]:
+    return ((about.get(aid) or (None, None))[1] or "9999", aid)
+
+
+def _collect(nodes, covered, find, about, links: int) -> Reuse:
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in covered:
+        members[find(i)].append(i)
+    out = Reuse(links=links)
+    for ids in members.values():
+        shared = [
+            SharedPassage(
+                nodes[i][0],
+                nodes[i][1].n,
+                nodes[i][1].start,
+                nodes[i][1].end,
+                min(len(covered[i]), nodes[i][1].words),
+                nodes[i][1].words,
+                nodes[i][1].text,
+            )
+            for i in ids
+        ]
+        shared.sort(key=lambda p: (*_when(p.article, about), p.n))
+        out.clusters.append(Cluster(shared, shared[0].article))
+    out.clusters.sort(key=lambda c: (-len(c.articles), _when(c.first, about), c.passages[0].n))
+    for ci, cluster in enumerate(out.clusters):
+        for p in cluster.passages:
+            out.passages.setdefault(p.article, {})[p.n] = ci
+    totals: Counter[str] = Counter()
+    for aid, pp in nodes:
+        totals[aid] += pp.words
+    shared_words: Counter[str] = Counter()
+    for cluster in out.clusters:
+        for p in cluster.passages:
+            shared_words[p.article] += p.shared_words
+    outlet_shared: Counter[str] = Counter()
+    outlet_total: Counter[str] = Counter()
+    for aid, total in totals.items():
+        out.articles[aid] = (shared_words[aid], total)
+        outlet = (about.get(aid) or (None, None))[0] or "unknown outlet"
+        outlet_shared[outlet] += shared_words[aid]
+        outlet_total[outlet] += total
+    out.outlets = {o: (outlet_shared[o], outlet_total[o]) for o in sorted(outlet_total)}
+    return out
