@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .model import Article
 from .quotes_speaker import SpeakerIndex, attribute, proper_words, speakers_named
@@ -29,15 +30,14 @@ from .worddiff import word_changes
 MIN_WORDS = 3
 MIN_SHARED = 4  # word pairs two quotations share, at least
 CONTAINMENT = 0.5  # of the shorter quotation's word pairs
-MAX_DF = 200  # a word pair in more quotations than this ("of the") links nothing alone
+MAX_DF = 40  # a word pair in more quotations than this ("of the") proposes no pair
 
 # opening mark -> the marks that close it
 DOUBLE = {"“": "”“", "„": "“”", "«": "»", '"': '"', "”": "”"}
 SINGLE = {"‘": "’", "'": "'"}
 
 
-@dataclass(frozen=True, slots=True)
-class Quote:
+class Quote(NamedTuple):  # a tuple: stored for every quotation, pickled fast
     article: str
     n: int  # passage
     start: int  # offsets of the quoted words (marks excluded) in the canonical text
@@ -150,14 +150,16 @@ def group_quotes(
     for i, ps in enumerate(pairs):
         for pair in ps:
             postings[pair].append(i)
-    shared: Counter[tuple[int, int]] = Counter()
+    # candidates: quotations that share a word pair few quotations have; then counted
+    # on all their pairs
+    candidates: set[tuple[int, int]] = set()
     for ids in postings.values():
         if len(ids) < 2 or len(ids) > MAX_DF:
             continue
         for x, i in enumerate(ids):
             for j in ids[x + 1 :]:
                 if quotes[i].article != quotes[j].article:
-                    shared[i, j] += 1
+                    candidates.add((i, j))
     parent = list(range(len(quotes)))
 
     def find(x: int) -> int:
@@ -166,7 +168,8 @@ def group_quotes(
             x = parent[x]
         return x
 
-    for (i, j), count in shared.items():
+    for i, j in candidates:
+        count = len(pairs[i] & pairs[j])
         if count < MIN_SHARED:
             continue
         smaller = min(len(pairs[i]), len(pairs[j])) or 1

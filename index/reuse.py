@@ -24,6 +24,7 @@ import zlib
 from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .model import Article
 from .text import fold, words
@@ -35,15 +36,14 @@ MIN_SHARE = 0.2  # ... and this share of the smaller passage's shingles
 MAX_DF = 40  # a fingerprint in more articles than this is a stock phrase
 
 
-@dataclass(slots=True)
-class PassagePrint:
+class PassagePrint(NamedTuple):  # a tuple: stored for every passage, pickled fast
     n: int
     start: int
     end: int
     words: int
     text: str
     shingles: array  # array('I'): the hash of the shingle starting at each word
-    prints: frozenset[int]  # the winnowed fingerprints
+    prints: array  # array('I'): the winnowed fingerprints, each once
 
 
 def passage_prints(article: Article, variants: dict[str, str] | None = None) -> list[PassagePrint]:
@@ -69,11 +69,15 @@ def passage_prints(article: Article, variants: dict[str, str] | None = None) -> 
     return out
 
 
-def winnow(hashes: array) -> frozenset[int]:
+def winnow(hashes: array) -> array:
     """The smallest hash of every WINDOW hashes in a row (all of them when fewer)."""
     if len(hashes) <= WINDOW:
-        return frozenset(hashes)
-    return frozenset(min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1))
+        return array("I", sorted(set(hashes)))
+    mins = {min(hashes[i : i + WINDOW]) for i in range(len(hashes) - WINDOW + 1)}
+    return array("I", sorted(mins))
+
+
+Link = tuple[str, int, str, int]  # (article, n, article, n) of two linked passages
 
 
 @dataclass(slots=True)
@@ -103,6 +107,8 @@ class Cluster:
 
 @dataclass(slots=True)
 class Reuse:
+    """Clusters of shared passages, and each article's and outlet's shared share."""
+
     clusters: list[Cluster] = field(default_factory=list)
     # article id -> (shared words, words)
     articles: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -110,15 +116,19 @@ class Reuse:
     outlets: dict[str, tuple[int, int]] = field(default_factory=dict)
     # article id -> passage n -> index of its cluster in `clusters`
     passages: dict[str, dict[int, int]] = field(default_factory=dict)
-    links: int = 0  # linked passage pairs
+    links: list[Link] = field(default_factory=list)  # linked passage pairs
 
 
 def find_reuse(
     prints: dict[str, list[PassagePrint]],
     about: dict[str, tuple[str | None, str | None]],
+    known: list[Link] | None = None,
+    changed: set[str] | None = None,
 ) -> Reuse:
     """Shared text across articles. `prints` holds each article's passage prints,
-    `about` its (outlet, date)."""
+    `about` its (outlet, date). With `known` (the links of an earlier run) and
+    `changed` (the articles read since), only the changed articles' passages are
+    compared; the links between unchanged articles are kept."""
     nodes: list[tuple[str, PassagePrint]] = [
         (aid, pp) for aid in sorted(prints) for pp in prints[aid]
     ]
@@ -126,17 +136,30 @@ def find_reuse(
     for i, (_, pp) in enumerate(nodes):
         for h in pp.prints:
             postings[h].append(i)
+    if known is None or changed is None:
+        fresh = range(len(nodes))
+        keep: list[tuple[int, int]] = []
+    else:
+        fresh = [i for i, (aid, _) in enumerate(nodes) if aid in changed]
+        at = {(aid, pp.n): i for i, (aid, pp) in enumerate(nodes)}
+        keep = [
+            (at[a, an], at[b, bn])
+            for a, an, b, bn in known
+            if a not in changed and b not in changed and (a, an) in at and (b, bn) in at
+        ]
     candidates: set[tuple[int, int]] = set()
-    for ids in postings.values():
-        if len(ids) < 2:
-            continue
-        arts = {nodes[i][0] for i in ids}
-        if len(arts) < 2 or len(arts) > MAX_DF:
-            continue
-        for x, i in enumerate(ids):
-            for j in ids[x + 1 :]:
-                if nodes[i][0] != nodes[j][0]:
-                    candidates.add((i, j))
+    for i in fresh:
+        aid = nodes[i][0]
+        for h in nodes[i][1].prints:
+            ids = postings[h]
+            if len(ids) < 2 or len(ids) > 4 * MAX_DF:
+                continue
+            arts = {nodes[j][0] for j in ids}
+            if len(arts) < 2 or len(arts) > MAX_DF:
+                continue
+            for j in ids:
+                if nodes[j][0] != aid:
+                    candidates.add((i, j) if i < j else (j, i))
     sets: dict[int, set[int]] = {}
 
     def shingle_set(i: int) -> set[int]:
@@ -145,7 +168,20 @@ def find_reuse(
             hit = sets[i] = set(nodes[i][1].shingles)
         return hit
 
-    covered: dict[int, set[int]] = defaultdict(set)  # node -> word positions shared
+    linked = list(keep)
+    for i, j in candidates:
+        a, b = shingle_set(i), shingle_set(j)
+        both = len(a & b) if len(a) < len(b) else len(b & a)
+        if both >= MIN_SHARED and both >= MIN_SHARE * min(len(a), len(b)):
+            linked.append((i, j))
+    return _collect(nodes, linked, shingle_set, about)
+
+
+def _when(aid: str, about: dict[str, tuple[str | None, str | None]]) -> tuple[str, str]:
+    return ((about.get(aid) or (None, None))[1] or "9999", aid)
+
+
+def _collect(nodes, linked: list[tuple[int, int]], shingle_set, about) -> Reuse:
     parent = list(range(len(nodes)))
 
     def find(x: int) -> int:
@@ -154,30 +190,19 @@ def find_reuse(
             x = parent[x]
         return x
 
-    links = 0
-    for i, j in candidates:
-        a, b = shingle_set(i), shingle_set(j)
-        both = a & b
-        if len(both) < MIN_SHARED or len(both) < MIN_SHARE * min(len(a), len(b)):
-            continue
-        links += 1
+    covered: dict[int, set[int]] = defaultdict(set)  # node -> word positions shared
+    for i, j in linked:
         parent[find(i)] = find(j)
-        for node, other in ((i, both), (j, both)):
+        both = shingle_set(i) & shingle_set(j)
+        for node in (i, j):
             marks = covered[node]
             for pos, h in enumerate(nodes[node][1].shingles):
-                if h in other:
+                if h in both:
                     marks.update(range(pos, pos + SHINGLE))
-    return _collect(nodes, covered, find, about, links)
-
-
-def _when(aid: str, about: dict[str, tuple[str | None, str | None]]) -> tuple[str, str]:
-    return ((about.get(aid) or (None, None))[1] or "9999", aid)
-
-
-def _collect(nodes, covered, find, about, links: int) -> Reuse:
     members: dict[int, list[int]] = defaultdict(list)
     for i in covered:
         members[find(i)].append(i)
+    links = [(nodes[i][0], nodes[i][1].n, nodes[j][0], nodes[j][1].n) for i, j in linked]
     out = Reuse(links=links)
     for ids in members.values():
         shared = [

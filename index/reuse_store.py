@@ -1,13 +1,13 @@
 """Shared text, quotations and stories for the whole corpus, computed on first use and
 kept beside the index (`.dossier-cache/analysis/` by default; derived, safe to delete).
 
-Two files:
+Three files:
 
 * `features.pickle`: per article, what the analysis needs from its text (passage
   shingles and fingerprints, quotations with speakers), with the content hash of the
   text they were made from. An update reads again only the articles whose hash in the
   index manifest changed (or that are new), so a changed article costs its own reading.
-* `result.pickle`: the clusters, quotation groups and stories, valid for one state of
+* `result.pickle` (and `links.pickle`, its linked passages alone): the clusters, quotation groups and stories, valid for one state of
   the corpus (the manifest's hashes, outlets and dates, and the spelling variants).
 
 Not inside the index folder: every file there is checksummed by the manifest, and a
@@ -25,7 +25,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .analysis import variant_map
 from .config import Settings
@@ -42,12 +42,12 @@ if TYPE_CHECKING:
 VERSION = 1
 FEATURES = "features.pickle"
 RESULT = "result.pickle"
+LINKS = "links.pickle"  # the last result's linked passages, small: an update starts from them
 PARALLEL_MIN = 2000  # articles to read before a second process pays for its start
 Progress = Callable[[int, int, str], None]
 
 
-@dataclass(slots=True)
-class Features:
+class Features(NamedTuple):  # a tuple: pickled fast
     content_hash: str
     prints: list[PassagePrint]
     quotes: list[Quote]
@@ -90,22 +90,27 @@ def _key(manifest: Manifest, variants: dict[str, str]) -> str:
     return hashlib.blake2b(json.dumps(state).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _load(path: Path):
+def _load(path: Path, head_only: bool = False):
+    """A stored file's head (a dict with its version and key), and its body unless
+    `head_only`: (head, body), or None when missing, damaged or of another version."""
     try:
         with open(path, "rb") as f:
-            data = pickle.load(f)
+            head = pickle.load(f)
+            if not isinstance(head, dict) or head.get("version") != VERSION:
+                return None
+            return head, (None if head_only else pickle.load(f))
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return None
-    if not isinstance(data, dict) or data.get("version") != VERSION:
+    except (ImportError, IndexError, KeyError):  # made by another version of the code
         return None
-    return data
 
 
-def _save(path: Path, data: dict) -> None:
+def _save(path: Path, head: dict, body) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
     with open(tmp, "wb") as f:
-        pickle.dump({"version": VERSION, **data}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump({"version": VERSION, **head}, f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(body, f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
 
 
@@ -115,9 +120,11 @@ def cached(settings: Settings) -> Analysis | None:
     manifest = Manifest.load(settings.index_dir)
     if manifest is None:
         return None
-    data = _load(analysis_dir(settings) / RESULT)
-    if data and data.get("key") == _key(manifest, variant_map(settings.variants)):
-        return data["analysis"]
+    key = _key(manifest, variant_map(settings.variants))
+    head = _load(analysis_dir(settings) / RESULT, head_only=True)
+    if head and head[0].get("key") == key:
+        data = _load(analysis_dir(settings) / RESULT)
+        return data[1] if data else None
     return None
 
 
@@ -130,32 +137,42 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
     variants = variant_map(settings.variants)
     key = _key(manifest, variants)
     folder = analysis_dir(settings)
-    data = _load(folder / RESULT)
-    if data and data.get("key") == key:
-        return data["analysis"]
+    head = _load(folder / RESULT, head_only=True)
+    if head and head[0].get("key") == key:
+        data = _load(folder / RESULT)
+        if data:
+            return data[1]
     stored = _load(folder / FEATURES)
-    features: dict[str, Features] = stored["articles"] if stored else {}
-    if stored and stored.get("variants") != sorted(variants.items()):
-        features = {}
+    same = stored is not None and stored[0].get("variants") == sorted(variants.items())
+    features: dict[str, Features] = stored[1] if same else {}
     stale = [
         aid
         for aid, entry in manifest.articles.items()
         if aid not in features or features[aid].content_hash != entry["hash"]
     ]
-    for aid in [a for a in features if a not in manifest.articles]:
+    gone = [a for a in features if a not in manifest.articles]
+    for aid in gone:
         del features[aid]
     features.update(_read(settings, manifest, stale, variants, progress))
-    if stale or stored is None:
-        _save(folder / FEATURES, {"variants": sorted(variants.items()), "articles": features})
+    if stale or gone or not same:
+        _save(folder / FEATURES, {"variants": sorted(variants.items())}, features)
     if progress:
         progress(0, 1, "finding shared text and quotations")
     about = {aid: (a.get("source"), a.get("date")) for aid, a in manifest.articles.items()}
-    reuse = find_reuse({aid: f.prints for aid, f in features.items()}, about)
+    previous = _load(folder / LINKS) if same and len(stale) < len(features) // 2 else None
+    known = previous[1] if previous else None
+    reuse = find_reuse(
+        {aid: f.prints for aid, f in features.items()},
+        about,
+        known=known,
+        changed={*stale, *gone} if known is not None else None,
+    )
     quotes = [q for f in features.values() for q in f.quotes]
     groups = group_quotes(quotes, about, variants, single=True)
     stories = find_stories(reuse, [g for g in groups if len(g.articles) > 1], about)
     result = Analysis(groups, reuse, stories, about, len(stale), time.perf_counter() - t0)
-    _save(folder / RESULT, {"key": key, "analysis": result})
+    _save(folder / RESULT, {"key": key}, result)
+    _save(folder / LINKS, {}, reuse.links)
     if progress:
         progress(1, 1, "finding shared text and quotations")
     return result
@@ -213,12 +230,22 @@ def _read_parallel(settings, manifest, jobs, variants, progress) -> dict[str, Fe
         futures = [
             pool.submit(_read_some, settings, manifest.repeated, part, variants) for part in parts
         ]
-        for done, future in enumerate(futures, 1):
-            out.update(future.result())
-            if progress:
-                progress(
-                    min(done * chunk, len(jobs)),
-                    len(jobs),
-                    "reading articles for shared text and quotations",
-                )
+        try:
+            for done, future in enumerate(futures, 1):
+                out.update(future.result())
+                if progress:
+                    progress(
+                        min(done * chunk, len(jobs)),
+                        len(jobs),
+                        "reading articles for shared text and quotations",
+                    )
+        except Exception:
+            # a pool that cannot start or a worker that died costs only the head start
+            pool.shutdown(wait=False, cancel_futures=True)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    rest = [job for job in jobs if job[0] not in out]
+    if rest:
+        out.update(_read_some(settings, manifest.repeated, rest, variants, progress))
     return out

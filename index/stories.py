@@ -7,6 +7,7 @@ quotes if both share with a third.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,16 +55,27 @@ def find_stories(
     def date_of(aid: str) -> str | None:
         return (about.get(aid) or (None, None))[1]
 
+    def union(a: str, b: str) -> None:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+        pairs.append(a)
+
     def link(ids: list[str]) -> None:
-        for i, a in enumerate(ids):
-            for b in ids[i + 1 : i + 1 + 50]:  # a cluster in hundreds of articles: enough
-                if close_in_time(date_of(a), date_of(b), days):
-                    parent.setdefault(a, a)
-                    parent.setdefault(b, b)
-                    ra, rb = find(a), find(b)
-                    if ra != rb:
-                        parent[max(ra, rb)] = min(ra, rb)
-                    pairs.append(a)
+        """Join the articles that are close in time: in date order, each to the next
+        when close (as connected as joining every close pair); an undated one to the
+        first."""
+        dated = sorted((d, a) for a in ids if (d := _day(date_of(a))) is not None)
+        undated = [a for a in ids if _day(date_of(a)) is None]
+        for (da, a), (db, b) in itertools.pairwise(dated):
+            if (db - da).days <= days:
+                union(a, b)
+        for a in undated:
+            for b in ids[:2]:
+                if a != b:
+                    union(a, b)
 
     for cluster in reuse.clusters:
         link(cluster.articles)
