@@ -54,7 +54,8 @@ class Planted:
 
 def _vocabulary(rng: random.Random, size: int = 4000) -> tuple[list[str], list[float]]:
     syll = ["ka", "lo", "mi", "ra", "tu", "se", "no", "vi", "da", "pe", "zu", "ho", "an", "el"]
-    words = sorted({"".join(rng.choice(syll) for _ in range(rng.randint(1, 4))) for _ in range(size)})
+    made = {"".join(rng.choice(syll) for _ in range(rng.randint(1, 4))) for _ in range(size)}
+    words = sorted(made)
     weights = [1 / (i + 1) for i in range(len(words))]
     return words, weights
 
@@ -134,9 +135,7 @@ def plant_corpus(folder: Path, n: int, seed: int = 7) -> Planted:
 
 
 def _pairs(groups: list[list[tuple[str, int]]]) -> set[frozenset]:
-    return {
-        frozenset((a, b)) for g in groups for a, b in itertools.combinations(sorted(set(g)), 2)
-    }
+    return {frozenset((a, b)) for g in groups for a, b in itertools.combinations(sorted(set(g)), 2)}
 
 
 def _pr(found: set, truth: set) -> tuple[float, float]:

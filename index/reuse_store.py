@@ -7,8 +7,9 @@ Three files:
   shingles and fingerprints, quotations with speakers), with the content hash of the
   text they were made from. An update reads again only the articles whose hash in the
   index manifest changed (or that are new), so a changed article costs its own reading.
-* `result.pickle` (and `links.pickle`, its linked passages alone): the clusters, quotation groups and stories, valid for one state of
-  the corpus (the manifest's hashes, outlets and dates, and the spelling variants).
+* `result.pickle` (and `links.pickle`, its linked passages alone): the clusters,
+  quotation groups and stories, valid for one state of the corpus (the manifest's
+  hashes, outlets and dates, and the spelling variants).
 
 Not inside the index folder: every file there is checksummed by the manifest, and a
 file written after a commit would read as damage. Reading many articles is spread over

@@ -31,7 +31,7 @@ def texts(a: Article) -> list[tuple[str, str]]:
 
 def test_every_kind_of_quotation_mark_and_no_apostrophes():
     para = (
-        "Straight \"one two three\" and curly “four five six” and «sept huit neuf» and "
+        'Straight "one two three" and curly “four five six” and «sept huit neuf» and '
         "„zehn elf zwölf“ and ‘thirteen fourteen fifteen’ while Azerbaijan’s ministers’ "
         "view and 'sixteen seventeen eighteen' stand."
     )
@@ -83,7 +83,7 @@ def test_same_quotation_grouped_across_articles_with_its_change():
     two = article("two", f"Lopez said: “{changed}.”")
     three = article("three", "An unrelated quote: “the weather was fine all week long.”")
     quotes = [q for a in (one, two, three) for q in extract_quotes(a)]
-    about = {"one": ("Outlet A", "2023-05-04"), "two": ("Outlet B", "2023-05-03"), "three": ("C", None)}
+    about = {"one": ("A", "2023-05-04"), "two": ("B", "2023-05-03"), "three": ("C", None)}
     groups = group_quotes(quotes, about)
     assert len(groups) == 1
     (group,) = groups
@@ -120,9 +120,7 @@ def test_bundled_within_reach_quotation_in_one_group(bundled_library):
 def test_cli_quotes_json_on_the_bundled_articles(bundled_library, capsys):
     assert main(["quotes", "--json", "--config", str(_config(bundled_library))]) == 0
     data = json.loads(capsys.readouterr().out)
-    group = next(
-        g for g in data["quotes"] if any(WITHIN_REACH in v["text"] for v in g["variants"])
-    )
+    group = next(g for g in data["quotes"] if any(WITHIN_REACH in v["text"] for v in g["variants"]))
     assert "Blinken" in group["speaker"]
     assert {v["article"][:3] for v in group["variants"]} == {"001", "002", "004"}
     assert set(group["variants"][0]) >= {"article", "outlet", "date", "text", "diff"}
@@ -134,9 +132,8 @@ def _config(lib) -> str:
     """A config file for the CLI pointing at the library's corpus and index."""
     data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
     work = lib.settings.index_dir.parent
-    data.update(
-        corpus=str(lib.settings.corpus), index=str(lib.settings.index_dir), tags=str(work / "t.yaml")
-    )
+    settings = lib.settings
+    data.update(corpus=str(settings.corpus), index=str(settings.index_dir), tags=str(work / "t"))
     path = work / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
