@@ -59,6 +59,9 @@ SCOPES: dict[str, str] = {
     "note": "Note editor",
     "export": "Export dialog",
     "loading": "Opening a large article",
+    "quotes": "Quotes screen",
+    "reuse": "Shared text screen",
+    "shared rows": "Quotes and Shared text screens: the list",
 }
 
 # Scopes whose keys are live at the same time (a key may serve one action in each).
@@ -75,6 +78,8 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
     "the note editor": ("note",),
     "the export dialog": ("export",),
     "opening an article": ("loading",),
+    "the Quotes screen": ("global", "quotes", "shared rows"),
+    "the Shared text screen": ("global", "reuse", "shared rows"),
 }
 
 
@@ -93,6 +98,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("export", "E", "Export…", "global", "export", "Export tags…: CSV, Markdown or YAML, written beside the tag file"),
     _a("rebuild", "R", "Rebuild index", "global", "rebuild_index", "Rebuild index: from the corpus, in the background"),
     _a("quit", "q", "Quit", "global", "quit", "Quit: leave dossier", show=True),
+    _a("quotes", "Q", "Quotes", "global", "quotes", "Quotes: quotations several articles carry, with the words that changed"),
+    _a("reuse", "S", "Shared text", "global", "reuse", "Shared text: passages several articles carry, who carried them first"),
     # -- first screen ---------------------------------------------------------
     _a("search.leave", "escape", "Leave box", "search", "leave_box", "Leave the search or filter box"),
     _a("articles.sort", "s", "Sort", "search", "cycle_sort", "Sort articles: by date, outlet, title", show=True),
@@ -118,6 +125,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("reader.compare", "c", "Compare", "reader", "compare", "Compare with…: a second article side by side", show=True),
     _a("reader.removed", "x", "Removed", "reader", "toggle_removed", "Toggle removed text: what cleaning removed and why"),
     _a("reader.back", "escape", "Back", "reader", "back", "Back: leave the reader", show=True),
+    _a("reader.carriers", "C", "Carriers", "reader", "carriers", "Other carriers: compare this shared passage (≡ in the margin) with the articles that also carry it"),
     # -- reading, in the reader and in both columns of compare (ArticleView) -----
     _a("reader.next_passage", "j,down", "Next passage", "view", "next_passage", palette=False),
     _a("reader.previous_passage", "k,up", "Prev passage", "view", "previous_passage", palette=False),
@@ -168,6 +176,15 @@ ACTIONS: tuple[Action, ...] = (
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
     _a("export.cancel", "escape", "Cancel", "export", "cancel", show=True, palette=False),
     _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),
+    # -- Quotes and Shared text screens ----------------------------------------------
+    _a("quotes.back", "escape", "Back", "quotes", "back", "Back: leave the Quotes screen", show=True),
+    _a("reuse.back", "escape", "Back", "reuse", "back", "Back: leave the Shared text screen", show=True),
+    _a("shared.down", "j", "Down", "shared rows", "cursor_down", palette=False),
+    _a("shared.up", "k", "Up", "shared rows", "cursor_up", palette=False),
+    _a("shared.page_down", "space", "Page down", "shared rows", "page_down", palette=False),
+    _a("shared.page_up", "b", "Page up", "shared rows", "page_up", palette=False),
+    _a("shared.top", "g", "Top", "shared rows", "first", palette=False),
+    _a("shared.bottom", "G", "Bottom", "shared rows", "last", palette=False),
 )  # fmt: skip
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

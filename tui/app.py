@@ -54,6 +54,7 @@ from .messages import (
     TagWritten,
 )
 from .render import plural
+from .reuse_worker import AnalysisMixin
 from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
 from .tagging import TagWriter, watch_tag_file
@@ -76,7 +77,7 @@ def index_signature(settings: Settings) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class DossierApp(ReportsWorkerErrors, App):
+class DossierApp(AnalysisMixin, ReportsWorkerErrors, App):
     CSS_PATH = "dossier.tcss"
     TITLE = "dossier"
     COMMANDS = App.COMMANDS | {DossierCommands}
@@ -114,6 +115,7 @@ class DossierApp(ReportsWorkerErrors, App):
         self.index_ready = bool(self.library.infos)
         if self.index_ready:
             self._warm()
+            self.refresh_analysis()
         if self.background_index:
             self.update_index()
             # pick up articles added or edited while the reader is open
@@ -277,6 +279,7 @@ class DossierApp(ReportsWorkerErrors, App):
             self.library.refresh()
             self.index_ready = True
             self._warm()
+            self.refresh_analysis()
             self.tags.refresh_articles()
             self.tell_search_screen(ArticlesChanged())
             if self.query_text:
@@ -384,6 +387,18 @@ class DossierApp(ReportsWorkerErrors, App):
         if not isinstance(self.screen, TagsScreen):
             self.push_screen(TagsScreen())
 
+    def action_quotes(self) -> None:
+        from .screens.quotes import QuotesScreen
+
+        if not isinstance(self.screen, QuotesScreen):
+            self.push_screen(QuotesScreen())
+
+    def action_reuse(self) -> None:
+        from .screens.reuse import ReuseScreen
+
+        if not isinstance(self.screen, ReuseScreen):
+            self.push_screen(ReuseScreen())
+
     def action_export(self) -> None:
         from .screens.export import ExportDialog
 
@@ -451,10 +466,12 @@ class DossierApp(ReportsWorkerErrors, App):
         if seq == msg.seq:
             then(msg.article, msg.layout)
 
-    def pick_article(self, title: str, callback, exclude: tuple[str, ...] = ()) -> None:
+    def pick_article(
+        self, title: str, callback, exclude: tuple[str, ...] = (), first: tuple[str, ...] = ()
+    ) -> None:
         from .screens.picker import ArticlePicker
 
-        self.push_screen(ArticlePicker(title, exclude), callback)
+        self.push_screen(ArticlePicker(title, exclude, first), callback)
 
     def action_open_by_title(self) -> None:
         def chosen(aid: str | None) -> None:

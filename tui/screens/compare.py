@@ -15,6 +15,7 @@ from index.model import Article
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain
+from ..reuse_reader import story_others
 from ..tagging import TaggingMixin
 from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
@@ -192,4 +193,5 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             f"Replace the {side} article",
             chosen,
             exclude=(self.articles["left"].id, self.articles["right"].id),
+            first=story_others(self.app, self.articles[self.other(side)].id),
         )

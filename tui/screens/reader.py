@@ -13,6 +13,7 @@ from index.model import Article
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain, plural, source_file
+from ..reuse_reader import SharedPassages, story_others
 from ..tagging import TaggingMixin
 from ..widgets.article_layout import Layout
 from ..widgets.article_view import ArticleView
@@ -25,7 +26,7 @@ class HitsFound(Message):
         self.hits, self.error = hits, error
 
 
-class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
+class ReaderScreen(ReportsWorkerErrors, SharedPassages, TaggingMixin, Screen):
     BINDINGS = bindings("reader", "tagging")
 
     def __init__(
@@ -79,6 +80,7 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             self._find_hits(self.search_text)
         else:
             self.hits = {}
+        self.watch_shared_text()
         self._update_status()
 
     @work(thread=True, exclusive=True, group="finding hits", exit_on_error=False)
@@ -122,6 +124,8 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             parts.append(self._hit_status())
         if view.show_removed:
             parts.append("showing removed text (x hides)")
+        if shared := self.shared_status():
+            parts.append(shared)
         tags = self.tag_status(view)
         if tags:
             parts.append(tags)
@@ -176,4 +180,9 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             if aid:
                 self.app.load_article(aid, opened)
 
-        self.app.pick_article("Compare with…", chosen, exclude=(self.article.id,))
+        self.app.pick_article(
+            "Compare with…",
+            chosen,
+            exclude=(self.article.id,),
+            first=story_others(self.app, self.article.id),
+        )
