@@ -4,6 +4,7 @@ the first screen's status line; screens ask for it and are told when it is ready
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from textual import on, work
@@ -12,7 +13,9 @@ from textual.message import Message
 from index.errors import DossierError
 from index.reuse_store import Analysis, analyse
 
-from .messages import IndexStatus
+from .messages import ArticlesChanged, IndexStatus
+
+QUIET_S = 0.5  # an analysis this quick is not announced
 
 
 class AnalysisReady(Message):
@@ -45,28 +48,37 @@ class AnalysisMixin:
 
     @work(thread=True, exclusive=True, group="shared text", exit_on_error=False)
     def _analyse(self) -> None:
+        started = time.monotonic()
+        shown = False
+
         def progress(done: int, total: int, label: str) -> None:
-            amount = f"{done:,}/{total:,}" if total > 1 else ""
-            self.tell_search_screen(IndexStatus(f"{label} {amount}", (done, total, label)))
+            # on the status line only when it takes a while (the index's word stays else)
+            nonlocal shown
+            if shown or time.monotonic() - started > QUIET_S:
+                shown = True
+                amount = f"{done:,}/{total:,}" if total > 1 else ""
+                self.tell_search_screen(IndexStatus(f"{label} {amount}", (done, total, label)))
 
         try:
             result = analyse(self.library, progress)
         except DossierError as exc:
             self.post_message(AnalysisReady(None, exc.message))
             return
-        self.tell_search_screen(
-            IndexStatus(
-                f"shared text: {len(result.reuse.clusters):,} passages · "
-                f"{len(result.quotes):,} quotations in 2+ articles · "
-                f"{len(result.stories):,} stories"
+        if shown:
+            self.tell_search_screen(
+                IndexStatus(
+                    f"shared text ready: {len(result.reuse.clusters):,} shared passages · "
+                    f"{len(result.quotes):,} quotations in 2+ articles · "
+                    f"{len(result.stories):,} stories (S, Q)"
+                )
             )
-        )
         self.post_message(AnalysisReady(result))
 
     @on(AnalysisReady)
     def _analysis_ready(self, msg: AnalysisReady) -> None:
         if msg.analysis is not None:
             self.analysis = msg.analysis
+            self.tell_search_screen(ArticlesChanged())  # the list by story follows
         self.analysis_error = msg.error
         if msg.error:
             self.notify(msg.error, title="Shared text", severity="error")

@@ -59,11 +59,7 @@ class ArticlePicker(ModalScreen[str | None]):
             lst.highlighted = 0
         typed = text.strip()
         if not typed:
-            story = (
-                f"the {plural(len(self.first), 'article')} of this story, then "
-                if self.first
-                else ""
-            )
+            story = f"{len(self.first)} related first, then " if self.first else ""
             count = f"{plural(len(found), 'article')}: {story}newest first"
         elif found:
             more = f" (first {SHOWN} shown)" if len(found) > SHOWN else ""
