@@ -26,7 +26,7 @@ class SharedPassages:
         self.app.when_analysed(self.analysed)
 
     def analysed(self, analysis: Analysis | None) -> None:
-        if not self.is_mounted:
+        if self not in self.app.screen_stack:  # closed meanwhile
             return
         self._shared = analysis
         found = analysis.reuse.passages.get(self.article.id, {}) if analysis else {}

@@ -60,7 +60,7 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         self.app.when_analysed(self.analysed)
 
     def analysed(self, analysis: Analysis | None) -> None:
-        if not self.is_mounted:
+        if self not in self.app.screen_stack:  # closed meanwhile
             return
         rows = self.query_one(SharedRows)
         if analysis is None:

@@ -45,7 +45,7 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
         self.app.when_analysed(self.analysed)
 
     def analysed(self, analysis: Analysis | None) -> None:
-        if not self.is_mounted:
+        if self not in self.app.screen_stack:  # closed meanwhile
             return
         if analysis is None:
             self.query_one("#reuse-summary", Static).update(
