@@ -46,7 +46,7 @@ class Quote(NamedTuple):  # a tuple: stored for every quotation, pickled fast
     speaker: str  # "" when unknown
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Change:
     was: str  # the earliest variant's words ("" for an insertion)
     now: str  # this variant's words ("" for a deletion)
@@ -54,7 +54,7 @@ class Change:
     end: int
 
 
-@dataclass(slots=True)
+@dataclass
 class Variant:
     quote: Quote
     outlet: str | None
@@ -62,7 +62,7 @@ class Variant:
     diff: list[Change] = field(default_factory=list)  # against the group's earliest
 
 
-@dataclass(slots=True)
+@dataclass
 class QuoteGroup:
     speaker: str
     variants: list[Variant]  # earliest first

@@ -42,8 +42,22 @@ class PassagePrint(NamedTuple):  # a tuple: stored for every passage, pickled fa
     end: int
     words: int
     text: str
-    shingles: array  # array('I'): the hash of the shingle starting at each word
-    prints: array  # array('I'): the winnowed fingerprints, each once
+    # bytes of array('I') (bytes pickle many times faster than arrays): the hash of the
+    # shingle starting at each word, and the winnowed fingerprints, each once
+    shingles: bytes
+    prints: bytes
+
+    def shingle_hashes(self) -> array:
+        return _ints(self.shingles)
+
+    def print_hashes(self) -> array:
+        return _ints(self.prints)
+
+
+def _ints(data: bytes) -> array:
+    out = array("I")
+    out.frombytes(data)
+    return out
 
 
 def passage_prints(article: Article, variants: dict[str, str] | None = None) -> list[PassagePrint]:
@@ -65,7 +79,8 @@ def passage_prints(article: Article, variants: dict[str, str] | None = None) -> 
         )
         if not hashes:
             continue
-        out.append(PassagePrint(p.n, p.start, p.end, len(ws), p.text, hashes, winnow(hashes)))
+        prints = winnow(hashes).tobytes()
+        out.append(PassagePrint(p.n, p.start, p.end, len(ws), p.text, hashes.tobytes(), prints))
     return out
 
 
@@ -80,7 +95,7 @@ def winnow(hashes: array) -> array:
 Link = tuple[str, int, str, int]  # (article, n, article, n) of two linked passages
 
 
-@dataclass(slots=True)
+@dataclass
 class SharedPassage:
     article: str
     n: int
@@ -95,7 +110,7 @@ class SharedPassage:
         return f"{self.article}#{self.n}"
 
 
-@dataclass(slots=True)
+@dataclass
 class Cluster:
     passages: list[SharedPassage]  # earliest carrier first
     first: str  # the article that carried it first (by date, then id)
@@ -105,7 +120,7 @@ class Cluster:
         return list(dict.fromkeys(p.article for p in self.passages))
 
 
-@dataclass(slots=True)
+@dataclass
 class Reuse:
     """Clusters of shared passages, and each article's and outlet's shared share."""
 
@@ -134,7 +149,7 @@ def find_reuse(
     ]
     postings: dict[int, list[int]] = defaultdict(list)
     for i, (_, pp) in enumerate(nodes):
-        for h in pp.prints:
+        for h in pp.print_hashes():
             postings[h].append(i)
     if known is None or changed is None:
         fresh = range(len(nodes))
@@ -150,7 +165,7 @@ def find_reuse(
     candidates: set[tuple[int, int]] = set()
     for i in fresh:
         aid = nodes[i][0]
-        for h in nodes[i][1].prints:
+        for h in nodes[i][1].print_hashes():
             ids = postings[h]
             if len(ids) < 2 or len(ids) > 4 * MAX_DF:
                 continue
@@ -165,7 +180,7 @@ def find_reuse(
     def shingle_set(i: int) -> set[int]:
         hit = sets.get(i)
         if hit is None:
-            hit = sets[i] = set(nodes[i][1].shingles)
+            hit = sets[i] = set(nodes[i][1].shingle_hashes())
         return hit
 
     linked = list(keep)
@@ -196,7 +211,7 @@ def _collect(nodes, linked: list[tuple[int, int]], shingle_set, about) -> Reuse:
         both = shingle_set(i) & shingle_set(j)
         for node in (i, j):
             marks = covered[node]
-            for pos, h in enumerate(nodes[node][1].shingles):
+            for pos, h in enumerate(nodes[node][1].shingle_hashes()):
                 if h in both:
                     marks.update(range(pos, pos + SHINGLE))
     members: dict[int, list[int]] = defaultdict(list)

@@ -14,6 +14,10 @@ Three files:
 Not inside the index folder: every file there is checksummed by the manifest, and a
 file written after a commit would read as damage. Reading many articles is spread over
 two processes; the cross-article step runs on the stored features alone.
+
+What is stored is plain data that pickles in C: tuples and bytes, and dataclasses
+without slots (slotted dataclasses and named tuples pickle through a Python call each,
+several times slower on a large corpus).
 """
 
 from __future__ import annotations
@@ -40,7 +44,7 @@ from .stories import Story, find_stories
 if TYPE_CHECKING:
     from .library import Library
 
-VERSION = 1
+VERSION = 2
 FEATURES = "features.pickle"
 RESULT = "result.pickle"
 LINKS = "links.pickle"  # the last result's linked passages, small: an update starts from them
@@ -54,7 +58,7 @@ class Features(NamedTuple):  # a tuple: pickled fast
     quotes: list[Quote]
 
 
-@dataclass(slots=True)
+@dataclass
 class Analysis:
     all_quotes: list[QuoteGroup] = field(default_factory=list)  # shared ones first
     reuse: Reuse = field(default_factory=Reuse)
@@ -145,7 +149,10 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
             return data[1]
     stored = _load(folder / FEATURES)
     same = stored is not None and stored[0].get("variants") == sorted(variants.items())
-    features: dict[str, Features] = stored[1] if same else {}
+    try:
+        features = _from_store(stored[1]) if same else {}
+    except (TypeError, ValueError, AttributeError):  # not of the shape this code writes
+        features = {}
     stale = [
         aid
         for aid, entry in manifest.articles.items()
@@ -156,7 +163,7 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
         del features[aid]
     features.update(_read(settings, manifest, stale, variants, progress))
     if stale or gone or not same:
-        _save(folder / FEATURES, {"variants": sorted(variants.items())}, features)
+        _save(folder / FEATURES, {"variants": sorted(variants.items())}, _to_store(features))
     if progress:
         progress(0, 1, "finding shared text and quotations")
     about = {aid: (a.get("source"), a.get("date")) for aid, a in manifest.articles.items()}
@@ -177,6 +184,22 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
     if progress:
         progress(1, 1, "finding shared text and quotations")
     return result
+
+
+def _to_store(features: dict[str, Features]) -> dict:
+    """Plain tuples: named tuples pickle through a Python call each, tuples do not."""
+    return {
+        aid: (f.content_hash, [tuple(p) for p in f.prints], [tuple(q) for q in f.quotes])
+        for aid, f in features.items()
+    }
+
+
+def _from_store(stored: dict) -> dict[str, Features]:
+    make_print, make_quote = PassagePrint._make, Quote._make
+    return {
+        aid: Features(h, list(map(make_print, prints)), list(map(make_quote, quotes)))
+        for aid, (h, prints, quotes) in stored.items()
+    }
 
 
 def features_of(article, variants: dict[str, str]) -> Features:

@@ -17,7 +17,7 @@ from .reuse import Reuse
 STORY_DAYS = 3
 
 
-@dataclass(slots=True)
+@dataclass
 class Story:
     articles: list[str]  # earliest first (by date, then id)
     first: str
