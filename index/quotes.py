@@ -136,19 +136,38 @@ def _pairs(text: str, variants: dict[str, str] | None) -> set[tuple[str, str]]:
     return set(itertools.pairwise(ws))
 
 
+QuoteLink = tuple[str, int, str, int]  # (article, start, article, start): the same quotation
+
+
 def group_quotes(
     quotes: list[Quote],
     about: dict[str, tuple[str | None, str | None]],
     variants: dict[str, str] | None = None,
     single: bool = False,
-) -> list[QuoteGroup]:
-    """Quotations grouped across articles. `about` gives each article's (outlet, date).
-    Groups carried by two articles or more, the most carried first; with `single`, the
-    quotations found in one article only follow, one group each."""
+    known: list[QuoteLink] | None = None,
+    changed: set[str] | None = None,
+) -> tuple[list[QuoteGroup], list[QuoteLink]]:
+    """Quotations grouped across articles, and the links found. `about` gives each
+    article's (outlet, date). Groups carried by two articles or more, the most carried
+    first; with `single`, the quotations found in one article only follow, one group
+    each. With `known` (an earlier run's links) and `changed` (the articles read since),
+    only the changed articles' quotations are compared."""
     pairs = [_pairs(q.text, variants) for q in quotes]
+    if known is None or changed is None:
+        fresh: set[int] | None = None
+        keep: list[tuple[int, int]] = []
+    else:
+        fresh = {i for i, q in enumerate(quotes) if q.article in changed}
+        at = {(q.article, q.start): i for i, q in enumerate(quotes)}
+        keep = [
+            (at[a, s], at[b, t])
+            for a, s, b, t in known
+            if a not in changed and b not in changed and (a, s) in at and (b, t) in at
+        ]
+    wanted = None if fresh is None else {p for i in fresh for p in pairs[i]}
     postings: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, ps in enumerate(pairs):
-        for pair in ps:
+        for pair in ps if wanted is None else ps & wanted:
             postings[pair].append(i)
     # candidates: quotations that share a word pair few quotations have; then counted
     # on all their pairs
@@ -158,7 +177,9 @@ def group_quotes(
             continue
         for x, i in enumerate(ids):
             for j in ids[x + 1 :]:
-                if quotes[i].article != quotes[j].article:
+                if quotes[i].article != quotes[j].article and (
+                    fresh is None or i in fresh or j in fresh
+                ):
                     candidates.add((i, j))
     parent = list(range(len(quotes)))
 
@@ -168,13 +189,14 @@ def group_quotes(
             x = parent[x]
         return x
 
+    linked = list(keep)
     for i, j in candidates:
         count = len(pairs[i] & pairs[j])
-        if count < MIN_SHARED:
-            continue
         smaller = min(len(pairs[i]), len(pairs[j])) or 1
-        if count / smaller >= CONTAINMENT:
-            parent[find(i)] = find(j)
+        if count >= MIN_SHARED and count / smaller >= CONTAINMENT:
+            linked.append((i, j))
+    for i, j in linked:
+        parent[find(i)] = find(j)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
         members[find(i)].append(i)
@@ -184,7 +206,10 @@ def group_quotes(
         if single or len(group.articles) > 1:
             groups.append(group)
     groups.sort(key=lambda g: (-len(g.articles), _when(g.variants[0]), g.variants[0].quote.start))
-    return groups
+    links = [
+        (quotes[i].article, quotes[i].start, quotes[j].article, quotes[j].start) for i, j in linked
+    ]
+    return groups, links
 
 
 def _when(v: Variant) -> tuple[str, str]:
@@ -197,6 +222,8 @@ def _group(
     variants: dict[str, str] | None,
 ) -> QuoteGroup:
     vs = [Variant(q, *about.get(q.article, (None, None))) for q in members]
+    if len(vs) == 1:  # most quotations: no one else carries them
+        return QuoteGroup(vs[0].quote.speaker, vs)
     vs.sort(key=lambda v: (*_when(v), v.quote.start))
     first = vs[0].quote.text
     for v in vs[1:]:

@@ -133,25 +133,38 @@ class Reuse:
     passages: dict[str, dict[int, int]] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)  # linked passage pairs
 
+    def shared_counts(self) -> dict[tuple[str, int], int]:
+        """(article, passage n) -> its shared words: an update keeps those it does not touch."""
+        return {(p.article, p.n): p.shared_words for c in self.clusters for p in c.passages}
+
 
 def find_reuse(
     prints: dict[str, list[PassagePrint]],
     about: dict[str, tuple[str | None, str | None]],
     known: list[Link] | None = None,
     changed: set[str] | None = None,
+    counts: dict[tuple[str, int], int] | None = None,
 ) -> Reuse:
     """Shared text across articles. `prints` holds each article's passage prints,
     `about` its (outlet, date). With `known` (the links of an earlier run) and
     `changed` (the articles read since), only the changed articles' passages are
-    compared; the links between unchanged articles are kept."""
+    compared; the links between unchanged articles are kept, and so are the shared
+    word counts (`counts`, from Reuse.shared_counts) of passages no new link touches."""
     nodes: list[tuple[str, PassagePrint]] = [
         (aid, pp) for aid in sorted(prints) for pp in prints[aid]
     ]
+    incremental = known is not None and changed is not None
+    wanted = (
+        {h for aid, pp in nodes if aid in changed for h in pp.print_hashes()}
+        if incremental
+        else None
+    )
     postings: dict[int, list[int]] = defaultdict(list)
     for i, (_, pp) in enumerate(nodes):
-        for h in pp.print_hashes():
+        hashes = pp.print_hashes()
+        for h in hashes if wanted is None else wanted.intersection(hashes):
             postings[h].append(i)
-    if known is None or changed is None:
+    if not incremental:
         fresh = range(len(nodes))
         keep: list[tuple[int, int]] = []
     else:
@@ -184,19 +197,21 @@ def find_reuse(
         return hit
 
     linked = list(keep)
+    touched = set(fresh)
     for i, j in candidates:
         a, b = shingle_set(i), shingle_set(j)
         both = len(a & b) if len(a) < len(b) else len(b & a)
         if both >= MIN_SHARED and both >= MIN_SHARE * min(len(a), len(b)):
             linked.append((i, j))
-    return _collect(nodes, linked, shingle_set, about)
+            touched.update((i, j))
+    return _collect(nodes, linked, shingle_set, about, counts if incremental else None, touched)
 
 
 def _when(aid: str, about: dict[str, tuple[str | None, str | None]]) -> tuple[str, str]:
     return ((about.get(aid) or (None, None))[1] or "9999", aid)
 
 
-def _collect(nodes, linked: list[tuple[int, int]], shingle_set, about) -> Reuse:
+def _collect(nodes, linked: list[tuple[int, int]], shingle_set, about, counts, touched) -> Reuse:
     parent = list(range(len(nodes)))
 
     def find(x: int) -> int:
@@ -205,17 +220,28 @@ def _collect(nodes, linked: list[tuple[int, int]], shingle_set, about) -> Reuse:
             x = parent[x]
         return x
 
-    covered: dict[int, set[int]] = defaultdict(set)  # node -> word positions shared
+    partners: dict[int, list[int]] = defaultdict(list)
     for i, j in linked:
         parent[find(i)] = find(j)
-        both = shingle_set(i) & shingle_set(j)
-        for node in (i, j):
-            marks = covered[node]
-            for pos, h in enumerate(nodes[node][1].shingle_hashes()):
-                if h in both:
-                    marks.update(range(pos, pos + SHINGLE))
+        partners[i].append(j)
+        partners[j].append(i)
+    shared_of: dict[int, int] = {}  # node -> its words also found in a linked passage
+    for node, others in partners.items():
+        aid, pp = nodes[node]
+        if counts is not None and node not in touched and (aid, pp.n) in counts:
+            shared_of[node] = counts[aid, pp.n]
+            continue
+        mine = shingle_set(node)
+        common: set[int] = set()
+        for other in others:
+            common |= mine & shingle_set(other)
+        marks: set[int] = set()
+        for pos, h in enumerate(pp.shingle_hashes()):
+            if h in common:
+                marks.update(range(pos, pos + SHINGLE))
+        shared_of[node] = min(len(marks), pp.words)
     members: dict[int, list[int]] = defaultdict(list)
-    for i in covered:
+    for i in partners:
         members[find(i)].append(i)
     links = [(nodes[i][0], nodes[i][1].n, nodes[j][0], nodes[j][1].n) for i, j in linked]
     out = Reuse(links=links)
@@ -226,7 +252,7 @@ def _collect(nodes, linked: list[tuple[int, int]], shingle_set, about) -> Reuse:
                 nodes[i][1].n,
                 nodes[i][1].start,
                 nodes[i][1].end,
-                min(len(covered[i]), nodes[i][1].words),
+                shared_of[i],
                 nodes[i][1].words,
                 nodes[i][1].text,
             )

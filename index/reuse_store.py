@@ -44,10 +44,10 @@ from .stories import Story, find_stories
 if TYPE_CHECKING:
     from .library import Library
 
-VERSION = 2
+VERSION = 4
 FEATURES = "features.pickle"
 RESULT = "result.pickle"
-LINKS = "links.pickle"  # the last result's linked passages, small: an update starts from them
+LINKS = "links.pickle"  # the last result's linked passages and quotations: an update starts there
 PARALLEL_MIN = 2000  # articles to read before a second process pays for its start
 Progress = Callable[[int, int, str], None]
 
@@ -168,19 +168,27 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
         progress(0, 1, "finding shared text and quotations")
     about = {aid: (a.get("source"), a.get("date")) for aid, a in manifest.articles.items()}
     previous = _load(folder / LINKS) if same and len(stale) < len(features) // 2 else None
-    known = previous[1] if previous else None
+    known = previous[1][0] if previous else None
     reuse = find_reuse(
         {aid: f.prints for aid, f in features.items()},
         about,
         known=known,
         changed={*stale, *gone} if known is not None else None,
+        counts=previous[1][2] if previous else None,
     )
     quotes = [q for f in features.values() for q in f.quotes]
-    groups = group_quotes(quotes, about, variants, single=True)
+    groups, quote_links = group_quotes(
+        quotes,
+        about,
+        variants,
+        single=True,
+        known=previous[1][1] if previous else None,
+        changed={*stale, *gone} if previous else None,
+    )
     stories = find_stories(reuse, [g for g in groups if len(g.articles) > 1], about)
     result = Analysis(groups, reuse, stories, about, len(stale), time.perf_counter() - t0)
     _save(folder / RESULT, {"key": key}, result)
-    _save(folder / LINKS, {}, reuse.links)
+    _save(folder / LINKS, {}, (reuse.links, quote_links, reuse.shared_counts()))
     if progress:
         progress(1, 1, "finding shared text and quotations")
     return result

@@ -84,7 +84,7 @@ def test_same_quotation_grouped_across_articles_with_its_change():
     three = article("three", "An unrelated quote: “the weather was fine all week long.”")
     quotes = [q for a in (one, two, three) for q in extract_quotes(a)]
     about = {"one": ("A", "2023-05-04"), "two": ("B", "2023-05-03"), "three": ("C", None)}
-    groups = group_quotes(quotes, about)
+    groups, _ = group_quotes(quotes, about)
     assert len(groups) == 1
     (group,) = groups
     assert group.articles == ["two", "one"]  # earliest first: "two" is dated a day before

@@ -101,11 +101,22 @@ def test_an_update_reads_only_changed_articles_and_follows_them(tmp_path):
         c for c in second.reuse.clusters if any(SHARE_PASSAGE in p.text for p in c.passages)
     ]
     assert sorted(cluster.articles) == ["001_1a5c9ff20c0ee09c", "002_e536400ab8bce265"]
+    (group,) = [g for g in second.quotes if SHARE_PASSAGE in g.variants[0].quote.text]
+    assert sorted(group.articles) == ["001_1a5c9ff20c0ee09c", "002_e536400ab8bce265"]
+    unchanged = [g.articles for g in first.quotes if "004_bd0bc0e79d4348b1" not in g.articles]
+    assert unchanged == [g.articles for g in second.quotes if g.articles in unchanged]
     (corpus / "002_e536400ab8bce265.txt").unlink()
     lib.update()
     third = analyse(lib)
     assert third.read == 0
     assert all("002_e536400ab8bce265" not in c.articles for c in third.reuse.clusters)
+    # what the updates made is what a whole analysis makes
+    shutil.rmtree(analysis_dir(lib.settings))
+    whole = analyse(lib)
+    assert whole.read == 4
+    assert whole.reuse.clusters == third.reuse.clusters
+    assert whole.reuse.articles == third.reuse.articles
+    assert whole.all_quotes == third.all_quotes
 
 
 def test_a_damaged_analysis_cache_is_made_again(tmp_path):
