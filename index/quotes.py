@@ -18,6 +18,8 @@ with the group's earliest variant.
 from __future__ import annotations
 
 import itertools
+import zlib
+from array import array
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -129,11 +131,13 @@ def extract_quotes(article: Article) -> list[Quote]:
     ]
 
 
-def _pairs(text: str, variants: dict[str, str] | None) -> set[tuple[str, str]]:
+def word_pairs(text: str, variants: dict[str, str] | None) -> array:
+    """The hashes of the quotation's pairs of neighbouring words (folded, variants
+    applied), each once: what grouping compares (kept with an article's features)."""
     ws = [fold(w) for _, _, w in words(text)]
     if variants:
         ws = [variants.get(w, w) for w in ws]
-    return set(itertools.pairwise(ws))
+    return array("I", sorted({zlib.crc32(f"{a} {b}".encode()) for a, b in itertools.pairwise(ws)}))
 
 
 QuoteLink = tuple[str, int, str, int]  # (article, start, article, start): the same quotation
@@ -146,13 +150,17 @@ def group_quotes(
     single: bool = False,
     known: list[QuoteLink] | None = None,
     changed: set[str] | None = None,
+    hashed: list[array] | None = None,
 ) -> tuple[list[QuoteGroup], list[QuoteLink]]:
     """Quotations grouped across articles, and the links found. `about` gives each
     article's (outlet, date). Groups carried by two articles or more, the most carried
     first; with `single`, the quotations found in one article only follow, one group
     each. With `known` (an earlier run's links) and `changed` (the articles read since),
-    only the changed articles' quotations are compared."""
-    pairs = [_pairs(q.text, variants) for q in quotes]
+    only the changed articles' quotations are compared. `hashed`: each quotation's
+    word_pairs, when kept from before."""
+    if hashed is None:
+        hashed = [word_pairs(q.text, variants) for q in quotes]
+    pairs = [set(h) for h in hashed]
     if known is None or changed is None:
         fresh: set[int] | None = None
         keep: list[tuple[int, int]] = []
@@ -165,7 +173,7 @@ def group_quotes(
             if a not in changed and b not in changed and (a, s) in at and (b, t) in at
         ]
     wanted = None if fresh is None else {p for i in fresh for p in pairs[i]}
-    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+    postings: dict[int, list[int]] = defaultdict(list)
     for i, ps in enumerate(pairs):
         for pair in ps if wanted is None else ps & wanted:
             postings[pair].append(i)

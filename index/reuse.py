@@ -48,13 +48,14 @@ class PassagePrint(NamedTuple):  # a tuple: stored for every passage, pickled fa
     prints: bytes
 
     def shingle_hashes(self) -> array:
-        return _ints(self.shingles)
+        return ints(self.shingles)
 
     def print_hashes(self) -> array:
-        return _ints(self.prints)
+        return ints(self.prints)
 
 
-def _ints(data: bytes) -> array:
+def ints(data: bytes) -> array:
+    """The unsigned 32-bit hashes kept as bytes."""
     out = array("I")
     out.frombytes(data)
     return out

@@ -37,14 +37,14 @@ from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
 from .manifest import Manifest
 from .metadata import load_sidecar
-from .quotes import Quote, QuoteGroup, extract_quotes, group_quotes
-from .reuse import PassagePrint, Reuse, find_reuse, passage_prints
+from .quotes import Quote, QuoteGroup, extract_quotes, group_quotes, word_pairs
+from .reuse import PassagePrint, Reuse, find_reuse, ints, passage_prints
 from .stories import Story, find_stories
 
 if TYPE_CHECKING:
     from .library import Library
 
-VERSION = 4
+VERSION = 5
 FEATURES = "features.pickle"
 RESULT = "result.pickle"
 LINKS = "links.pickle"  # the last result's linked passages and quotations: an update starts there
@@ -56,6 +56,7 @@ class Features(NamedTuple):  # a tuple: pickled fast
     content_hash: str
     prints: list[PassagePrint]
     quotes: list[Quote]
+    quote_pairs: list[bytes]  # word_pairs of each quotation, as bytes
 
 
 @dataclass
@@ -177,6 +178,7 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
         counts=previous[1][2] if previous else None,
     )
     quotes = [q for f in features.values() for q in f.quotes]
+    hashed = [ints(b) for f in features.values() for b in f.quote_pairs]
     groups, quote_links = group_quotes(
         quotes,
         about,
@@ -184,6 +186,7 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
         single=True,
         known=previous[1][1] if previous else None,
         changed={*stale, *gone} if previous else None,
+        hashed=hashed,
     )
     stories = find_stories(reuse, [g for g in groups if len(g.articles) > 1], about)
     result = Analysis(groups, reuse, stories, about, len(stale), time.perf_counter() - t0)
@@ -197,7 +200,12 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
 def _to_store(features: dict[str, Features]) -> dict:
     """Plain tuples: named tuples pickle through a Python call each, tuples do not."""
     return {
-        aid: (f.content_hash, [tuple(p) for p in f.prints], [tuple(q) for q in f.quotes])
+        aid: (
+            f.content_hash,
+            [tuple(p) for p in f.prints],
+            [tuple(q) for q in f.quotes],
+            f.quote_pairs,
+        )
         for aid, f in features.items()
     }
 
@@ -205,14 +213,18 @@ def _to_store(features: dict[str, Features]) -> dict:
 def _from_store(stored: dict) -> dict[str, Features]:
     make_print, make_quote = PassagePrint._make, Quote._make
     return {
-        aid: Features(h, list(map(make_print, prints)), list(map(make_quote, quotes)))
-        for aid, (h, prints, quotes) in stored.items()
+        aid: Features(h, list(map(make_print, prints)), list(map(make_quote, quotes)), pairs)
+        for aid, (h, prints, quotes, pairs) in stored.items()
     }
 
 
 def features_of(article, variants: dict[str, str]) -> Features:
+    quotes = extract_quotes(article)
     return Features(
-        article.content_hash, passage_prints(article, variants), extract_quotes(article)
+        article.content_hash,
+        passage_prints(article, variants),
+        quotes,
+        [word_pairs(q.text, variants).tobytes() for q in quotes],
     )
 
 
