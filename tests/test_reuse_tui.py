@@ -83,7 +83,13 @@ async def test_quotes_screen_shows_the_changed_word_and_opens_a_variant(app):
         rows.highlighted = next(i for i, t in enumerate(texts) if "commitment, the" in t)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
-        assert app.screen.article.id == EUROPA and app.screen.view.cursor == 5
+        reader = app.screen
+        assert reader.article.id == EUROPA
+        await until(pilot, lambda: reader.view.selection is not None, "the quotation selected")
+        assert reader.view.cursor == 5
+        n, start, end = reader.view.selection
+        assert reader.article.passage(n).text[start:end].startswith("I have proposed")
+        assert reader.article.passage(n).text[start:end].endswith("within reach,")
 
 
 async def test_reuse_screen_lists_clusters_and_compares_with_the_first_carrier(app):

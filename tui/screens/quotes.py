@@ -10,7 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from index.quotes import QuoteGroup, Variant
+from index.quotes import Quote, QuoteGroup, Variant
 from index.reuse_store import Analysis
 
 from ..actions import bindings
@@ -42,7 +42,8 @@ def variant_option(v: Variant, title: str) -> Option:
     if changed:
         lines.append(plain("    " + cap(" · ".join(changed), 300), "dim"))
     return Option(
-        join(*[x for line in lines for x in (line, plain("\n"))][:-1]), id=f"{q.article}#{q.n}"
+        join(*[x for line in lines for x in (line, plain("\n"))][:-1]),
+        id=f"{q.article}#{q.n}@{q.start}",
     )
 
 
@@ -56,6 +57,7 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
+        self.quotes: dict[str, Quote] = {}  # option id -> the quotation it shows
         self.query_one(SharedRows).focus()
         self.app.when_analysed(self.analysed)
 
@@ -74,6 +76,7 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         for g in groups[:SHOWN]:
             options.append(Option(self._head(g), disabled=True))
             for v in g.variants:
+                self.quotes[f"{v.quote.article}#{v.quote.n}@{v.quote.start}"] = v.quote
                 info = infos.get(v.quote.article)
                 options.append(variant_option(v, info.title if info else v.quote.article))
         highlighted_id = rows.highlighted_option.id if rows.highlighted_option else None
@@ -105,9 +108,25 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
 
     @on(OptionList.OptionSelected, "#quote-rows")
     def _open(self, event: OptionList.OptionSelected) -> None:
-        aid, n = (event.option.id or "#").rsplit("#", 1)
-        if aid:
-            self.app.open_article(aid, int(n))
+        """The reader at the quotation, selected as a span (a topic key tags it)."""
+        quote = self.quotes.get(event.option.id or "")
+        if quote is None:
+            return
+        from .reader import ReaderScreen
+
+        def opened(article, laid_out) -> None:
+            reader = ReaderScreen(article, quote.n, self.app.query_text, layout=laid_out)
+            self.app.push_screen(reader)
+            p = article.passage(quote.n)
+            if (
+                p.start <= quote.start
+                and quote.end <= p.end
+                and p.text[quote.start - p.start : quote.end - p.start] == quote.text
+            ):
+                span = (quote.n, quote.start - p.start, quote.end - p.start)
+                reader.call_after_refresh(lambda: reader.view.set_selection(span))
+
+        self.app.load_article(quote.article, opened)
 
     def action_back(self) -> None:
         self.app.pop_screen()
