@@ -4,6 +4,7 @@ reuse and altered quotes, and timing on Reuters-21578.
     python bench/bench_reuse.py                    # both
     python bench/bench_reuse.py --generated 2000   # only the generated corpus, 2000 articles
     python bench/bench_reuse.py --reuters-only
+    python bench/bench_reuse.py --reuters-only --config DIR/config.yaml   # an indexed copy
 
 The generated corpus: articles of random words (a Zipf-like vocabulary, so common words
 recur as in prose) with passages copied from earlier articles (half of them with a word
@@ -22,7 +23,9 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
+import resource
 import shutil
 import statistics
 import sys
@@ -192,24 +195,38 @@ def run_generated(n: int, tmp: Path) -> None:
         print(f"  {name:<18} {value:.3f}")
 
 
-def run_reuters(tmp: Path, runs: int) -> None:
-    src = tmp / "reuters"
-    with tarfile.open(SHARED / "reuters21578.tar.gz") as tf:
-        tf.extractall(src, filter="data")
-    corpus = src / "reuters21578"
-    lib = Library(load_settings(write_config(corpus, tmp)))
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the reading pool)."""
+    own, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def run_reuters(tmp: Path, runs: int, config: Path | None = None) -> None:
+    if config is None:
+        src = tmp / "reuters"
+        with tarfile.open(SHARED / "reuters21578.tar.gz") as tf:
+            tf.extractall(src, filter="data")
+        config = write_config(src / "reuters21578", tmp)
+    lib = Library(load_settings(config))
+    corpus = lib.settings.corpus
     t0 = time.perf_counter()
     lib.update()
     print(f"Reuters-21578: {len(lib.infos):,} articles indexed in {time.perf_counter() - t0:.0f} s")
-    full, steps = [], []
+    print(f"  (load average before the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    full, cpu, steps, step_cpu = [], [], [], []
     for _ in range(runs):
         shutil.rmtree(analysis_dir(lib.settings), ignore_errors=True)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         result = analyse(lib)
         full.append(time.perf_counter() - t0)
+        cpu.append(_cpu() - c0)
     print(
         f"  whole analysis (read {result.read:,} articles + cross-article step): "
-        f"median {statistics.median(full):.1f} s of {runs} runs {[round(x, 1) for x in full]}"
+        f"median {statistics.median(full):.1f} s of {runs} runs {[round(x, 1) for x in full]}; "
+        f"CPU {statistics.median(cpu):.1f} s (both processes)"
     )
     print(
         f"  {len(result.reuse.clusters):,} shared-text clusters, {len(result.quotes):,} "
@@ -220,13 +237,16 @@ def run_reuters(tmp: Path, runs: int) -> None:
         for f in files:
             f.write_text(f.read_text(encoding="utf-8") + f"\nEdited {run}.\n", encoding="utf-8")
         lib.update()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), _cpu()
         result = analyse(lib)
         steps.append(time.perf_counter() - t0)
+        step_cpu.append(_cpu() - c0)
     print(
         f"  update after 100 articles changed (read {result.read}): "
-        f"median {statistics.median(steps):.2f} s of {runs} runs {[round(x, 2) for x in steps]}"
+        f"median {statistics.median(steps):.2f} s of {runs} runs {[round(x, 2) for x in steps]}; "
+        f"CPU {statistics.median(step_cpu):.2f} s"
     )
+    print(f"  (load average after: {os.getloadavg()[0]:.1f})")
 
 
 def main() -> int:
@@ -235,12 +255,17 @@ def main() -> int:
     ap.add_argument("--reuters-only", action="store_true")
     ap.add_argument("--no-reuters", action="store_true")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--config",
+        type=Path,
+        help="an indexed copy of Reuters to use (100 of its files are edited)",
+    )
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-reuse-") as tmp:
         if not args.reuters_only:
             run_generated(args.generated, Path(tmp) / "gen")
         if not args.no_reuters:
-            run_reuters(Path(tmp) / "reuters", args.runs)
+            run_reuters(Path(tmp) / "reuters", args.runs, args.config)
     return 0
 
 
