@@ -35,17 +35,34 @@ def word_diff(
     """Spans (start, end offsets into a and into b) of the words that differ.
 
     One span per differing word (replaced, deleted or inserted), in text order."""
+    left: list[Span] = []
+    right: list[Span] = []
+    for ws_a, ws_b in word_changes(a, b, variants):
+        left.extend(ws_a)
+        right.extend(s for s in ws_b if s[1] > s[0])
+    return left, right
+
+
+def word_changes(
+    a: str, b: str, variants: dict[str, str] | None = None
+) -> list[tuple[list[Span], list[Span]]]:
+    """The changes from a to b, in text order: for each, the spans of its words in a
+    and in b. An insertion has no spans in a; a deletion has, in b, one empty span
+    where the words were."""
     norm = _normalizer(variants)
     ta, tb = words(a), words(b)
     sa = [norm(w) for _, _, w in ta]
     sb = [norm(w) for _, _, w in tb]
-    left: list[Span] = []
-    right: list[Span] = []
     if sa == sb:
-        return left, right
+        return []
     matcher = SequenceMatcher(None, sa, sb, autojunk=False)
+    out: list[tuple[list[Span], list[Span]]] = []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op != "equal":
-            left.extend((s, e) for s, e, _ in ta[i1:i2])
-            right.extend((s, e) for s, e, _ in tb[j1:j2])
-    return left, right
+        if op == "equal":
+            continue
+        right = [(s, e) for s, e, _ in tb[j1:j2]]
+        if not right:
+            at = tb[j1][0] if j1 < len(tb) else len(b)
+            right = [(at, at)]
+        out.append(([(s, e) for s, e, _ in ta[i1:i2]], right))
+    return out

@@ -66,6 +66,9 @@ SCOPES: dict[str, str] = {
     "disagreements": "Disagreements of two coders",
     "coders reader": "Reader opened from the disagreements",
     "coder file": "Compare coders: the other tag file",
+    "quotes": "Quotes screen",
+    "reuse": "Shared text screen",
+    "shared rows": "Quotes and Shared text screens: the list",
 }
 
 # Scopes whose keys are live at the same time (a key may serve one action in each).
@@ -96,6 +99,8 @@ CONTEXTS: dict[str, tuple[str, ...]] = {
         "topic keys",
     ),
     "the coder file dialog": ("coder file",),
+    "the Quotes screen": ("global", "quotes", "shared rows"),
+    "the Shared text screen": ("global", "reuse", "shared rows"),
 }
 
 
@@ -117,6 +122,8 @@ ACTIONS: tuple[Action, ...] = (
     _a("agree", "A", "Compare coders…", "global", "compare_coders", "Compare coders…: agreement with another tag file, and each disagreement"),
     _a("rebuild", "R", "Rebuild index", "global", "rebuild_index", "Rebuild index: from the corpus, in the background"),
     _a("quit", "q", "Quit", "global", "quit", "Quit: leave dossier", show=True),
+    _a("quotes", "Q", "Quotes", "global", "quotes", "Quotes: quotations several articles carry, with the words that changed"),
+    _a("reuse", "S", "Shared text", "global", "reuse", "Shared text: passages several articles carry, who carried them first"),
     # -- first screen ---------------------------------------------------------
     _a("search.leave", "escape", "Leave box", "search", "leave_box", "Leave the search or filter box"),
     _a("articles.sort", "s", "Sort", "search", "cycle_sort", "Sort articles: by date, outlet, title", show=True),
@@ -142,6 +149,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("reader.compare", "c", "Compare", "reader", "compare", "Compare with…: a second article side by side", show=True),
     _a("reader.removed", "x", "Removed", "reader", "toggle_removed", "Toggle removed text: what cleaning removed and why"),
     _a("reader.back", "escape", "Back", "reader", "back", "Back: leave the reader", show=True),
+    _a("reader.carriers", "C", "Carriers", "reader", "carriers", "Other carriers: compare this shared passage (≡ in the margin) with the articles that also carry it"),
     # -- reading, in the reader and in both columns of compare (ArticleView) -----
     _a("reader.next_passage", "j,down", "Next passage", "view", "next_passage", palette=False),
     _a("reader.previous_passage", "k,up", "Prev passage", "view", "previous_passage", palette=False),
@@ -214,6 +222,15 @@ ACTIONS: tuple[Action, ...] = (
     _a("codebook.rekey", "K", "Key", "codebook", "rekey", show=True, palette=False),
     _a("codebook.close", "escape", "Close", "codebook", "close", show=True, palette=False),
     _a("prompt.cancel", "escape", "Cancel", "prompt", "cancel", show=True, palette=False),
+    # -- Quotes and Shared text screens ----------------------------------------------
+    _a("quotes.back", "escape", "Back", "quotes", "back", "Back: leave the Quotes screen", show=True),
+    _a("reuse.back", "escape", "Back", "reuse", "back", "Back: leave the Shared text screen", show=True),
+    _a("shared.down", "j", "Down", "shared rows", "cursor_down", palette=False),
+    _a("shared.up", "k", "Up", "shared rows", "cursor_up", palette=False),
+    _a("shared.page_down", "space", "Page down", "shared rows", "page_down", palette=False),
+    _a("shared.page_up", "b", "Page up", "shared rows", "page_up", palette=False),
+    _a("shared.top", "g", "Top", "shared rows", "first", palette=False),
+    _a("shared.bottom", "G", "Bottom", "shared rows", "last", palette=False),
 )  # fmt: skip
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

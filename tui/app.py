@@ -56,6 +56,7 @@ from .messages import (
     TagWritten,
 )
 from .render import plural
+from .reuse_worker import AnalysisMixin
 from .screens.loading import LoadingScreen
 from .screens.search import SearchScreen
 from .tagging import TagWriter, watch_tag_file
@@ -79,7 +80,7 @@ def index_signature(settings: Settings) -> tuple[int, int, int] | None:
     return (st.st_ino, st.st_size, st.st_mtime_ns)
 
 
-class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
+class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
     CSS_PATH = "dossier.tcss"
     TITLE = "dossier"
     COMMANDS = App.COMMANDS | {DossierCommands}
@@ -117,6 +118,7 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
         self.index_ready = bool(self.library.infos)
         if self.index_ready:
             self._warm()
+            self.refresh_analysis()
         if self.background_index:
             self.update_index()
             # pick up articles added or edited while the reader is open
@@ -283,6 +285,7 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
             self.library.refresh()
             self.index_ready = True
             self._warm()
+            self.refresh_analysis()
             self.tags.refresh_articles()
             self.tell_search_screen(ArticlesChanged())
             if self.query_text:
@@ -406,6 +409,17 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
 
         if not isinstance(self.screen, CoderFileDialog):
             self.push_screen(CoderFileDialog(self.settings.tags_file), chosen)
+    def action_quotes(self) -> None:
+        from .screens.quotes import QuotesScreen
+
+        if not isinstance(self.screen, QuotesScreen):
+            self.push_screen(QuotesScreen())
+
+    def action_reuse(self) -> None:
+        from .screens.reuse import ReuseScreen
+
+        if not isinstance(self.screen, ReuseScreen):
+            self.push_screen(ReuseScreen())
 
     def action_export(self) -> None:
         from .screens.export import ExportDialog
@@ -489,10 +503,12 @@ class DossierApp(CodebookEdits, ReportsWorkerErrors, App):
         if seq == msg.seq:
             then(msg.article, msg.layout)
 
-    def pick_article(self, title: str, callback, exclude: tuple[str, ...] = ()) -> None:
+    def pick_article(
+        self, title: str, callback, exclude: tuple[str, ...] = (), first: tuple[str, ...] = ()
+    ) -> None:
         from .screens.picker import ArticlePicker
 
-        self.push_screen(ArticlePicker(title, exclude), callback)
+        self.push_screen(ArticlePicker(title, exclude, first), callback)
 
     def action_open_by_title(self) -> None:
         def chosen(aid: str | None) -> None:

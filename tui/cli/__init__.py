@@ -11,7 +11,7 @@ import sys
 from index.config import load_settings, require_corpus
 from index.errors import DossierError
 
-from . import codebook, compare, corpus, coverage, memos, tags
+from . import codebook, compare, corpus, coverage, memos, reuse, tags
 from .config import CONFIG_HELP, check_reader_keys, config_after_commands, default_config
 
 
@@ -21,7 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--config", default=default_config(), help=CONFIG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (corpus, compare, tags, memos, codebook, coverage):
+    for module in (corpus, compare, tags, memos, codebook, coverage, reuse):
         module.register(sub)
     config_after_commands(sub)
     return parser

@@ -14,6 +14,7 @@ from index.views_compare import CompareViewModel, compare_view
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain
+from ..reuse_reader import story_others
 from ..tagging import TaggingMixin
 from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
@@ -189,4 +190,5 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             f"Replace the {side} article",
             chosen,
             exclude=(self.articles["left"].id, self.articles["right"].id),
+            first=story_others(self.app, self.articles[self.other(side)].id),
         )

@@ -20,10 +20,13 @@ SHOWN = 200  # options built per keystroke, whatever the corpus size
 class ArticlePicker(ModalScreen[str | None]):
     BINDINGS = bindings("picker")
 
-    def __init__(self, title: str, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, title: str, exclude: tuple[str, ...] = (), first: tuple[str, ...] = ()
+    ) -> None:
         super().__init__()
         self.heading = title
         self.exclude = set(exclude)
+        self.first = {aid: i for i, aid in enumerate(first)}  # listed first (same story)
         self.index = TitleIndex(())
 
     def compose(self) -> ComposeResult:
@@ -36,6 +39,7 @@ class ArticlePicker(ModalScreen[str | None]):
     def on_mount(self) -> None:
         infos = [i for i in self.app.library.infos.values() if i.id not in self.exclude]
         infos.sort(key=lambda i: (i.date or "", i.title), reverse=True)
+        infos.sort(key=lambda i: self.first.get(i.id, len(self.first)))
         self.index = TitleIndex(infos)
         self._fill("")
         self.query_one("#picker-input").focus()
@@ -55,7 +59,8 @@ class ArticlePicker(ModalScreen[str | None]):
             lst.highlighted = 0
         typed = text.strip()
         if not typed:
-            count = f"{plural(len(found), 'article')}, newest first"
+            story = f"{len(self.first)} related first, then " if self.first else ""
+            count = f"{plural(len(found), 'article')}: {story}newest first"
         elif found:
             more = f" (first {SHOWN} shown)" if len(found) > SHOWN else ""
             count = f"{plural(len(found), 'article')} with “{typed}”{more}"

@@ -14,6 +14,7 @@ from index.views import ArticleViewModel, article_view
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain, plural, source_file
+from ..reuse_reader import SharedPassages, story_others
 from ..tagging import TaggingMixin
 from ..widgets.article_layout import Layout
 from ..widgets.article_view import ArticleView
@@ -26,7 +27,7 @@ class ViewReady(Message):
         self.model, self.epoch = model, epoch
 
 
-class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
+class ReaderScreen(ReportsWorkerErrors, SharedPassages, TaggingMixin, Screen):
     BINDINGS = bindings("reader", "tagging")
 
     def __init__(
@@ -94,6 +95,7 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         if not self.search_text.strip():
             self.hits = {}
         self._build_view(self.search_text)
+        self.watch_shared_text()
         self._update_status()
 
     @work(thread=True, exclusive=True, group="article view", exit_on_error=False)
@@ -143,6 +145,8 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             parts.append(self._hit_status())
         if view.show_removed:
             parts.append("showing removed text (x hides)")
+        if shared := self.shared_status():
+            parts.append(shared)
         tags = self.tag_status(view)
         if tags:
             parts.append(tags)
@@ -197,4 +201,9 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             if aid:
                 self.app.load_article(aid, opened)
 
-        self.app.pick_article("Compare with…", chosen, exclude=(self.article.id,))
+        self.app.pick_article(
+            "Compare with…",
+            chosen,
+            exclude=(self.article.id,),
+            first=story_others(self.app, self.article.id),
+        )

@@ -35,6 +35,7 @@ class Decor:
     marks: dict[int, list[tuple[str, str]]] = field(default_factory=dict)  # n -> (label, colour)
     suggestions: dict[int, list[tuple[str, str]]] = field(default_factory=dict)
     scores: dict[int, float] = field(default_factory=dict)  # aligned passages on this side
+    shared: set[int] = field(default_factory=set)  # passages other articles carry too (≡)
     spans: dict[int, list[tuple[int, int, str]]] = field(default_factory=dict)  # span tags
     selection: tuple[int, int, int] | None = None  # (n, start, end) inside passage n
 
@@ -53,6 +54,7 @@ class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
         "article-view--suggestion",
         "article-view--selection",
         "article-view--span",
+        "article-view--shared",
     }
 
     BINDINGS = bindings("view")
@@ -193,12 +195,17 @@ class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
                 Segment(shown, base + self._style("article-view--score")),
                 Segment(" ", base),
             ]
-        cells = [(("■", c)) for _, c in self.decor.marks.get(line.n, [])]
+        cells = [("≡", "")] if line.n in self.decor.shared else []
+        cells += [(("■", c)) for _, c in self.decor.marks.get(line.n, [])]
         cells += [("□", c) for _, c in self.decor.suggestions.get(line.n, [])]
         if score is not None and not line.first:
             cells = cells[:3]
         cells = cells[:3]
-        segs += [Segment(ch, base + Style(color=rich_colour(colour))) for ch, colour in cells]
+        shared = self._style("article-view--shared")
+        segs += [
+            Segment(ch, base + (Style(color=rich_colour(colour)) if colour else shared))
+            for ch, colour in cells
+        ]
         segs.append(Segment(" " * (3 - len(cells)) + " ", base))
         return segs
 

@@ -19,7 +19,7 @@ from ..matching import TitleIndex
 from ..render import cap, join, plain, plural
 from .virtual_list import VirtualList
 
-SORTS = ("date", "outlet", "title")
+SORTS = ("date", "outlet", "title", "story")
 DATE_W, NUM_W, TAGS_W = 10, 8, 5
 
 
@@ -64,13 +64,30 @@ class ArticlesPane(Vertical):
         self._index = TitleIndex(self._sorted(infos.values()))
         self.refilter()
 
+    def _story_of(self) -> dict[str, int]:
+        """Article id -> its story's number (1: the largest), from the app's analysis."""
+        analysis = getattr(self.app, "analysis", None)
+        if analysis is None:
+            return {}
+        return {aid: i for i, s in enumerate(analysis.stories, 1) for aid in s.articles}
+
     def _sorted(self, infos) -> list[ArticleInfo]:
+        self._stories = self._story_of() if self.sort == "story" else {}
+        alone = len(self._stories) + 1
         keyers = {
             "date": lambda i: (i.date or "0000", i.title.casefold()),
             "outlet": lambda i: ((i.source or "~").casefold(), i.date or "", i.title.casefold()),
             "title": lambda i: i.title.casefold(),
+            # the articles of each story together, earliest first; the rest by date
+            "story": lambda i: (
+                self._stories.get(i.id, alone),
+                i.date or "9999",
+                i.title.casefold(),
+            ),
         }
         return sorted(infos, key=keyers[self.sort], reverse=self.sort == "date")
+
+    _stories: dict[str, int] = {}
 
     def refilter(self) -> None:
         text = self.filter_text
@@ -140,8 +157,10 @@ class ArticlesPane(Vertical):
         if info is None:
             return plain(aid)
         tags = self._tags.get(aid, 0)
+        story = self._stories.get(aid) if self.sort == "story" else None
+        title = f"[story {story}] {info.title}" if story else info.title
         return join(
-            plain(f" {fit(info.title, self._title_width(width))}  "),
+            plain(f" {fit(title, self._title_width(width))}  "),
             plain(f"{fit(info.source or 'unknown outlet', self._outlet_w(width))}  ", "italic"),
             plain(f"{(info.date or 'undated'):<{DATE_W}}  ", "dim"),
             plain(f"{info.passages:>{NUM_W}}  ", "dim"),

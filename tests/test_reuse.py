@@ -1,0 +1,130 @@
+"""Shared text and stories: on the bundled articles, on generated corpora with planted
+reuse and altered quotations, and across updates (only changed articles are read)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+
+import yaml
+from conftest import ARTICLES, CONFIG, REPO, settings_for
+
+from index.indexfiles import check
+from index.library import Library
+from index.manifest import Manifest
+from index.reuse_store import analyse, analysis_dir, cached
+from tui.cli import main
+
+SHARE_PASSAGE = "to share with their governments the perspective"
+
+
+def bench():
+    spec = importlib.util.spec_from_file_location("bench_reuse", REPO / "bench/bench_reuse.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bundled_shared_paragraphs_cluster(bundled_library):
+    reuse = analyse(bundled_library).reuse
+    (cluster,) = [c for c in reuse.clusters if any(SHARE_PASSAGE in p.text for p in c.passages)]
+    assert sorted(cluster.articles) == [
+        "001_1a5c9ff20c0ee09c",
+        "002_e536400ab8bce265",
+        "004_bd0bc0e79d4348b1",
+    ]
+    assert cluster.first == "001_1a5c9ff20c0ee09c"  # dated May 4, id before 002's
+    assert all(0 < p.shared_words <= p.words for p in cluster.passages)
+    shared, total = reuse.articles["001_1a5c9ff20c0ee09c"]
+    assert 0 < shared < total
+    assert reuse.outlets["RFE/RL"] == reuse.articles["001_1a5c9ff20c0ee09c"]
+
+
+def test_bundled_stories_follow_the_two_rounds_of_talks(bundled_library):
+    stories = analyse(bundled_library).stories
+    assert [s.articles for s in stories] == [
+        ["001_1a5c9ff20c0ee09c", "002_e536400ab8bce265", "004_bd0bc0e79d4348b1"],
+        ["000_0d42f3f6a94791ae", "003_408a409204c2d65a"],
+    ]
+
+
+def test_cli_reuse_json(bundled_library, capsys, tmp_path):
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    settings = bundled_library.settings
+    data.update(corpus=str(ARTICLES), index=str(settings.index_dir), tags=str(tmp_path / "t.yaml"))
+    config = tmp_path / "config.yaml"
+    config.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert main(["reuse", "--json", "--config", str(config)]) == 0
+    out = json.loads(capsys.readouterr().out)["reuse"]
+    cluster = next(
+        c for c in out["clusters"] if any(SHARE_PASSAGE in p["text"] for p in c["passages"])
+    )
+    assert cluster["first"] == "001_1a5c9ff20c0ee09c"
+    assert {p["id"].split("#")[0][:3] for p in cluster["passages"]} == {"001", "002", "004"}
+    assert 0 < out["outlets"]["Europa Press"]["share"] < 1
+
+
+def test_planted_reuse_and_quotes_are_found(tmp_path):
+    b = bench()
+    planted = b.plant_corpus(tmp_path / "corpus", 150, seed=3)
+    lib = Library(settings_for(tmp_path / "corpus", tmp_path))
+    lib.update()
+    scores = b.score(analyse(lib), planted)
+    assert scores["reuse_recall"] >= 0.9, scores
+    assert scores["reuse_precision"] >= 0.9, scores
+    assert scores["quote_recall"] >= 0.9, scores
+    assert scores["quote_precision"] >= 0.9, scores
+    assert scores["speaker_accuracy"] >= 0.9, scores
+
+
+def test_an_update_reads_only_changed_articles_and_follows_them(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(ARTICLES, corpus)
+    lib = Library(settings_for(corpus, tmp_path))
+    lib.update()
+    first = analyse(lib)
+    assert first.read == 5
+    assert cached(lib.settings) is not None
+    # the analysis lives beside the index: the index's own checksums still hold
+    assert analysis_dir(lib.settings) != lib.settings.index_dir
+    assert check(lib.settings.index_dir, Manifest.load(lib.settings.index_dir).files) is None
+    path = corpus / "004_bd0bc0e79d4348b1.txt"
+    text = path.read_text(encoding="utf-8")
+    para = next(line for line in text.splitlines() if "I have proposed" in line)
+    path.write_text(text.replace(para, "Nothing was said about the talks."), encoding="utf-8")
+    lib.update()
+    assert cached(lib.settings) is None  # stale: the corpus changed
+    second = analyse(lib)
+    assert second.read == 1
+    (cluster,) = [
+        c for c in second.reuse.clusters if any(SHARE_PASSAGE in p.text for p in c.passages)
+    ]
+    assert sorted(cluster.articles) == ["001_1a5c9ff20c0ee09c", "002_e536400ab8bce265"]
+    (group,) = [g for g in second.quotes if SHARE_PASSAGE in g.variants[0].quote.text]
+    assert sorted(group.articles) == ["001_1a5c9ff20c0ee09c", "002_e536400ab8bce265"]
+    unchanged = [g.articles for g in first.quotes if "004_bd0bc0e79d4348b1" not in g.articles]
+    assert unchanged == [g.articles for g in second.quotes if g.articles in unchanged]
+    (corpus / "002_e536400ab8bce265.txt").unlink()
+    lib.update()
+    third = analyse(lib)
+    assert third.read == 0
+    assert all("002_e536400ab8bce265" not in c.articles for c in third.reuse.clusters)
+    # what the updates made is what a whole analysis makes
+    shutil.rmtree(analysis_dir(lib.settings))
+    whole = analyse(lib)
+    assert whole.read == 4
+    assert whole.reuse.clusters == third.reuse.clusters
+    assert whole.reuse.articles == third.reuse.articles
+    assert whole.all_quotes == third.all_quotes
+
+
+def test_a_damaged_analysis_cache_is_made_again(tmp_path):
+    lib = Library(settings_for(ARTICLES, tmp_path))
+    lib.update()
+    analyse(lib)
+    for f in analysis_dir(lib.settings).iterdir():
+        f.write_bytes(b"not a pickle")
+    again = analyse(lib)
+    assert again.read == 5
+    assert again.quotes

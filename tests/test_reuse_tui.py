@@ -1,0 +1,144 @@
+"""Shared text and quotations in the reader: ≡ on shared passages, C to the other
+carriers in compare and back, the Quotes and Shared text screens, the list by story."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import app_settings
+from helpers_tui import H, W, open_reader, settle, text_of, until, view_lines
+from textual.widgets import Input, OptionList, Static
+
+from tui.app import DossierApp
+from tui.screens.compare import CompareScreen
+from tui.screens.picker import ArticlePicker
+from tui.screens.quotes import QuotesScreen
+from tui.screens.reader import ReaderScreen
+from tui.screens.reuse import ReuseScreen
+
+RFE = "001_1a5c9ff20c0ee09c"  # passage 5: "…compromise, an agreement is within reach"
+AFP = "002_e536400ab8bce265"
+EUROPA = "004_bd0bc0e79d4348b1"
+
+
+@pytest.fixture
+def app(tmp_path):
+    return DossierApp(app_settings(tmp_path), background_index=False)
+
+
+def option_texts(rows: OptionList) -> list[str]:
+    return [str(rows.get_option_at_index(i).prompt) for i in range(rows.option_count)]
+
+
+async def analysed(pilot) -> None:
+    await until(pilot, lambda: pilot.app.analysis is not None, "the shared-text analysis")
+
+
+async def test_margin_mark_then_other_carriers_in_compare_and_back(app):
+    async with app.run_test(size=(W, H)) as pilot:
+        await analysed(pilot)
+        reader = await open_reader(pilot, RFE, 5)
+        await settle(pilot)
+        view = reader.view
+        assert 5 in view.decor.shared
+        assert 2 not in view.decor.shared  # a passage no other article carries
+        line = next(ln for ln in view_lines(view).splitlines() if ln.lstrip().startswith("5 "))
+        assert "≡" in line[:9]
+        status = text_of(reader.query_one("#reader-status", Static))
+        assert "also in 2 other articles" in status
+        await pilot.press("C")  # two other carriers: a picker with them first
+        assert isinstance(app.screen, ArticlePicker)
+        picker = app.screen.query_one("#picker-list", OptionList)
+        first_two = {picker.get_option_at_index(i).id for i in range(2)}
+        assert first_two == {AFP, EUROPA}
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
+        await settle(pilot)
+        compare = app.screen
+        left, right = compare.view("left"), compare.view("right")
+        assert left.article.id == RFE and left.cursor == 5
+        assert "within reach" in right.article.passage(right.cursor).text
+        await pilot.press("escape")
+        assert app.screen is reader and reader.view.cursor == 5
+
+
+async def test_carriers_key_on_a_passage_nobody_else_carries_says_so(app):
+    async with app.run_test(size=(W, H)) as pilot:
+        await analysed(pilot)
+        reader = await open_reader(pilot, RFE, 2)
+        await pilot.press("C")
+        await settle(pilot)
+        assert app.screen is reader
+
+
+async def test_quotes_screen_shows_the_changed_word_and_opens_a_variant(app):
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("Q")
+        assert isinstance(app.screen, QuotesScreen)
+        await analysed(pilot)
+        await settle(pilot)
+        rows = app.screen.query_one("#quote-rows", OptionList)
+        texts = option_texts(rows)
+        assert any("compromise, an → commitment, the" in t for t in texts)
+        assert any("Blinken" in t and "3 articles" in t for t in texts)
+        rows.highlighted = next(i for i, t in enumerate(texts) if "commitment, the" in t)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
+        reader = app.screen
+        assert reader.article.id == EUROPA
+        await until(pilot, lambda: reader.view.selection is not None, "the quotation selected")
+        assert reader.view.cursor == 5
+        n, start, end = reader.view.selection
+        assert reader.article.passage(n).text[start:end].startswith("I have proposed")
+        assert reader.article.passage(n).text[start:end].endswith("within reach,")
+
+
+async def test_reuse_screen_lists_clusters_and_compares_with_the_first_carrier(app):
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("S")
+        assert isinstance(app.screen, ReuseScreen)
+        await analysed(pilot)
+        await settle(pilot)
+        outlets = text_of(app.screen.query_one("#reuse-outlets", Static))
+        assert "RFE/RL" in outlets and "%" in outlets
+        rows = app.screen.query_one("#reuse-rows", OptionList)
+        ids = [rows.get_option_at_index(i).id for i in range(rows.option_count)]
+        rows.highlighted = ids.index(f"{EUROPA}#5")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
+        assert app.screen.view("left").article.id == RFE  # the earliest carrier
+        assert app.screen.view("right").article.id == EUROPA
+
+
+async def test_articles_list_groups_by_story(app):
+    async with app.run_test(size=(W, H)) as pilot:
+        await analysed(pilot)
+        await settle(pilot)
+        pane = app.screen.pane
+        while pane.sort != "story":
+            await pilot.press("s")
+        await settle(pilot)
+        shown = list(pane.listing._keys)
+        assert "[story 1]" in view_lines(pane.listing)
+        assert shown[:3] == [RFE, AFP, EUROPA]
+        assert set(shown[3:5]) == {"000_0d42f3f6a94791ae", "003_408a409204c2d65a"}
+
+
+async def test_article_text_in_the_quotes_screen_is_never_markup(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    quote = "[bold red]we will sign[/] the treaty \x1b[31mby the end of the year"
+    for name in ("a", "b"):
+        (corpus / f"{name}.txt").write_text(
+            f"Talks {name}\n\n“{quote},” Maria Lopez said.\n", encoding="utf-8"
+        )
+    app = DossierApp(app_settings(tmp_path, corpus), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("Q")
+        await analysed(pilot)
+        await settle(pilot)
+        texts = option_texts(app.screen.query_one("#quote-rows", OptionList))
+        assert any("[bold red]we will sign[/]" in t for t in texts)
+        assert not any("\x1b" in t for t in texts)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, QuotesScreen)
+        app.screen.query_one("#query", Input)  # back on the first screen

@@ -1,0 +1,133 @@
+"""Shared text: the passages several articles carry, each cluster with its earliest
+carrier first, and the share of each outlet's text found elsewhere. `enter` on a
+passage compares its article with the earliest carrier's (or reads the earliest)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from index.model import Article
+from index.reuse import Cluster
+from index.reuse_store import Analysis
+
+from ..actions import bindings
+from ..render import cap, join, meta_line, plain, plural
+from ..worker_errors import ReportsWorkerErrors
+from .quotes import QuotesScreen, SharedRows
+
+SHOWN = 500  # clusters listed (the count of all is said)
+
+
+def outlet_shares(analysis: Analysis, limit: int = 8) -> str:
+    ranked = sorted(
+        analysis.reuse.outlets.items(), key=lambda kv: -(kv[1][0] / kv[1][1] if kv[1][1] else 0)
+    )
+    return " · ".join(f"{cap(o, 30)} {100 * s / t:.0f}%" for o, (s, t) in ranked[:limit] if t)
+
+
+class ReuseScreen(ReportsWorkerErrors, Screen):
+    BINDINGS = bindings("reuse")
+
+    def compose(self) -> ComposeResult:
+        yield Static(plain("Shared text: passages several articles carry"), classes="title")
+        yield Static(plain("finding shared text…"), id="reuse-summary", classes="meta")
+        yield Static("", id="reuse-outlets", classes="meta")
+        yield SharedRows(id="reuse-rows")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(SharedRows).focus()
+        self.clusters: dict[str, Cluster] = {}
+        self.app.when_analysed(self.analysed)
+
+    def analysed(self, analysis: Analysis | None) -> None:
+        if self not in self.app.screen_stack:  # closed meanwhile
+            return
+        if analysis is None:
+            self.query_one("#reuse-summary", Static).update(
+                plain(f"shared text unavailable: {self.app.analysis_error}")
+            )
+            return
+        infos = self.app.library.infos
+        options: list[Option] = []
+        self.clusters = {}
+        for c in analysis.reuse.clusters[:SHOWN]:
+            first = infos.get(c.first)
+            head = f"first in {cap(first.title if first else c.first, 70)}"
+            options.append(
+                Option(
+                    plain(f"{head} · {plural(len(c.articles), 'article')}", "bold"), disabled=True
+                )
+            )
+            for p in c.passages:
+                info = infos.get(p.article)
+                outlet, date = analysis.about.get(p.article, (None, None))
+                self.clusters[p.pid] = c
+                options.append(
+                    Option(
+                        join(
+                            plain(f"  {meta_line(outlet, date)}", "italic"),
+                            plain(
+                                f" · {cap(info.title if info else p.article, 60)} · #{p.n}", "dim"
+                            ),
+                            plain(f" · {p.shared_words}/{p.words} words shared\n", "dim"),
+                            plain("    " + cap(p.text, 240)),
+                        ),
+                        id=p.pid,
+                    )
+                )
+        rows = self.query_one(SharedRows)
+        rows.set_options(options)
+        QuotesScreen._restore(rows, None)
+        n = len(analysis.reuse.clusters)
+        more = f" (first {SHOWN} shown)" if n > SHOWN else ""
+        self.query_one("#reuse-summary", Static).update(
+            plain(
+                f"{plural(n, 'shared passage')}{more} · enter: compare with the earliest carrier"
+                if n
+                else "no text is shared between articles"
+            )
+        )
+        shares = outlet_shares(analysis)
+        self.query_one("#reuse-outlets", Static).update(
+            plain(f"text also found elsewhere, by outlet: {shares}" if shares else "")
+        )
+
+    @on(OptionList.OptionSelected, "#reuse-rows")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        pid = event.option.id or ""
+        cluster = self.clusters.get(pid)
+        if cluster is None:
+            return
+        aid, n = pid.rsplit("#", 1)
+        earliest = cluster.passages[0]
+        if earliest.article == aid:
+            self.app.open_article(aid, int(n))
+            return
+        open_compare(self.app, earliest.article, earliest.n, aid)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+
+def open_compare(
+    app, left_id: str, left_n: int, right_id: str, left: Article | None = None
+) -> None:
+    """Compare two articles, the left one at passage left_n (each loaded in a worker;
+    `left` when it is loaded already)."""
+    from .compare import CompareScreen
+
+    def with_left(article: Article, _layout=None) -> None:
+        def with_right(right: Article, _layout) -> None:
+            app.push_screen(CompareScreen(article, right, left_n))
+
+        app.load_article(right_id, with_right)
+
+    if left is not None:
+        with_left(left)
+    else:
+        app.load_article(left_id, with_left)
