@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from .analysis import variant_map
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
 from .manifest import Manifest
@@ -40,6 +39,7 @@ from .metadata import load_sidecar
 from .quotes import Quote, QuoteGroup, extract_quotes, group_quotes, word_pairs
 from .reuse import PassagePrint, Reuse, find_reuse, ints, passage_prints
 from .stories import Story, find_stories
+from .text import variant_map
 
 if TYPE_CHECKING:
     from .library import Library

@@ -45,7 +45,7 @@ async def test_margin_mark_then_other_carriers_in_compare_and_back(app):
         assert "≡" in line[:9]
         status = text_of(reader.query_one("#reader-status", Static))
         assert "also in 2 other articles" in status
-        await pilot.press("C")  # two other carriers: a picker with them first
+        await pilot.press("equals_sign")  # two other carriers: a picker with them first
         assert isinstance(app.screen, ArticlePicker)
         picker = app.screen.query_one("#picker-list", OptionList)
         first_two = {picker.get_option_at_index(i).id for i in range(2)}
@@ -65,7 +65,7 @@ async def test_carriers_key_on_a_passage_nobody_else_carries_says_so(app):
     async with app.run_test(size=(W, H)) as pilot:
         await analysed(pilot)
         reader = await open_reader(pilot, RFE, 2)
-        await pilot.press("C")
+        await pilot.press("equals_sign")
         await settle(pilot)
         assert app.screen is reader
 

@@ -149,7 +149,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("reader.compare", "c", "Compare", "reader", "compare", "Compare with…: a second article side by side", show=True),
     _a("reader.removed", "x", "Removed", "reader", "toggle_removed", "Toggle removed text: what cleaning removed and why"),
     _a("reader.back", "escape", "Back", "reader", "back", "Back: leave the reader", show=True),
-    _a("reader.carriers", "C", "Carriers", "reader", "carriers", "Other carriers: compare this shared passage (≡ in the margin) with the articles that also carry it"),
+    _a("reader.carriers", "equals_sign", "Carriers", "reader", "carriers", "Other carriers: compare this shared passage (≡ in the margin) with the articles that also carry it"),
     # -- reading, in the reader and in both columns of compare (ArticleView) -----
     _a("reader.next_passage", "j,down", "Next passage", "view", "next_passage", palette=False),
     _a("reader.previous_passage", "k,up", "Prev passage", "view", "previous_passage", palette=False),

@@ -409,6 +409,7 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
 
         if not isinstance(self.screen, CoderFileDialog):
             self.push_screen(CoderFileDialog(self.settings.tags_file), chosen)
+
     def action_quotes(self) -> None:
         from .screens.quotes import QuotesScreen
 

@@ -52,7 +52,8 @@ class SharedPassages:
         others = self._carriers()
         if not others:
             return ""
-        return f"≡ also in {plural(len(others), 'other article')} (C: compare)"
+        key = self.app.key_display("reader.carriers")
+        return f"≡ also in {plural(len(others), 'other article')} ({key}: compare)"
 
     def action_carriers(self) -> None:
         others = self._carriers()
