@@ -21,6 +21,7 @@ from whoosh.writing import SegmentWriter
 
 from index.build import update_index
 from index.config import load_settings
+from index.engine.segments import SegmentBuilder
 from index.errors import IndexBusy, IndexUnavailable
 from index.library import Library
 from tui.cli import main
@@ -178,10 +179,11 @@ def test_a_searcher_open_across_a_rebuild_keeps_working(cfg):
 def test_a_rebuild_that_fails_keeps_the_old_index(cfg, monkeypatch):
     settings = load_settings(cfg)
 
-    def disk_full(self, **fields):
+    def disk_full(self, *args, **fields):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(SegmentWriter, "add_document", disk_full)
+    monkeypatch.setattr(SegmentWriter, "add_document", disk_full)  # an update's writer
+    monkeypatch.setattr(SegmentBuilder, "finish", disk_full)  # a rebuild's
     with pytest.raises(IndexUnavailable, match="no space left on the disk"):
         update_index(settings, rebuild=True)
     monkeypatch.undo()
