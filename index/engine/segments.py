@@ -27,6 +27,7 @@ from whoosh.index import TOC, LockError
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..errors import IndexBusy
+from .analysis import one_pass_analysis
 from .private import field_postwriter, write_postings
 
 # Passages a segment holds: the first segment is small so that the first results come
@@ -60,6 +61,7 @@ class SegmentBuilder:
         self.postings: dict[str, dict[bytes, list]] = {n: {} for n in self.names}
         self.lengths: dict[str, array] = {n: array("I") for n in self.names}
         self.docnum = 0
+        self.text_and_exact = one_pass_analysis(schema)
 
     def add_article(self, docs: ArticleDocs) -> int:
         """Index every passage of an article; returns the number of passages."""
@@ -68,8 +70,11 @@ class SegmentBuilder:
         items = {
             n: list(self.schema[n].index(v)) for n, v in per_article.items() if n in self.schema
         }
+        both = self.text_and_exact
         for pid, text in passages:
             values = {**per_article, "pid": pid, "text": text, "exact": text}
+            if both is not None:
+                items["text"], items["exact"] = both(text)
             self._add_doc(values, items)
         return len(passages)
 
@@ -148,11 +153,16 @@ class SegmentBuilder:
             self.perdoc.close()
 
 
+_SCHEMAS: dict[str, object] = {}
+
+
 def write_segment(index_dir: str, chunk: list[ArticleDocs]):
     """A worker's job: one segment of `chunk`'s articles in the index at `index_dir`
     (the schema is read from the index). Returns the segment, not yet in the TOC."""
     storage = _storage(index_dir)
-    schema = storage.open_index().schema
+    schema = _SCHEMAS.get(index_dir)
+    if schema is None:  # once a process: the analyzers' word caches live in it
+        schema = _SCHEMAS[index_dir] = storage.open_index().schema
     builder = SegmentBuilder(storage, schema)
     for docs in chunk:
         builder.add_article(docs)
