@@ -29,8 +29,7 @@ sys.path.insert(0, str(ROOT))
 from index.align import align, word_diff  # noqa: E402
 from index.config import load_settings  # noqa: E402
 from index.corpus import build_article, load_corpus  # noqa: E402
-from index.engine.analysis import variant_map  # noqa: E402
-from index.text import words  # noqa: E402
+from index.text import variant_map, words  # noqa: E402
 
 BBC = Path("/work/shared/corpora/bbc.tar.gz")
 SWAPS = {

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_tui.py                 # bundled + Reuters-21578
     .venv/bin/python bench/bench_tui.py --corpus DIR    # another corpus
+    .venv/bin/python bench/bench_tui.py --work DIR      # keep the indexes there, reuse them
 
 Prints medians / p95 of several runs. Reuters is extracted from ../shared/corpora into a
 temp folder and indexed once (that build is not what is measured here)."""
@@ -19,7 +20,8 @@ from pathlib import Path
 
 from index.build import update_index
 from index.config import load_settings
-from tui.app import DEBOUNCE_S, DossierApp
+from index.library import Library
+from tui.app import DEBOUNCE_S, RESULT_ARTICLES, RESULT_PASSAGES, DossierApp
 from tui.screens.search import SearchScreen
 from tui.widgets.virtual_list import VirtualList
 
@@ -91,6 +93,19 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p * (len(values) - 1)))]
 
 
+def engine_alone(settings, queries: list[str]) -> list[float]:
+    """The library's search of every prefix typed, as the reader asks it, without the app."""
+    engine = Library(settings).engine
+    engine.warm()
+    lat = []
+    for q in queries:
+        for i in range(1, len(q) + 1):
+            t0 = time.perf_counter()
+            engine.search(q[:i], limit=RESULT_PASSAGES, max_articles=RESULT_ARTICLES)
+            lat.append(time.perf_counter() - t0)
+    return lat
+
+
 def report(name: str, settings, runs: int) -> None:
     starts = [asyncio.run(start_once(settings)) for _ in range(runs)]
     print(
@@ -104,20 +119,29 @@ def report(name: str, settings, runs: int) -> None:
             f"{DEBOUNCE_S * 1000:.0f} ms debounce included): p50 {pct(lat, 0.5) * 1000:.0f} ms, "
             f"p95 {pct(lat, 0.95) * 1000:.0f} ms, max {max(lat) * 1000:.0f} ms"
         )
+    lat = engine_alone(settings, QUERIES)
+    print(
+        f"{name}: the library's search of each prefix typed, alone ({len(lat)} searches): "
+        f"p50 {pct(lat, 0.5) * 1000:.0f} ms, p95 {pct(lat, 0.95) * 1000:.0f} ms, "
+        f"max {max(lat) * 1000:.0f} ms"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--corpus", type=Path)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--work", type=Path, help="keep corpus and indexes here between runs")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="dossier-bench-tui-") as tmp:
-        work = Path(tmp)
+        work = args.work or Path(tmp)
         bundled = settings_for(REPO / "articles", work / "bundled")
         update_index(bundled)
         report("bundled (5 articles)", bundled, args.runs)
         corpus = args.corpus
-        if corpus is None:
+        if corpus is None and (work / "src" / "reuters21578").is_dir():
+            corpus = work / "src" / "reuters21578"
+        elif corpus is None:
             archive = SHARED / "reuters21578.tar.gz"
             with tarfile.open(archive) as tar:
                 tar.extractall(work / "src", filter="data")

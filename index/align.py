@@ -22,7 +22,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from .engine.analysis import NormalizeFilter
+from .engine import normalizer
 from .model import Article, Passage
 from .text import fold, words
 from .worddiff import word_diff
@@ -100,7 +100,7 @@ class _Tokens:
     """Raw word -> (stem, is stop word), cached: news vocabulary repeats a lot."""
 
     def __init__(self, variants: dict[str, str] | None):
-        self.norm = NormalizeFilter(variants, stem=True).normalize
+        self.norm = normalizer(variants, stem=True)
         self.cache: dict[str, tuple[str, bool]] = {}
 
     def __call__(self, word: str) -> tuple[str, bool]:

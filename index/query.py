@@ -1,26 +1,23 @@
-"""Reading a user's query: checks, a lenient reading when it is malformed, and the
-rewrites that make Whoosh behave as users expect (prefix and fuzzy terms on the
-unstemmed field, capped expansions, `tag:` answered from the tag file).
+"""Reading a user's query: checks, a lenient reading when it is malformed, the grammar
+(index/queryparser.py) into an engine-neutral query (index/querymodel.py), and the
+rewrites that make it behave as users expect (prefix and fuzzy terms on the unstemmed
+field, capped expansions against the index's words, `tag:` answered from the tag file).
 
-Kept as one module though just over 400 lines: the checks and the rewrites share the
-token rules and limits set out below, and splitting them would put the reading of one query in
-two places."""
+The checks and the rewrites share the token rules and limits set out below."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Protocol
 
-from whoosh import query as wq
-from whoosh.qparser import FieldAliasPlugin, FuzzyTermPlugin, QueryParser
-from whoosh.support.levenshtein import damerau_levenshtein
-
-from .engine.private import expansion_words
+from . import querymodel as qm
+from . import queryparser
+from .querymodel import Analysis
 from .text import fold
 
 FIELDS = ("text", "title", "source", "date", "tag", "exact")
-ALIASES = {"source": ["outlet"], "text": ["body"]}
 MIN_PREFIX = 3
 MAX_EXPANSION = 200
 # Bounds on what one query may ask for, so that any text typed or pasted is answered
@@ -43,7 +40,7 @@ _OPS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 class ParsedQuery:
     text: str  # as the user typed it
     reading: str  # what was searched (differs when the query was malformed)
-    query: wq.Query
+    query: qm.Query
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -73,7 +70,7 @@ def _shown(reading: str) -> str:
 
 def _known_field(name: str) -> bool:
     name = name.lower()
-    return name in FIELDS or any(name in v for v in ALIASES.values())
+    return name in FIELDS or name in queryparser.ALIASES
 
 
 def check(text: str) -> tuple[str, list[str]]:
@@ -224,87 +221,85 @@ def _drop_dangling(tokens: list[str], problems: list[str]) -> list[str]:
     return out
 
 
+class Lexicon(Protocol):
+    """The words of an index, as the query reader asks for them (the engine's
+    index/engine/queries.py IndexWords is one)."""
+
+    def has(self, field: str, word: str) -> bool: ...
+    def doc_frequency(self, field: str, word: str) -> int: ...
+    def matching(self, pattern: qm.Prefix | qm.Wildcard | qm.Range) -> list[str]: ...
+    def within(self, field: str, text: str, maxdist: int, prefix: int = 0) -> list[str]: ...
+
+
 class QueryReader:
-    """Parses queries against one schema."""
+    """Reads queries for fields analysed as `analysis` says (the engine supplies it)."""
 
-    def __init__(self, schema):
-        self.parser = QueryParser("text", schema)
-        self.parser.add_plugin(FuzzyTermPlugin())
-        self.parser.add_plugin(FieldAliasPlugin(ALIASES))
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
 
-    def parse(self, text: str, reader=None, tags: TagLookup | None = None) -> ParsedQuery:
+    def parse(
+        self, text: str, words: Lexicon | None = None, tags: TagLookup | None = None
+    ) -> ParsedQuery:
         reading, problems = check(text)
-        q = self._parse(reading, problems) if reading.strip() else wq.NullQuery
+        q = self._parse(reading, problems) if reading.strip() else qm.NOTHING
         if not reading.strip() and not problems:
             problems.append("nothing to search for")
         try:
-            q = _rewrite(q, reader, tags, problems)
-        except Exception as exc:  # a reading Whoosh builds but cannot expand
+            q = qm.simplified(_rewrite(qm.simplified(q), words, tags, problems), strict=True)
+        except Exception as exc:  # a reading that cannot be expanded
             problems.append(f"the query could not be read ({type(exc).__name__})")
-            reading, q = "", wq.NullQuery
+            reading, q = "", qm.NOTHING
         return ParsedQuery(text, reading, q, problems)
 
-    def _parse(self, reading: str, problems: list[str]) -> wq.Query:
-        """Whoosh's reading of the checked text. Whatever the parser trips on is a
+    def _parse(self, reading: str, problems: list[str]) -> qm.Query:
+        """The checked text read by the grammar. Whatever the grammar trips on is a
         problem with the query, never a crash: the plain words are searched instead."""
+        found: list[str] = []
         try:
-            q = self.parser.parse(reading)
-        except Exception as exc:  # the parser's own bugs (IndexError, RecursionError...)
-            problems.append(f"the query could not be read as written ({type(exc).__name__})")
-            words = " ".join(plain_words(reading))
+            q = queryparser.parse(reading, self.analysis, found)
+        except Exception as exc:
+            found = [f"the query could not be read as written ({type(exc).__name__})"]
+            plain = " ".join(plain_words(reading))
             try:
-                q = self.parser.parse(words) if words else wq.NullQuery
+                q = queryparser.parse(plain, self.analysis, found) if plain else qm.NOTHING
             except Exception:
-                q = wq.NullQuery
-        return _no_phrases_on(q, self.parser.schema, problems)
+                q = qm.NOTHING
+        problems += found
+        return q
 
 
-def _no_phrases_on(q: wq.Query, schema, problems: list[str]) -> wq.Query:
-    """A phrase on a field without word positions searched as all its words."""
-
-    def visit(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Phrase):
-            fmt = (
-                getattr(schema[node.fieldname], "format", None)
-                if node.fieldname in schema
-                else None
-            )
-            if fmt is None or not fmt.supports("positions"):
-                problems.append(f"'{node.fieldname}:' cannot search phrases; searched the words")
-                return wq.And([wq.Term(node.fieldname, w) for w in node.words])
-            return node
-        return node.apply(visit)
-
-    return visit(q)
-
-
-def _rewrite(q: wq.Query, reader, tags: TagLookup | None, problems: list[str]) -> wq.Query:
+def _rewrite(
+    q: qm.Query, words: Lexicon | None, tags: TagLookup | None, problems: list[str]
+) -> qm.Query:
     budget = [MAX_EXPANDED]  # words all the query's expansions may add together
 
-    def visit(node: wq.Query) -> wq.Query:
-        if isinstance(node, wq.Term) and node.fieldname == "tag":
-            return _tag_query(str(node.text), tags, problems)
-        if isinstance(node, wq.Every):  # the parser's reading of some odd bracketings
-            problems.append("part of the query reads as 'every passage'; it was left out")
-            return wq.NullQuery
-        if reader is not None and isinstance(
-            node, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm, wq.TermRange)
-        ):
-            return _expand(node, reader, problems, budget)
-        return node.apply(visit)
+    def visit(node: qm.Query) -> qm.Query:
+        match node:
+            case qm.Term("tag", topic):
+                return _tag_query(topic, tags, problems)
+            case qm.Range(_, None, None):  # a range without ends
+                problems.append("part of the query reads as 'every passage'; it was left out")
+                return qm.NOTHING
+            case qm.Prefix() | qm.Wildcard() | qm.Fuzzy() | qm.Range() if words is not None:
+                return _expand(node, words, problems, budget)
+            case qm.And(kids, boost):
+                return qm.And(tuple(map(visit, kids)), boost)
+            case qm.Or(kids, boost):
+                return qm.Or(tuple(map(visit, kids)), boost)
+            case qm.Not(child):
+                return qm.Not(visit(child))
+            case qm.AndNot(pos, neg):
+                pos = visit(pos)
+                return qm.AndNot(pos, visit(neg))
+            case qm.AndMaybe(req, opt):
+                req = visit(req)
+                return qm.AndMaybe(req, visit(opt))
+        return node
 
     return visit(q)
 
 
-class ExpandedOr(wq.Or):
-    """The words a prefix, wildcard or fuzzy term expanded to. Their postings are
-    preloaded into one array: Whoosh's default binary tree of union matchers spent
-    most of a prefix query's time re-balancing itself."""
-
-    matcher_type = wq.Or.ARRAY_MATCHER
-
-
-def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Query:
+def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> qm.Query:
     pids = tags(topic) if tags else None
     if pids is None:
         problems.append(
@@ -312,18 +307,17 @@ def _tag_query(topic: str, tags: TagLookup | None, problems: list[str]) -> wq.Qu
             if tags
             else "tag: needs a readable tag file (see the message about it)"
         )
-        return wq.NullQuery
+        return qm.NOTHING
     if not pids:
-        return wq.NullQuery
-    return wq.Or([wq.Term("pid", p) for p in sorted(pids)])
+        return qm.NOTHING
+    return qm.Or(tuple(qm.Term("pid", p) for p in sorted(pids)))
 
 
-def _expand(node: wq.Query, reader, problems: list[str], budget: list[int]) -> wq.Query:
+def _expand(node: qm.Pattern, words: Lexicon, problems: list[str], budget: list[int]) -> qm.Query:
     """Expand once per query, most frequent words first, at most MAX_EXPANSION (and
     what is left of the query's budget)."""
-    field_name = node.fieldname
-    fuzzy = isinstance(node, wq.FuzzyTerm)
-    if fuzzy:
+    field_name = node.field
+    if isinstance(node, qm.Fuzzy):
         allowed = max(0, (len(node.text) - 1) // 2)  # else a short word matches most words
         if node.maxdist > allowed:
             problems.append(
@@ -331,84 +325,48 @@ def _expand(node: wq.Query, reader, problems: list[str], budget: list[int]) -> w
                 f"allows {allowed} edit{'' if allowed == 1 else 's'}"
             )
             if allowed == 0:
-                return wq.Term(field_name, node.text, boost=node.boost)
-            node = _fuzzy(node, allowed)
-    words = _within(node, reader) if fuzzy else expansion_words(node, reader)
+                return qm.Term(field_name, node.text, node.boost)
+            node = replace(node, maxdist=allowed)
+        found = words.within(field_name, node.text, node.maxdist, node.prefix)
+    else:
+        found = words.matching(node)
     room = min(MAX_EXPANSION, budget[0])
-    if len(words) > 10 * MAX_EXPANSION:  # ranking them all by frequency would take seconds
-        problems.append(f"'{_label(node)}' matched {len(words):,} words: type more letters")
-        return wq.NullQuery
-    if len(words) > room:
-        words.sort(key=lambda w: -reader.doc_frequency(field_name, w))
+    if len(found) > 10 * MAX_EXPANSION:  # ranking them all by frequency would take seconds
+        problems.append(f"'{_label(node)}' matched {len(found):,} words: type more letters")
+        return qm.NOTHING
+    if len(found) > room:
+        found.sort(key=lambda w: -words.doc_frequency(field_name, w))
         problems.append(
-            f"'{_label(node)}' matched {len(words)} words; searched the {room} most frequent"
+            f"'{_label(node)}' matched {len(found)} words; searched the {room} most frequent"
         )
-        words = words[:room]
-    budget[0] -= len(words)
-    if not words:
-        return wq.NullQuery
-    fieldobj = reader.schema[field_name]
-    texts = [fieldobj.from_bytes(b) if isinstance(b, bytes) else b for b in words]
-    terms = [wq.Term(field_name, t, boost=node.boost) for t in texts]
-    if len(terms) == 1:
-        return terms[0]
-    return (ExpandedOr if len(terms) > 8 else wq.Or)(terms, boost=node.boost)
+        found = found[:room]
+    budget[0] -= len(found)
+    if not found:
+        return qm.NOTHING
+    if len(found) == 1:
+        return qm.Term(field_name, found[0], node.boost)
+    return qm.AnyOf(field_name, tuple(found), node.boost)
 
 
-def _label(node: wq.Query) -> str:
-    text = getattr(node, "text", None)
-    if text is not None:
-        return str(text)
-    return f"[{node.start or ''} TO {node.end or ''}]"
+def _label(node: qm.Pattern) -> str:
+    if isinstance(node, qm.Range):
+        return f"[{node.start or ''} TO {node.end or ''}]"
+    return node.pattern if isinstance(node, qm.Wildcard) else node.text
 
 
-def _fuzzy(node: wq.FuzzyTerm, maxdist: int) -> wq.FuzzyTerm:
-    return wq.FuzzyTerm(
-        node.fieldname, node.text, boost=node.boost, maxdist=maxdist, prefixlength=node.prefixlength
-    )
-
-
-def _within(node: wq.FuzzyTerm, reader) -> list:
-    """Words within the edit distance, a swap of two neighbouring letters counting as one
-    edit ('Bayramvo~1' finds Bayramov): a segment's own lookup counts it as two."""
-    fieldobj = reader.schema[node.fieldname]
-    out = []
-    # A reader whose lookup already counts a swap as one edit says so.
-    extra = 0 if getattr(reader, "swap_is_one_edit", False) else 1
-    for b in reader.terms_within(
-        node.fieldname, node.text, node.maxdist + extra, prefix=node.prefixlength
-    ):
-        word = fieldobj.from_bytes(b) if isinstance(b, bytes) else b
-        if damerau_levenshtein(word, node.text, limit=node.maxdist) <= node.maxdist:
-            out.append(b)
-    return out
-
-
-def query_terms(q: wq.Query, reader) -> dict[str, set[str]]:
-    """Field -> words the query matches on outside phrases, expanded once."""
+def query_terms(q: qm.Query, words: Lexicon) -> dict[str, set[str]]:
+    """Field -> indexed words the query matches on outside phrases."""
     out: dict[str, set[str]] = {}
-    for fname, btext in q.existing_terms(reader, phrases=False, expand=True):
-        fieldobj = reader.schema[fname]
-        text = fieldobj.from_bytes(btext) if isinstance(btext, bytes) else btext
-        out.setdefault(fname, set()).add(text)
+    for fname, found in qm.words_outside_phrases(q).items():
+        kept = {w for w in found if words.has(fname, w)}
+        if kept:
+            out[fname] = kept
     return out
 
 
-def query_phrases(q: wq.Query) -> list[tuple[str, tuple[str, ...]]]:
+def query_phrases(q: qm.Query) -> list[tuple[str, tuple[str, ...]]]:
     """(field, analysed words) of every phrase in the query."""
-    found: list[tuple[str, tuple[str, ...]]] = []
-
-    def visit(node: wq.Query) -> None:
-        if isinstance(node, wq.Phrase):
-            found.append((node.fieldname, tuple(node.words)))
-        elif isinstance(node, wq.Not):
-            return
-        else:
-            for child in node.children():
-                visit(child)
-
-    visit(q)
-    return found
+    return qm.phrases(q)
 
 
 def plain_words(text: str) -> Iterable[str]:

@@ -13,27 +13,18 @@ import itertools
 import os
 import threading
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from whoosh import query as wq
-from whoosh.support.levenshtein import damerau_levenshtein
-
+from . import querymodel as qm
 from .config import Settings
-from .engine import make_schema, open_index
-from .engine.fastpath import CountingCollector, FastBM25F, flat_search
-from .engine.termtable import ReaderView, TermTable, lexicon
-from .errors import IndexUnavailable
+from .engine import Searcher
+from .engine.termtable import TermTable
+from .errors import IndexUnavailable, QueryError
 from .indexfiles import is_decoding_error, mark_damaged, verify
 from .manifest import Manifest
 from .model import ArticleInfo
-from .query import (
-    ParsedQuery,
-    QueryReader,
-    TagLookup,
-    plain_words,
-    query_phrases,
-    query_terms,
-)
+from .query import ParsedQuery, QueryReader, TagLookup, plain_words, query_phrases, query_terms
 from .text import words
 
 Span = tuple[int, int]
@@ -77,17 +68,17 @@ class Highlighter:
     """Spans of the words a parsed query matches, in any text."""
 
     def __init__(
-        self, terms: dict[str, set[str]], schema, phrases: list[tuple[str, tuple[str, ...]]] = ()
+        self,
+        terms: dict[str, set[str]],
+        normalizer: Callable[[str], Callable[[str], str]],
+        phrases: list[tuple[str, tuple[str, ...]]] = (),
     ):
         self._checks = []
         for fname in ("text", "exact", "title"):
             if terms.get(fname):
-                norm = schema[fname].analyzer[-1].normalize
-                self._checks.append((norm, terms[fname]))
+                self._checks.append((normalizer(fname), terms[fname]))
         self._phrases = [
-            (schema[f].analyzer[-1].normalize, ws)
-            for f, ws in phrases
-            if f in ("text", "exact", "title") and ws
+            (normalizer(f), ws) for f, ws in phrases if f in ("text", "exact", "title") and ws
         ]
 
     def __bool__(self) -> bool:
@@ -137,17 +128,13 @@ class SearchEngine:
         self._lock = threading.RLock()
         self.fast_path = True  # score plain term queries from postings (tests compare both)
         self.settings = settings
-        self.schema = make_schema(settings)
-        self.reader_q = QueryReader(self.schema)
         self._parsed: dict[tuple[str, bool], ParsedQuery] = {}
         self._open()
 
     def _open(self) -> None:
-        self._ix = open_index(self.settings)
+        self._engine = Searcher(self.settings)
         self._folder = _identity(self.settings.index_dir)
-        self._searcher = self._ix.searcher(weighting=FastBM25F())
-        self._doc_article: list[str] | None = None
-        self._term_tables: dict[str, TermTable] = {}
+        self.reader_q = QueryReader(self._engine.analysis)
         self._parsed = {}
         self.infos: dict[str, ArticleInfo] = {}
         self._load_manifest()
@@ -164,22 +151,18 @@ class SearchEngine:
         try:
             if _identity(self.settings.index_dir) != self._folder:
                 raise FileNotFoundError  # a rebuild swapped the folder in
-            if self._searcher.up_to_date():
+            if not self._engine.refresh():
                 return False
-            self._searcher = self._searcher.refresh()
         except Exception:  # open the index afresh
-            self._searcher.close()
+            self._engine.close()
             self._open()
             return True
-        self._searcher.weighting = FastBM25F()
-        self._doc_article = None
-        self._term_tables = {}
         self._parsed = {}
         self._load_manifest()
         return True
 
     def close(self) -> None:
-        self._searcher.close()
+        self._engine.close()
 
     def warm(self) -> None:
         """Load what the first queries would otherwise load: the article of every
@@ -187,18 +170,17 @@ class SearchEngine:
         Each step holds the engine briefly, so a search typed meanwhile waits for one
         step, not for all of them; the word table is built once, outside the lock."""
         with self._lock:
-            self._articles_of_docs()
-            have = "exact" in self._term_tables
-            words = [] if have else lexicon(self._searcher.reader(), "exact")
-        if not have:
+            self._engine.articles_of_docs()
+            words = self._engine.unbuilt_table("exact")
+        if words is not None:
             table = TermTable(words)  # the slow part, done without holding the engine
             with self._lock:
-                self._term_tables.setdefault("exact", table)
+                self._engine.keep_table("exact", table)
         self.search("warm", limit=1)
 
     @property
     def passage_count(self) -> int:
-        return self._searcher.doc_count()
+        return self._engine.passage_count
 
     @_locked
     def parse(self, text: str, tags: TagLookup | None = None) -> ParsedQuery:
@@ -209,8 +191,7 @@ class SearchEngine:
         hit = self._parsed.get(key)
         if hit is not None:
             return hit
-        reader = ReaderView(self._searcher.reader(), self._term_tables)
-        parsed = self.reader_q.parse(text, reader, tags)
+        parsed = self.reader_q.parse(text, self._engine.words, tags)
         if "tag:" not in parsed.reading:
             if len(self._parsed) >= 64:
                 self._parsed.pop(next(iter(self._parsed)))
@@ -220,39 +201,23 @@ class SearchEngine:
     @_locked
     def highlighter(self, parsed: ParsedQuery) -> Highlighter:
         return Highlighter(
-            query_terms(parsed.query, self._searcher.reader()),
-            self.schema,
+            query_terms(parsed.query, self._engine.words),
+            self._engine.normalizer,
             query_phrases(parsed.query),
         )
-
-    def _articles_of_docs(self) -> list[str]:
-        """Article id of every document number, read once per searcher from the
-        `article` column. Iterated per segment: a multi-segment column reader has no
-        usable len() in Whoosh 2.7.5."""
-        if self._doc_article is None:
-            reader = self._searcher.reader()
-            ids: dict[str, str] = {}
-            out: list[str] = []
-            for sub, _offset in reader.leaf_readers():
-                if not sub.doc_count_all():  # an empty index has no columns
-                    continue
-                col = sub.column_reader("article")
-                out.extend(ids.setdefault(a, a) for a in col)
-            self._doc_article = out
-        return self._doc_article
 
     def _guarded(self, run):
         """Run a read of the index. A file a rebuild swapped away is reopened once; any
         other failure to read is checked against the manifest: damage is reported (and
-        marked, so the next update rebuilds), never a raw Whoosh error."""
+        marked, so the next update rebuilds), never a raw engine error."""
         try:
             return run()
-        except (wq.QueryError, IndexUnavailable):
+        except (QueryError, IndexUnavailable):
             raise
         except Exception:
             pass
         with contextlib.suppress(Exception):
-            self._searcher.close()
+            self._engine.close()
         self._open()  # IndexUnavailable, with its message, if there is no index now
         try:
             return run()
@@ -286,25 +251,17 @@ class SearchEngine:
     def _search(self, text: str, limit: int, tags, max_articles: int) -> SearchResult:
         parsed = self.parse(text, tags)
         result = SearchResult(query=text, message=parsed.message, reading=parsed.reading)
-        q = parsed.query
-        if isinstance(q, type(wq.NullQuery)):
+        if parsed.query is qm.NOTHING:
             result.suggestions = self.suggest(parsed.reading or text)
             return result
-        s = self._searcher
-        doc_article = self._articles_of_docs()
         wanted = limit
         if self.also_in:  # copies of one article are listed once: rank a few more
             limit += min(limit, 20)
-        ranked = flat_search(s, q, limit, doc_article) if self.fast_path else None
-        if ranked is None:
-            collector = CountingCollector(limit, doc_article)
-            try:
-                s.search_with_collector(q, collector)
-            except wq.QueryError as exc:  # a query Whoosh refuses only when it runs
-                result.message = "; ".join(filter(None, [result.message, str(exc)]))
-                return result
-            ranked = ([(hit.docnum, hit.score) for hit in collector.results()], collector.counts)
-        top, counts = ranked
+        try:
+            top, counts = self._engine.ranked(parsed.query, limit, fast=self.fast_path)
+        except QueryError as exc:  # a query the engine refuses only when it runs
+            result.message = "; ".join(filter(None, [result.message, str(exc)]))
+            return result
         result.total = sum(counts.values())
         result.total_articles = len(counts)
         if not result.total:
@@ -313,10 +270,7 @@ class SearchEngine:
         highlight = self.highlighter(parsed)
         order: dict[str, ArticleHits] = {}
         for docnum, score in top:
-            stored = s.stored_fields(docnum)
-            aid = stored["article"]
-            ptext = stored.get("text", "")
-            pid = stored["pid"]
+            pid, aid, ptext = self._engine.passage(docnum)
             ph = PassageHit(
                 pid,
                 aid,
@@ -376,20 +330,9 @@ class SearchEngine:
     ) -> set[str]:
         """Ids of every passage the query matches (unranked), optionally in one article."""
         parsed = text if isinstance(text, ParsedQuery) else self.parse(text, tags)
-        if isinstance(parsed.query, type(wq.NullQuery)):
+        if parsed.query is qm.NOTHING:
             return set()
-        q = parsed.query
-        if article_id is not None:
-            q = wq.And([q, wq.Term("article", article_id)])
-
-        def run() -> set[str]:
-            s = self._searcher
-            try:
-                return {s.stored_fields(d)["pid"] for d in q.docs(s)}
-            except wq.QueryError:
-                return set()
-
-        return self._guarded(run)
+        return self._guarded(lambda: self._engine.matching_pids(parsed.query, article_id))
 
     def _article_hits(self, aid: str, count: int) -> ArticleHits:
         info = self.infos.get(aid)
@@ -402,25 +345,14 @@ class SearchEngine:
         """Near spellings from the index for the words of a query that the corpus does
         not have: closest first, then the most frequent (the first words only: a pasted
         page is not spell-checked word by word)."""
-        reader = self._searcher.reader()
-        normalize = self.schema["exact"].analyzer[-1].normalize
-        table = self._term_tables.get("exact")
-        if table is None:
-            table = self._term_tables["exact"] = TermTable.of(reader, "exact")
+        words = self._engine.words
+        normalize = self._engine.normalizer("exact")
         out: list[str] = []
         for word in itertools.islice(plain_words(text), SUGGEST_WORDS):
             known = normalize(word)
-            if ("exact", known) in reader:
+            if words.has("exact", known):
                 continue  # spelled as the corpus spells it: nothing to suggest
-            near = table.within(known, 1) or table.within(known, 2)
-            near.sort(
-                key=lambda w: (
-                    damerau_levenshtein(w, known, limit=2),
-                    -reader.doc_frequency("exact", w),
-                    w,
-                )
-            )
-            out += [w for w in near[:3] if w not in out]
+            out += [w for w in words.near("exact", known, 3) if w not in out]
         return out[:limit]
 
 

@@ -113,6 +113,16 @@ def fold(word: str) -> str:
 _WORD = re.compile(r"\w+(?:['’.]\w+)*")
 
 
+def variant_map(variants: tuple[tuple[str, ...], ...]) -> dict[str, str]:
+    """Each folded spelling -> the folded first spelling of its group."""
+    out: dict[str, str] = {}
+    for group in variants:
+        head = fold(group[0])
+        for spelling in group:
+            out[fold(spelling)] = head
+    return out
+
+
 def words(text: str) -> list[tuple[int, int, str]]:
     """(start, end, word) for each word of text."""
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]

@@ -7,24 +7,25 @@ that two outlets render with "agreement" and "agreements" is marked, while "Lach
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
-from .engine.analysis import NormalizeFilter
+from .engine import normalizer
 from .text import words
 
 Span = tuple[int, int]
 
-_PLAIN = NormalizeFilter(stem=False)
-_FILTERS: dict[tuple, NormalizeFilter] = {}
+_PLAIN = normalizer(stem=False)
+_NORMALIZERS: dict[tuple, Callable[[str], str]] = {}
 
 
-def _filter(variants: dict[str, str] | None) -> NormalizeFilter:
+def _normalizer(variants: dict[str, str] | None) -> Callable[[str], str]:
     if not variants:
         return _PLAIN
     key = tuple(sorted(variants.items()))
-    hit = _FILTERS.get(key)
+    hit = _NORMALIZERS.get(key)
     if hit is None:
-        hit = _FILTERS[key] = NormalizeFilter(variants, stem=False)
+        hit = _NORMALIZERS[key] = normalizer(variants, stem=False)
     return hit
 
 
@@ -34,7 +35,7 @@ def word_diff(
     """Spans (start, end offsets into a and into b) of the words that differ.
 
     One span per differing word (replaced, deleted or inserted), in text order."""
-    norm = _filter(variants).normalize
+    norm = _normalizer(variants)
     ta, tb = words(a), words(b)
     sa = [norm(w) for _, _, w in ta]
     sb = [norm(w) for _, _, w in tb]

@@ -15,8 +15,8 @@ import pytest
 from index.align import Alignment, Match, align, similarity, word_diff
 from index.config import load_settings
 from index.corpus import load_corpus
-from index.engine.analysis import variant_map
 from index.model import Article, Passage
+from index.text import variant_map
 
 ROOT = Path(__file__).parents[1]
 STATEMENT = "to share with their governments the perspective that"

@@ -13,16 +13,13 @@ import time
 import pytest
 from fuzz_queries import random_query
 
-from index.engine.termtable import lexicon
-
 RUNS = 1000
 HANG_S = 10.0  # far above the slowest query measured (see the bench): only a hang fails
 
 
 @pytest.fixture(scope="module")
 def words(bundled_library) -> list[str]:
-    reader = bundled_library.engine._searcher.reader()
-    return sorted(lexicon(reader, "exact"))
+    return sorted(bundled_library.engine._engine.words.words("exact"))
 
 
 def test_random_queries_never_raise(bundled_library, words):

@@ -69,7 +69,7 @@ async def test_compare_folds_spelling_variants(tmp_path):
         app.push_screen(CompareScreen(left, right, 1))
         await until(
             pilot,
-            lambda: isinstance(app.screen, CompareScreen) and app.screen.alignment is not None,
+            lambda: isinstance(app.screen, CompareScreen) and app.screen.model is not None,
             "the alignment",
         )
         await pilot.pause()

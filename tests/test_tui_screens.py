@@ -63,7 +63,7 @@ async def test_small_terminal_keeps_status_whole(tmp_path):
         app.push_screen(CompareScreen(article, lib.article("002_e536400ab8bce265"), 5))
         await until(
             pilot,
-            lambda: isinstance(app.screen, CompareScreen) and app.screen.alignment is not None,
+            lambda: isinstance(app.screen, CompareScreen) and app.screen.model is not None,
             "the alignment",
         )
         await pilot.pause()

@@ -11,7 +11,7 @@ from index.engine.fastpath import term_scores
 
 
 def test_field_lengths_match_whoosh(bundled_library):
-    searcher = bundled_library.engine._searcher
+    searcher = bundled_library.engine._engine._searcher
     for sub, _ in searcher.reader().leaf_readers():
         lengths = wp.field_lengths(sub, "text")
         assert lengths is not None, "Whoosh no longer keeps lengths as the 2.7 codec did"
@@ -19,7 +19,7 @@ def test_field_lengths_match_whoosh(bundled_library):
 
 
 def test_posting_blocks_match_whoosh(bundled_library):
-    reader = bundled_library.engine._searcher.reader()
+    reader = bundled_library.engine._engine._searcher.reader()
     for sub, _ in reader.leaf_readers():
         btext = sub.schema["text"].to_bytes("lachin")
         blocks = wp.posting_blocks(sub, "text", btext)
@@ -30,7 +30,7 @@ def test_posting_blocks_match_whoosh(bundled_library):
 
 
 def test_fast_scores_equal_whoosh_scores(bundled_library):
-    searcher = bundled_library.engine._searcher
+    searcher = bundled_library.engine._engine._searcher
     term = wq.Term("text", "peac")
     fast = {}
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
@@ -43,7 +43,7 @@ def test_fast_scores_equal_whoosh_scores(bundled_library):
 
 
 def test_prefix_expansion_and_segments(bundled_library):
-    reader = bundled_library.engine._searcher.reader()
+    reader = bundled_library.engine._engine._searcher.reader()
     words = wp.expansion_words(wq.Prefix("exact", "negot"), reader)
     assert words and all(w.startswith(b"negot") for w in words)
-    assert wp.segment_count(bundled_library.engine._ix) >= 1
+    assert wp.segment_count(bundled_library.engine._engine._ix) >= 1

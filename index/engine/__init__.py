@@ -1,11 +1,61 @@
-"""The search engine: the one package of dossier that imports Whoosh.
+"""The search engine: the one package of dossier that imports Whoosh
+(tests/test_layers.py fails if any other module does).
 
-Modules: `writer` (schema, creating/opening an index, the build's `Batch`), `analysis`
-(the Whoosh analyzers and fields), `fastpath` (scoring straight from postings),
-`private` (every use of Whoosh's private attributes), `termtable` (words within an
-edit distance).
+What the rest of dossier asks of an engine, and nothing more (an external engine,
+OpenSearch or an embedded tantivy, would implement the same):
+
+Writing (index/build.py)
+    create_index(dir, settings) / open_at(dir): a fresh or an existing index.
+    Batch(ix, fresh, parallel): add(article) writes its passages as documents with the
+    fields below; remove(article_id); commit(progress) (progress phases "saving",
+    "optimizing"); cancel(). IndexBusy when another process holds the writer.
+    Fields of a passage document: pid (unique, stored), article (stored, sortable),
+    text (stored, stemmed, positions), title (stemmed, positions), source (folded,
+    positions), exact (folded, unstemmed, no positions: prefix and fuzzy words),
+    date (as written), tag (never stored: `tag:` is answered from the tag file).
+
+Analysis
+    normalizer(variants, stem) -> word -> normalised word: folded, spelling variants
+    merged, Porter2-stemmed if `stem`. Indexing, query words, highlights, alignment and
+    word diffs all compare words through it. An external engine is given words
+    already normalised (one token per word), so its own analysis never decides.
+
+Searching (index/search.py; one thread at a time, SearchEngine takes turns)
+    Searcher(settings): the index as last committed; IndexUnavailable if there is none.
+    .analysis: a querymodel.Analysis (how each field reads a query word) for
+        index/query.py's QueryReader, which parses text into the engine-neutral
+        index/querymodel.py tree: Term, Phrase, AnyOf, And, Or, Not, AndNot, AndMaybe
+        (and Prefix, Wildcard, Fuzzy, Range before expansion).
+    .words: the index's vocabulary (index/query.py's Lexicon protocol): has,
+        doc_frequency, matching(prefix | wildcard | range), within(field, word, edits,
+        prefix), near(field, word, n). The query reader expands every pattern through
+        it into AnyOf, with its own caps, so the engine never expands.
+    .ranked(query, limit, fast) -> ([(docnum, score)] best first, hits per article):
+        BM25F scores; every match counted per article in the same pass.
+        QueryError if the engine refuses a query when it runs.
+    .passage(docnum) -> (pid, article id, text); .matching_pids(query, article_id);
+    .articles_of_docs(); .passage_count; .refresh() -> bool (a newer commit);
+    .normalizer(field); .close().
+    Word tables for fuzzy lookups: unbuilt_table(field) then keep_table(field, table),
+    so the slow build runs without holding the engine.
+
+Modules: writer (schema, opening, Batch), analysis (Whoosh analyzers and fields),
+queries (query tree -> Whoosh; the vocabulary), searcher, fastpath (scoring plain terms
+straight from postings), private (every use of Whoosh's private attributes, guarded by
+tests/test_whoosh_private.py), termtable (words within an edit distance).
 """
 
+from .analysis import normalizer
+from .searcher import Searcher
 from .writer import Batch, Progress, create_index, make_schema, open_at, open_index
 
-__all__ = ["Batch", "Progress", "create_index", "make_schema", "open_at", "open_index"]
+__all__ = [
+    "Batch",
+    "Progress",
+    "Searcher",
+    "create_index",
+    "make_schema",
+    "normalizer",
+    "open_at",
+    "open_index",
+]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pickle import dumps
 
 from whoosh.analysis import Filter, RegexTokenizer
@@ -17,21 +18,11 @@ from whoosh.formats import Frequency, Positions
 from whoosh.lang.porter2 import stem as porter2_stem
 from whoosh.system import pack_uint
 
-from ..text import fold
+from ..text import fold, variant_map  # noqa: F401 - variant_map: analysis' own
 
 TOKEN_PATTERN = r"\w+(?:[.'’]?\w+)*"
 # Bump when analysis changes in a way that needs a rebuild.
 ANALYSIS_VERSION = 7  # 7: anyascii folding of Latin letters (ə ı ł ø ß); 6 and older rebuild
-
-
-def variant_map(variants: tuple[tuple[str, ...], ...]) -> dict[str, str]:
-    """Each folded spelling -> the folded first spelling of its group."""
-    out: dict[str, str] = {}
-    for group in variants:
-        head = fold(group[0])
-        for spelling in group:
-            out[fold(spelling)] = head
-    return out
 
 
 class NormalizeFilter(Filter):
@@ -168,6 +159,12 @@ def fingerprint(variants: dict[str, str]) -> str:
     """Changes whenever the index must be rebuilt to stay correct."""
     key = f"{ANALYSIS_VERSION}|{sorted(variants.items())}"
     return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def normalizer(variants: dict[str, str] | None = None, stem: bool = True) -> Callable[[str], str]:
+    """One word as the index normalises it (folded, spelling variants merged, stemmed
+    if `stem`), for code outside the engine that compares words as search does."""
+    return NormalizeFilter(variants, stem=stem).normalize
 
 
 def one_pass_analysis(schema):

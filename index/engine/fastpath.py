@@ -11,8 +11,8 @@ from whoosh import query as wq
 from whoosh import scoring
 from whoosh.collectors import TopCollector
 
-from ..query import ExpandedOr
 from .private import field_lengths, posting_blocks
+from .queries import ExpandedOr
 
 
 class FastBM25F(scoring.BM25F):

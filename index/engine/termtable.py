@@ -17,10 +17,6 @@ class TermTable:
         for word in words:
             self.by_len.setdefault(len(word), []).append((_mask(word), word))
 
-    @classmethod
-    def of(cls, reader, fieldname: str) -> TermTable:
-        return cls(lexicon(reader, fieldname))
-
     def within(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         # Each edit changes at most two letters of the letter set, and the length by one.
         qmask, n, head = _mask(text), len(text), text[:prefix]
@@ -49,23 +45,3 @@ def _mask(word: str) -> int:
     for ch in word:
         m |= 1 << (ord(ch) & 63)
     return m
-
-
-class ReaderView:
-    """The index reader as the query layer sees it: the same, but with a fast
-    `terms_within` (same result as Whoosh's: Damerau-Levenshtein distance, prefix)."""
-
-    swap_is_one_edit = True
-
-    def __init__(self, reader, tables: dict[str, TermTable]):
-        self._reader = reader
-        self._tables = tables
-
-    def __getattr__(self, name):
-        return getattr(self._reader, name)
-
-    def terms_within(self, fieldname, text, maxdist, prefix=0):
-        table = self._tables.get(fieldname)
-        if table is None:
-            table = self._tables[fieldname] = TermTable.of(self._reader, fieldname)
-        return iter(table.within(text, maxdist, prefix))

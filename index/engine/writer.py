@@ -24,7 +24,8 @@ from whoosh.writing import SegmentWriter
 from ..errors import IndexBusy, IndexUnavailable
 from ..indexfiles import beside
 from ..model import Article
-from .analysis import FastText, exact_analyzer, stemming_analyzer, variant_map
+from ..text import variant_map
+from .analysis import FastText, exact_analyzer, stemming_analyzer
 from .private import segment_count
 from .segments import SEGMENT_PASSAGES, FreshWriter, OnCommit
 

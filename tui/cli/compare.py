@@ -6,7 +6,7 @@ import argparse
 
 from index.align import SAME_EVENT, align, word_diff
 from index.config import Settings
-from index.engine.analysis import variant_map
+from index.text import variant_map
 
 from .corpus import open_library
 from .output import emit_json, line, styled

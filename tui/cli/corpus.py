@@ -13,6 +13,7 @@ from index.search import snippet
 from index.tags import TagStore
 from index.text import plural, safe_for_terminal
 
+from .batch import search_queries
 from .output import ProgressBar, emit_json, emit_jsonl, line, styled
 
 
@@ -27,10 +28,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--rebuild", action="store_true", help="rebuild from scratch")
     p.set_defaults(run=cmd_index)
 
-    p = sub.add_parser("search", help="search passages (Whoosh query syntax)")
-    p.add_argument("query")
+    p = sub.add_parser("search", help="search passages (see README: the query language)")
+    p.add_argument("query", nargs="?")
     p.add_argument("--limit", type=int, default=10, help="passages to show (default 10)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--json", action="store_true", help="print one JSON object (a line a query)")
+    p.add_argument(
+        "--queries", metavar="FILE", help="one query a line (- for stdin): counts for each"
+    )
     p.set_defaults(run=cmd_search)
 
     p = sub.add_parser("show", help="print a cleaned article with numbered passages")
@@ -90,8 +94,13 @@ def cmd_index(settings: Settings, args) -> int:
 
 
 def cmd_search(settings: Settings, args) -> int:
+    if (args.query is None) == (args.queries is None):
+        raise UsageError("search needs a query, or --queries FILE (one query a line)")
     lib = open_library(settings)
     store = TagStore.open_or_disabled(settings, lib)
+    if args.queries is not None:
+        tags = None if store.read_only else store.lookup
+        return search_queries(lib.engine, args.queries, args.limit, args.json, tags)
     result = lib.engine.search(
         args.query, limit=max(1, args.limit), tags=None if store.read_only else store.lookup
     )

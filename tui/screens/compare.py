@@ -9,9 +9,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from index.align import SAME_EVENT, Alignment, align, word_diff
-from index.engine.analysis import variant_map
 from index.model import Article
+from index.views_compare import CompareViewModel, compare_view
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain
@@ -20,14 +19,12 @@ from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
 
 SIDES = ("left", "right")
-SAME = SAME_EVENT  # from here two passages report the same thing (the view follows)
-WEAK = 0.1  # below SAME: shown with its score as the closest candidate, nothing more
 
 
 class AlignmentReady(Message):
-    def __init__(self, alignment: Alignment, key: tuple[str, str]) -> None:
+    def __init__(self, model: CompareViewModel) -> None:
         super().__init__()
-        self.alignment, self.key = alignment, key
+        self.model = model
 
 
 class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
@@ -39,9 +36,7 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         self.start_n = n
         self.active = "left"
         self.sync = True
-        self.alignment: Alignment | None = None
-        # the spelling variants of config.yaml, as `dossier compare` uses them
-        self.variants = variant_map(self.app.settings.variants)
+        self.model: CompareViewModel | None = None  # the alignment and word diffs
         bind_topic_keys(self, self.app.settings.topics)
 
     def active_view(self) -> ArticleView:
@@ -87,15 +82,19 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
 
     @work(thread=True, exclusive=True, group="aligning", exit_on_error=False)
     def _align(self) -> None:
-        left, right = self.articles["left"], self.articles["right"]
-        result = align(left, right, self.variants, threshold=WEAK)
-        self.post_message(AlignmentReady(result, (left.id, right.id)))
+        # the spelling variants of config.yaml, as `dossier compare` uses them
+        variants = self.app.settings.variants
+        self.post_message(AlignmentReady(compare_view(*self._pair(), variants)))
+
+    def _pair(self) -> tuple[Article, Article]:
+        return self.articles["left"], self.articles["right"]
 
     @on(AlignmentReady)
     def _aligned(self, msg: AlignmentReady) -> None:
-        if msg.key != (self.articles["left"].id, self.articles["right"].id):
+        left, right = self._pair()
+        if (msg.model.left_id, msg.model.right_id) != (left.id, right.id):
             return
-        self.alignment = msg.alignment
+        self.model = msg.model
         self._mark(self.active)
 
     @on(ArticleView.CursorMoved)
@@ -120,26 +119,24 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         here.decor.scores, here.decor.diffs = {}, {}
         there.decor.scores, there.decor.diffs = {}, {}
         status = "aligning…"
-        if self.alignment is not None:
-            found = self.alignment.matches(side, here.cursor)
-            matches = [m for m in found if m.score >= SAME]
-            there.decor.scores = {m.n: m.score for m in found}
-            if matches:
-                best = matches[0]
-                a = here.article.passage(here.cursor).text
-                b = there.article.passage(best.n).text
-                da, db = word_diff(a, b, self.variants)
-                here.decor.diffs = {here.cursor: da}
-                there.decor.diffs = {best.n: db}
+        if self.model is not None:
+            found = self.model.candidates(side, here.cursor)
+            pair = self.model.pair(side, here.cursor)
+            there.decor.scores = self.model.scores(side, here.cursor)
+            if pair is not None:
+                best = pair.best
+                here.decor.diffs = {here.cursor: list(pair.here_diff)}
+                there.decor.diffs = {best.n: list(pair.there_diff)}
                 if self.sync:
                     there.cursor = best.n
                     there.scroll_to_passage(best.n, center=True)
-                others = ", ".join(f"{m.n} ({m.score:.2f})" for m in matches[1:])
+                others = ", ".join(f"{m.n} ({m.score:.2f})" for m in pair.others)
+                differ = pair.here_diff or pair.there_diff
                 status = (
                     f"{side} {here.cursor} ↔ {self.other(side)} {best.n}  "
                     f"similarity {best.score:.2f}"
                     + (f"  · also {others}" if others else "")
-                    + ("  · differing words marked" if da or db else "  · same words")
+                    + ("  · differing words marked" if differ else "  · same words")
                 )
             elif found:
                 weak = found[0]
@@ -177,7 +174,7 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
 
         def opened(article: Article, _layout) -> None:
             self.articles[side] = article
-            self.alignment = None
+            self.model = None
             self.view(side).set_article(article, 1)
             self._show_header(side)
             self.refresh_tags()

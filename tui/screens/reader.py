@@ -1,4 +1,5 @@
-"""One article, passage by passage, with the current query's hits."""
+"""One article, passage by passage, with the current query's hits: drawn from the
+article's view model (index/views.py), built in a worker."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from index.errors import DossierError
 from index.model import Article
+from index.views import ArticleViewModel, article_view
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain, plural, source_file
@@ -19,10 +20,10 @@ from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
 
 
-class HitsFound(Message):
-    def __init__(self, hits: dict[int, list[tuple[int, int]]], error: str = "") -> None:
+class ViewReady(Message):
+    def __init__(self, model: ArticleViewModel, epoch: int) -> None:
         super().__init__()
-        self.hits, self.error = hits, error
+        self.model, self.epoch = model, epoch
 
 
 class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
@@ -38,6 +39,8 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         self.prepared = layout
         self.hits: dict[int, list[tuple[int, int]]] | None = None  # None until found
         self.hits_error = ""
+        self.model: ArticleViewModel | None = None  # marks, suggestions and hits
+        self._tag_epoch = 0  # tag changes drawn here since the screen opened
         bind_topic_keys(self, self.app.settings.topics)
 
     def active_view(self) -> ArticleView:
@@ -47,6 +50,7 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         return [self.view]
 
     def tags_changed(self) -> None:
+        self._tag_epoch += 1
         self._update_status()
 
     def compose(self) -> ComposeResult:
@@ -71,34 +75,38 @@ class ReaderScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         return self.query_one("#view", ArticleView)
 
     def on_mount(self) -> None:
-        self.refresh_tags()
         view = self.view
         view.focus()
         self.call_after_refresh(view.move_to, self.start_n or 1, True)
-        if self.search_text.strip():
-            self._find_hits(self.search_text)
-        else:
+        if not self.search_text.strip():
             self.hits = {}
+        self._build_view(self.search_text)
         self._update_status()
 
-    @work(thread=True, exclusive=True, group="finding hits", exit_on_error=False)
-    def _find_hits(self, text: str) -> None:
-        app = self.app
-        try:
-            hits = app.library.hits_in(self.article, text, app.tag_lookup)
-        except DossierError as exc:
-            self.post_message(HitsFound({}, exc.message))
-            return
-        self.post_message(HitsFound(hits))
+    @work(thread=True, exclusive=True, group="article view", exit_on_error=False)
+    def _build_view(self, text: str) -> None:
+        app, epoch = self.app, self._tag_epoch
+        model = article_view(self.article, app.library, app.tags, text)
+        self.post_message(ViewReady(model, epoch))
 
-    @on(HitsFound)
-    def _hits_found(self, msg: HitsFound) -> None:
-        self.hits, self.hits_error = msg.hits, msg.error
+    @on(ViewReady)
+    def _view_ready(self, msg: ViewReady) -> None:
+        """Draw the view model: tag marks, span tags, suggestions and the query's hits."""
+        model = self.model = msg.model
         view = self.view
-        view.decor.hits = msg.hits
+        decor = view.decor
+        if msg.epoch == self._tag_epoch:  # else a tag change drew newer marks meanwhile
+            decor.marks = {p.n: list(p.marks) for p in model.passages if p.marks}
+            decor.spans = {p.n: list(p.spans) for p in model.passages if p.spans}
+            decor.suggestions = {p.n: list(p.suggested) for p in model.passages if p.suggested}
+        hits = {p.n: list(p.hits) for p in model.passages if p.hits}
+        self.hits, decor.hits = hits, hits
+        self.hits_error = next(
+            (why.removeprefix("hits: ") for why in model.problems if why.startswith("hits:")), ""
+        )
         view.redecorate()
-        if self.start_n is None and msg.hits:
-            view.move_to(min(msg.hits), center=True)  # opened from an article: its first hit
+        if self.start_n is None and hits:
+            view.move_to(min(hits), center=True)  # opened from an article: its first hit
         self._update_status()
 
     def _hit_status(self) -> str:

@@ -3,8 +3,6 @@ The rows are resolved against the articles in a worker (it reads article files).
 
 from __future__ import annotations
 
-from collections import Counter
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -13,15 +11,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
-from index.tags.evidence import rows, topic_order
+from index.tags.evidence import rows
+from index.views_tags import tag_matrix, tags_summary, title
 
 from ..actions import bindings
 from ..render import cap, join, plain, plural, safe
 from ..worker_errors import ReportsWorkerErrors
-
-
-def title(r: dict) -> str:
-    return r["title"] or r["article"]
 
 
 def cell(text: str, style: str = "", limit: int = 300) -> Text:
@@ -30,11 +25,6 @@ def cell(text: str, style: str = "", limit: int = 300) -> Text:
 
 
 Row = dict  # one evidence row (index.tags.evidence.rows): a tag with one of its topics
-
-
-def topic_counts(rows: list[Row]) -> Counter:
-    """Rows per topic: what the Markdown export heads each topic with."""
-    return Counter(r["topic"] for r in rows)
 
 
 class TagTable(DataTable):
@@ -142,18 +132,15 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             self._outlets_set = True
             outlets = sorted({r["outlet_name"] for r in self.rows})
             self.query_one("#outlet-filter", Select).set_options([(o, o) for o in outlets])
-        entries = len({r["id"] for r in shown})
-        orphans = len({r["id"] for r in shown if r["status"] == "orphaned"})
-        counts = topic_counts(shown)
+        view = tags_summary(shown, settings)
         per_topic = ", ".join(
-            f"{settings.topic(t).label if settings.topic(t) else t} {counts[t]}"
-            for t in topic_order(settings, shown)
+            f"{settings.topic(t).label if settings.topic(t) else t} {n}" for t, n in view.per_topic
         )
-        summary = f"{plural(entries, 'tag')} (passages and spans)"
+        summary = f"{plural(view.entries, 'tag')} (passages and spans)"
         if per_topic:
             summary += f" · by topic: {per_topic}"
-        if orphans:
-            summary += f" · {orphans} orphaned (their text changed; kept in the file)"
+        if view.orphans:
+            summary += f" · {view.orphans} orphaned (their text changed; kept in the file)"
         if self.app.tags.is_loading:
             summary = "loading tags…"
         elif self.app.tags.read_only:
@@ -164,23 +151,19 @@ class TagsScreen(ReportsWorkerErrors, Screen):
 
     def _matrix(self, rows: list[Row]) -> None:
         """Articles down, topics across: the topic labels are short, so headers read."""
-        matrix = self.query_one("#tag-matrix", DataTable)
-        matrix.clear(columns=True)
+        table = self.query_one("#tag-matrix", DataTable)
+        table.clear(columns=True)
         topics = self.app.settings.topics
-        counts = Counter((r["article"], r["topic"]) for r in rows)
-        articles: dict[str, Row] = {}
-        for r in sorted(rows, key=lambda r: (r["date"] or "", title(r))):
-            articles.setdefault(r["article"], r)
-        matrix.add_column("Article · outlet", width=40)
+        matrix = tag_matrix(rows, tuple(t.id for t in topics))
+        table.add_column("Article · outlet", width=40)
         for t in topics:
-            matrix.add_column(cell(t.label, f"bold {t.colour}"), width=max(5, len(t.label)))
-        matrix.add_column("Total")
-        for aid, r in articles.items():
-            row = [counts.get((aid, t.id), 0) for t in topics]
-            matrix.add_row(
-                cell(f"{cap(title(r), 24)} · {cap(r['outlet_name'], 13)}"),
-                *[cell(str(c) if c else "·") for c in row],
-                cell(str(sum(row))),
+            table.add_column(cell(t.label, f"bold {t.colour}"), width=max(5, len(t.label)))
+        table.add_column("Total")
+        for r in matrix.rows:
+            table.add_row(
+                cell(f"{cap(r.title, 24)} · {cap(r.outlet, 13)}"),
+                *[cell(str(c) if c else "·") for c in r.counts],
+                cell(str(r.total)),
             )
 
     def _detail(self) -> None:

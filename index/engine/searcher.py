@@ -1,0 +1,123 @@
+"""An open Whoosh index as index/search.py uses it: parsed queries in, document numbers,
+scores, counts per article and stored passages out. Not safe to share between threads
+by itself: SearchEngine takes turns for it."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from whoosh import query as wq
+
+from .. import querymodel as qm
+from ..errors import QueryError
+from ..querymodel import Analysis
+from .fastpath import CountingCollector, FastBM25F, flat_search
+from .queries import IndexWords, analysis_of, to_whoosh
+from .termtable import TermTable
+from .writer import make_schema, open_index
+
+if TYPE_CHECKING:
+    from ..config import Settings
+
+Ranked = tuple[list[tuple[int, float]], Counter]  # (docnum, score) best first; hits per article
+
+
+class Searcher:
+    """The index as last committed, and what is read once per commit: the article of
+    every document, field lengths, the word tables of fuzzy lookups."""
+
+    def __init__(self, settings: Settings):
+        self.schema = make_schema(settings)
+        self.analysis: Analysis = analysis_of(self.schema)
+        self._ix = open_index(settings)  # IndexUnavailable when there is none
+        self._searcher = self._ix.searcher(weighting=FastBM25F())
+        self._forget()
+
+    def _forget(self) -> None:
+        self._doc_article: list[str] | None = None
+        self._tables: dict[str, TermTable] = {}
+
+    @property
+    def passage_count(self) -> int:
+        return self._searcher.doc_count()
+
+    def refresh(self) -> bool:
+        """Pick up a newer commit. True if there was one; raises when the files of this
+        index are gone (the caller opens the index afresh)."""
+        if self._searcher.up_to_date():
+            return False
+        self._searcher = self._searcher.refresh()
+        self._searcher.weighting = FastBM25F()
+        self._forget()
+        return True
+
+    def close(self) -> None:
+        self._searcher.close()
+
+    def normalizer(self, field: str) -> Callable[[str], str]:
+        """One word as `field` indexes it."""
+        return self.schema[field].analyzer[-1].normalize
+
+    @property
+    def words(self) -> IndexWords:
+        """The index's words, for expanding patterns and suggesting spellings."""
+        return IndexWords(self._searcher.reader(), self._tables)
+
+    def unbuilt_table(self, field: str) -> list[str] | None:
+        """The words of `field` if its fuzzy-lookup table is not built yet (building it
+        takes a while: do it without holding the engine, then `keep_table`)."""
+        return None if field in self._tables else self.words.words(field)
+
+    def keep_table(self, field: str, table: TermTable) -> None:
+        self._tables.setdefault(field, table)
+
+    def articles_of_docs(self) -> list[str]:
+        """Article id of every document number, read once per commit from the `article`
+        column. Iterated per segment: a multi-segment column reader has no usable len()
+        in Whoosh 2.7.5."""
+        if self._doc_article is None:
+            reader = self._searcher.reader()
+            ids: dict[str, str] = {}
+            out: list[str] = []
+            for sub, _offset in reader.leaf_readers():
+                if not sub.doc_count_all():  # an empty index has no columns
+                    continue
+                col = sub.column_reader("article")
+                out.extend(ids.setdefault(a, a) for a in col)
+            self._doc_article = out
+        return self._doc_article
+
+    def ranked(self, q: qm.Query, limit: int, fast: bool = True) -> Ranked:
+        """The best `limit` passages and every match counted per article (`fast`: plain
+        terms scored straight from the postings). Raises QueryError for a query Whoosh
+        refuses only when it runs."""
+        wq_query = to_whoosh(q)
+        doc_article = self.articles_of_docs()
+        s = self._searcher
+        ranked = flat_search(s, wq_query, limit, doc_article) if fast else None
+        if ranked is not None:
+            return ranked
+        collector = CountingCollector(limit, doc_article)
+        try:
+            s.search_with_collector(wq_query, collector)
+        except wq.QueryError as exc:
+            raise QueryError(str(exc)) from None
+        return [(hit.docnum, hit.score) for hit in collector.results()], collector.counts
+
+    def passage(self, docnum: int) -> tuple[str, str, str]:
+        """(passage id, article id, text) of a document."""
+        stored = self._searcher.stored_fields(docnum)
+        return stored["pid"], stored["article"], stored.get("text", "")
+
+    def matching_pids(self, q: qm.Query, article_id: str | None = None) -> set[str]:
+        """Ids of every passage the query matches (unranked), optionally in one article."""
+        wq_query = to_whoosh(q)
+        if article_id is not None:
+            wq_query = wq.And([wq_query, wq.Term("article", article_id)])
+        s = self._searcher
+        try:
+            return {s.stored_fields(d)["pid"] for d in wq_query.docs(s)}
+        except wq.QueryError:
+            return set()
