@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import uuid
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -156,13 +157,16 @@ class SegmentBuilder:
 _SCHEMAS: dict[str, object] = {}
 
 
-def write_segment(index_dir: str, chunk: list[ArticleDocs]):
+def write_segment(index_dir: str, build: str, chunk: list[ArticleDocs], schema=None):
     """A worker's job: one segment of `chunk`'s articles in the index at `index_dir`
-    (the schema is read from the index). Returns the segment, not yet in the TOC."""
+    (the schema is read from the index once per `build` and process, unless given).
+    Returns the segment, not yet in the TOC."""
     storage = _storage(index_dir)
-    schema = _SCHEMAS.get(index_dir)
-    if schema is None:  # once a process: the analyzers' word caches live in it
-        schema = _SCHEMAS[index_dir] = storage.open_index().schema
+    if schema is None:
+        schema = _SCHEMAS.get(build)
+    if schema is None:  # once a build and process: the analyzers' word caches live in it
+        _SCHEMAS.clear()
+        schema = _SCHEMAS[build] = storage.open_index().schema
     builder = SegmentBuilder(storage, schema)
     for docs in chunk:
         builder.add_article(docs)
@@ -183,6 +187,7 @@ class FreshWriter:
             raise IndexBusy("another dossier is updating the index")
         self.dir = ix.storage.folder
         self.schema = ix.schema
+        self.build = uuid.uuid4().hex  # names this build to the worker processes
         self.generation = ix.latest_generation()
         self.segments: list = []
         self.chunk: list[ArticleDocs] = []
@@ -211,9 +216,9 @@ class FreshWriter:
                 from multiprocessing import get_context
 
                 self.pool = ProcessPoolExecutor(self.procs, mp_context=get_context("spawn"))
-            job = self.pool.submit(write_segment, self.dir, chunk)
+            job = self.pool.submit(write_segment, self.dir, self.build, chunk)
         else:
-            job = write_segment(self.dir, chunk)
+            job = write_segment(self.dir, self.build, chunk, self.schema)
         self.pending.append((job, len(chunk), passages))
         while self.pending and (len(self.pending) > self.procs or self._ready()):
             self._commit_next()
