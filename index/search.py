@@ -62,6 +62,8 @@ class SearchResult:
     message: str | None = None  # what was wrong with the query, if anything
     reading: str = ""  # what was searched
     suggestions: list[str] = field(default_factory=list)
+    # (articles indexed, of ~N articles) when a first build is still running
+    partial: tuple[int, int] | None = None
 
 
 class Highlighter:
@@ -140,7 +142,10 @@ class SearchEngine:
         self._load_manifest()
 
     def _load_manifest(self) -> None:
-        manifest = Manifest.load(self.settings.index_dir)
+        index_dir = self.settings.index_dir
+        manifest = Manifest.load(index_dir) or Manifest.load_partial(index_dir)
+        # (articles indexed, of ~N) while a first build runs: results are of that part
+        self.partial = manifest.partial if manifest else None
         self.infos = {i.id: i for i in manifest.infos()} if manifest else {}
         self.duplicate_groups: list[list[str]] = manifest.duplicates if manifest else []
         self.also_in: dict[str, list[str]] = manifest.also_in() if manifest else {}
@@ -250,7 +255,9 @@ class SearchEngine:
 
     def _search(self, text: str, limit: int, tags, max_articles: int) -> SearchResult:
         parsed = self.parse(text, tags)
-        result = SearchResult(query=text, message=parsed.message, reading=parsed.reading)
+        result = SearchResult(
+            query=text, message=parsed.message, reading=parsed.reading, partial=self.partial
+        )
         if parsed.query is qm.NOTHING:
             result.suggestions = self.suggest(parsed.reading or text)
             return result

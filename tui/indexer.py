@@ -41,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     progress = Throttle(_say)
     try:
-        report = update_index(load_settings(args.config), rebuild=args.rebuild, progress=progress)
+        report = update_index(
+            load_settings(args.config),
+            rebuild=args.rebuild,
+            progress=progress,
+            on_partial=lambda indexed, expected: _say(partial=[indexed, expected]),
+        )
     except IndexBusy as exc:
         _say(error=f"{exc.message}; using the index as it is")
         return 1
