@@ -19,7 +19,7 @@ def _say(**data) -> None:
 
 class Throttle:
     """Passes progress on at most every 1% of a phase, but always the first report of
-    each phase (saving, optimizing…: they start at 0 after indexing reached 100%) and
+    each phase (saving, merging…: they start at 0 after indexing reached 100%) and
     the last."""
 
     def __init__(self, say) -> None:
