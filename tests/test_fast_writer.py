@@ -65,7 +65,7 @@ def _contents(ix) -> dict:
                 key = (fname, btext)
                 out.setdefault(key, []).extend(posts)
                 if field.scorable:
-                    out.setdefault(("blocks",) + key, []).append(sorted(set(blocks)))
+                    out.setdefault(("blocks", *key), []).append(sorted(set(blocks)))
     return out
 
 
