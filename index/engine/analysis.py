@@ -207,13 +207,15 @@ def one_pass_analysis(schema):
             else:
                 lst.append(i)
             freqs[e] = freqs.get(e, 0) + 1
-        text_items = [(t, len(p), float(len(p)), _encode_positions(p)) for t, p in poses.items()]
+        # Weights as ints (the small ones are shared objects): a segment holds millions,
+        # and they are written as the same float32 a float weight would be.
+        text_items = [(t, len(p), len(p), _encode_positions(p)) for t, p in poses.items()]
         exact_items = []
         for t, n in freqs.items():
             packed = counts.get(n)
             if packed is None:
                 packed = counts[n] = pack_uint(n)
-            exact_items.append((t, n, float(n), packed))
+            exact_items.append((t, n, n, packed))
         return text_items, exact_items
 
     return analyse
