@@ -226,7 +226,9 @@ def _update(
         if on_partial:
             on_partial(articles, total)
 
-    batch = Batch(ix, fresh=report.rebuilt, parallel=parallel, on_commit=committed)
+    batch = Batch(
+        ix, fresh=report.rebuilt, parallel=parallel, on_commit=committed, progress=progress
+    )
     seen: set[str] = set()
     read_now: set[str] = set()
     try:

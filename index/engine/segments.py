@@ -197,20 +197,26 @@ class FreshWriter:
         self.articles_done = self.passages_done = 0
         self.pool = None
         self.closed = False
+        self.tick: Callable[[], None] | None = None  # called while adding waits for a worker
+        self.passages_fed = 0
 
     def add(self, docs: ArticleDocs) -> None:
         self.chunk.append(docs)
         self.chunk_passages += len(docs[4])
+        self.passages_fed += len(docs[4])
         if self.chunk_passages >= self.target:
             self._dispatch()
+        elif self.pending and self._ready():  # a worker finished: searchable now
+            self._commit_next()
 
     def _dispatch(self) -> None:
         if not self.chunk:
             return
         chunk, passages = self.chunk, self.chunk_passages
         self.chunk, self.chunk_passages = [], 0
+        first = self.target == FIRST_SEGMENT and not self.segments and not self.pending
         self.target = SEGMENT_PASSAGES
-        if self.procs > 1:
+        if self.procs > 1 and not first:  # the first, small part here: no wait for a worker
             if self.pool is None:
                 from concurrent.futures import ProcessPoolExecutor
                 from multiprocessing import get_context
@@ -221,7 +227,21 @@ class FreshWriter:
             job = write_segment(self.dir, self.build, chunk, self.schema)
         self.pending.append((job, len(chunk), passages))
         while self.pending and (len(self.pending) > self.procs or self._ready()):
+            self._wait_first(self.tick)
             self._commit_next()
+
+    def _wait_first(self, tick: Callable[[], None] | None) -> None:
+        """Wait for the oldest part in flight, calling `tick` every half second."""
+        from concurrent.futures import TimeoutError as FutureTimeout
+
+        job = self.pending[0][0]
+        while hasattr(job, "result"):
+            try:
+                job.result(timeout=0.5)
+                return
+            except FutureTimeout:
+                if tick:
+                    tick()
 
     def _ready(self) -> bool:
         job = self.pending[0][0]
@@ -247,16 +267,7 @@ class FreshWriter:
         waiting."""
         self._dispatch()
         while self.pending:
-            job = self.pending[0][0]
-            if hasattr(job, "result"):
-                from concurrent.futures import TimeoutError as FutureTimeout
-
-                try:
-                    job.result(timeout=0.5)
-                except FutureTimeout:
-                    if tick:
-                        tick()
-                    continue
+            self._wait_first(tick)
             self._commit_next()
         self._close()
 

@@ -94,8 +94,16 @@ class Batch:
     is only taken when something must change. In a `fresh` index (a rebuild) nothing
     is there to delete before adding. Whoosh's lock held by another raises IndexBusy."""
 
-    def __init__(self, ix, fresh: bool, parallel: bool, on_commit: OnCommit | None = None) -> None:
+    def __init__(
+        self,
+        ix,
+        fresh: bool,
+        parallel: bool,
+        on_commit: OnCommit | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.ix, self.fresh, self.parallel = ix, fresh, parallel
+        self.progress = progress  # told while adding waits for a writer process
         self.on_commit = on_commit  # a fresh build's segments, as each is committed
         self.writer = None
         self.started = 0.0
@@ -111,6 +119,8 @@ class Batch:
                 if self.fresh:
                     procs = WRITER_PROCS if self.parallel else 1
                     self.writer = FreshWriter(self.ix, procs=procs, on_commit=self.on_commit)
+                    if self.progress:
+                        self.writer.tick = self._writing_tick
                 elif self.parallel:
                     self.writer = _ParallelWriter(
                         self.ix,
@@ -124,6 +134,11 @@ class Batch:
             except LockError:
                 raise IndexBusy(BUSY) from None
         return self.writer
+
+    def _writing_tick(self) -> None:
+        w = self.writer
+        if self.progress and w is not None:
+            self.progress(w.passages_done, w.passages_fed, "writing passages")
 
     def remove(self, aid: str) -> None:
         if not self.fresh:
