@@ -62,25 +62,30 @@ class SearchResult:
     message: str | None = None  # what was wrong with the query, if anything
     reading: str = ""  # what was searched
     suggestions: list[str] = field(default_factory=list)
+    complete: bool = True  # False: a very common word was read only up to the search's cap
+    cap: int | None = None  # that cap
     # (articles indexed, of ~N articles) when a first build is still running
     partial: tuple[int, int] | None = None
 
 
 class Highlighter:
-    """Spans of the words a parsed query matches, in any text."""
+    """Spans of the words a parsed query matches, in any text.
+
+    `matcher(field, words)` is the engine's test of whether a word, as `field` normalises
+    it, is one of `words` (it skips the stemmer for words that cannot be);
+    `normalizer(field)` normalises one word."""
 
     def __init__(
         self,
         terms: dict[str, set[str]],
+        matcher: Callable[[str, set[str]], Callable[[str], bool]],
         normalizer: Callable[[str], Callable[[str], str]],
         phrases: list[tuple[str, tuple[str, ...]]] = (),
     ):
-        self._checks = []
-        for fname in ("text", "exact", "title"):
-            if terms.get(fname):
-                self._checks.append((normalizer(fname), terms[fname]))
+        fields = ("text", "exact", "title")
+        self._checks = [matcher(f, terms[f]) for f in fields if terms.get(f)]
         self._phrases = [
-            (normalizer(f), ws) for f, ws in phrases if f in ("text", "exact", "title") and ws
+            (matcher(f, set(ws)), normalizer(f), ws) for f, ws in phrases if f in fields and ws
         ]
 
     def __bool__(self) -> bool:
@@ -89,12 +94,12 @@ class Highlighter:
     def spans(self, text: str) -> list[Span]:
         """Words matched on their own, and phrases only where the whole phrase stands."""
         tokens = words(text)
-        marked = [any(norm(w) in wanted for norm, wanted in self._checks) for _, _, w in tokens]
-        for norm, phrase in self._phrases:
-            seq = [norm(w) for _, _, w in tokens]
+        marked = [any(match(w) for match in self._checks) for _, _, w in tokens]
+        for inside, norm, phrase in self._phrases:
+            seq = [norm(w) if inside(w) else None for _, _, w in tokens]
             k = len(phrase)
             for i in range(len(seq) - k + 1):
-                if tuple(seq[i : i + k]) == phrase:
+                if seq[i] == phrase[0] and tuple(seq[i : i + k]) == phrase:
                     marked[i : i + k] = [True] * k
         return [(s, e) for (s, e, _), m in zip(tokens, marked, strict=True) if m]
 
@@ -207,6 +212,7 @@ class SearchEngine:
     def highlighter(self, parsed: ParsedQuery) -> Highlighter:
         return Highlighter(
             query_terms(parsed.query, self._engine.words),
+            self._engine.word_matcher,
             self._engine.normalizer,
             query_phrases(parsed.query),
         )
@@ -245,18 +251,25 @@ class SearchEngine:
         limit: int = 20,
         tags: TagLookup | None = None,
         max_articles: int = 200,
+        cap: int | None = None,
     ) -> SearchResult:
         """Hits for `text`: every match counted per article, the best `limit` passages
         ranked with highlight spans, articles in order of their best passage (then by
-        hit count, at most `max_articles`). Never raises for a bad query: the result
-        carries a message and the lenient reading that was searched. Raises
+        hit count, at most `max_articles`). With `cap` (for search as one types), a
+        word in more than `cap` passages is ranked and counted among its first `cap`
+        and the result says so (`complete` False). Never raises for a bad query: the
+        result carries a message and the lenient reading that was searched. Raises
         IndexUnavailable (with a message) when the index is damaged."""
-        return self._guarded(lambda: self._search(text, limit, tags, max_articles))
+        return self._guarded(lambda: self._search(text, limit, tags, max_articles, cap))
 
-    def _search(self, text: str, limit: int, tags, max_articles: int) -> SearchResult:
+    def _search(self, text: str, limit: int, tags, max_articles: int, cap) -> SearchResult:
         parsed = self.parse(text, tags)
         result = SearchResult(
-            query=text, message=parsed.message, reading=parsed.reading, partial=self.partial
+            query=text,
+            message=parsed.message,
+            reading=parsed.reading,
+            cap=cap,
+            partial=self.partial,
         )
         if parsed.query is qm.NOTHING:
             result.suggestions = self.suggest(parsed.reading or text)
@@ -265,7 +278,9 @@ class SearchEngine:
         if self.also_in:  # copies of one article are listed once: rank a few more
             limit += min(limit, 20)
         try:
-            top, counts = self._engine.ranked(parsed.query, limit, fast=self.fast_path)
+            top, counts, result.complete = self._engine.ranked(
+                parsed.query, limit, fast=self.fast_path, cap=cap
+            )
         except QueryError as exc:  # a query the engine refuses only when it runs
             result.message = "; ".join(filter(None, [result.message, str(exc)]))
             return result
@@ -292,9 +307,7 @@ class SearchEngine:
                 ah = order[aid] = self._article_hits(aid, counts.get(aid, 0))
             ah.passages.append(ph)
         room = max(0, max_articles - len(order))
-        rest = heapq.nsmallest(
-            room, (a for a in counts if a not in order), key=lambda a: (-counts[a], a)
-        )
+        rest = _most_hits(counts, room, order)
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
         if self.also_in:
             self._list_copies_once(result, counts)
@@ -361,6 +374,19 @@ class SearchEngine:
                 continue  # spelled as the corpus spells it: nothing to suggest
             out += [w for w in words.near("exact", known, 3) if w not in out]
         return out[:limit]
+
+
+def _most_hits(counts: Counter, room: int, skip) -> list[str]:
+    """The `room` articles with most hits, not in `skip`, ties by id. The count they need
+    is found first, at C speed, so only those with that many are sorted in Python."""
+    if room <= 0:
+        return []
+    if len(counts) > 8 * (room + len(skip)):
+        cut = heapq.nlargest(room + len(skip), counts.values())[-1]
+        pool = (a for a, c in counts.items() if c >= cut and a not in skip)
+    else:
+        pool = (a for a in counts if a not in skip)
+    return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
 
 
 def snippet(text: str, spans: list[Span], width: int = 240) -> tuple[str, list[Span], bool, bool]:

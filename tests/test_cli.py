@@ -116,8 +116,10 @@ def test_unknown_article_exit_1_one_line(capsys, cfg):
 
 
 def test_usage_error_exit_2(capsys, cfg):
+    assert main(["--config", str(cfg), "search"]) == 2  # neither a query nor --queries
+    assert "search needs a query, or --queries FILE" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:
-        main(["--config", str(cfg), "search"])
+        main(["--config", str(cfg), "search", "--limit", "x"])
     assert info.value.code == 2
 
 

@@ -64,6 +64,7 @@ from .worker_errors import ReportsWorkerErrors
 CHECK_EVERY_S = 30.0
 RESULT_PASSAGES = 40  # ranked passages shown under their articles
 RESULT_ARTICLES = 100  # articles listed (the count of all is shown)
+TYPING_CAP = 20_000  # as one types, a word in more passages is read that far (and said so)
 DEBOUNCE_S = 0.025  # coalesces fast typing; newest-wins is enforced by sequence numbers
 
 
@@ -357,6 +358,7 @@ class DossierApp(ReportsWorkerErrors, App):
                     limit=RESULT_PASSAGES,
                     tags=self.tag_lookup,
                     max_articles=RESULT_ARTICLES,
+                    cap=TYPING_CAP,
                 )
             except IndexUnavailable:
                 self.post_message(

@@ -33,12 +33,15 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
         doc_frequency, matching(prefix | wildcard | range), within(field, word, edits,
         prefix), near(field, word, n). The query reader expands every pattern through
         it into AnyOf, with its own caps, so the engine never expands.
-    .ranked(query, limit, fast) -> ([(docnum, score)] best first, hits per article):
-        BM25F scores; every match counted per article in the same pass.
-        QueryError if the engine refuses a query when it runs.
+    .ranked(query, limit, fast, cap) -> ([(docnum, score)] best first, hits per
+        article, complete): BM25F scores; every match counted per article in the same
+        pass; with `cap` (search as one types) a word in more passages than that is
+        ranked and counted among its first `cap` (complete False). QueryError if the
+        engine refuses a query when it runs.
     .passage(docnum) -> (pid, article id, text); .matching_pids(query, article_id);
     .articles_of_docs(); .passage_count; .refresh() -> bool (a newer commit);
-    .normalizer(field); .close().
+    .normalizer(field); .word_matcher(field, words) -> word -> bool (for highlights);
+    .close().
     Word tables for fuzzy lookups: unbuilt_table(field) then keep_table(field, table),
     so the slow build runs without holding the engine.
 

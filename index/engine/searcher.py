@@ -13,15 +13,16 @@ from whoosh import query as wq
 from .. import querymodel as qm
 from ..errors import QueryError
 from ..querymodel import Analysis
-from .fastpath import CountingCollector, FastBM25F, flat_search
-from .queries import IndexWords, analysis_of, to_whoosh
+from .fastpath import CountingCollector, FastBM25F, ScoreCache, flat_search
+from .queries import IndexWords, analysis_of, to_whoosh, word_matcher
 from .termtable import TermTable
 from .writer import make_schema, open_index
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-Ranked = tuple[list[tuple[int, float]], Counter]  # (docnum, score) best first; hits per article
+# (docnum, score) best first; hits per article; whether every match was read
+Ranked = tuple[list[tuple[int, float]], Counter, bool]
 
 
 class Searcher:
@@ -31,6 +32,7 @@ class Searcher:
     def __init__(self, settings: Settings):
         self.schema = make_schema(settings)
         self.analysis: Analysis = analysis_of(self.schema)
+        self._settings = settings
         self._ix = open_index(settings)  # IndexUnavailable when there is none
         self._searcher = self._ix.searcher(weighting=FastBM25F())
         self._forget()
@@ -38,6 +40,7 @@ class Searcher:
     def _forget(self) -> None:
         self._doc_article: list[str] | None = None
         self._tables: dict[str, TermTable] = {}
+        self._scores = ScoreCache()
 
     @property
     def passage_count(self) -> int:
@@ -48,8 +51,11 @@ class Searcher:
         index are gone (the caller opens the index afresh)."""
         if self._searcher.up_to_date():
             return False
-        self._searcher = self._searcher.refresh()
-        self._searcher.weighting = FastBM25F()
+        # Opened afresh: Whoosh's searcher.refresh() keeps a reused segment's old
+        # deletions, so passages removed by the update were still found.
+        ix = open_index(self._settings)
+        self._searcher.close()
+        self._ix, self._searcher = ix, ix.searcher(weighting=FastBM25F())
         self._forget()
         return True
 
@@ -59,6 +65,10 @@ class Searcher:
     def normalizer(self, field: str) -> Callable[[str], str]:
         """One word as `field` indexes it."""
         return self.schema[field].analyzer[-1].normalize
+
+    def word_matcher(self, field: str, wanted: set[str]) -> Callable[[str], bool]:
+        """Whether a word, as `field` indexes it, is one of `wanted` (for highlights)."""
+        return word_matcher(self.schema[field].analyzer[-1], wanted)
 
     @property
     def words(self) -> IndexWords:
@@ -89,14 +99,15 @@ class Searcher:
             self._doc_article = out
         return self._doc_article
 
-    def ranked(self, q: qm.Query, limit: int, fast: bool = True) -> Ranked:
+    def ranked(self, q: qm.Query, limit: int, fast: bool = True, cap: int | None = None) -> Ranked:
         """The best `limit` passages and every match counted per article (`fast`: plain
-        terms scored straight from the postings). Raises QueryError for a query Whoosh
-        refuses only when it runs."""
+        terms scored straight from the postings; `cap`: a word in more passages than
+        that is read only that far). Raises QueryError for a query Whoosh refuses only
+        when it runs."""
         wq_query = to_whoosh(q)
         doc_article = self.articles_of_docs()
         s = self._searcher
-        ranked = flat_search(s, wq_query, limit, doc_article) if fast else None
+        ranked = flat_search(s, wq_query, limit, doc_article, self._scores, cap) if fast else None
         if ranked is not None:
             return ranked
         collector = CountingCollector(limit, doc_article)
@@ -104,7 +115,7 @@ class Searcher:
             s.search_with_collector(wq_query, collector)
         except wq.QueryError as exc:
             raise QueryError(str(exc)) from None
-        return [(hit.docnum, hit.score) for hit in collector.results()], collector.counts
+        return [(hit.docnum, hit.score) for hit in collector.results()], collector.counts, True
 
     def passage(self, docnum: int) -> tuple[str, str, str]:
         """(passage id, article id, text) of a document."""

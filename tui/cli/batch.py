@@ -62,6 +62,7 @@ def _record(row: BatchRow) -> dict:
             {"id": p.pid, "article": p.article_id, "score": round(p.score, 4)} for p in r.passages
         ],
         "message": r.message,
+        "complete": r.complete,  # every match read and counted
         "took_ms": row.took_ms,
     }
 

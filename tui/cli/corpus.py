@@ -134,6 +134,7 @@ def cmd_search(settings: Settings, args) -> int:
                     for p in result.passages
                 ],
                 "suggestions": result.suggestions,
+                "complete": result.complete,
             }
         )
         return 0

@@ -228,12 +228,21 @@ class SearchScreen(ReportsWorkerErrors, Screen):
                 if listed < result.total_articles
                 else ""
             )
+            some = "" if result.complete else "at least "
             parts.append(
                 plain(
-                    f"{plural(result.total, 'passage')} in "
+                    f"{some}{plural(result.total, 'passage')} in {some}"
                     f"{plural(result.total_articles, 'article')}{shown}"
                 )
             )
+            if not result.complete:
+                parts.append(
+                    plain(
+                        f" — a very common word: ranked and counted among its first "
+                        f"{result.cap:,} passages; add a word to narrow",
+                        "$text-warning",
+                    )
+                )
         elif result.reading.strip() or not result.message:
             hint = ""
             if result.suggestions:
