@@ -149,6 +149,8 @@ def _update(
     index_dir = settings.index_dir
     # The extractor is part of the fingerprint: upgrading it re-extracts every page.
     fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
+    if progress:
+        progress(0, 1, "reading")  # the folder is listed first: named before it starts
     found = scan_corpus(settings)
     report.warnings.extend(found.warnings)
 
@@ -288,7 +290,9 @@ def _update(
             manifest.repeated = lines.counts()
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
-                _reclean(again, found.files, settings, sidecar, manifest, report, dupes, ix)
+                _reclean(
+                    again, found.files, settings, sidecar, manifest, report, dupes, ix, progress
+                )
                 report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()
@@ -296,7 +300,11 @@ def _update(
             shutil.rmtree(target, ignore_errors=True)
         raise
     if lines is not None:  # something was read, removed or rebuilt
+        if progress:
+            progress(0, 1, "finding duplicates")
         manifest.duplicates = duplicate_groups(dupes.prints)
+        if progress:
+            progress(1, 1, "finding duplicates")
         try:
             lines.save(target)
             dupes.save(target)
@@ -338,15 +346,20 @@ def _reclean(
     report: IndexReport,
     dupes: DupeStore,
     ix,
+    progress: Progress | None = None,
 ) -> None:
     """Clean and index again the articles whose repeated lines changed."""
     wanted = set(ids)
     # They are in the index already (even in a rebuild: the first commit put them there).
     batch = Batch(ix, fresh=False, parallel=False)
     try:
+        done = 0
         for src in files:
             if src.id not in wanted:
                 continue
+            done += 1
+            if progress and (done % 100 == 0 or done == len(wanted)):
+                progress(done, len(wanted), "cleaning again")
             try:
                 article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)
             except Unreadable as exc:  # changed since it was read a moment ago
@@ -354,7 +367,7 @@ def _reclean(
                 continue
             _add(batch, manifest, article, src)
             _sketch(dupes, article)
-        batch.commit(None)
+        batch.commit(progress)
     except BaseException:
         batch.cancel()
         raise

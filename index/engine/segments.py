@@ -35,7 +35,7 @@ from .private import field_postwriter, write_postings
 # quickly; later ones are large (fewer segments to search) but bounded in memory:
 # ~2.5 kB of postings a passage, so ~25 MB a segment in each worker (the whole
 # build, three processes, stays near 300 MB at 20k articles).
-FIRST_SEGMENT = 1500
+FIRST_SEGMENT = 500
 SEGMENT_PASSAGES = 10000
 BLOCK = 128  # postings a block, as Whoosh's codec writes them
 
