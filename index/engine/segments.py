@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import uuid
 from array import array
 from collections import deque
@@ -288,6 +289,9 @@ class FreshWriter:
         if self.pool is not None:
             self.pool.shutdown(wait=True)
             self.pool = None
+        # The column writers' scratch folder (Whoosh's writer removes it on commit).
+        with contextlib.suppress(OSError):
+            shutil.rmtree(os.path.join(self.dir, f"{self.ix.indexname}.tmp"))
         with contextlib.suppress(LockError, OSError):
             self.lock.release()
 
