@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
 from .indexfiles import beside, check, damaged, record, swap
 from .indexlock import IndexLock, disk_error
-from .manifest import MANIFEST, Manifest
+from .manifest import MANIFEST, PARTIAL, Manifest
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
 
@@ -38,6 +39,7 @@ PARALLEL_MIN_FILES = 1500
 # about a second to start, a page about a fifth of one to extract.
 EXTRACT_POOL_MIN = 16
 EXTRACT_PROCS_MAX = 4
+OnPartial = Callable[[int, int], None]  # (articles searchable, articles in the corpus)
 
 
 @dataclass(slots=True)
@@ -91,8 +93,8 @@ def _same_stat(entry: dict | None, src: SourceFile) -> bool:
 
 
 def _add(batch: Batch, manifest: Manifest, article: Article, src: SourceFile) -> None:
+    manifest.articles[article.id] = _info(article, src)  # first: adding may commit a part
     batch.add(article)
-    manifest.articles[article.id] = _info(article, src)
 
 
 def _remove(batch: Batch, manifest: Manifest, aid: str) -> None:
@@ -105,6 +107,7 @@ def update_index(
     rebuild: bool = False,
     progress: Progress | None = None,
     wait: bool = True,
+    on_partial: OnPartial | None = None,
 ) -> IndexReport:
     """Bring the index up to date with the corpus folder. Re-reads only files whose
     size or mtime changed, re-indexes only those whose content hash changed (and those
@@ -115,7 +118,11 @@ def update_index(
 
     One writer at a time: another waits (saying so through `progress`), or with
     `wait=False` raises IndexBusy naming the holder. Disk trouble (full, read-only)
-    raises IndexUnavailable with one line."""
+    raises IndexUnavailable with one line.
+
+    A first build (no index yet) is written in place, a part at a time: after each
+    part is committed it is searchable, `partial.json` says how much of the corpus it
+    holds, and `on_partial(articles indexed, articles found)` is called."""
     index_dir = settings.index_dir
     if index_dir.exists() and not index_dir.is_dir():
         raise IndexUnavailable(
@@ -124,19 +131,26 @@ def update_index(
         )
     with IndexLock(index_dir, wait=wait, progress=progress):
         try:
-            return _update(settings, rebuild, progress)
+            return _update(settings, rebuild, progress, on_partial)
         except OSError as exc:
             raise IndexUnavailable(
                 f"{disk_error(index_dir.parent, exc)}; the index was not changed"
             ) from None
 
 
-def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> IndexReport:
+def _update(
+    settings: Settings,
+    rebuild: bool,
+    progress: Progress | None,
+    on_partial: OnPartial | None = None,
+) -> IndexReport:
     t0 = time.perf_counter()
     report = IndexReport()
     index_dir = settings.index_dir
     # The extractor is part of the fingerprint: upgrading it re-extracts every page.
     fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
+    if progress:
+        progress(0, 1, "reading")  # the folder is listed first: named before it starts
     found = scan_corpus(settings)
     report.warnings.extend(found.warnings)
 
@@ -167,7 +181,9 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
     if manifest is None:
         report.rebuilt = True
         manifest = Manifest(fp)
-        target = beside(index_dir, ".new")
+        # With no usable index to search meanwhile, build in place: searchable as it grows.
+        if (index_dir / MANIFEST).exists():
+            target = beside(index_dir, ".new")
         ix = create_index(target, settings)
 
     sidecar, note = load_sidecar(settings.corpus)
@@ -202,7 +218,19 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
     # are cleaned and indexed again (a second, small commit).
     repeated = manifest.repeated
     parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
-    batch = Batch(ix, fresh=report.rebuilt, parallel=parallel)
+    in_order: list[str] = []  # ids of the articles given to a fresh build, in order
+
+    def committed(articles: int, _passages: int) -> None:
+        if target != index_dir:
+            return
+        done = {aid: manifest.articles[aid] for aid in in_order[:articles]}
+        Manifest.save_partial(target, done, articles, total)
+        if on_partial:
+            on_partial(articles, total)
+
+    batch = Batch(
+        ix, fresh=report.rebuilt, parallel=parallel, on_commit=committed, progress=progress
+    )
     seen: set[str] = set()
     read_now: set[str] = set()
     try:
@@ -245,6 +273,8 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
                             report.changed += 1
                         else:
                             report.added += 1
+                        if report.rebuilt:
+                            in_order.append(article.id)
                         _add(batch, manifest, article, src)
                         _sketch(dupes, article)
             if progress and (i % 100 == 0 or i == total):
@@ -260,22 +290,30 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
             manifest.repeated = lines.counts()
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
-                _reclean(again, found.files, settings, sidecar, manifest, report, dupes, ix)
+                _reclean(
+                    again, found.files, settings, sidecar, manifest, report, dupes, ix, progress
+                )
                 report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()
-        if target != index_dir:
+        if report.rebuilt:  # beside the index, or in place of none: nothing to keep
             shutil.rmtree(target, ignore_errors=True)
         raise
     if lines is not None:  # something was read, removed or rebuilt
+        if progress:
+            progress(0, 1, "finding duplicates")
         manifest.duplicates = duplicate_groups(dupes.prints)
+        if progress:
+            progress(1, 1, "finding duplicates")
         try:
             lines.save(target)
             dupes.save(target)
-            manifest.files = record(target, manifest.files)
+            (target / PARTIAL).unlink(missing_ok=True)
+            tick = _checksum_ticker(progress) if progress else None
+            manifest.files = record(target, manifest.files, tick)
             manifest.save(target)
         except BaseException:
-            if target != index_dir:
+            if report.rebuilt:
                 shutil.rmtree(target, ignore_errors=True)
             raise
     if target != index_dir:
@@ -283,6 +321,13 @@ def _update(settings: Settings, rebuild: bool, progress: Progress | None) -> Ind
     report.removed += len(gone)
     _fill_report(report, manifest, t0)
     return report
+
+
+def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
+    def tick(done: int, total: int) -> None:
+        progress(done, total, "saving")
+
+    return tick
 
 
 def _sketch(dupes: DupeStore, article: Article) -> None:
@@ -301,15 +346,20 @@ def _reclean(
     report: IndexReport,
     dupes: DupeStore,
     ix,
+    progress: Progress | None = None,
 ) -> None:
     """Clean and index again the articles whose repeated lines changed."""
     wanted = set(ids)
     # They are in the index already (even in a rebuild: the first commit put them there).
     batch = Batch(ix, fresh=False, parallel=False)
     try:
+        done = 0
         for src in files:
             if src.id not in wanted:
                 continue
+            done += 1
+            if progress and (done % 100 == 0 or done == len(wanted)):
+                progress(done, len(wanted), "cleaning again")
             try:
                 article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)
             except Unreadable as exc:  # changed since it was read a moment ago
@@ -317,7 +367,7 @@ def _reclean(
                 continue
             _add(batch, manifest, article, src)
             _sketch(dupes, article)
-        batch.commit(None)
+        batch.commit(progress)
     except BaseException:
         batch.cancel()
         raise

@@ -12,12 +12,13 @@ import pickle
 import shutil
 import struct
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 from .manifest import Manifest
 
 DAMAGED = "DAMAGED"  # a file in the index folder: why the index must be rebuilt
-_SKIP = {"manifest.json", "manifest.json.tmp", DAMAGED}
+_SKIP = {"manifest.json", "manifest.json.tmp", "partial.json", "partial.json.tmp", DAMAGED}
 
 FileRecord = list  # [size, mtime_ns, blake2b hex]
 
@@ -41,12 +42,20 @@ def _index_files(index_dir: Path) -> list[os.DirEntry]:
     ]
 
 
-def record(index_dir: Path, before: dict[str, FileRecord] | None = None) -> dict[str, FileRecord]:
+def record(
+    index_dir: Path,
+    before: dict[str, FileRecord] | None = None,
+    tick: Callable[[int, int], None] | None = None,
+) -> dict[str, FileRecord]:
     """Size, mtime and checksum of every index file; files whose size and mtime are
-    as `before` recorded them keep their checksum (only new segments are read)."""
+    as `before` recorded them keep their checksum (only new segments are read).
+    `tick(done, total)` after each file: a large index takes seconds to read."""
     before = before or {}
     out: dict[str, FileRecord] = {}
-    for e in _index_files(index_dir):
+    files = _index_files(index_dir)
+    for i, e in enumerate(files, 1):
+        if tick:
+            tick(i, len(files))
         st = e.stat()
         old = before.get(e.name)
         if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:

@@ -66,7 +66,8 @@ class Library:
 
     @cached_property
     def _manifest(self) -> Manifest:
-        return Manifest.load(self.settings.index_dir) or Manifest("")
+        index_dir = self.settings.index_dir
+        return Manifest.load(index_dir) or Manifest.load_partial(index_dir) or Manifest("")
 
     @cached_property
     def infos(self) -> dict[str, ArticleInfo]:

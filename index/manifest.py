@@ -12,6 +12,10 @@ from pathlib import Path
 from .model import ArticleInfo
 
 MANIFEST = "manifest.json"
+# Written by a first build after each part of the index is committed: what is
+# searchable so far (articles as in the manifest, how many, of how many); removed when
+# the manifest is written.
+PARTIAL = "partial.json"
 
 
 _ARTICLE_KEYS = {
@@ -65,6 +69,7 @@ class Manifest:
         self.files: dict[str, list] = files or {}  # index file -> [size, mtime_ns, checksum]
         self.repeated: dict = repeated or {}  # group -> line fingerprint -> articles
         self.duplicates: list[list[str]] = duplicates or []  # ids with one body
+        self.partial: tuple[int, int] | None = None  # (articles indexed, of ~N) mid-build
 
     @classmethod
     def load(cls, index_dir: Path) -> Manifest | None:
@@ -101,6 +106,28 @@ class Manifest:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, index_dir / MANIFEST)
+
+    @classmethod
+    def load_partial(cls, index_dir: Path) -> Manifest | None:
+        """What a first build has made searchable so far, or None (no build running, or
+        its note unreadable)."""
+        try:
+            data = json.loads((index_dir / PARTIAL).read_text(encoding="utf-8"))
+            articles, indexed, expected = data["articles"], data["indexed"], data["expected"]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        if not manifest_well_formed({"fingerprint": "", "articles": articles}):
+            return None
+        out = cls("", articles)
+        out.partial = (int(indexed), int(expected))
+        return out
+
+    @staticmethod
+    def save_partial(index_dir: Path, articles: dict, indexed: int, expected: int) -> None:
+        tmp = index_dir / (PARTIAL + ".tmp")
+        data = {"articles": articles, "indexed": indexed, "expected": expected}
+        tmp.write_text(json.dumps(data), encoding="utf-8")
+        os.replace(tmp, index_dir / PARTIAL)
 
     def also_in(self) -> dict[str, list[str]]:
         """Article id -> the other ids of its duplicate group."""

@@ -64,6 +64,8 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     complete: bool = True  # False: a very common word was read only up to the search's cap
     cap: int | None = None  # that cap
+    # (articles indexed, of ~N articles) when a first build is still running
+    partial: tuple[int, int] | None = None
 
 
 class Highlighter:
@@ -145,7 +147,10 @@ class SearchEngine:
         self._load_manifest()
 
     def _load_manifest(self) -> None:
-        manifest = Manifest.load(self.settings.index_dir)
+        index_dir = self.settings.index_dir
+        manifest = Manifest.load(index_dir) or Manifest.load_partial(index_dir)
+        # (articles indexed, of ~N) while a first build runs: results are of that part
+        self.partial = manifest.partial if manifest else None
         self.infos = {i.id: i for i in manifest.infos()} if manifest else {}
         self.duplicate_groups: list[list[str]] = manifest.duplicates if manifest else []
         self.also_in: dict[str, list[str]] = manifest.also_in() if manifest else {}
@@ -259,7 +264,13 @@ class SearchEngine:
 
     def _search(self, text: str, limit: int, tags, max_articles: int, cap) -> SearchResult:
         parsed = self.parse(text, tags)
-        result = SearchResult(query=text, message=parsed.message, reading=parsed.reading, cap=cap)
+        result = SearchResult(
+            query=text,
+            message=parsed.message,
+            reading=parsed.reading,
+            cap=cap,
+            partial=self.partial,
+        )
         if parsed.query is qm.NOTHING:
             result.suggestions = self.suggest(parsed.reading or text)
             return result

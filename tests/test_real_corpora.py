@@ -49,11 +49,15 @@ def indexed(monkeypatch) -> dict[str, list[str]]:
         def add_document(self, **doc) -> None:
             docs.setdefault(doc["article"], []).append(doc["text"])
 
+        def add(self, article_docs) -> None:  # a fresh build's writer
+            aid, _title, _source, _date, passages = article_docs
+            docs.setdefault(aid, []).extend(text for _pid, text in passages)
+
         def delete_by_term(self, field: str, value: str) -> None:
             assert field == "article"
             docs.pop(value, None)
 
-        def commit(self, **_) -> None:
+        def commit(self, *_, **__) -> None:
             pass
 
         def cancel(self) -> None:

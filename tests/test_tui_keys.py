@@ -169,15 +169,15 @@ async def test_palette_opens_article_by_title(tmp_path):
 
 
 def test_indexer_reports_every_phase(tmp_path, monkeypatch, capsys):
-    """Saving and optimizing start at 0 after indexing reached 100%: still reported."""
+    """Saving and merging start at 0 after indexing reached 100%: still reported."""
 
-    def fake_update(settings, rebuild=False, progress=None):
+    def fake_update(settings, rebuild=False, progress=None, **_):
         for i in range(101):
             progress(i, 100, "indexing")
         for i in (0, 0, 40, 99):
             progress(i, 100, "saving")
-        progress(0, 1, "optimizing")
-        progress(1, 1, "optimizing")
+        progress(0, 1, "merging")
+        progress(1, 1, "merging")
         raise tui.indexer.DossierError("stop here")
 
     monkeypatch.setattr(tui.indexer, "update_index", fake_update)
@@ -185,7 +185,7 @@ def test_indexer_reports_every_phase(tmp_path, monkeypatch, capsys):
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     phases = [p["progress"] for p in lines if "progress" in p]
     assert [0, 100, "saving"] in phases and [40, 100, "saving"] in phases
-    assert [0, 1, "optimizing"] in phases and [1, 1, "optimizing"] in phases
+    assert [0, 1, "merging"] in phases and [1, 1, "merging"] in phases
     assert len([p for p in phases if p[2] == "indexing"]) <= 101
 
 

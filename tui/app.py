@@ -47,6 +47,7 @@ from .messages import (
     ArticleLoaded,
     ArticlesChanged,
     IndexFinished,
+    IndexPartial,
     IndexProgress,
     IndexStatus,
     ResultReady,
@@ -107,6 +108,7 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
         self._last_index_error: str | None = None
         self._indexing = False
         self._indexer: subprocess.Popen | None = None
+        self._partial: tuple[int, int] | None = None  # a first build's part, searchable
 
     # -- start ----------------------------------------------------------------
 
@@ -229,6 +231,8 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
                     continue
                 if "progress" in data:
                     self.post_message(IndexProgress(*data["progress"]))
+                elif "partial" in data:
+                    self.post_message(IndexPartial(*data["partial"]))
                 else:
                     final = data
             proc.wait()
@@ -260,6 +264,9 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
     @on(IndexProgress)
     def _index_progress(self, msg: IndexProgress) -> None:
         stale = "searching the previous index meanwhile" if self.index_ready else "please wait"
+        if self._partial:
+            indexed, expected = self._partial
+            stale = f"searching the {indexed:,} of ~{expected:,} articles indexed so far"
         if msg.total in (1, 100):  # phases measured in steps of a whole, not in articles
             amount = f"{100 * msg.done // max(msg.total, 1)}%"
         else:
@@ -271,9 +278,24 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
             )
         )
 
+    @on(IndexPartial)
+    def _index_partial(self, msg: IndexPartial) -> None:
+        """A first build's next part is searchable: search it (the query again)."""
+        self._partial = (msg.indexed, msg.expected)
+        self.library.refresh()
+        self.index_ready = True
+        self.tell_search_screen(ArticlesChanged())
+        if self.query_text:
+            self.request_search(self.query_text, now=True)
+
     @on(IndexFinished)
     def _index_finished(self, msg: IndexFinished) -> None:
         self._indexing = False
+        if self._partial:  # the first build is over: the whole index, or (failed) none
+            self._partial = None
+            self.library.refresh()
+            self.index_ready = not msg.error
+            msg.changed = True
         if msg.error:
             self.tell_search_screen(IndexStatus(f"index not updated: {msg.error}"))
             if msg.error != self._last_index_error:

@@ -19,7 +19,7 @@ def _say(**data) -> None:
 
 class Throttle:
     """Passes progress on at most every 1% of a phase, but always the first report of
-    each phase (saving, optimizing…: they start at 0 after indexing reached 100%) and
+    each phase (saving, merging…: they start at 0 after indexing reached 100%) and
     the last."""
 
     def __init__(self, say) -> None:
@@ -41,7 +41,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     progress = Throttle(_say)
     try:
-        report = update_index(load_settings(args.config), rebuild=args.rebuild, progress=progress)
+        report = update_index(
+            load_settings(args.config),
+            rebuild=args.rebuild,
+            progress=progress,
+            on_partial=lambda indexed, expected: _say(partial=[indexed, expected]),
+        )
     except IndexBusy as exc:
         _say(error=f"{exc.message}; using the index as it is")
         return 1

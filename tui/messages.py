@@ -38,6 +38,15 @@ class IndexProgress(Message):
         self.done, self.total, self.label = done, total, label
 
 
+class IndexPartial(Message):
+    """A first build committed another part: `indexed` of `expected` articles are
+    searchable."""
+
+    def __init__(self, indexed: int, expected: int) -> None:
+        super().__init__()
+        self.indexed, self.expected = indexed, expected
+
+
 class IndexFinished(Message):
     def __init__(
         self, summary: str | None, changed: bool, error: str | None = None, warnings: int = 0

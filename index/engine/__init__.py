@@ -6,9 +6,12 @@ OpenSearch or an embedded tantivy, would implement the same):
 
 Writing (index/build.py)
     create_index(dir, settings) / open_at(dir): a fresh or an existing index.
-    Batch(ix, fresh, parallel): add(article) writes its passages as documents with the
-    fields below; remove(article_id); commit(progress) (progress phases "saving",
-    "optimizing"); cancel(). IndexBusy when another process holds the writer.
+    Batch(ix, fresh, parallel, on_commit): add(article) writes its passages as
+    documents with the fields below; remove(article_id); commit(progress) (progress
+    phases "saving", "merging"); cancel(). IndexBusy when another process holds the
+    writer. A `fresh` batch (a new, empty index) commits a part at a time, in the order
+    the articles came, calling on_commit(articles, passages) after each: a search
+    opened then sees those articles (and a later refresh() sees more).
     Fields of a passage document: pid (unique, stored), article (stored, sortable),
     text (stored, stemmed, positions), title (stemmed, positions), source (folded,
     positions), exact (folded, unstemmed, no positions: prefix and fuzzy words),

@@ -165,3 +165,57 @@ def normalizer(variants: dict[str, str] | None = None, stem: bool = True) -> Cal
     """One word as the index normalises it (folded, spelling variants merged, stemmed
     if `stem`), for code outside the engine that compares words as search does."""
     return NormalizeFilter(variants, stem=stem).normalize
+
+
+def one_pass_analysis(schema):
+    """For a schema whose `text` (stemmed, with positions) and `exact` (folded, with
+    frequencies) fields are FastText fields over the same words: a function giving both
+    fields' index items of a passage from one pass over its words, each word's pair of
+    terms cached (as bytes) for the whole build. None for any other schema."""
+    try:
+        text, exact = schema["text"], schema["exact"]
+    except KeyError:
+        return None
+    if not all(
+        isinstance(f, FastText)
+        and isinstance(f.analyzer[-1], NormalizeFilter)
+        and f.format.field_boost == 1.0
+        for f in (text, exact)
+    ):
+        return None
+    if type(text.format) is not Positions or type(exact.format) is not Frequency:
+        return None
+    stem, fold_only = text.analyzer[-1].normalize, exact.analyzer[-1].normalize
+    pairs: dict[str, tuple[bytes, bytes]] = {}
+    counts: dict[int, bytes] = {}
+    findall = _FINDALL
+
+    def analyse(value: str) -> tuple[list, list]:
+        poses: dict[bytes, list[int]] = {}
+        freqs: dict[bytes, int] = {}
+        get = pairs.get
+        for i, w in enumerate(findall(value)):
+            pair = get(w)
+            if pair is None:
+                pair = (stem(w).encode("utf-8"), fold_only(w).encode("utf-8"))
+                if len(pairs) < 1_000_000:
+                    pairs[w] = pair
+            s, e = pair
+            lst = poses.get(s)
+            if lst is None:
+                poses[s] = [i]
+            else:
+                lst.append(i)
+            freqs[e] = freqs.get(e, 0) + 1
+        # Weights as ints (the small ones are shared objects): a segment holds millions,
+        # and they are written as the same float32 a float weight would be.
+        text_items = [(t, len(p), len(p), _encode_positions(p)) for t, p in poses.items()]
+        exact_items = []
+        for t, n in freqs.items():
+            packed = counts.get(n)
+            if packed is None:
+                packed = counts[n] = pack_uint(n)
+            exact_items.append((t, n, n, packed))
+        return text_items, exact_items
+
+    return analyse

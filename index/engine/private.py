@@ -67,3 +67,26 @@ def segment_count(ix) -> int:
         return len(ix._segments())
     except Exception:
         return 0
+
+
+def write_postings(postwriter, ids, weights, values, lengths, last: bool) -> None:
+    """Write one block of a term's postings at once, as `add_posting` called once a
+    posting would (same bytes): the fast build's writer fills the block buffers of
+    Whoosh 2.7's W3PostingsWriter directly. `lengths` are the field lengths as the
+    segment's length column gives them back (0 where it has none). A `last` block is
+    left buffered for `finish_postings`, which writes it marked as the last."""
+    pw = postwriter
+    pw._ids = ids
+    pw._weights = weights
+    pw._values = values
+    pw._maxweight = max(max(weights), 0)
+    present = [n for n in lengths if n]
+    pw._minlength = min(present) if present else None
+    pw._maxlength = max(present) if present else 0
+    if not last:
+        pw._write_block()
+
+
+def field_postwriter(fieldwriter):
+    """The postings writer of the field a W3FieldWriter is in (after start_field)."""
+    return fieldwriter._postwriter

@@ -27,11 +27,12 @@ from ..model import Article
 from ..text import variant_map
 from .analysis import FastText, exact_analyzer, stemming_analyzer
 from .private import segment_count
+from .segments import SEGMENT_PASSAGES, FreshWriter, OnCommit
 
 if TYPE_CHECKING:
     from ..config import Settings
 
-MAX_SEGMENTS = 6
+MAX_SMALL_SEGMENTS = 6  # small segments an update leaves before they are merged
 WRITER_PROCS = 2  # writer processes of a parallel build
 LIMIT_MB = 256  # posting pool before it spills to disk (a spill costs ~7 us a posting)
 PROC_LIMIT_MB = 192  # the same, per writer process of a parallel build
@@ -93,8 +94,17 @@ class Batch:
     is only taken when something must change. In a `fresh` index (a rebuild) nothing
     is there to delete before adding. Whoosh's lock held by another raises IndexBusy."""
 
-    def __init__(self, ix, fresh: bool, parallel: bool):
+    def __init__(
+        self,
+        ix,
+        fresh: bool,
+        parallel: bool,
+        on_commit: OnCommit | None = None,
+        progress: Progress | None = None,
+    ) -> None:
         self.ix, self.fresh, self.parallel = ix, fresh, parallel
+        self.progress = progress  # told while adding waits for a writer process
+        self.on_commit = on_commit  # a fresh build's segments, as each is committed
         self.writer = None
         self.started = 0.0
 
@@ -106,7 +116,12 @@ class Batch:
         if self.writer is None:
             self.started = time.perf_counter()
             try:
-                if self.parallel:
+                if self.fresh:
+                    procs = WRITER_PROCS if self.parallel else 1
+                    self.writer = FreshWriter(self.ix, procs=procs, on_commit=self.on_commit)
+                    if self.progress:
+                        self.writer.tick = self._writing_tick
+                elif self.parallel:
                     self.writer = _ParallelWriter(
                         self.ix,
                         procs=WRITER_PROCS,
@@ -120,12 +135,23 @@ class Batch:
                 raise IndexBusy(BUSY) from None
         return self.writer
 
+    def _writing_tick(self) -> None:
+        w = self.writer
+        if self.progress and w is not None:
+            self.progress(w.passages_done, w.passages_fed, "writing passages")
+
     def remove(self, aid: str) -> None:
         if not self.fresh:
             self._writer().delete_by_term("article", aid)
 
     def add(self, article: Article) -> None:
         writer = self._writer()
+        if self.fresh:
+            passages = [(p.pid, p.text) for p in article.passages]
+            writer.add(
+                (article.id, article.title, article.source or "", article.date or "", passages)
+            )
+            return
         if not self.fresh:
             writer.delete_by_term("article", article.id)
         for doc in _docs(article):
@@ -136,25 +162,43 @@ class Batch:
         if writer is None:
             return
         fed = time.perf_counter() - self.started
+        tick = _saving_ticker(progress, fed) if progress else None
         if progress:
             progress(0, 100, "saving")
-            writer.tick = _saving_ticker(progress, fed)
-        writer.commit(merge=True)
+        if isinstance(writer, FreshWriter):
+            writer.commit(tick)
+            self.writer = None
+            return
+        writer.tick = tick
+        if segment_count(self.ix) >= MAX_SMALL_SEGMENTS and progress:
+            progress(0, 100, "merging")
+        # No optimize: rewriting every segment costs minutes at 100k articles; small
+        # segments left by updates are merged into the new one instead.
+        writer.commit(mergetype=merge_small)
         self.writer = None
-        if segment_count(self.ix) > MAX_SEGMENTS:
-            if progress:
-                progress(0, 1, "optimizing")
-            try:
-                self.ix.optimize()
-            except LockError:
-                raise IndexBusy(BUSY) from None
-            if progress:
-                progress(1, 1, "optimizing")
 
     def cancel(self) -> None:
         if self.writer is not None:
             writer, self.writer = self.writer, None
             writer.cancel()
+
+
+def merge_small(writer, segments):
+    """Merge policy of an update: once MAX_SMALL_SEGMENTS segments are small (a tenth
+    of a build's segment or less), they are merged into the segment being written;
+    segments whose documents were all deleted are dropped. Large segments stay."""
+    from whoosh.reading import SegmentReader
+
+    keep, small = [], []
+    for seg in segments:
+        if seg.doc_count() == 0:
+            continue
+        (small if seg.doc_count_all() <= SEGMENT_PASSAGES // 10 else keep).append(seg)
+    if len(small) < MAX_SMALL_SEGMENTS:
+        return keep + small
+    for seg in small:
+        writer.add_reader(SegmentReader(writer.storage, writer.schema, seg))
+    return keep
 
 
 def _saving_ticker(progress: Progress, fed_seconds: float) -> Callable[[], None]:

@@ -252,6 +252,11 @@ class SearchScreen(ReportsWorkerErrors, Screen):
                     f"“{result.suggestions[0]}”)"
                 )
             parts.append(plain(f"No passages match{hint}"))
+        if result.partial:  # a first build is still running
+            indexed, expected = result.partial
+            parts.append(
+                plain(f" — in {indexed:,} of ~{expected:,} articles indexed so far", "$warning")
+            )
         return join(*parts) if parts else Content("")
 
     @staticmethod
