@@ -105,6 +105,9 @@ async def test_articles_list_filters_on_words_in_any_order(settings):
         box.value = "europa"  # outlets match too
         await pilot.pause()
         assert listed(app) == ["004_bd0bc0e79d4348b1"]
+        box.value = "unknown 2023-05"  # what the list shows for an article with no outlet
+        await pilot.pause()
+        assert listed(app) == ["002_e536400ab8bce265"]
 
 
 async def test_articles_list_sorts_and_opens(settings):

@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from index.model import ArticleInfo
 
+from .render import meta_line
+
 RANKED_MAX = 2000  # more matches than this (a letter or two typed) keep their order
 
 _FOLDED: dict[tuple[str, str, str | None, str | None], str] = {}
@@ -25,7 +27,9 @@ def _haystack(info: ArticleInfo) -> str:
     key = (info.id, info.title, info.source, info.date)
     hit = _FOLDED.get(key)
     if hit is None:
-        hit = _FOLDED[key] = " " + fold_text(f"{info.title} {info.source or ''} {info.date or ''}")
+        # the outlet and date as the list shows them, "unknown outlet" and "undated" too
+        shown = f"{info.title} {meta_line(info.source, info.date)}"
+        hit = _FOLDED[key] = " " + fold_text(shown)
     return hit
 
 
