@@ -55,6 +55,16 @@ def test_tag_list_untag(bundled, capsys):
     assert [e["pid"] for e in json.loads(capsys.readouterr().out)["entries"]] == [f"{A1}#10"]
 
 
+def test_a_quotation_keeps_its_own_marks_and_a_note_its_lines(bundled, capsys):
+    assert run(bundled, "tag", f"{A0}#3", "treaty", "--note", "Blinken\nsecond line") == 0
+    capsys.readouterr()
+    assert run(bundled, "tags") == 0
+    out = capsys.readouterr().out.splitlines()
+    assert "    “I appreciate further progress" in "\n".join(out)  # not ““I appreciate
+    at = out.index("    note: Blinken")
+    assert out[at + 1] == "          second line"
+
+
 def test_errors_have_exit_codes(bundled, tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(cli, "load_settings", lambda path: bundled)
     assert cli.main(["tag", f"{A0}#8", "lachin"]) == 2

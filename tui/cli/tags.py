@@ -20,6 +20,7 @@ from index.tags.exporters import (
     left_out_lines,
     write_export,
 )
+from index.tags.model import short
 from index.text import plural, safe_for_terminal
 
 from .corpus import open_library
@@ -102,17 +103,25 @@ def cmd_tags(settings: Settings, args) -> int:
             f"{a.entry.id}  {where}  [{', '.join(a.entry.topics)}]  {a.status}"
             + (f" ({a.reason})" if a.reason else "")
         )
-        line(f"    “{_clip(a.entry.quote, 300)}”")
+        line(f"    {_quoted(a.entry.quote, 300)}")
         if a.entry.note:
-            line(f"    note: {a.entry.note}")
+            first, *more = a.entry.note.split("\n")
+            line(f"    note: {first}")
+            for text in more:
+                line(f"          {text}")
     line()
     line(f"{plural(len(resolved), 'tag')}: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
     return 0
 
 
-def _clip(text: str, width: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+def _quoted(text: str, width: int) -> str:
+    """The text in one line, cut to width, between quotation marks unless it opens
+    with one of its own (a quotation tagged whole)."""
+    text = short(text, width)
+    return text if text[:1] in _OPENING_QUOTES else f"“{text}”"
+
+
+_OPENING_QUOTES = "“\"«„‘'"
 
 
 def _parse_pid(ref: str) -> tuple[str, int]:
@@ -150,10 +159,10 @@ def cmd_untag(settings: Settings, args) -> int:
         if left is not None:
             line(f"{entry.id}: removed {args.topic} (left: {', '.join(left.topics)})")
             return 0
-        line(f"{entry.id}: removed ({args.topic}, its last topic) “{_clip(entry.quote, 80)}”")
+        line(f"{entry.id}: removed ({args.topic}, its last topic) {_quoted(entry.quote, 80)}")
         return 0
     store.remove(entry.id)
-    line(f"{entry.id}: removed ({', '.join(entry.topics)}) “{_clip(entry.quote, 80)}”")
+    line(f"{entry.id}: removed ({', '.join(entry.topics)}) {_quoted(entry.quote, 80)}")
     return 0
 
 
