@@ -43,8 +43,8 @@ def extend(text: str, start: int, end: int, unit: str, step: int) -> tuple[int, 
     if step > 0:
         later = [e for e in ends if e > end]
         return start, (later[0] if later else end)
-    earlier = [e for e in ends if e < end]
-    return start, (earlier[-1] if earlier else ends[0])
+    covered = [e for e in ends if e <= end]  # a word ends here: the last one goes
+    return start, (covered[-2] if len(covered) >= 2 else ends[0])
 
 
 def move_start(text: str, start: int, end: int, step: int) -> tuple[int, int]:

@@ -6,6 +6,7 @@ import time
 from collections.abc import Callable
 
 from textual.widgets import Input
+from textual.worker import WorkerCancelled
 
 W, H = 120, 40
 
@@ -18,10 +19,21 @@ def view_lines(view) -> str:
     return "\n".join(view.render_line(y).text for y in range(view.size.height))
 
 
+async def workers_done(app) -> None:
+    """Until the app's workers are finished. A worker cancelled on purpose (an exclusive
+    worker replaced by a newer one) is not an error: wait for the rest."""
+    while True:
+        try:
+            await app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            continue
+
+
 async def settle(pilot) -> None:
     """Until workers are done and the messages they posted are handled."""
     for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
 
 
@@ -39,7 +51,7 @@ async def until(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         if all_workers:
-            await pilot.app.workers.wait_for_complete()
+            await workers_done(pilot.app)
         await pilot.pause(0.01 if not all_workers else None)
 
 

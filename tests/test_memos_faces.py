@@ -11,7 +11,7 @@ import pytest
 import yaml
 from conftest import app_settings
 from helpers_tags import bundled, bundled_corpus
-from helpers_tui import until
+from helpers_tui import until, workers_done
 from textual.widgets import DataTable, Static, TextArea
 
 import tui.cli as cli
@@ -147,7 +147,7 @@ async def test_memo_key_writes_edits_and_shows_the_articles_memo(settings):
     async with app.run_test(size=(120, 40)) as pilot:
         await until(pilot, lambda: not app.tags.is_loading, "the tag file")
         app.open_article(A1, 3)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         assert memo_line(app).display is False
         await pilot.press("M")

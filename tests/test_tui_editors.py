@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import app_settings
-from helpers_tui import until
+from helpers_tui import until, workers_done
 from textual.widgets import TextArea
 
 from tui.app import DossierApp
@@ -31,7 +31,7 @@ async def test_a_multi_line_note_is_edited_whole_and_kept(settings):
         art = app.library.article(A1)
         app.tags.add_passage(art, 4, ["border"], note="first line\nsecond line")
         app.open_article(A1, 4)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         await pilot.press("m")
         area = app.screen.query_one(TextArea)
@@ -56,7 +56,7 @@ async def test_control_characters_in_a_note_are_shown_as_symbols_and_kept(settin
         art = app.library.article(A1)
         app.tags.add_passage(art, 4, ["border"], note="red \x1b[31mALERT\x07")
         app.open_article(A1, 4)
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await pilot.pause()
         await pilot.press("m")
         shown = app.screen.query_one(TextArea).text

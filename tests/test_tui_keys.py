@@ -6,7 +6,7 @@ import json
 
 import pytest
 from conftest import app_settings
-from helpers_tui import H, W, open_reader, text_of
+from helpers_tui import H, W, open_reader, text_of, workers_done
 from textual.widgets import Static
 
 import tui.indexer
@@ -162,7 +162,7 @@ async def test_palette_opens_article_by_title(tmp_path):
         hits = [h async for h in provider.search("progress make")]
         hit = next(h for h in hits if "Make Progress" in str(h.match_display))
         hit.command()
-        await pilot.app.workers.wait_for_complete()
+        await workers_done(pilot.app)
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.article.id == "001_1a5c9ff20c0ee09c"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from conftest import app_settings
-from helpers_tui import until
+from helpers_tui import until, workers_done
 from textual.widgets import DataTable, OptionList, Static
 
 from tui.app import DossierApp
@@ -35,7 +35,7 @@ async def written(pilot) -> None:
 
 async def open_reader(pilot, n: int) -> ArticleView:
     pilot.app.open_article(ART, n)  # read in a worker
-    await pilot.app.workers.wait_for_complete()
+    await workers_done(pilot.app)
     await pilot.pause()
     return pilot.app.screen.query_one(ArticleView)
 
@@ -138,14 +138,14 @@ async def test_tags_screen_and_tag_search(settings):
         await written(pilot)
         await pilot.press("T")
         assert isinstance(app.screen, TagsScreen)
-        await app.workers.wait_for_complete()  # rows are resolved in a worker
+        await workers_done(app)  # rows are resolved in a worker
         await written(pilot)
         table = app.screen.query_one("#tag-table", DataTable)
         assert table.row_count == 2
         matrix = app.screen.query_one("#tag-matrix", DataTable)
         assert matrix.row_count == 1  # one tagged article (articles down, topics across)
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
+        await workers_done(app)
         await written(pilot)
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.query_one(ArticleView).cursor == 11  # border sorts first
