@@ -198,7 +198,8 @@ def _write(path: Path, text: str) -> None:
 
 
 # Colours offered to a new topic, the first one no topic has yet.
-NEW_COLOURS = ("#264653", "#f4a261", "#8ab17d", "#b5838d", "#6d597a", "#457b9d", "#e63946")
+# Light enough to read as a margin mark on a dark theme, dark enough on a light one.
+NEW_COLOURS = ("#4cc9f0", "#f4a261", "#8ab17d", "#b5838d", "#a98bd4", "#5fa8d3", "#e63946")
 FREE_KEYS = "1234567890"  # digits never shadow a reading key
 
 
