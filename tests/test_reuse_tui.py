@@ -45,11 +45,13 @@ async def test_margin_mark_then_other_carriers_in_compare_and_back(app):
         assert "≡" in line[:9]
         status = text_of(reader.query_one("#reader-status", Static))
         assert "also in 2 other articles" in status
-        await pilot.press("equals_sign")  # two other carriers: a picker with them first
+        await pilot.press("equals_sign")  # two other carriers: a picker of just those
         assert isinstance(app.screen, ArticlePicker)
         picker = app.screen.query_one("#picker-list", OptionList)
-        first_two = {picker.get_option_at_index(i).id for i in range(2)}
-        assert first_two == {AFP, EUROPA}
+        listed = {picker.get_option_at_index(i).id for i in range(picker.option_count)}
+        assert listed == {AFP, EUROPA}
+        count = text_of(app.screen.query_one("#picker-count", Static))
+        assert "2 articles" in count and "related first" not in count
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
         await settle(pilot)
@@ -107,6 +109,25 @@ async def test_reuse_screen_lists_clusters_and_compares_with_the_first_carrier(a
         await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
         assert app.screen.view("left").article.id == RFE  # the earliest carrier
         assert app.screen.view("right").article.id == EUROPA
+
+
+async def test_reuse_screen_compare_opens_on_the_shared_pair_of_passages(app):
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("S")
+        await analysed(pilot)
+        await settle(pilot)
+        rows = app.screen.query_one("#reuse-rows", OptionList)
+        ids = [rows.get_option_at_index(i).id for i in range(rows.option_count)]
+        rows.highlighted = ids.index(f"{AFP}#5")  # carried by RFE #3 first
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
+        compare = app.screen
+        await until(pilot, lambda: compare.model is not None, "the alignment")
+        await settle(pilot)
+        assert compare.view("left").article.id == RFE and compare.view("left").cursor == 3
+        assert compare.view("right").article.id == AFP and compare.view("right").cursor == 5
+        status = text_of(compare.query_one("#compare-status", Static))
+        assert "left 3 ↔ right 5" in status
 
 
 async def test_articles_list_groups_by_story(app):
