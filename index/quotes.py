@@ -208,9 +208,10 @@ def group_quotes(
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
         members[find(i)].append(i)
+    named = speaker_forms(Counter(q.speaker for q in quotes if q.speaker), variants)
     groups = []
     for ids in members.values():
-        group = _group([quotes[i] for i in ids], about, variants)
+        group = _group([quotes[i] for i in ids], about, variants, named)
         if single or len(group.articles) > 1:
             groups.append(group)
     groups.sort(key=lambda g: (-len(g.articles), _when(g.variants[0]), g.variants[0].quote.start))
@@ -228,17 +229,38 @@ def _group(
     members: list[Quote],
     about: dict[str, tuple[str | None, str | None]],
     variants: dict[str, str] | None,
+    named_as: dict[str, str],
 ) -> QuoteGroup:
     vs = [Variant(q, *about.get(q.article, (None, None))) for q in members]
     if len(vs) == 1:  # most quotations: no one else carries them
-        return QuoteGroup(vs[0].quote.speaker, vs)
+        return QuoteGroup(named_as.get(vs[0].quote.speaker, vs[0].quote.speaker), vs)
     vs.sort(key=lambda v: (*_when(v), v.quote.start))
     first = vs[0].quote.text
     for v in vs[1:]:
         v.diff = changes(first, v.quote.text, variants)
-    named = Counter(v.quote.speaker for v in vs if v.quote.speaker)
+    named = Counter(named_as.get(v.quote.speaker, v.quote.speaker) for v in vs if v.quote.speaker)
     speaker = _common_speaker(named)
     return QuoteGroup(speaker, vs)
+
+
+def speaker_key(name: str, variants: dict[str, str] | None) -> str:
+    """The name folded word by word, spelling variants of config.yaml applied (as search
+    does): 'Anthony Blinken' and 'Antony Blinken' have one key."""
+    folded = [fold(w) for w in name.split()]
+    return " ".join(variants.get(w, w) for w in folded) if variants else " ".join(folded)
+
+
+def speaker_forms(named: Counter[str], variants: dict[str, str] | None) -> dict[str, str]:
+    """Each speaker name -> the form most used for its key across the quotations, so
+    every group names one person one way."""
+    by_key: dict[str, Counter[str]] = defaultdict(Counter)
+    for name, count in named.items():
+        by_key[speaker_key(name, variants)][name] += count
+    return {
+        name: max((c, n) for n, c in forms.items())[1]
+        for forms in by_key.values()
+        for name in forms
+    }
 
 
 def _common_speaker(named: Counter[str]) -> str:

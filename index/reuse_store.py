@@ -44,7 +44,7 @@ from .text import variant_map
 if TYPE_CHECKING:
     from .library import Library
 
-VERSION = 5
+VERSION = 6  # 6: speakers named one way across spelling variants
 FEATURES = "features.pickle"
 RESULT = "result.pickle"
 LINKS = "links.pickle"  # the last result's linked passages and quotations: an update starts there

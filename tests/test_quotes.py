@@ -137,3 +137,22 @@ def _config(lib) -> str:
     path = work / "config.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def test_speaker_spelling_variants_name_one_person_one_way(bundled_library):
+    # config.yaml: [Antony, Anthony]; RFE/RL spells it Anthony in one attribution
+    result = analyse(bundled_library)
+    spoken = {v.quote.speaker for g in result.quotes for v in g.variants}
+    assert {"Antony Blinken", "Anthony Blinken"} <= spoken
+    named = {g.speaker for g in result.all_quotes if "Blinken" in g.speaker}
+    assert named == {"Antony Blinken"}
+
+
+def test_speaker_groups_without_variants_keep_each_spelling():
+    one = article("a1", '"We are close to a deal today," said Secretary Anthony Blinken.')
+    two = article("b2", '"Another thing entirely was said here," said Antony Blinken.')
+    quotes = extract_quotes(one) + extract_quotes(two)
+    groups, _ = group_quotes(quotes, {}, None, single=True)
+    assert {g.speaker for g in groups} == {"Anthony Blinken", "Antony Blinken"}
+    groups, _ = group_quotes(quotes, {}, {"anthony": "antony", "antony": "antony"}, single=True)
+    assert {g.speaker for g in groups} == {"Antony Blinken"}

@@ -45,11 +45,13 @@ async def test_margin_mark_then_other_carriers_in_compare_and_back(app):
         assert "≡" in line[:9]
         status = text_of(reader.query_one("#reader-status", Static))
         assert "also in 2 other articles" in status
-        await pilot.press("equals_sign")  # two other carriers: a picker with them first
+        await pilot.press("equals_sign")  # two other carriers: a picker of just those
         assert isinstance(app.screen, ArticlePicker)
         picker = app.screen.query_one("#picker-list", OptionList)
-        first_two = {picker.get_option_at_index(i).id for i in range(2)}
-        assert first_two == {AFP, EUROPA}
+        listed = {picker.get_option_at_index(i).id for i in range(picker.option_count)}
+        assert listed == {AFP, EUROPA}
+        count = text_of(app.screen.query_one("#picker-count", Static))
+        assert "2 articles" in count and "related first" not in count
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
         await settle(pilot)
@@ -107,6 +109,50 @@ async def test_reuse_screen_lists_clusters_and_compares_with_the_first_carrier(a
         await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
         assert app.screen.view("left").article.id == RFE  # the earliest carrier
         assert app.screen.view("right").article.id == EUROPA
+
+
+SHARED = (
+    "The ministers agreed on Thursday to draft the text of a border treaty within weeks,"
+    " officials familiar with the talks told reporters in the capital after the meeting ended."
+)
+HARVEST = (
+    "Farmers in the valley said the harvest of apricots was the best in a decade, and prices"
+    " at the market rose sharply as buyers came from neighbouring towns."
+)
+MUSEUM = (
+    "A museum exhibition opened with paintings from the nineteenth century lent by private"
+    " collectors from across the region and abroad for the season."
+)
+
+
+async def test_reuse_screen_compare_opens_on_the_shared_pair_of_passages(tmp_path):
+    # b carries a's passage 2 twice (#1, and #4 with a word changed): the alignment pairs
+    # a #2 with b #1; enter on b #4 must still show b #4
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(f"Title A\n\n{MUSEUM}\n\n{SHARED}\n\n{HARVEST}\n")
+    (corpus / "b.txt").write_text(
+        f"Title B\n\n{SHARED}\n\n{MUSEUM.replace('museum', 'gallery')}\n\n{HARVEST}"
+        f"\n\n{SHARED.replace('Thursday', 'Friday')}\n"
+    )
+    app = DossierApp(app_settings(tmp_path, corpus), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("S")
+        await analysed(pilot)
+        await settle(pilot)
+        rows = app.screen.query_one("#reuse-rows", OptionList)
+        ids = [rows.get_option_at_index(i).id for i in range(rows.option_count)]
+        rows.highlighted = ids.index("b#4")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
+        compare = app.screen
+        await until(pilot, lambda: compare.model is not None, "the alignment")
+        await settle(pilot)
+        assert compare.model.pair("left", 2).best.n == 1  # what the alignment alone shows
+        left, right = compare.view("left"), compare.view("right")
+        assert (left.article.id, left.cursor) == ("a", 2)
+        assert (right.article.id, right.cursor) == ("b", 4)
+        assert "left 2 ↔ right 4" in text_of(compare.query_one("#compare-status", Static))
 
 
 async def test_articles_list_groups_by_story(app):

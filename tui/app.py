@@ -527,11 +527,17 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
             then(msg.article, msg.layout)
 
     def pick_article(
-        self, title: str, callback, exclude: tuple[str, ...] = (), first: tuple[str, ...] = ()
+        self,
+        title: str,
+        callback,
+        exclude: tuple[str, ...] = (),
+        first: tuple[str, ...] = (),
+        only: tuple[str, ...] | None = None,
     ) -> None:
+        """A picker over the library's articles (`only`: just those)."""
         from .screens.picker import ArticlePicker
 
-        self.push_screen(ArticlePicker(title, exclude, first), callback)
+        self.push_screen(ArticlePicker(title, exclude, first, only), callback)
 
     def action_open_by_title(self) -> None:
         def chosen(aid: str | None) -> None:

@@ -1,6 +1,6 @@
 """Shared text in the reader: ≡ in the margin of the passages other articles carry
-too, the status line says how many, and `C` compares the passage with them (a picker
-with those articles first when there are several); `escape` in compare comes back."""
+too, the status line says how many, and `=` compares the passage with them (a picker
+of just those articles when there are several); `escape` in compare comes back."""
 
 from __future__ import annotations
 
@@ -61,17 +61,19 @@ class SharedPassages:
             self.notify("no other article carries this passage (≡ marks those that do)", timeout=3)
             return
         cursor, article, app = self.view.cursor, self.article, self.app
+        carried = dict(others)  # article -> its passage n
         if len(others) == 1:
-            open_compare(app, article.id, cursor, others[0][0], left=article)
+            aid, n = others[0]
+            open_compare(app, article.id, cursor, aid, left=article, right_n=n)
             return
 
         def chosen(aid: str | None) -> None:
             if aid:
-                open_compare(app, article.id, cursor, aid, left=article)
+                open_compare(app, article.id, cursor, aid, left=article, right_n=carried[aid])
 
         app.pick_article(
             "Compare with another carrier of this passage",
             chosen,
             exclude=(article.id,),
-            first=tuple(a for a, _ in others),
+            only=tuple(a for a, _ in others),
         )

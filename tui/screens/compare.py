@@ -31,10 +31,14 @@ class AlignmentReady(Message):
 class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
     BINDINGS = bindings("compare", "tagging")
 
-    def __init__(self, left: Article, right: Article, n: int = 1) -> None:
+    def __init__(
+        self, left: Article, right: Article, n: int = 1, right_n: int | None = None
+    ) -> None:
         super().__init__()
         self.articles = {"left": left, "right": right}
         self.start_n = n
+        # opened on a known pair (shared text): left n shows right_n, whatever the alignment
+        self.pinned = (n, right_n) if right_n is not None else None
         self.active = "left"
         self.sync = True
         self.model: CompareViewModel | None = None  # the alignment and word diffs
@@ -72,6 +76,8 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         self.view("left").focus()
         self.refresh_tags()
         self.call_after_refresh(self.view("left").move_to, self.start_n)
+        if self.pinned is not None:
+            self.call_after_refresh(self.view("right").move_to, self.pinned[1])
         self._align()
 
     def _show_header(self, side: str) -> None:
@@ -124,7 +130,13 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             found = self.model.candidates(side, here.cursor)
             pair = self.model.pair(side, here.cursor)
             there.decor.scores = self.model.scores(side, here.cursor)
-            if pair is not None:
+            pinned = self._pinned_there(side, here.cursor)
+            if pinned is not None:
+                if self.sync:
+                    there.cursor = pinned
+                    there.scroll_to_passage(pinned, center=True)
+                status = f"{side} {here.cursor} ↔ {self.other(side)} {pinned}  shared text"
+            elif pair is not None:
                 best = pair.best
                 here.decor.diffs = {here.cursor: list(pair.here_diff)}
                 there.decor.diffs = {best.n: list(pair.there_diff)}
@@ -155,6 +167,17 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         here.redecorate()
         there.redecorate()
 
+    def _pinned_there(self, side: str, n: int) -> int | None:
+        """The other side's passage of the pair compare was opened on, if n is in it."""
+        if self.pinned is None:
+            return None
+        left_n, right_n = self.pinned
+        if side == "left" and n == left_n:
+            return right_n
+        if side == "right" and n == right_n:
+            return left_n
+        return None
+
     def action_switch_side(self) -> None:
         self.active = self.other(self.active)
         self.view(self.active).focus()
@@ -176,6 +199,7 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
         def opened(article: Article, _layout) -> None:
             self.articles[side] = article
             self.model = None
+            self.pinned = None  # the pair was of the replaced article
             self.view(side).set_article(article, 1)
             self._show_header(side)
             self.refresh_tags()

@@ -21,11 +21,16 @@ class ArticlePicker(ModalScreen[str | None]):
     BINDINGS = bindings("picker")
 
     def __init__(
-        self, title: str, exclude: tuple[str, ...] = (), first: tuple[str, ...] = ()
+        self,
+        title: str,
+        exclude: tuple[str, ...] = (),
+        first: tuple[str, ...] = (),
+        only: tuple[str, ...] | None = None,
     ) -> None:
         super().__init__()
         self.heading = title
         self.exclude = set(exclude)
+        self.only = set(only) if only is not None else None  # None: every article
         self.first = {aid: i for i, aid in enumerate(first)}  # listed first (same story)
         self.index = TitleIndex(())
 
@@ -37,7 +42,11 @@ class ArticlePicker(ModalScreen[str | None]):
             yield OptionList(id="picker-list")
 
     def on_mount(self) -> None:
-        infos = [i for i in self.app.library.infos.values() if i.id not in self.exclude]
+        infos = [
+            i
+            for i in self.app.library.infos.values()
+            if i.id not in self.exclude and (self.only is None or i.id in self.only)
+        ]
         infos.sort(key=lambda i: (i.date or "", i.title), reverse=True)
         infos.sort(key=lambda i: self.first.get(i.id, len(self.first)))
         self.index = TitleIndex(infos)
@@ -59,7 +68,8 @@ class ArticlePicker(ModalScreen[str | None]):
             lst.highlighted = 0
         typed = text.strip()
         if not typed:
-            story = f"{len(self.first)} related first, then " if self.first else ""
+            related = self.first and self.only is None
+            story = f"{len(self.first)} related first, then " if related else ""
             count = f"{plural(len(found), 'article')}: {story}newest first"
         elif found:
             more = f" (first {SHOWN} shown)" if len(found) > SHOWN else ""

@@ -108,22 +108,27 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
         if earliest.article == aid:
             self.app.open_article(aid, int(n))
             return
-        open_compare(self.app, earliest.article, earliest.n, aid)
+        open_compare(self.app, earliest.article, earliest.n, aid, right_n=int(n))
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
 
 def open_compare(
-    app, left_id: str, left_n: int, right_id: str, left: Article | None = None
+    app,
+    left_id: str,
+    left_n: int,
+    right_id: str,
+    left: Article | None = None,
+    right_n: int | None = None,
 ) -> None:
-    """Compare two articles, the left one at passage left_n (each loaded in a worker;
-    `left` when it is loaded already)."""
+    """Compare two articles, the left one at passage left_n, the right one at right_n
+    when the pair is known (each loaded in a worker; `left` when it is loaded already)."""
     from .compare import CompareScreen
 
     def with_left(article: Article, _layout=None) -> None:
         def with_right(right: Article, _layout) -> None:
-            app.push_screen(CompareScreen(article, right, left_n))
+            app.push_screen(CompareScreen(article, right, left_n, right_n))
 
         app.load_article(right_id, with_right)
 
