@@ -74,6 +74,7 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
         )
         outlets = sorted({i.source or "unknown outlet" for i in self.app.library.infos.values()})
         self.query_one("#coverage-outlet", Select).set_options([(o, o) for o in outlets])
+        self.query_one("#coverage-matrix").focus()  # so the first escape leaves the screen
         self.reload()
 
     def on_screen_resume(self) -> None:
