@@ -21,6 +21,7 @@ from .model import Article, ArticleInfo
 from .stats import Coverage, Filters, coverage_of, timeline
 from .tags.evidence import topic_order
 from .tags.model import now_iso
+from .text import plural
 from .topics import tree
 
 ArticleLookup = Callable[[str], Article | None]
@@ -186,13 +187,14 @@ def briefing_html(
     per_topic = Counter(r["topic"] for r in rows)
     entries = len({r["id"] for r in rows})
     sources = {r["article"]: r for r in rows}
+    tagged = "passage or span" if entries == 1 else "passages and spans"
     out = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{escape(title)}</h1>",
-        f'<p class="meta">{entries} tagged passages and spans in {len(sources)} sources · '
+        f'<p class="meta">{entries} tagged {tagged} in {plural(len(sources), "source")} · '
         f"exported {escape(now_iso())}</p>",
         "<h2>Coverage over time</h2>",
         _chart(briefing_coverage(rows, settings, article), settings),

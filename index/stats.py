@@ -30,9 +30,18 @@ DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def check_date(value: str | None, what: str) -> None:
-    """Raise ValueError (saying how to write one) unless value is an ISO date or prefix."""
-    if value is not None and not DATE_PREFIX.match(value):
-        raise ValueError(f"{what} {value!r}: write a date as YYYY-MM-DD (or YYYY-MM, YYYY)")
+    """Raise ValueError (naming the value, saying how to write one) unless value is a
+    real ISO date or a prefix of one: `2023-13` or `2023-02-30` are refused."""
+    if value is None:
+        return
+    if DATE_PREFIX.match(value):
+        padded = value + "-01-01"[len(value) - 4 :]  # 2023 -> 2023-01-01, 2023-05 -> 2023-05-01
+        try:
+            date.fromisoformat(padded)
+            return
+        except ValueError:
+            pass
+    raise ValueError(f"{what}: {value} is not a date: YYYY, YYYY-MM or YYYY-MM-DD")
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,6 +134,14 @@ def words(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
 
 
+LABEL_MAX = 30  # a topic label column grows to the longest label, up to this
+
+
+def label_width(labels: Iterable[str], least: int = 5) -> int:
+    """The width of a column of topic labels: the longest shown whole, up to LABEL_MAX."""
+    return min(LABEL_MAX, max([least, *(len(label) for label in labels)]))
+
+
 def plural(n: int, word: str) -> str:
     """Counts in messages read as English: "1 passage", "2 passages"."""
     return f"{n} {word}{'' if n == 1 else 's'}"

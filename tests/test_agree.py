@@ -222,3 +222,12 @@ def test_taking_a_side_changes_my_file_and_undoes(two_coders):
         mine.undo()
     again = open_tag_file(settings, a, articles)
     assert agree(again, theirs, lib.infos).disagreements == before
+
+
+def test_agree_table_shows_a_long_label_whole(two_coders, capsys):
+    settings, _, a, b = two_coders
+    long = "Lachin checkpoint and road"
+    topics = tuple(replace(t, label=long) if t.id == "border" else t for t in settings.topics)
+    assert run(replace(settings, topics=topics), "agree", str(a), str(b)) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert any(ln.startswith(f"{long} ") for ln in rows)

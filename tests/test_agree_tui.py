@@ -119,3 +119,23 @@ async def test_a_missing_file_is_said(settings):
         assert isinstance(app.screen, CoderFileDialog)  # still asking
         await pilot.press("escape")
         assert not isinstance(app.screen, CoderFileDialog)
+
+
+async def test_disagreements_show_a_long_label_whole(settings):
+    long = "Lachin checkpoint and road"
+    topics = tuple(replace(t, label=long) if t.id == "border" else t for t in settings.topics)
+    app = DossierApp(replace(settings, topics=topics), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await until(pilot, lambda: not app.tags.is_loading, "the tag file")
+        ben = TagStore.open(
+            replace(
+                app.settings, tags_file=app.settings.tags_file.parent / "ben.yaml", coder="ben"
+            ),
+            app.library,
+        )
+        ben.add_passage(app.library.article(A0), 9, ["border"])
+        screen = await open_disagreements(pilot, "ben.yaml")
+        table = screen.query_one("#agree-table", DataTable)
+        labels = [str(table.get_row_at(i)[1]) for i in range(table.row_count)]
+        assert long in labels
+        assert table.ordered_columns[1].width >= len(long)

@@ -221,3 +221,14 @@ def test_topics_as_a_tree():
     assert page.tags.count("ul") == 2  # one nested list: border's children
     assert page.text == "Border (0) Maps (2) Troops (0) Corridor (0) Lost (0)"
     assert html.index("Maps") > html.index('<ul class="tree"><li>', html.index("Border"))
+
+
+def test_one_source_is_counted_in_the_singular(tmp_path):
+    settings = copy_corpus(tmp_path)
+    lib = Library(settings)
+    TagStore.open(settings, lib).add_passage(lib.article(A0), 8, ["border"])
+    out = tmp_path / "one.html"
+    argv = ["--config", str(settings.path), "export", "--format", "html", "-o", str(out)]
+    assert cli.main(argv) == 0
+    text = read(out.read_text(encoding="utf-8")).text
+    assert "1 tagged passage or span in 1 source ·" in text

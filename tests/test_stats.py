@@ -134,7 +134,10 @@ def test_filters(tagged):
 def test_bad_filters_say_what_is_wrong(bundled, monkeypatch, capsys):
     monkeypatch.setattr(cli, "load_settings", lambda path: bundled)
     assert cli.main(["stats", "--from", "May 2023"]) == 2
-    assert "write a date as YYYY-MM-DD" in capsys.readouterr().err
+    assert "May 2023 is not a date: YYYY, YYYY-MM or YYYY-MM-DD" in capsys.readouterr().err
+    for impossible in ("2023-13", "2023-02-30", "2023-00"):
+        assert cli.main(["stats", "--to", impossible]) == 2
+        assert f"{impossible} is not a date: YYYY" in capsys.readouterr().err
     assert cli.main(["stats", "--outlet", "Nobody"]) == 2
     assert "outlets: Caucasus Watch" in capsys.readouterr().err
 

@@ -212,6 +212,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("note.cancel", "escape", "Cancel", "note", "cancel", show=True, palette=False),
     _a("memo.save", "ctrl+s", "Save", "memo", "save", show=True, palette=False),
     _a("memo.cancel", "escape", "Cancel", "memo", "cancel", show=True, palette=False),
+    _a("export.write", "enter", "Export", "export", "write", show=True, palette=False, priority=True),
     _a("export.cancel", "escape", "Cancel", "export", "cancel", show=True, palette=False),
     _a("coder_file.cancel", "escape", "Cancel", "coder file", "cancel", show=True, palette=False),
     _a("loading.cancel", "escape", "Cancel", "loading", "cancel", show=True, palette=False),

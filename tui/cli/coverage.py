@@ -11,7 +11,7 @@ from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError
 from index.stats import PERIODS, Filters, check_date, coverage, to_csv, to_json
-from index.text import plural
+from index.text import label_width, plural
 from index.topics import tree
 
 from .corpus import open_library
@@ -67,14 +67,15 @@ def cmd_agree(settings: Settings, args) -> int:
     if not result.tables:
         line("Neither file tags anything.")
         return 0
-    head = f"{'topic':<16} {'agreement':>9} {'kappa':>7} {'alpha':>7} {'both':>5} "
-    line(head + f"{'A only':>7} {'B only':>7}")
     overall = result.overall()
     shown = {t: figures(tab) for t, tab in result.tables.items()} | {"overall": overall}
+    labels = {t: settings.topic(t).label if settings.topic(t) else t for t in shown}
+    w = label_width(labels.values())
+    head = f"{'topic':<{w}} {'agreement':>9} {'kappa':>7} {'alpha':>7} {'both':>5} "
+    line(head + f"{'A only':>7} {'B only':>7}")
     for topic, f in shown.items():
-        label = settings.topic(topic).label if settings.topic(topic) else topic
         line(
-            f"{label[:16]:<16} {_num(f['agreement'], True):>9} {_num(f['kappa']):>7} "
+            f"{labels[topic][:w]:<{w}} {_num(f['agreement'], True):>9} {_num(f['kappa']):>7} "
             f"{_num(f['alpha']):>7} {f['both']:>5} {f['a_only']:>7} {f['b_only']:>7}"
         )
     if any(v is None for f in shown.values() for v in (f["kappa"], f["alpha"])):
@@ -119,26 +120,28 @@ def cmd_stats(settings: Settings, args) -> int:
 
 
 def _print_stats(settings: Settings, cov) -> None:
+    labels = {t: settings.topic(t).label if settings.topic(t) else t for t in cov.all_topics}
+    w = label_width(labels.values(), least=10)
+
     def label(t: str) -> str:
-        topic = settings.topic(t)
-        return (topic.label if topic else t)[:14]
+        return labels.get(t, t)[:w]
 
     orphans = plural(cov.orphaned, "orphaned tag")
     line(f"Tagged passages (articles) by topic and outlet · {orphans} left out")
     outlets = list(cov.outlets)
-    line(f"{'':<14} " + " ".join(f"{o[:14]:>14}" for o in outlets) + f" {'total':>10}")
+    line(f"{'':<{w}} " + " ".join(f"{o[:14]:>14}" for o in outlets) + f" {'total':>10}")
     for t in cov.topics:
         cells = [f"{cov.passages[t, o]} ({cov.articles[t, o]})" for o in outlets]
         total = f"{cov.totals[t][0]} ({cov.totals[t][1]})"
-        line(f"{label(t):<14} " + " ".join(f"{c:>14}" for c in cells) + f" {total:>10}")
+        line(f"{label(t):<{w}} " + " ".join(f"{c:>14}" for c in cells) + f" {total:>10}")
     line()
     line("Passages tagged with both")
-    line(f"{'':<14} " + " ".join(f"{label(u):>14}" for u in cov.all_topics))
+    line(f"{'':<{w}} " + " ".join(f"{label(u):>{w}}" for u in cov.all_topics))
     for t in cov.topics:
         cells = [str(cov.cooccurrence.get((t, u), 0)) for u in cov.all_topics]
-        line(f"{label(t):<14} " + " ".join(f"{c:>14}" for c in cells))
+        line(f"{label(t):<{w}} " + " ".join(f"{c:>{w}}" for c in cells))
     line()
     line(f"Tagged passages by {cov.by}")
-    line(f"{'':<10} " + " ".join(f"{label(t):>14}" for t in cov.topics))
+    line(f"{'':<10} " + " ".join(f"{label(t):>{w}}" for t in cov.topics))
     for i, p in enumerate(cov.periods):
-        line(f"{p:<10} " + " ".join(f"{cov.series(t)[i]:>14}" for t in cov.topics))
+        line(f"{p:<10} " + " ".join(f"{cov.series(t)[i]:>{w}}" for t in cov.topics))

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Select, Static
 from textual_plotext import PlotextPlot
 
 from index.stats import UNDATED, Coverage, Filters, check_date, coverage
+from index.text import label_width
 from index.topics import tree
 
 from ..actions import bindings
@@ -74,6 +75,7 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
         )
         outlets = sorted({i.source or "unknown outlet" for i in self.app.library.infos.values()})
         self.query_one("#coverage-outlet", Select).set_options([(o, o) for o in outlets])
+        self.query_one("#coverage-matrix").focus()  # so the first escape leaves the screen
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -163,7 +165,8 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
     def _matrix(self, cov: Coverage) -> None:
         table = self.query_one("#coverage-matrix", DataTable)
         table.clear(columns=True)
-        table.add_column("Topic", width=14)
+        w = label_width(self._label(t) for t in cov.topics)
+        table.add_column("Topic", width=w)
         for outlet in cov.outlets:
             table.add_column(cell(cap(outlet, 16)))
         table.add_column("Total")
@@ -173,19 +176,20 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
                 for o in cov.outlets
             ]
             total = f"{cov.totals[t][0]} ({cov.totals[t][1]})"
-            table.add_row(
-                cell(self._label(t), f"bold {self._colour(t)}"), *cells, cell(total), key=t
-            )
+            label = cell(cap(self._label(t), w), f"bold {self._colour(t)}")
+            table.add_row(label, *cells, cell(total), key=t)
 
     def _cooccurrence(self, cov: Coverage) -> None:
         table = self.query_one("#coverage-cooccurrence", DataTable)
         table.clear(columns=True)
-        table.add_column("Both tagged", width=14)
+        w = label_width((self._label(t) for t in cov.topics), least=len("Both tagged"))
+        table.add_column("Both tagged", width=w)
         for u in cov.all_topics:
-            table.add_column(cell(cap(self._label(u), 14), f"bold {self._colour(u)}"))
+            table.add_column(cell(cap(self._label(u), w), f"bold {self._colour(u)}"))
         for t in cov.topics:
             row = [cell(str(cov.cooccurrence.get((t, u), 0))) for u in cov.all_topics]
-            table.add_row(cell(self._label(t), f"bold {self._colour(t)}"), *row, key=t)
+            label = cell(cap(self._label(t), w), f"bold {self._colour(t)}")
+            table.add_row(label, *row, key=t)
 
     def _chart(self, cov: Coverage) -> None:
         plot = self.query_one("#coverage-chart", PlotextPlot)

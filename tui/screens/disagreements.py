@@ -21,6 +21,7 @@ from index.agreement import Agreement, Disagreement, agree, open_tag_file, take_
 from index.errors import DossierError
 from index.model import Article
 from index.tags.marks import article_marks, topic_mark
+from index.text import label_width
 from index.views import article_view
 
 from ..actions import bindings
@@ -96,8 +97,7 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#agree-table", DataTable)
-        for label, width in (("Passage", 30), ("Topic", 14), ("Tagged by", 14), ("Text", 60)):
-            table.add_column(label, width=width)
+        self._columns(table, 14)
         table.focus()
         self.reload()
 
@@ -106,6 +106,11 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
 
     def tags_opened(self) -> None:
         self.reload()
+
+    def _columns(self, table: DataTable, topic_width: int) -> None:
+        widths = (("Passage", 30), ("Topic", topic_width), ("Tagged by", 14), ("Text", 60))
+        for label, width in widths:
+            table.add_column(label, width=width)
 
     def reload(self) -> None:
         self._seq += 1
@@ -146,12 +151,14 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
         assert result is not None
         table = self.query_one("#agree-table", DataTable)
         row = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        marks = {d.topic: topic_mark(self.app.tags, d.topic) for d in self.shown()}
+        self._columns(table, label_width((m[0] for m in marks.values()), least=14))
         infos = self.app.library.infos
         for d in self.shown():
             aid, n = split_pid(d.passage)
             info = infos.get(aid)
-            label, colour = topic_mark(self.app.tags, d.topic)
+            label, colour = marks[d.topic]
             table.add_row(
                 cell(f"{cap(info.title if info else aid, 24)} #{n}"),
                 cell(label, f"bold {colour}"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import ModalScreen
@@ -42,7 +43,10 @@ class ExportDialog(ModalScreen[tuple[str, Path, bool] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
-            yield Static(plain("Export tags — enter writes the file"), classes="title")
+            yield Static(
+                plain("Export tags — enter writes the file"),
+                classes="title",
+            )
             yield Select(
                 [(NAMES.get(f, f), f) for f in EXPORTERS],
                 value=DEFAULT_FORMAT,
@@ -50,12 +54,13 @@ class ExportDialog(ModalScreen[tuple[str, Path, bool] | None]):
                 id="export-format",
             )
             yield Input(str(default_path(self.tags_file)), id="export-path")
-            yield Checkbox(
-                "UTF-8 byte-order mark (for Excel)", id="export-bom", disabled=True, compact=True
-            )
+            bom = Checkbox("UTF-8 byte-order mark (for Excel)", id="export-bom", compact=True)
+            bom.display = DEFAULT_FORMAT in BOM_FORMATS
+            yield bom
 
     def on_mount(self) -> None:
-        self.query_one("#export-path").focus()
+        # the format first: a key typed into the path would replace the prefilled one
+        self.query_one("#export-format").focus()
 
     @on(Select.Changed, "#export-format")
     def _format(self, event: Select.Changed) -> None:
@@ -63,11 +68,16 @@ class ExportDialog(ModalScreen[tuple[str, Path, bool] | None]):
         path = Path(box.value)
         if path.suffix.lstrip(".") in EXPORTERS:
             box.value = str(path.with_suffix(f".{event.value}"))
-        self.query_one("#export-bom", Checkbox).disabled = event.value not in BOM_FORMATS
+        self.query_one("#export-bom", Checkbox).display = event.value in BOM_FORMATS
 
-    @on(Input.Submitted, "#export-path")
-    def _submit(self, event: Input.Submitted) -> None:
-        text = event.value.strip()
+    def action_write(self) -> None:
+        """Enter exports from the format or the path; in the open format list it picks."""
+        if self.query_one("#export-format", Select).expanded:
+            raise SkipAction()
+        self._write(self.query_one("#export-path", Input).value)
+
+    def _write(self, value: str) -> None:
+        text = value.strip()
         if not text:
             self.notify("Give a file to write.", title="Export", severity="warning")
             return

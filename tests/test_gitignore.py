@@ -1,0 +1,42 @@
+"""A tag file kept in a git checkout: its side files (backup, lock, cache, a killed
+writer's temps) are ignored by the project's .gitignore, whatever the tag file's name,
+while the tag file itself shows up to be committed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from index.tagcache import cache_path
+from index.tagfile import _TMP_MARK, backup_path, lock_path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_side_files_of_a_second_tag_file_are_ignored(tmp_path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    shutil.copy(ROOT / ".gitignore", tmp_path / ".gitignore")
+    tags = tmp_path / "coder-b.yaml"
+    side = [
+        backup_path(tags),
+        lock_path(tags),
+        cache_path(tags),
+        tags.with_name(f".{tags.name}{_TMP_MARK}4242"),
+        tags.with_name(f".{backup_path(tags).name}{_TMP_MARK}4242"),
+        cache_path(tags).with_name(f"{cache_path(tags).name}.tmp-4242"),
+    ]
+    for p in [tags, *side]:
+        p.write_text("x\n", encoding="utf-8")
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
+    untracked = sorted(line[3:] for line in status if line.startswith("??"))
+    assert untracked == [".gitignore", "coder-b.yaml"]
