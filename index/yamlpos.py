@@ -29,7 +29,11 @@ def safe_load(text: str, aliases: bool = True) -> Any:
     """yaml.safe_load, with libyaml when PyYAML has it; with aliases=False a text that
     uses aliases is refused. The one place dossier loads YAML. Raises yaml.YAMLError."""
     refuse = not aliases and ("*" in text or "&" in text)
-    return yaml.load(text, Loader=_NoAliasLoader if refuse else _SafeLoader)  # safe loaders
+    loader = (_NoAliasLoader if refuse else _SafeLoader)(text)  # safe constructors only
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def node_line(node: yaml.Node | None, *keys: str | int) -> int | None:

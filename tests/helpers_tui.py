@@ -52,7 +52,7 @@ async def until(
             raise AssertionError(f"timed out waiting for {what}")
         if all_workers:
             await workers_done(pilot.app)
-        await pilot.pause(0.01 if not all_workers else None)
+        await pilot.pause()  # lets the app handle what was posted; no fixed wait
 
 
 async def search(pilot, text: str) -> None:

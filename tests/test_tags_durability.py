@@ -6,7 +6,6 @@ import multiprocessing
 import os
 import random
 import signal
-import time
 
 from helpers_tags import make_article, open_store, plain_settings
 
@@ -52,10 +51,11 @@ def test_two_processes_tagging_one_file_lose_nothing(tmp_path):
     assert {e.note for e in store.entries()} == {f"note {n}" for n in range(1, 25)}
 
 
-def _saver(settings, article):
+def _saver(settings, article, done):
     store = open_store(settings, article)
     while True:  # each save flips passage 1 between tagged and untagged
         store.toggle_passage_topic(article, 1, "border")
+        done.send(1)  # one more save finished
 
 
 def test_writer_killed_mid_save_leaves_old_or_new_file(tmp_path):
@@ -68,11 +68,13 @@ def test_writer_killed_mid_save_leaves_old_or_new_file(tmp_path):
     rng = random.Random(7)
     seen_states = set()
     for i in range(30):
-        p = _fork.Process(target=_saver, args=(settings, art))
+        theirs, mine = _fork.Pipe(duplex=False)
+        p = _fork.Process(target=_saver, args=(settings, art, mine))
         p.start()
-        # the kill lands at a random moment (that is the test, not a wait): mostly
-        # short runs; every sixth long enough that saves surely completed
-        time.sleep(0.25 if i % 6 == 5 else rng.uniform(0.005, 0.1))
+        # the kill lands after a random number of finished saves, somewhere in the
+        # next one (or before the first): every sixth after several
+        for _ in range(6 if i % 6 == 5 else rng.randrange(4)):
+            theirs.recv()
         os.kill(p.pid, signal.SIGKILL)
         p.join()
         data = settings.tags_file.read_bytes()
