@@ -8,19 +8,18 @@ raises TagFileError naming the file and line, and is never written over. Keys th
 version does not know, at the top level, in entries, in anchors, in dismissals and in
 memos, are kept as they are on every rewrite.
 
-Kept as one module though over 400 lines: parsing, rendering and the atomic locked write
-follow one file format (its key lists and line finding) and change together.
+Over 400 lines as one idea, the file format: parsing and rendering share its key lists
+and line finding and change together. The checks of one raw item are in
+index/tagfile_checks.py, the disk side (atomic replace, backup, lock) in
+index/tagfile_disk.py.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
-import secrets
 from array import array
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,19 @@ import yaml
 from . import tagcache
 from .errors import TagFileError
 from .tagdoc import VERSION, Packed, Place, TagDoc, entry_sort, new_token
+from .tagfile_checks import check_dismissal, check_entry, check_memo
+from .tagfile_disk import (  # noqa: F401 - the tag file's disk side, named here too
+    _TMP_MARK,
+    Unwritable,
+    _backup,
+    _fsync_dir,
+    _write_replace,
+    backup_path,
+    lock_path,
+    locked,
+    real_path,
+    remove_stale_temps,
+)
 from .yamlpos import node_line, safe_load
 
 __all__ = ["VERSION", "TagDoc"]
@@ -52,16 +64,7 @@ ANCHOR_KEYS = ("start", "end", "prefix", "exact", "suffix")
 DISMISS_KEYS = ("article", "passage", "topic", "quote", "created")
 MEMO_KEYS = ("id", "article", "topic", "text", "coder", "created", "updated")
 TOP_KEYS = ("version", "entries", "dismissed", "memos")
-_TMP_MARK = ".tmp-"
 _CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(\s|$)", re.MULTILINE)
-
-
-class Unwritable(Exception):
-    """The tag file (or its folder) cannot be written: read-only, full disk."""
-
-    def __init__(self, path: Path, reason: str):
-        super().__init__(f"{path}: {reason}")
-        self.path, self.reason = path, reason
 
 
 # --- reading -------------------------------------------------------------------------
@@ -86,78 +89,6 @@ def _text(value: Any) -> str:
     if isinstance(value, datetime | date):  # a hand-written, unquoted timestamp
         return value.isoformat().replace("+00:00", "Z")
     return "" if value is None else str(value)
-
-
-def check_entry(raw: Any) -> tuple[str, tuple] | None:
-    """What is wrong with one raw entry (reason, key path inside it), or None."""
-    if not isinstance(raw, dict):
-        return "each entry must be a mapping", ()
-    for key in ("id", "article"):
-        v = raw.get(key)
-        if not isinstance(v, str | int) or isinstance(v, bool) or str(v) == "":
-            return f"entry needs '{key}' (text)", (key,) if key in raw else ()
-    topics = raw.get("topics")
-    if topics is not None and not isinstance(topics, str | list):
-        return "'topics' must be a list of topic ids", ("topics",)
-    if isinstance(topics, list) and not all(isinstance(t, str | int) for t in topics):
-        return "'topics' must be a list of topic ids", ("topics",)
-    note = raw.get("note")
-    if note is not None and not isinstance(note, str | int | float):
-        return "'note' must be text", ("note",)
-    anchor = raw.get("anchor")
-    if not isinstance(anchor, dict):
-        return "entry needs an 'anchor' mapping (start, end, exact)", (
-            "anchor",
-        ) if "anchor" in raw else ()
-    for key in ("start", "end"):
-        v = anchor.get(key)
-        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
-            return f"anchor '{key}' must be a whole number >= 0", ("anchor", key)
-    if anchor["end"] < anchor["start"]:
-        return "anchor 'end' is before 'start'", ("anchor", "end")
-    for key in ("exact", "prefix", "suffix"):
-        v = anchor.get(key)
-        if (key == "exact" and not isinstance(v, str)) or (
-            v is not None and not isinstance(v, str)
-        ):
-            return f"anchor '{key}' must be text", ("anchor", key)
-    return None
-
-
-def check_dismissal(raw: Any) -> tuple[str, tuple] | None:
-    if not isinstance(raw, dict):
-        return "each dismissal must be a mapping (article, passage, topic)", ()
-    if not isinstance(raw.get("article"), str | int) or not raw.get("topic"):
-        return "a dismissal needs 'article' and 'topic'", ()
-    p = raw.get("passage")
-    if not isinstance(p, int) or isinstance(p, bool):
-        return "a dismissal needs 'passage' (a number)", ("passage",)
-    return None
-
-
-def _optional_text(raw: dict, keys: tuple[str, ...]) -> str | None:
-    for key in keys:
-        v = raw.get(key)
-        if v is not None and (not isinstance(v, str | int | float) or isinstance(v, bool)):
-            return key
-    return None
-
-
-def check_memo(raw: Any) -> tuple[str, tuple] | None:
-    """What is wrong with one raw memo (reason, key path inside it), or None."""
-    if not isinstance(raw, dict):
-        return "each memo must be a mapping (id, article or topic, text)", ()
-    v = raw.get("id")
-    if not isinstance(v, str | int) or isinstance(v, bool) or str(v) == "":
-        return "memo needs 'id' (text)", ("id",) if "id" in raw else ()
-    bad = _optional_text(raw, ("article", "topic", "coder"))
-    if bad:
-        return f"memo '{bad}' must be text", (bad,)
-    if raw.get("article") in (None, "") and raw.get("topic") in (None, ""):
-        return "a memo needs 'article' or 'topic' (what it is about)", ()
-    if not isinstance(raw.get("text"), str | int | float) or isinstance(raw.get("text"), bool):
-        return "memo needs 'text'", ("text",) if "text" in raw else ()
-    return None
 
 
 def parse(path: Path, data: bytes) -> TagDoc:
@@ -484,64 +415,6 @@ def dump(doc: TagDoc) -> str:
     return render(doc)[0].decode("utf-8")
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
-def _write_replace(target: Path, data: bytes, mode: int | None) -> None:
-    tmp = target.with_name(f".{target.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(3)}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-def real_path(path: Path) -> Path:
-    """The file a (possibly linked) tag path stands for: replacing it keeps the link."""
-    return Path(os.path.realpath(path))
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
-
-
-def lock_path(path: Path) -> Path:
-    return path.with_name(path.name + ".lock")
-
-
-def remove_stale_temps(path: Path) -> None:
-    """Temp files a killed writer left. Only call while holding the lock."""
-    prefixes = (
-        f".{path.name}{_TMP_MARK}",
-        f".{backup_path(path).name}{_TMP_MARK}",
-        f".{path.name}.cache.tmp-",
-    )
-    try:
-        names = os.listdir(path.parent)
-    except OSError:
-        return
-    for name in names:
-        if name.startswith(prefixes):
-            with contextlib.suppress(OSError):
-                os.unlink(path.parent / name)
-
-
 def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     """Atomically replace the file with doc, keeping `previous` (the bytes it held) as
     the backup. Call while holding the lock. Returns the bytes written."""
@@ -564,47 +437,6 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     doc.raw, doc.places, doc.key = data, places, key_now(path)
     tagcache.save(path, doc, data)
     return data
-
-
-def _backup(path: Path, previous: bytes, mode: int | None) -> None:
-    """The file as it is (`previous`, read under the lock) becomes the backup: by a
-    second name for it (a hard link renamed over the old backup: nothing copied), or,
-    where links cannot be made, by writing previous."""
-    tmp = path.with_name(f".{backup_path(path).name}{_TMP_MARK}{os.getpid()}-link")
-    try:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        os.link(path, tmp)
-        if os.stat(tmp).st_size == len(previous):
-            os.replace(tmp, backup_path(path))
-            # a backup that is this very file already (a writer was killed between
-            # backup and save) makes the rename do nothing: drop the extra name
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            return
-    except OSError:
-        pass
-    with contextlib.suppress(OSError):
-        os.unlink(tmp)
-    _write_replace(backup_path(path), previous, mode)
-
-
-@contextlib.contextmanager
-def locked(path: Path) -> Iterator[None]:
-    """An exclusive lock for reload-merge-write, shared by every dossier on this file."""
-    lp = lock_path(real_path(path))
-    try:
-        lp.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lp, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError as exc:
-        raise Unwritable(lp, f"cannot create the lock file ({exc.strerror})") from None
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
-        yield
-    finally:
-        with contextlib.suppress(OSError):
-            fcntl.flock(fd, fcntl.LOCK_UN)
-        os.close(fd)
 
 
 def text_of(raw: dict, key: str) -> str:

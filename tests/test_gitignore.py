@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from index.tagcache import cache_path
-from index.tagfile import _TMP_MARK, backup_path, lock_path
+from index.tagfile_disk import _TMP_MARK, backup_path, lock_path
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,6 +18,9 @@ through an ArticleSource, a callable id -> Article | None.
 Kept as one module though over 400 lines: it is the one class `TagStore`, every method
 reading or replacing its snapshot under the file's lock; the operations are in model.py
 and edits.py.
+
+Over 400 lines as one idea: the store's read-merge-write cycle, undo/redo and the
+snapshot readers share its lock and state; the operations are in edits.py and model.py.
 """
 
 from __future__ import annotations
