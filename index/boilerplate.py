@@ -15,12 +15,12 @@ repeated lines changed.
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .atomic import write_atomic
 from .cleaning import REPEAT_MIN
 from .text import fold
 
@@ -89,10 +89,8 @@ class LineStore:
             return None
 
     def save(self, index_dir: Path) -> None:
-        tmp = index_dir / (LINES_FILE + ".tmp")
         data = {k: [e.groups, e.body, e.lines] for k, e in self.entries.items()}
-        tmp.write_text(json.dumps({"articles": data}, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, index_dir / LINES_FILE)
+        write_atomic(index_dir / LINES_FILE, json.dumps({"articles": data}, separators=(",", ":")))
 
     def counts(self) -> Repeated:
         return count(self.entries.values())

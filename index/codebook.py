@@ -12,10 +12,8 @@ label change and every tag keeps its topic.
 
 from __future__ import annotations
 
-import contextlib
 import copy
 import io
-import os
 import re
 import threading
 import zipfile
@@ -28,6 +26,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 
+from .atomic import write_atomic
 from .config import Settings, settings_from_text
 from .errors import ConfigError, DossierError
 
@@ -186,14 +185,9 @@ def _edit_topics(
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_text(text, encoding="utf-8", newline="")
-        with contextlib.suppress(OSError):  # keep the file's permissions where we can
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
+        write_atomic(path, text)  # keeps the file's permissions
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise CodebookError(f"{path}: cannot write ({exc.strerror})") from None
 
 

@@ -16,12 +16,13 @@ from __future__ import annotations
 import hashlib
 import heapq
 import json
-import os
 import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+
+from .atomic import write_atomic
 
 DUPES_FILE = "duplicates.json"
 K = 16  # sketch size
@@ -125,7 +126,5 @@ class DupeStore:
             return None
 
     def save(self, index_dir: Path) -> None:
-        tmp = index_dir / (DUPES_FILE + ".tmp")
         data = {k: [f.exact, f.sketch, f.figures] for k, f in self.prints.items()}
-        tmp.write_text(json.dumps({"articles": data}, separators=(",", ":")), encoding="utf-8")
-        os.replace(tmp, index_dir / DUPES_FILE)
+        write_atomic(index_dir / DUPES_FILE, json.dumps({"articles": data}, separators=(",", ":")))

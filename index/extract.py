@@ -29,6 +29,7 @@ from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from .atomic import write_atomic
 from .blocks import render_blocks
 
 # Bump when what we ask of trafilatura or how its tree is rendered (index/blocks.py) changes.
@@ -397,9 +398,7 @@ def _store(path: Path | None, entry: dict) -> None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(entry, ensure_ascii=False))
     except OSError:
         pass  # a cache that cannot be written only costs time
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 import socket
 import ssl
@@ -25,6 +24,7 @@ from pathlib import Path
 
 import yaml
 
+from .atomic import write_atomic
 from .config import Settings
 from .errors import DossierError
 from .extract import MAX_PAGE_BYTES, PageError, cache_dir_for, decode_page, extract_cached
@@ -208,27 +208,14 @@ def _store(
     facts = {**facts, "sha256": sha, "bytes": len(data)}
     side = Path(str(target) + PAGE_SIDECAR)
     try:
-        _write_atomic(side, yaml.safe_dump(facts, allow_unicode=True, sort_keys=False).encode())
-        _write_atomic(target, data)
+        write_atomic(side, yaml.safe_dump(facts, allow_unicode=True, sort_keys=False).encode())
+        write_atomic(target, data)
     except BaseException as exc:
         side.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise AddError(f"{ref}: cannot write {target} ({exc.strerror or exc})") from None
         raise
     return Added(ref, _article_id(settings, target), title or stem, target)
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.part")  # hidden: never scanned
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _added_before(folder: Path, sha: str) -> Path | None:

@@ -5,10 +5,11 @@ indexfiles). Anything not of the shape this version writes is treated as missing
 
 from __future__ import annotations
 
+import io
 import json
-import os
 from pathlib import Path
 
+from .atomic import replacing, write_atomic
 from .model import ArticleInfo
 
 MANIFEST = "manifest.json"
@@ -90,8 +91,8 @@ class Manifest:
         )
 
     def save(self, index_dir: Path) -> None:
-        tmp = index_dir / (MANIFEST + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
+        with replacing(index_dir / MANIFEST, durable=True) as fh:
+            out = io.TextIOWrapper(fh, encoding="utf-8")  # streamed: no copy of it all in memory
             json.dump(
                 {
                     "fingerprint": self.fingerprint,
@@ -101,11 +102,10 @@ class Manifest:
                     "repeated": self.repeated,
                     "duplicates": self.duplicates,
                 },
-                f,
+                out,
             )
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, index_dir / MANIFEST)
+            out.flush()
+            out.detach()
 
     @classmethod
     def load_partial(cls, index_dir: Path) -> Manifest | None:
@@ -124,10 +124,8 @@ class Manifest:
 
     @staticmethod
     def save_partial(index_dir: Path, articles: dict, indexed: int, expected: int) -> None:
-        tmp = index_dir / (PARTIAL + ".tmp")
         data = {"articles": articles, "indexed": indexed, "expected": expected}
-        tmp.write_text(json.dumps(data), encoding="utf-8")
-        os.replace(tmp, index_dir / PARTIAL)
+        write_atomic(index_dir / PARTIAL, json.dumps(data))
 
     def also_in(self) -> dict[str, list[str]]:
         """Article id -> the other ids of its duplicate group."""

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from .atomic import replacing
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
 from .manifest import Manifest
@@ -113,11 +114,9 @@ def _load(path: Path, head_only: bool = False):
 
 def _save(path: Path, head: dict, body) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    with open(tmp, "wb") as f:
+    with replacing(path) as f:  # two analyses at once (threads or processes) never collide
         pickle.dump({"version": VERSION, **head}, f, protocol=pickle.HIGHEST_PROTOCOL)
         pickle.dump(body, f, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, path)
 
 
 def cached(settings: Settings) -> Analysis | None:

@@ -21,12 +21,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import marshal
-import os
 import sys
 from array import array
 from pathlib import Path
 from typing import Any
 
+from .atomic import replacing
 from .tagdoc import Packed, Place, TagDoc, new_token
 
 FORMAT = f"dossier-tags-5-py{sys.version_info[0]}.{sys.version_info[1]}"
@@ -128,7 +128,6 @@ def save(path: Path, doc: TagDoc, data: bytes) -> None:
         with contextlib.suppress(OSError):
             target.unlink()
         return
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
     try:
         items, blobs = _groups(doc)
         head = marshal.dumps(
@@ -142,9 +141,7 @@ def save(path: Path, doc: TagDoc, data: bytes) -> None:
                 "extra": doc.extra,
             }
         )
-        with open(tmp, "wb") as fh:
+        with replacing(target) as fh:
             fh.writelines([len(head).to_bytes(_HEAD, "little"), head, *blobs])
-        os.replace(tmp, target)
     except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        pass

@@ -34,7 +34,6 @@ from .tagfile_disk import (  # noqa: F401 - the tag file's disk side, named here
     _TMP_MARK,
     Unwritable,
     _backup,
-    _fsync_dir,
     _write_replace,
     backup_path,
     lock_path,
@@ -430,10 +429,9 @@ def write(path: Path, doc: TagDoc, previous: bytes | None) -> bytes:
     try:
         if previous is not None and previous != data:
             _backup(path, previous, mode)
-        _write_replace(path, data, mode)
+        _write_replace(path, data, mode)  # durable: the file and its folder synced
     except OSError as exc:
         raise Unwritable(path, exc.strerror or str(exc)) from None
-    _fsync_dir(path.parent)
     doc.raw, doc.places, doc.key = data, places, key_now(path)
     tagcache.save(path, doc, data)
     return data

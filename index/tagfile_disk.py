@@ -8,11 +8,11 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 
-_TMP_MARK = ".tmp-"
+from .atomic import TMP_MARK as _TMP_MARK
+from .atomic import write_atomic
 
 
 class Unwritable(Exception):
@@ -23,32 +23,9 @@ class Unwritable(Exception):
         self.path, self.reason = path, reason
 
 
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
-
-
 def _write_replace(target: Path, data: bytes, mode: int | None) -> None:
-    tmp = target.with_name(f".{target.name}{_TMP_MARK}{os.getpid()}-{secrets.token_hex(3)}")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644 if mode is None else mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """The one write of the tag file and its backup (tests put a full disk here)."""
+    write_atomic(target, data, durable=True, mode=0o644 if mode is None else mode)
 
 
 def real_path(path: Path) -> Path:
@@ -69,7 +46,8 @@ def remove_stale_temps(path: Path) -> None:
     prefixes = (
         f".{path.name}{_TMP_MARK}",
         f".{backup_path(path).name}{_TMP_MARK}",
-        f".{path.name}.cache.tmp-",
+        f".{path.name}.cache.tmp-",  # the cache's (index/tagcache.py), old and new names
+        f"..{path.name}.cache{_TMP_MARK}",
     )
     try:
         names = os.listdir(path.parent)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 
 from textual.widgets import Input
-from textual.worker import WorkerCancelled
+from textual.worker import WorkerCancelled, WorkerFailed
 
 W, H = 120, 40
 
@@ -19,15 +20,26 @@ def view_lines(view) -> str:
     return "\n".join(view.render_line(y).text for y in range(view.size.height))
 
 
-async def workers_done(app) -> None:
+async def workers_done(app, errors_ok: bool = False) -> None:
     """Until the app's workers are finished. A worker cancelled on purpose (an exclusive
-    worker replaced by a newer one) is not an error: wait for the rest."""
+    worker replaced by a newer one) is not an error: wait for the rest. A worker that
+    failed fails the test, unless errors_ok (a test that breaks a worker on purpose and
+    checks that the reader reports it)."""
     while True:
         try:
             await app.workers.wait_for_complete()
             return
         except WorkerCancelled:
             continue
+        except WorkerFailed:
+            if not errors_ok:
+                raise
+            # the failed worker leaves the manager when its task is done: wait for the rest
+            await asyncio.gather(
+                *(w.wait() for w in list(app.workers) if not w.is_finished),
+                return_exceptions=True,
+            )
+            return
 
 
 async def settle(pilot) -> None:
@@ -43,6 +55,7 @@ async def until(
     what: str,
     timeout: float = 20.0,
     all_workers: bool = True,
+    worker_errors_ok: bool = False,
 ) -> None:
     """Until condition() holds. all_workers=False: without waiting for every worker to
     finish (when one is held on purpose)."""
@@ -51,7 +64,7 @@ async def until(
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
         if all_workers:
-            await workers_done(pilot.app)
+            await workers_done(pilot.app, errors_ok=worker_errors_ok)
         await pilot.pause()  # lets the app handle what was posted; no fixed wait
 
 

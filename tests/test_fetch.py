@@ -206,16 +206,16 @@ def test_show_all_needs_jsonl_and_no_id(capsys, cfg):
 
 
 def test_a_failed_write_leaves_no_file(capsys, cfg, server, monkeypatch):
-    import index.fetch
+    import index.atomic
 
-    real = index.fetch.os.replace
+    real = index.atomic.os.replace
 
     def full_disk(src, dst):
         if str(dst).endswith(".html"):
             raise OSError(28, "No space left on device")
         real(src, dst)
 
-    monkeypatch.setattr(index.fetch.os, "replace", full_disk)
+    monkeypatch.setattr(index.atomic.os, "replace", full_disk)
     code, _, err = run(capsys, cfg, "add", f"{server}/talks.html")
     assert code == 1 and "No space left on device" in err
     assert added_files(cfg) == []

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from index.atomic import temp_name
 from index.tagcache import cache_path
-from index.tagfile_disk import _TMP_MARK, backup_path, lock_path
+from index.tagfile_disk import backup_path, lock_path
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,9 +26,9 @@ def test_side_files_of_a_second_tag_file_are_ignored(tmp_path):
         backup_path(tags),
         lock_path(tags),
         cache_path(tags),
-        tags.with_name(f".{tags.name}{_TMP_MARK}4242"),
-        tags.with_name(f".{backup_path(tags).name}{_TMP_MARK}4242"),
-        cache_path(tags).with_name(f"{cache_path(tags).name}.tmp-4242"),
+        temp_name(tags),  # what a writer killed before its rename leaves
+        temp_name(backup_path(tags)),
+        temp_name(cache_path(tags)),
     ]
     for p in [tags, *side]:
         p.write_text("x\n", encoding="utf-8")

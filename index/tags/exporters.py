@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import inspect
 import io
-import os
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import yaml
 
+from ..atomic import write_atomic
 from ..config import Settings
 from ..errors import DossierError
 from ..model import Article
@@ -298,11 +298,8 @@ def write_export(
     if bom and fmt in BOM_FORMATS and isinstance(out, str):
         out = BOM + out
     data = out if isinstance(out, bytes) else out.encode("utf-8")
-    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        write_atomic(target, data)
     except OSError as exc:
-        tmp.unlink(missing_ok=True)
         raise DossierError(f"{target}: cannot write ({exc.strerror})") from None
     return len({r["id"] for r in rows} - set(context.left_out))
