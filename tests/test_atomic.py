@@ -22,7 +22,7 @@ def test_threads_writing_one_file_at_once_never_collide(tmp_path):
         try:
             for _ in range(20):
                 write_atomic(target, data)
-        except Exception as exc:  # noqa: BLE001 - the test reports any
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(c,)) for c in contents]
