@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from html import escape
 
 from .config import Settings
-from .model import Article, ArticleInfo
+from .model import Article, ArticleInfo, date_label, outlet_label
 from .stats import Coverage, Filters, coverage_of, timeline
 from .tags.evidence import topic_order
 from .tags.model import now_iso
@@ -256,7 +256,7 @@ def _topic_section(settings, tid, rows, memos, article) -> str:
         status = "" if r["status"] == "exact" else f' · <span class="orphaned">{r["status"]}</span>'
         out.append(
             f'<p class="src">— {_link(r["title"] or r["article"], art.url if art else None)}, '
-            f"{escape(r['outlet'] or 'unknown outlet')}, {escape(r['date'] or 'undated')} · "
+            f"{escape(outlet_label(r['outlet']))}, {escape(date_label(r['date']))} · "
             f"{where}{status}</p>"
         )
         if r["note"]:
@@ -287,8 +287,8 @@ def _sources(sources: Mapping[str, dict], article) -> str:
         shown = f'<br><span class="meta">{escape(url)}</span>' if url else ""
         out.append(
             f"<tr><td>{_link(r['title'] or aid, url)}{shown}</td>"
-            f"<td>{escape(r['outlet'] or 'unknown outlet')}</td>"
-            f"<td>{escape(r['date'] or 'undated')}</td></tr>"
+            f"<td>{escape(outlet_label(r['outlet']))}</td>"
+            f"<td>{escape(date_label(r['date']))}</td></tr>"
         )
     out.append("</table>")
     return "\n".join(out)

@@ -5,6 +5,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+UNKNOWN_OUTLET = "unknown outlet"  # how every face names an article without a source
+UNDATED = "undated"
+
+
+def outlet_label(source: str | None) -> str:
+    return source or UNKNOWN_OUTLET
+
+
+def date_label(date: str | None) -> str:
+    return date or UNDATED
+
 
 @dataclass(frozen=True, slots=True)
 class Passage:

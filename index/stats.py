@@ -19,12 +19,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from .model import ArticleInfo
+from .model import UNDATED, UNKNOWN_OUTLET, ArticleInfo
 from .tags.exporters import csv_cell
 from .tags.model import Anchored
 
-UNKNOWN_OUTLET = "unknown outlet"  # as the evidence rows name it
-UNDATED = "undated"
 PERIODS = ("month", "week")
 DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 

@@ -8,6 +8,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 
+from index.model import date_label, outlet_label
+
 from .actions import ACTIONS, Action
 from .matching import TitleIndex
 from .render import cap, safe
@@ -64,5 +66,5 @@ class DossierCommands(Provider):
                 max(matcher.match(info.title), 0.5) * 0.9,
                 matcher.highlight(safe(cap(info.title, 200))),
                 partial(self.app.open_article, info.id, 1),
-                help=f"open · {info.source or 'unknown outlet'} · {info.date or 'undated'}",
+                help=f"open · {outlet_label(info.source)} · {date_label(info.date)}",
             )

@@ -12,6 +12,7 @@ from pathlib import Path
 from textual.color import Color, ColorParseError
 from textual.content import Content
 
+from index.model import date_label, outlet_label
 from index.text import BIDI_SYMBOL as BIDI_SYMBOL  # what bidi controls are shown as
 from index.text import safe_for_terminal
 
@@ -60,7 +61,7 @@ def join(*parts: Content | str) -> Content:
 
 
 def meta_line(source: str | None, date: str | None) -> str:
-    return f"{cap(source or 'unknown outlet', 60)} · {date or 'undated'}"
+    return f"{cap(outlet_label(source), 60)} · {date_label(date)}"
 
 
 def source_file(article, settings) -> str:

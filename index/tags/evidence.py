@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ..config import Settings
-from ..model import ArticleInfo
+from ..model import ArticleInfo, outlet_label
 from ..topics import path_label, tree
 from .model import Anchored, Memo
 from .store import TagStore
@@ -56,7 +56,7 @@ def rows(
     out = []
     for a in store.resolve_all(topic):
         rec = record(a, infos)
-        outlet_name = rec["outlet"] or "unknown outlet"
+        outlet_name = outlet_label(rec["outlet"])
         if outlet is not None and outlet != outlet_name:
             continue
         for t in a.entry.topics:

@@ -22,7 +22,7 @@ import yaml
 from ..atomic import write_atomic
 from ..config import Settings
 from ..errors import DossierError
-from ..model import Article
+from ..model import Article, date_label, outlet_label
 from ..topics import path_label
 from .evidence import topic_order
 from .model import Memo, now_iso
@@ -165,8 +165,8 @@ def export_md(rows: list[dict], settings: Settings, memos: list[Memo] | None = N
                 status += f" ({r['reason']})"
             out.append(
                 f"— *{md_inline(r['title']) or r['article']}*, "
-                f"{md_inline(r['outlet']) or 'unknown outlet'}, "
-                f"{md_inline(r['date']) or 'undated'} · {where}{status}"
+                f"{outlet_label(md_inline(r['outlet']))}, "
+                f"{date_label(md_inline(r['date']))} · {where}{status}"
             )
             if r["note"]:
                 out += ["", "Note: " + "  \n".join(md_text(r["note"]))]

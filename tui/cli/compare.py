@@ -6,6 +6,7 @@ import argparse
 
 from index.align import SAME_EVENT, align, word_diff
 from index.config import Settings
+from index.model import date_label, outlet_label
 from index.text import variant_map
 
 from .corpus import open_library
@@ -86,7 +87,7 @@ def cmd_compare(settings: Settings, args) -> int:
         )
         return 0
     for tag, a in (("left ", left), ("right", right)):
-        line(f"{tag}  {a.id}  {a.title}  [{a.source or 'unknown outlet'}, {a.date or 'undated'}]")
+        line(f"{tag}  {a.id}  {a.title}  [{outlet_label(a.source)}, {date_label(a.date)}]")
     if not rows:
         line(f"No passages align (threshold {args.threshold:.2f}).")
         return 0

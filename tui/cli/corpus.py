@@ -9,6 +9,7 @@ from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.fetch import AddError, copy_or_fetch, read_list
 from index.library import Library
+from index.model import date_label, outlet_label
 from index.reading_text import reading_text
 from index.search import snippet
 from index.tags import TagStore
@@ -154,8 +155,8 @@ def cmd_search(settings: Settings, args) -> int:
         title = info.title if info else p.article_id
         line()
         line(
-            f"{p.pid}  {title}  [{(info and info.source) or 'unknown outlet'}, "
-            f"{(info and info.date) or 'undated'}]"
+            f"{p.pid}  {title}  [{outlet_label(info and info.source)}, "
+            f"{date_label(info and info.date)}]"
         )
         text, spans, cut_left, cut_right = snippet(p.text, p.spans)
         print("    " + ("…" if cut_left else "") + styled(text, spans) + ("…" if cut_right else ""))
@@ -206,7 +207,7 @@ def cmd_show(settings: Settings, args) -> int:
         )
         return 0
     line(a.title)
-    line(f"{a.source or 'unknown outlet'} · {a.date or 'undated'} · {a.path}")
+    line(f"{outlet_label(a.source)} · {date_label(a.date)} · {a.path}")
     copies = lib.also_in.get(a.id)
     if copies:
         line(f"same text as: {', '.join(copies)}")

@@ -10,6 +10,7 @@ from index.agreement import agree, figures, open_tag_file
 from index.article_source import LibraryArticles
 from index.config import Settings
 from index.errors import DossierError
+from index.model import outlet_label
 from index.stats import PERIODS, Filters, check_date, coverage, to_csv, to_json
 from index.text import label_width, plural
 from index.topics import tree
@@ -107,7 +108,7 @@ def cmd_stats(settings: Settings, args) -> int:
     order = [t.id for t, _ in tree(settings.topics)]
     cov = coverage(store.resolve_all(), lib.infos, order, filters)
     if args.outlet and args.outlet not in cov.outlets:
-        known = sorted({(i.source or "unknown outlet") for i in lib.infos.values()})
+        known = sorted({outlet_label(i.source) for i in lib.infos.values()})
         raise CliUsage(f"no articles of outlet '{args.outlet}' (outlets: {', '.join(known)})")
     if args.json:
         emit_json(to_json(cov, {t.id: t.label for t in settings.topics}))

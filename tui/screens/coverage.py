@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Select, Static
 from textual_plotext import PlotextPlot
 
+from index.model import outlet_label
 from index.stats import UNDATED, Coverage, Filters, check_date, coverage
 from index.text import label_width
 from index.topics import tree
@@ -73,7 +74,7 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
         self.query_one("#coverage-topic", Select).set_options(
             [(t.label, t.id) for t in settings.topics]
         )
-        outlets = sorted({i.source or "unknown outlet" for i in self.app.library.infos.values()})
+        outlets = sorted({outlet_label(i.source) for i in self.app.library.infos.values()})
         self.query_one("#coverage-outlet", Select).set_options([(o, o) for o in outlets])
         self.query_one("#coverage-matrix").focus()  # so the first escape leaves the screen
         self.reload()

@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Select, Static
 
+from index.model import date_label
 from index.tags.evidence import memo_about, memos_for, rows
 from index.tags.model import Memo
 from index.topics import indented, path_label, tree
@@ -140,7 +141,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
                 cell(f"#{r['passage']}" if r["passage"] else "—"),
                 cell(title(r)),
                 cell(r["outlet_name"]),
-                cell(r["date"] or "undated"),
+                cell(date_label(r["date"])),
                 cell(r["quote"]),
                 cell(r["note"]),
                 key=f"{r['id']}|{r['topic']}",

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from index.model import ArticleInfo
+from index.model import ArticleInfo, outlet_label
 
 from ..matching import TitleIndex
 from ..render import cap, join, plain, plural
@@ -161,8 +161,8 @@ class ArticlesPane(Vertical):
         title = f"[story {story}] {info.title}" if story else info.title
         return join(
             plain(f" {fit(title, self._title_width(width))}  "),
-            plain(f"{fit(info.source or 'unknown outlet', self._outlet_w(width))}  ", "italic"),
-            plain(f"{(info.date or 'undated'):<{DATE_W}}  ", "dim"),
+            plain(f"{fit(outlet_label(info.source), self._outlet_w(width))}  ", "italic"),
+            plain(f"{date_label(info.date):<{DATE_W}}  ", "dim"),
             plain(f"{info.passages:>{NUM_W}}  ", "dim"),
             plain(f"{tags if tags else '·':>{TAGS_W}}", "bold" if tags else "dim"),
         )
