@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from index.model import ArticleInfo, outlet_label
+from index.model import ArticleInfo, date_label, outlet_label
 
 from ..matching import TitleIndex
 from ..render import cap, join, plain, plural
