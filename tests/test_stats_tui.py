@@ -110,3 +110,8 @@ async def test_coverage_fits_a_small_terminal(settings):
         await until(pilot, lambda: screen.cov.by == "week", "weeks")
         chart = screen.query_one("#coverage-chart", PlotextPlot)
         assert chart.size.height >= 8 and chart.region.bottom <= 23
+        labels = [settings.topic(t).label for t in screen.cov.topics]
+        legend = str(screen.query_one("#coverage-legend").render())
+        assert [label in legend for label in labels] == [True] * len(labels)
+        drawn = "\n".join(chart.render_line(y).text for y in range(chart.size.height))
+        assert not any(label in drawn for label in labels), "no legend drawn over the bars"

@@ -5,6 +5,7 @@ for outlet, dates, topic and period. The figures are index/stats.py's, the same 
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.color import Color, ColorParseError
@@ -66,6 +67,7 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
         yield Static(plain("counting tags…"), id="coverage-summary", classes="meta")
         yield DataTable(id="coverage-matrix", cursor_type="none", zebra_stripes=True)
         yield DataTable(id="coverage-cooccurrence", cursor_type="none")
+        yield Static(id="coverage-legend", classes="meta")  # beside the chart, never on its bars
         yield PlotextPlot(id="coverage-chart")
         yield Footer(compact=True)
 
@@ -203,17 +205,25 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
             most = max((max(s, default=0) for s in series), default=0)
             step = max(1, -(-most // 4))
             plt.yticks(list(range(0, most + step, step)))
-            labels = [self._label(t) for t in cov.topics]
             colours = [rgb(self._colour(t)) for t in cov.topics]
             if len(periods) <= BAR_PERIODS:
-                plt.multiple_bar(periods, series, labels=labels, color=colours)
+                plt.multiple_bar(periods, series, color=colours)
             else:
                 xs = list(range(len(periods)))
-                for ys, label, colour in zip(series, labels, colours, strict=True):
-                    plt.plot(xs, ys, label=label, color=colour, marker="braille")
+                for ys, colour in zip(series, colours, strict=True):
+                    plt.plot(xs, ys, color=colour, marker="braille")
                 step = max(1, len(periods) // 8)
                 plt.xticks(xs[::step], periods[::step])
+        self._legend(cov.topics if periods else [])
         plot.refresh()
+
+    def _legend(self, topics: list[str]) -> None:
+        """The chart's key on a line of its own: plotext draws its legend over the bars."""
+        legend = Text()
+        for t in topics:
+            legend.append("██ ", style=self._colour(t))
+            legend.append(self._label(t) + "   ")
+        self.query_one("#coverage-legend", Static).update(legend)
 
     def action_focus_filters(self) -> None:
         self.query_one("#coverage-topic").focus()
