@@ -142,3 +142,10 @@ async def test_at_80_columns_each_row_shows_its_passage_number(settings):
         shown = "\n".join(table.render_line(y).text for y in range(1, 1 + table.row_count))
         for n in ("#10", "#5", "#2"):
             assert n in shown, shown
+        # and which article, outlet and date: the title takes what the short columns leave
+        infos = app.library.infos
+        for r in screen.rows:
+            info = infos[r["article"]]
+            assert info.title[:20] in shown, (info.title, shown)
+            assert (info.date or "undated") in shown
+            assert (info.source or "unknown outlet")[:10] in shown

@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Footer, Select, Static
 from index.model import date_label
 from index.tags.evidence import memo_about, memos_for, rows
 from index.tags.model import Memo
+from index.text import label_width
 from index.topics import indented, path_label, tree
 from index.views_tags import tag_matrix, tags_summary, title
 
@@ -28,6 +29,25 @@ def cell(text: str, style: str = "", limit: int = 300) -> Text:
 
 
 Row = dict  # one evidence row (index.tags.evidence.rows): a tag with one of its topics
+
+
+def tag_columns(screen_width: int, topic_labels: list[str]) -> list[tuple[str, int]]:
+    """(label, width) of the Tags table's columns for a screen this wide: topic,
+    passage, article, outlet and date in view, the title taking what the others leave;
+    the anchor, quote and note follow (the quote is also shown under the table)."""
+    topic_w = label_width(topic_labels, least=len("Topic"))
+    fixed = [("Passage", 7), ("Outlet", 14), ("Date", 10)]
+    used = topic_w + sum(w for _, w in fixed) + 2 * (len(fixed) + 2) + 2  # padding, scrollbar
+    article_w = max(20, min(60, screen_width - used))
+    return [
+        ("Topic", topic_w),
+        fixed[0],
+        ("Article", article_w),
+        *fixed[1:],
+        ("Anchor", 8),
+        ("Quote", 40),
+        ("Note", 30),
+    ]
 
 
 class TagTable(DataTable):
@@ -51,6 +71,7 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         self.memos: list[Memo] = []
         self._seq = 0
         self._outlets_set = False
+        self._widths: list[tuple[str, int]] = []
 
     def compose(self) -> ComposeResult:
         yield Static(plain("Tags — the evidence file"), classes="title")
@@ -65,23 +86,12 @@ class TagsScreen(ReportsWorkerErrors, Screen):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        table = self.query_one("#tag-table", DataTable)
-        for label, width in (
-            ("Topic", 18),  # room for "Parent › Child"
-            ("Anchor", 8),
-            ("Passage", 7),  # before the long columns: seen at 80 columns too
-            ("Article", 28),
-            ("Outlet", 14),
-            ("Date", 10),
-            ("Quote", 40),
-            ("Note", 30),
-        ):
-            table.add_column(label, width=width)
+        self._set_columns()
         memos = self.query_one("#memo-table", DataTable)
         for label, width in (("Memo on", 30), ("Coder", 10), ("Memo", 70)):
             memos.add_column(label, width=width)
         self.set_topic_options()
-        table.focus()
+        self.query_one("#tag-table", DataTable).focus()
         self.reload()
 
     def set_topic_options(self) -> None:
@@ -90,8 +100,27 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             [(indented(t, depth), t.id) for t, depth in tree(self.app.settings.topics)]
         )
 
+    def _set_columns(self) -> None:
+        """The table's columns, sized to the screen: the article's title takes what the
+        short columns leave (the quote and the note come after, seen by scrolling)."""
+        table = self.query_one("#tag-table", DataTable)
+        topics = self.app.settings.topics
+        widths = tag_columns(self.app.size.width, [path_label(topics, t.id) for t in topics])
+        if widths == self._widths:
+            return
+        self._widths = widths
+        table.clear(columns=True)
+        for label, width in widths:
+            table.add_column(label, width=width)
+        if self.rows:
+            self.fill()
+
+    def on_resize(self) -> None:
+        self._set_columns()
+
     def codebook_changed(self) -> None:
         self.set_topic_options()
+        self._set_columns()
         self.reload()
 
     def on_screen_resume(self) -> None:
@@ -137,11 +166,11 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             topic = settings.topic(r["topic"])
             table.add_row(
                 cell(r["topic_label"], f"bold {rich_colour(topic.colour)}" if topic else ""),
-                cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
                 cell(f"#{r['passage']}" if r["passage"] else "—"),
                 cell(title(r)),
                 cell(r["outlet_name"]),
                 cell(date_label(r["date"])),
+                cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
                 cell(r["quote"]),
                 cell(r["note"]),
                 key=f"{r['id']}|{r['topic']}",
