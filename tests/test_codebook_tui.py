@@ -162,3 +162,21 @@ async def test_tags_screen_shows_sub_topics_by_path_and_exports_qdpx(settings, t
     with zipfile.ZipFile(target) as z:
         qde = z.read("project.qde").decode("utf-8")
     assert 'name="Checkpoint"' in qde and qde.count("<PlainTextSelection") == 2
+
+
+async def test_topics_edited_elsewhere_are_taken_by_an_open_reader(settings):
+    """A second reader (or `dossier codebook import`, or an editor) changes config.yaml:
+    the open reader uses the new topic within seconds; a broken edit is said, and the
+    reader keeps its topics."""
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        shown = record_notes(app)
+        await pilot.pause()
+        await until(pilot, lambda: app.config_watch._stamp != "first", "the first check")
+        edit_topics(settings.path, [TopicChange("sanctions", {"label": "Sanctions"})])
+        await until(pilot, lambda: app.settings.topic("sanctions") is not None, "the new topic", 10)
+        assert app.tags.settings.topic("sanctions") is not None, "tags check against it"
+        good = settings.path.read_text(encoding="utf-8")
+        settings.path.write_text(good + "\ncolor: red\n", encoding="utf-8")
+        await until(pilot, lambda: any("key 'color'" in s for s in shown), "the config error", 10)
+        assert app.settings.topic("sanctions") is not None, "the topics it had are kept"

@@ -39,7 +39,7 @@ from index.tags.exporters import export_context, left_out_lines, write_export
 from index.text import nearest
 
 from .actions import bindings
-from .codebook_edits import CodebookEdits
+from .codebook_edits import CodebookEdits, watch_config
 from .commands import DossierCommands
 from .keys import keymap, keys_of
 from .matching import TitleIndex
@@ -117,6 +117,7 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
         self.push_screen(SearchScreen())
         self._open_tags()
         self.tag_watch = watch_tag_file(self)  # other writers' tag changes, within a second
+        self.config_watch = watch_config(self)  # topics edited elsewhere
         self.index_ready = bool(self.library.infos)
         if self.index_ready:
             self._warm()
