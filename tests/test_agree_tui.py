@@ -106,6 +106,11 @@ async def test_disagreements_open_and_take_a_side(settings, tmp_path):
         await pilot.press("n")  # keep mine: off the list, my file unchanged
         assert listed(screen) == []
         assert (tmp_path / "ben.yaml").read_text(encoding="utf-8").count("treaty") == 1
+        before = settings.tags_file.read_bytes()
+        await pilot.press("u")  # undo the keep: the row is back, the tag file untouched
+        assert listed(screen) == [(f"{A1}#10", "corridor", "ana")]
+        await until(pilot, lambda: app.tag_writer.idle, "any write")
+        assert settings.tags_file.read_bytes() == before
 
 
 async def test_a_missing_file_is_said(settings):

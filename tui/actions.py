@@ -197,7 +197,7 @@ ACTIONS: tuple[Action, ...] = (
     # -- Disagreements screen (two coders) ----------------------------------------------
     _a("agree.theirs", "y", "Take theirs", "disagreements", "take_theirs", "Take their side: the topic on or off this passage in your tag file, as they coded it", show=True),
     _a("agree.mine", "n", "Keep mine", "disagreements", "keep_mine", "Keep your side: the disagreement leaves the list, your file unchanged", show=True),
-    _a("agree.undo", "u", "Undo", "disagreements", "undo", "Undo tag change (taking a side)", show=True),
+    _a("agree.undo", "u", "Undo", "disagreements", "undo", "Undo: this screen's last step (a side taken, or a row kept as yours)", show=True),
     _a("agree.back", "escape", "Back", "disagreements", "back", "Back: leave the disagreements", show=True),
     _a("coders.theirs", "y", "Take theirs", "coders reader", "take_theirs", "Take their side on this passage: their topics here, in your tag file"),
     # -- modal screens -----------------------------------------------------------------

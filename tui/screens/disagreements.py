@@ -85,6 +85,8 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
         self.other = None  # their TagStore, read in the worker
         self.result: Agreement | None = None
         self.kept: set[tuple[str, str]] = set()  # (passage, topic) where you kept yours
+        self.steps: list[tuple[str, str] | None] = []  # u undoes these: a kept row, or None
+        # for a side taken (undone in the tag store)
         self.excerpts: dict[str, str] = {}
         self._seq = 0
 
@@ -231,28 +233,43 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
             take_side(store, lib.article(aid), n, d.topic, tagged)
 
         said = f"{'Tagged' if tagged else 'Untagged'} {d.topic} on {d.passage} in your tag file"
-        self._write(change, lambda _: f"{said} (u undoes)")
+        self._write(change, lambda _: f"{said} (u undoes)", step=True)
 
     def action_keep_mine(self) -> None:
         d = self.current()
         if d is not None:
             self.kept.add((d.passage, d.topic))
+            self.steps.append((d.passage, d.topic))
             self.fill()
 
     def action_undo(self) -> None:
+        """Undo this screen's last step: a row kept as yours comes back; a side taken is
+        undone in your tag file."""
+        if not self.steps:
+            self.app.notify("Nothing to undo here", title="Tags")
+            return
+        step = self.steps.pop()
+        if step is not None:
+            self.kept.discard(step)
+            self.fill()
+            self.app.notify(f"Undone: kept yours on {step[0]} ({step[1]})", title="Tags")
+            return
+
         def said(what: object) -> str:
             return f"Undone: {what}" if what else "Nothing to undo"
 
         self._write(self.app.tags.undo, said)
 
-    def _write(self, fn, said) -> None:
+    def _write(self, fn, said, step: bool = False) -> None:
         """Run a change of your tag file after those asked before it (off the UI thread),
-        say what it did (said(result)) and compare again."""
+        say what it did (said(result)) and compare again. step: u can undo it."""
 
         def done(result: object, error: BaseException | None) -> None:
             if error is not None:
                 self.app.notify(describe(error), title="Tags", severity="error")
                 return
+            if step:
+                self.steps.append(None)
             self.app.notify(said(result), title="Tags")
             self.reload()
 
