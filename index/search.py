@@ -21,6 +21,7 @@ from .config import Settings
 from .engine import Searcher
 from .engine.termtable import TermTable
 from .errors import IndexUnavailable, QueryError
+from .headlines import HeadlineIndex
 from .indexfiles import is_decoding_error, mark_damaged, verify
 from .manifest import Manifest
 from .model import ArticleInfo
@@ -28,6 +29,7 @@ from .query import ParsedQuery, QueryReader, TagLookup, plain_words, query_phras
 from .text import words
 
 Span = tuple[int, int]
+HEADLINES_LISTED = 50  # headline-only articles listed after a search
 SUGGEST_WORDS = 8  # words of a query looked up for near spellings
 
 
@@ -66,6 +68,8 @@ class SearchResult:
     cap: int | None = None  # that cap
     # (articles indexed, of ~N articles) when a first build is still running
     partial: tuple[int, int] | None = None
+    # articles whose headline matches and none of whose passages do (newest first)
+    headline_only: list[ArticleHits] = field(default_factory=list)
 
 
 class Highlighter:
@@ -154,6 +158,8 @@ class SearchEngine:
         self.infos = {i.id: i for i in manifest.infos()} if manifest else {}
         self.duplicate_groups: list[list[str]] = manifest.duplicates if manifest else []
         self.also_in: dict[str, list[str]] = manifest.also_in() if manifest else {}
+        self._headlines: HeadlineIndex | None = None  # read on the first search
+        self._reading = manifest.fingerprint if manifest else ""  # how words were normalised
 
     @_locked
     def refresh(self) -> bool:
@@ -186,6 +192,14 @@ class SearchEngine:
             table = TermTable(words)  # the slow part, done without holding the engine
             with self._lock:
                 self._engine.keep_table("exact", table)
+        if self._headlines is None:  # read outside the lock: a search typed meanwhile runs
+            infos, reading = self.infos, self._reading
+            table = HeadlineIndex.stored(
+                self.settings.index_dir, infos.values(), self._engine.analysis, reading
+            )
+            with self._lock:
+                if self.infos is infos and self._headlines is None:
+                    self._headlines = table
         self.search("warm", limit=1)
 
     @property
@@ -286,8 +300,10 @@ class SearchEngine:
             return result
         result.total = sum(counts.values())
         result.total_articles = len(counts)
+        result.headline_only = self._headline_only(parsed.query, counts)
         if not result.total:
-            result.suggestions = self.suggest(parsed.reading or text)
+            if not result.headline_only:
+                result.suggestions = self.suggest(parsed.reading or text)
             return result
         highlight = self.highlighter(parsed)
         order: dict[str, ArticleHits] = {}
@@ -353,6 +369,19 @@ class SearchEngine:
         if parsed.query is qm.NOTHING:
             return set()
         return self._guarded(lambda: self._engine.matching_pids(parsed.query, article_id))
+
+    def headlines(self) -> HeadlineIndex:
+        """The headlines' word table (kept beside the index; read anew after a build)."""
+        if self._headlines is None:
+            self._headlines = HeadlineIndex.stored(
+                self.settings.index_dir, self.infos.values(), self._engine.analysis, self._reading
+            )
+        return self._headlines
+
+    def _headline_only(self, query: qm.Query, counts: dict[str, int]) -> list[ArticleHits]:
+        found = [self.infos[a] for a in self.headlines().matching(query) - counts.keys()]
+        found.sort(key=lambda i: (i.date or "", i.id), reverse=True)
+        return [self._article_hits(i.id, 0) for i in found[:HEADLINES_LISTED]]
 
     def _article_hits(self, aid: str, count: int) -> ArticleHits:
         info = self.infos.get(aid)

@@ -137,6 +137,10 @@ def cmd_search(settings: Settings, args) -> int:
                 ],
                 "suggestions": result.suggestions,
                 "complete": result.complete,
+                "headline_only": [
+                    {"id": a.id, "title": a.title, "source": a.source, "date": a.date}
+                    for a in result.headline_only
+                ],
             }
         )
         return 0
@@ -145,6 +149,7 @@ def cmd_search(settings: Settings, args) -> int:
     if not result.total:
         hint = f" Did you mean: {', '.join(result.suggestions)}?" if result.suggestions else ""
         line(f"No passages match '{args.query}'.{hint}")
+        _print_headlines(result)
         return 0
     line(
         f"{plural(result.total, 'passage')} in {plural(result.total_articles, 'article')}"
@@ -160,7 +165,16 @@ def cmd_search(settings: Settings, args) -> int:
         )
         text, spans, cut_left, cut_right = snippet(p.text, p.spans)
         print("    " + ("…" if cut_left else "") + styled(text, spans) + ("…" if cut_right else ""))
+    _print_headlines(result)
     return 0
+
+
+def _print_headlines(result) -> None:
+    if result.headline_only:
+        line()
+        line(f"In the headline only: {plural(len(result.headline_only), 'article')}")
+        for a in result.headline_only:
+            line(f"  {a.id}  {a.title}  [{outlet_label(a.source)}, {date_label(a.date)}]")
 
 
 def cmd_show(settings: Settings, args) -> int:

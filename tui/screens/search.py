@@ -212,6 +212,14 @@ class SearchScreen(ReportsWorkerErrors, Screen):
             options.append(Option(head, id=f"a:{a.id}"))
             for p in a.passages[:5]:
                 options.append(Option(self._snippet(p, width), id=f"p:{p.pid}"))
+        if result.headline_only:
+            options.append(Option(plain("In the headline only", "italic dim"), disabled=True))
+            for a in result.headline_only:
+                head = join(
+                    plain(cap(a.title, 200), "bold"),
+                    plain(f"   {meta_line(a.source, a.date)}", "dim"),
+                )
+                options.append(Option(head, id=f"a:{a.id}"))
         results.set_options(options)
         if options:
             results.highlighted = 1 if len(options) > 1 else 0
@@ -221,7 +229,10 @@ class SearchScreen(ReportsWorkerErrors, Screen):
         parts = []
         if result.message:
             parts.append(plain(result.message + "\n", "$text-error"))
-        if result.total:
+        headlines = len(result.headline_only)
+        if headlines and not result.total:
+            parts.append(plain(f"No passages match; {plural(headlines, 'headline')} do"))
+        elif result.total:
             listed = len(result.articles)
             shown = (
                 f" — first {listed} of {result.total_articles:,} articles listed"
@@ -252,6 +263,8 @@ class SearchScreen(ReportsWorkerErrors, Screen):
                     f"“{result.suggestions[0]}”)"
                 )
             parts.append(plain(f"No passages match{hint}"))
+        if headlines and result.total:
+            parts.append(plain(f" · and {plural(headlines, 'headline')}"))
         if result.partial:  # a first build is still running
             indexed, expected = result.partial
             parts.append(

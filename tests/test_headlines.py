@@ -1,0 +1,115 @@
+"""A word found only in a headline: the search lists the article after those whose text
+matches ("in the headline only"), read the way passages are read (folding, spelling
+variants, stems), and never for a question a headline cannot answer (outlet, date)."""
+
+from __future__ import annotations
+
+import yaml
+from conftest import CONFIG, run_cli
+from helpers_tui import H, W, until
+from textual.widgets import OptionList
+
+from index.library import Library
+from tui.app import DossierApp
+
+HEADLINE = "Mirzoian Hails Constructive Rounds in Geneva"
+FILES = {
+    "a.txt": f"---\ntitle: {HEADLINE}\noutlet: Wire One\ndate: 2024-03-02\n---\n\n"
+    "The ministers met for two days.\n\nThey agreed to meet again.\n",
+    "b.txt": "---\ntitle: Talks in Vienna\noutlet: Wire Two\ndate: 2024-03-05\n---\n\n"
+    "Delegates spoke of constructive rounds of talks in Geneva.\n",
+    "c.txt": "---\ntitle: Weather report\ndate: 2024-03-06\n---\n\nRain in Geneva.\n",
+}
+
+
+def library(make_corpus) -> Library:
+    lib = Library(make_corpus(FILES))
+    lib.update()
+    return lib
+
+
+def headline_only(lib: Library, query: str) -> list[str]:
+    return [lib.infos[a.id].title for a in lib.engine.search(query).headline_only]
+
+
+def test_a_word_only_in_a_headline_lists_that_article(make_corpus):
+    lib = library(make_corpus)
+    result = lib.engine.search("hails")
+    assert result.total == 0
+    assert headline_only(lib, "hails") == [HEADLINE]
+    assert result.suggestions == [], "no 'did you mean' when a headline matches"
+    # stems and spelling variants as in passages: hail ~ hails, Mirzoyan = Mirzoian
+    assert headline_only(lib, "hail") == [HEADLINE]
+    assert headline_only(lib, "Mirzoyan") == [HEADLINE]
+
+
+def test_articles_whose_text_matches_are_not_repeated(make_corpus):
+    lib = library(make_corpus)
+    result = lib.engine.search("constructive")
+    assert {a.title for a in result.articles} == {"Talks in Vienna"}
+    assert headline_only(lib, "constructive") == [HEADLINE]
+    talks = lib.engine.search("talks")  # in b's headline and in its text: listed once
+    assert [a.title for a in talks.articles] == ["Talks in Vienna"]
+    assert talks.headline_only == []
+
+
+def test_phrases_and_operators_read_on_the_headline(make_corpus):
+    lib = library(make_corpus)
+    assert headline_only(lib, '"constructive rounds"') == [HEADLINE]
+    assert headline_only(lib, '"rounds constructive"') == []
+    assert headline_only(lib, "hails AND geneva") == [HEADLINE]
+    assert headline_only(lib, "hails NOT geneva") == []
+    assert headline_only(lib, "hails OR weather") == ["Weather report", HEADLINE]  # newest first
+
+
+def test_the_table_kept_beside_the_index_follows_edited_headlines(make_corpus, tmp_path):
+    lib = library(make_corpus)
+    assert headline_only(lib, "hails") == [HEADLINE]
+    kept = lib.settings.index_dir / "headlines.pickle"
+    assert kept.is_file()
+    again = Library(lib.settings)  # another process: reads the table, same answers
+    assert headline_only(again, "hails") == [HEADLINE]
+    edited = FILES["a.txt"].replace(HEADLINE, "Mirzoian Praises Geneva Rounds")
+    (tmp_path / "corpus" / "a.txt").write_text(edited, encoding="utf-8")
+    again.update()
+    assert headline_only(again, "hails") == []
+    assert headline_only(again, "praises") == ["Mirzoian Praises Geneva Rounds"]
+
+
+def test_questions_a_headline_cannot_answer_list_nothing(make_corpus):
+    lib = library(make_corpus)
+    assert headline_only(lib, "hails outlet:wire") == []
+    assert headline_only(lib, "title:hails") == [], "title: finds the passages themselves"
+
+
+def test_the_cli_lists_headline_matches(make_corpus, capsys, tmp_path):
+    lib = library(make_corpus)
+    cfg = tmp_path / "config.yaml"
+    data = yaml.safe_load(CONFIG.read_text(encoding="utf-8"))
+    data.update(
+        corpus=str(lib.settings.corpus),
+        index=str(lib.settings.index_dir),
+        tags=str(tmp_path / "tags.yaml"),
+    )
+    cfg.write_text(yaml.safe_dump(data), encoding="utf-8")
+    code, out, _ = run_cli(capsys, cfg, "search", "hails")
+    assert code == 0
+    assert "No passages match 'hails'" in out
+    assert "In the headline only: 1 article" in out and HEADLINE in out
+
+
+async def test_the_reader_lists_and_opens_a_headline_match(make_corpus):
+    lib = library(make_corpus)
+    app = DossierApp(lib.settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        app.screen.query_one("#query").value = "hails"
+        await until(pilot, lambda: app.last_result is not None, "the results")
+        results = app.screen.query_one("#results", OptionList)
+        await until(pilot, lambda: results.option_count == 2, "the headline match")
+        assert "In the headline only" in str(results.get_option_at_index(0).prompt)
+        assert HEADLINE in str(results.get_option_at_index(1).prompt)
+        assert "1 headline" in str(app.screen.query_one("#message").render())
+        results.focus()
+        await pilot.press("enter")
+        await until(pilot, lambda: getattr(app.screen, "article", None) is not None, "reader")
+        assert app.screen.article.title == HEADLINE
