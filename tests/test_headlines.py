@@ -108,7 +108,7 @@ async def test_the_reader_lists_and_opens_a_headline_match(make_corpus):
         await until(pilot, lambda: results.option_count == 2, "the headline match")
         assert "In the headline only" in str(results.get_option_at_index(0).prompt)
         assert HEADLINE in str(results.get_option_at_index(1).prompt)
-        assert "1 headline" in str(app.screen.query_one("#message").render())
+        assert "1 article by its headline" in str(app.screen.query_one("#message").render())
         results.focus()
         await pilot.press("enter")
         await until(pilot, lambda: getattr(app.screen, "article", None) is not None, "reader")

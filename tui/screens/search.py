@@ -231,7 +231,9 @@ class SearchScreen(ReportsWorkerErrors, Screen):
             parts.append(plain(result.message + "\n", "$text-error"))
         headlines = len(result.headline_only)
         if headlines and not result.total:
-            parts.append(plain(f"No passages match; {plural(headlines, 'headline')} do"))
+            parts.append(
+                plain(f"No passages match; {plural(headlines, 'article')} by its headline")
+            )
         elif result.total:
             listed = len(result.articles)
             shown = (
@@ -264,7 +266,7 @@ class SearchScreen(ReportsWorkerErrors, Screen):
                 )
             parts.append(plain(f"No passages match{hint}"))
         if headlines and result.total:
-            parts.append(plain(f" · and {plural(headlines, 'headline')}"))
+            parts.append(plain(f" · {plural(headlines, 'more article')} by its headline"))
         if result.partial:  # a first build is still running
             indexed, expected = result.partial
             parts.append(
