@@ -379,9 +379,9 @@ class SearchEngine:
         return self._headlines
 
     def _headline_only(self, query: qm.Query, counts: dict[str, int]) -> list[ArticleHits]:
-        found = [self.infos[a] for a in self.headlines().matching(query) - counts.keys()]
-        found.sort(key=lambda i: (i.date or "", i.id), reverse=True)
-        return [self._article_hits(i.id, 0) for i in found[:HEADLINES_LISTED]]
+        found = (self.infos[a] for a in self.headlines().matching(query) - counts.keys())
+        newest = heapq.nlargest(HEADLINES_LISTED, found, key=lambda i: (i.date or "", i.id))
+        return [self._article_hits(i.id, 0) for i in newest]
 
     def _article_hits(self, aid: str, count: int) -> ArticleHits:
         info = self.infos.get(aid)
