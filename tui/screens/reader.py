@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from index.extract import is_html_path
 from index.model import Article
+from index.page_leftout import LeftOut, left_out
 from index.views import ArticleViewModel, article_view
 
 from ..actions import bind_topic_keys, bindings
@@ -70,6 +73,8 @@ class ReaderScreen(ReportsWorkerErrors, SharedPassages, TaggingMixin, Screen):
         yield Static(self._meta(), id="reader-meta", classes="meta")
         yield Static("", id="reader-memo", classes="memo")
         yield ArticleView(self.article, layout=self.prepared, id="view")
+        with VerticalScroll(id="reader-leftout"):  # x on a web page: what extraction left out
+            yield Static("")
         yield Static("", id="reader-status", classes="status")
         yield Footer(compact=True)
 
@@ -182,6 +187,31 @@ class ReaderScreen(ReportsWorkerErrors, SharedPassages, TaggingMixin, Screen):
     def action_toggle_removed(self) -> None:
         self.view.show_removed = not self.view.show_removed
         self._update_status()
+        box = self.query_one("#reader-leftout")
+        box.display = self.view.show_removed and is_html_path(self.article.path)
+        if box.display:
+            box.query_one(Static).update(plain("reading the page again…", "dim"))
+            self._read_left_out()
+
+    @work(thread=True, exclusive=True, group="left out", exit_on_error=False)
+    def _read_left_out(self) -> None:
+        found = left_out(self.article.path, self.article.text)
+        self.app.call_from_thread(self._show_left_out, found)
+
+    def _show_left_out(self, found: LeftOut) -> None:
+        box = self.query_one("#reader-leftout")
+        if found.error:
+            box.query_one(Static).update(plain(found.error, "$text-warning"))
+            return
+        total = len(found.blocks) + found.more
+        head = plain(
+            f"Left out by extraction: {plural(total, 'block')} of the page (menus, links, "
+            "captions, notices…), in page order" + (":" if total else "")
+        )
+        lines = [plain(f"\n✂ {cap(b, 300)}", "dim") for b in found.blocks]
+        if found.more:
+            lines.append(plain(f"\n… and {found.more:,} more", "dim"))
+        box.query_one(Static).update(join(head, *lines))
 
     def action_back(self) -> None:
         if self.view.selection:
