@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .model import UNDATED, UNKNOWN_OUTLET, ArticleInfo
-from .tags.exporters import csv_cell
 from .tags.model import Anchored
+from .text import csv_cell
 
 PERIODS = ("month", "week")
 DATE_PREFIX = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

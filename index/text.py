@@ -151,3 +151,12 @@ def nearest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | Non
     """The known name a mistyped `word` most likely meant, for "did you mean" hints."""
     near = difflib.get_close_matches(word, list(choices), n=1, cutoff=cutoff)
     return near[0] if near else None
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """Untrusted text as a CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -7,14 +7,7 @@ from __future__ import annotations
 from index.reuse_store import Analysis
 
 from .render import plural
-from .screens.reuse import open_compare
-
-
-def story_others(app, article_id: str) -> tuple[str, ...]:
-    """The other articles of the article's story, for a picker to list first."""
-    analysis = getattr(app, "analysis", None)
-    story = analysis.story_of(article_id) if analysis is not None else None
-    return tuple(a for a in story.articles if a != article_id) if story else ()
+from .screens.compare import open_compare
 
 
 class SharedPassages:

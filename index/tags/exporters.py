@@ -23,6 +23,7 @@ from ..atomic import write_atomic
 from ..config import Settings
 from ..errors import DossierError
 from ..model import Article, date_label, outlet_label
+from ..text import csv_cell
 from ..topics import path_label
 from .evidence import topic_order
 from .model import Memo, now_iso
@@ -62,13 +63,6 @@ CSV_COLUMNS = (
 )
 # Cells whose text comes from an article or the user, not from us.
 CSV_UNTRUSTED = frozenset({"quote", "note", "title", "outlet"})
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: object) -> str:
-    """Untrusted text as a CSV cell a spreadsheet shows as text, never runs as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def export_csv(rows: list[dict], settings: Settings, context: ExportContext | None = None) -> str:

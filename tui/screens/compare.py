@@ -14,7 +14,6 @@ from index.views_compare import CompareViewModel, compare_view
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain
-from ..reuse_reader import story_others
 from ..tagging import TaggingMixin
 from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
@@ -216,3 +215,33 @@ class CompareScreen(ReportsWorkerErrors, TaggingMixin, Screen):
             exclude=(self.articles["left"].id, self.articles["right"].id),
             first=story_others(self.app, self.articles[self.other(side)].id),
         )
+
+
+def story_others(app, article_id: str) -> tuple[str, ...]:
+    """The other articles of the article's story, for a picker to list first."""
+    analysis = getattr(app, "analysis", None)
+    story = analysis.story_of(article_id) if analysis is not None else None
+    return tuple(a for a in story.articles if a != article_id) if story else ()
+
+
+def open_compare(
+    app,
+    left_id: str,
+    left_n: int,
+    right_id: str,
+    left: Article | None = None,
+    right_n: int | None = None,
+) -> None:
+    """Compare two articles, the left one at passage left_n, the right one at right_n
+    when the pair is known (each loaded in a worker; `left` when it is loaded already)."""
+
+    def with_left(article: Article, _layout=None) -> None:
+        def with_right(right: Article, _layout) -> None:
+            app.push_screen(CompareScreen(article, right, left_n, right_n))
+
+        app.load_article(right_id, with_right)
+
+    if left is not None:
+        with_left(left)
+    else:
+        app.load_article(left_id, with_left)

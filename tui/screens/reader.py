@@ -17,11 +17,12 @@ from index.views import ArticleViewModel, article_view
 
 from ..actions import bind_topic_keys, bindings
 from ..render import cap, join, meta_line, plain, plural, source_file
-from ..reuse_reader import SharedPassages, story_others
+from ..reuse_reader import SharedPassages
 from ..tagging import TaggingMixin
 from ..widgets.article_layout import Layout
 from ..widgets.article_view import ArticleView
 from ..worker_errors import ReportsWorkerErrors
+from .compare import CompareScreen, story_others
 
 
 class ViewReady(Message):
@@ -223,8 +224,6 @@ class ReaderScreen(ReportsWorkerErrors, SharedPassages, TaggingMixin, Screen):
         cursor = self.view.cursor
 
         def opened(other: Article, _layout) -> None:
-            from .compare import CompareScreen
-
             self.app.push_screen(CompareScreen(self.article, other, cursor))
 
         def chosen(aid: str | None) -> None:

@@ -10,13 +10,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from index.model import Article
 from index.reuse import Cluster
 from index.reuse_store import Analysis
 
 from ..actions import bindings
 from ..render import cap, join, meta_line, plain, plural
 from ..worker_errors import ReportsWorkerErrors
+from .compare import open_compare
 from .quotes import QuotesScreen, SharedRows
 
 SHOWN = 500  # clusters listed (the count of all is said)
@@ -112,27 +112,3 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
-
-
-def open_compare(
-    app,
-    left_id: str,
-    left_n: int,
-    right_id: str,
-    left: Article | None = None,
-    right_n: int | None = None,
-) -> None:
-    """Compare two articles, the left one at passage left_n, the right one at right_n
-    when the pair is known (each loaded in a worker; `left` when it is loaded already)."""
-    from .compare import CompareScreen
-
-    def with_left(article: Article, _layout=None) -> None:
-        def with_right(right: Article, _layout) -> None:
-            app.push_screen(CompareScreen(article, right, left_n, right_n))
-
-        app.load_article(right_id, with_right)
-
-    if left is not None:
-        with_left(left)
-    else:
-        app.load_article(left_id, with_left)
