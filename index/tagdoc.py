@@ -6,10 +6,10 @@ nor dumps them again.
 The file lists entries by article, then offset, so each article's entries are one run
 of text. A group read from the cache (tagcache.py) is Packed: where its mappings are
 (marshalled, read from the cache file only when unpacked), its ids, and (Place) where
-its run and each entry's text are in `raw`. Unpacking gives
-the list of mappings; operations change only unpacked groups (of a copy: a TagDoc that
-readers see is never changed), and replace a mapping rather than edit it, so a mapping
-that is still the one unpacked still has its text in `raw` and is copied, not dumped.
+its run and each entry's text are in `raw`. Unpacking gives the list of mappings;
+operations change only unpacked groups (of a copy: a TagDoc that readers see is never
+changed), and replace a mapping rather than edit it, so a mapping that is still the one
+unpacked still has its text in `raw` and is copied, not dumped.
 """
 
 from __future__ import annotations
