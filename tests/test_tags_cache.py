@@ -4,6 +4,8 @@ written is byte for byte what a whole dump of the same tags gives."""
 
 from __future__ import annotations
 
+import os
+
 import yaml
 from helpers_tags import make_article, open_store, plain_settings
 
@@ -158,3 +160,16 @@ def test_a_cached_article_whose_bytes_changed_is_read_from_the_tag_file(tmp_path
     assert [e.entry.id for e in store.for_article(arts[2])] == truth["art2"]
     store.toggle_passage_topic(arts[4], 2, "treaty")  # a save copies art2 from its text
     assert [e.entry.id for e in open_store(settings, *arts).for_article(arts[2])] == truth["art2"]
+
+
+def test_an_open_reads_the_cache_header_then_only_the_articles_asked_for(tmp_path, monkeypatch):
+    settings, arts = _six_articles(tmp_path)
+    reads: list[int] = []
+    real = os.pread
+    monkeypatch.setattr(os, "pread", lambda fd, n, at: reads.append(n) or real(fd, n, at))
+    store = open_store(settings, *arts)
+    assert len(reads) == 2  # the trailer and the header
+    blob = store._snap.doc.groups["art3"].blob
+    reads.clear()
+    assert [a.entry.topics for a in store.for_article(arts[3])] == [("border",)] * 3
+    assert reads == [blob.size]  # its blob, nothing else
