@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from index.article_source import LibraryArticles, indexed_article
 from index.config import Settings
@@ -14,11 +15,14 @@ from index.text import plural
 
 from .output import emit_json, line
 
+if TYPE_CHECKING:
+    from index.library import Library
+
 # The index, the engine and the exporters are imported by the commands that use them:
 # `dossier tag` reads one article and the tag file, and starts in a fraction of the time.
 
 
-def open_library(settings: Settings):
+def _open_library(settings: Settings) -> Library:
     from .corpus import open_library
 
     return open_library(settings)
@@ -93,7 +97,7 @@ def cmd_tags(settings: Settings, args) -> int:
     _check_topic(settings, args.topic)
     from index.tags.evidence import record
 
-    lib = open_library(settings)
+    lib = _open_library(settings)
     store = _store(settings, lib)
     resolved = store.resolve_all(args.topic)
     if args.orphans:
@@ -159,7 +163,7 @@ def cmd_tag(settings: Settings, args) -> int:
     lib = None
     article = indexed_article(settings, ref)
     if article is None:
-        lib = open_library(settings)
+        lib = _open_library(settings)
         article = lib.article(ref)
     store = _store(settings, lib)
     entry = store.add_passage(article, n, topics, args.note)
@@ -208,7 +212,7 @@ def cmd_export(settings: Settings, args) -> int:
         raise CliUsage(f"--format {args.format} writes a file: give -o FILE.{args.format}")
     if args.bom and args.format not in BOM_FORMATS:
         raise CliUsage(f"--bom is for --format {' or '.join(sorted(BOM_FORMATS))}")
-    lib = open_library(settings)
+    lib = _open_library(settings)
     store = _store(settings, lib)
     found = rows(store, lib.infos, settings, args.topic)
     context = export_context(settings, store, lib)
