@@ -8,7 +8,11 @@ The bundled corpus is copied to a temporary folder and indexed; the tag file is 
 spans on its passages (a fifth) and on articles that are not in the corpus (orphans, as
 after articles were removed). The first read of a new file parses its YAML and keeps
 a cache (timed on its own); then each figure is the median of several runs, and the
-1-tag file is the baseline of the same run.
+1-tag file is the baseline of the same run. `python` is the floor of the whole-process
+figures: `python -c pass`, timed the same way.
+
+The processes run as a user's do: compiled modules are kept (in a folder of the run's
+own, whatever PYTHONDONTWRITEBYTECODE says), and a warm-up run fills it.
 
     .venv/bin/python bench/bench_tags.py [--sizes 1,500,5000,50000] [--runs 5]
 """
@@ -37,6 +41,7 @@ from index.tagfile import TagDoc  # noqa: E402
 from index.tags import TagEntry, TagStore, new_id, now_iso  # noqa: E402
 
 TOPICS = ("border", "corridor", "treaty")
+WIDTHS = (9, 12, 13, 12, 11, 9, 9, 9)  # of the columns after "1st read"
 
 
 def make_tag_file(settings, lib: Library, size: int, rng: random.Random) -> None:
@@ -70,27 +75,36 @@ def median_ms(times: list[float]) -> str:
     return f"{statistics.median(times) * 1000:8.0f} ms"
 
 
-def time_cli(config: Path, passages: list[str], runs: int) -> list[float]:
+def process_env(work: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
+    return env
+
+
+def time_process(cmd: list[str], env: dict[str, str]) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT, env=env)
+    return time.perf_counter() - t
+
+
+def time_floor(env: dict[str, str], runs: int) -> list[float]:
+    return [time_process([sys.executable, "-c", "pass"], env) for _ in range(runs)]
+
+
+def time_cli(config: Path, passages: list[str], runs: int, env: dict[str, str]) -> list[float]:
     out = []
     for i in range(runs):
         pid = passages[i % len(passages)]
         topic = TOPICS[i % len(TOPICS)]
         cmd = [sys.executable, "-m", "tui.cli", "--config", str(config), "tag", pid, topic]
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, capture_output=True, cwd=ROOT)
-        out.append(time.perf_counter() - t)
+        out.append(time_process(cmd, env))
     return out
 
 
-def time_list(config: Path, runs: int) -> list[float]:
+def time_list(config: Path, runs: int, env: dict[str, str]) -> list[float]:
     """`dossier tags` (every tag resolved and printed), output thrown away."""
-    out = []
     cmd = [sys.executable, "-m", "tui.cli", "--config", str(config), "tags"]
-    for _ in range(runs):
-        t = time.perf_counter()
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
-        out.append(time.perf_counter() - t)
-    return out
+    return [time_process(cmd, env) for _ in range(runs)]
 
 
 async def _reader_once(settings, article_id: str, n: int, key: str) -> tuple[float, float]:
@@ -164,10 +178,19 @@ def main() -> None:
             f"{a}#{n}" for a in sorted(lib.infos) for n in range(1, lib.infos[a].passages + 1)
         ]
         rng.shuffle(passages)
+        env = process_env(work)
+        subprocess.run(  # the warm-up: modules compiled once, as after an install
+            [sys.executable, "-m", "tui.cli", "--config", str(work / "config.yaml"), "tags"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            cwd=ROOT,
+            env=env,
+        )
         print(f"libyaml: {'yes' if hasattr(__import__('yaml'), 'CSafeLoader') else 'no'}")
         print(
-            f"{'tags':>7} {'file':>9} {'1st read':>9} {'dossier tag':>12} {'dossier tags':>13} "
-            f"{'reader open':>12} {'reader tag':>11} {'open':>9} {'one tag':>9} {'notice':>9}"
+            f"{'tags':>7} {'file':>9} {'1st read':>9} {'python':>9} {'dossier tag':>12} "
+            f"{'dossier tags':>13} {'reader open':>12} {'reader tag':>11} {'open':>9} "
+            f"{'one tag':>9} {'notice':>9}"
         )
         base: dict[str, float] = {}
         for size in [int(s) for s in args.sizes.split(",")]:
@@ -178,8 +201,9 @@ def main() -> None:
             TagStore.open(settings, lib)  # parses the YAML once and keeps the cache
             first = time.perf_counter() - t
             figures = {
-                "dossier tag": time_cli(work / "config.yaml", passages, args.runs),
-                "dossier tags": time_list(work / "config.yaml", args.runs),
+                "python": time_floor(env, args.runs),
+                "dossier tag": time_cli(work / "config.yaml", passages, args.runs, env),
+                "dossier tags": time_list(work / "config.yaml", args.runs, env),
                 **{f"reader {k}": v for k, v in time_reader(settings, lib, args.runs).items()},
                 **time_in_process(settings, lib, args.runs),
             }
@@ -189,7 +213,7 @@ def main() -> None:
                 f"{size:>7} {mb:7.1f}MB {first:8.1f}s "
                 + " ".join(
                     f"{medians[k] * 1000:{w - 3}.0f} ms"
-                    for k, w in zip(medians, (12, 13, 12, 11, 9, 9, 9), strict=True)
+                    for k, w in zip(medians, WIDTHS, strict=True)
                 ),
                 flush=True,
             )
@@ -197,7 +221,7 @@ def main() -> None:
                 f"{'':>28}"
                 + " ".join(
                     f"{medians[k] / max(base[k], 1e-9):{w - 1}.1f}x"
-                    for k, w in zip(medians, (12, 13, 12, 11, 9, 9, 9), strict=True)
+                    for k, w in zip(medians, WIDTHS, strict=True)
                 )
                 + "  (vs the first size)",
                 flush=True,

@@ -26,7 +26,6 @@ import warnings
 import zlib
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from .atomic import write_atomic
@@ -88,6 +87,8 @@ def is_html_path(path: str) -> bool:
 def extractor_id() -> str:
     """Name and version of the extractor and of our rendering; part of the index
     fingerprint and of every cache entry, so an upgrade re-extracts."""
+    from importlib.metadata import PackageNotFoundError, version  # ~10 ms: only when asked
+
     try:
         tv = version("trafilatura")
     except PackageNotFoundError:  # pragma: no cover - a declared dependency

@@ -4,11 +4,12 @@ bytes, so that a change to one tag of 50,000 neither builds the other 49,999 map
 nor dumps them again.
 
 The file lists entries by article, then offset, so each article's entries are one run
-of text. A group read from the cache (tagcache.py) is Packed: its mappings marshalled,
-its ids, and (Place) where its run and each entry's text are in `raw`. Unpacking gives
-the list of mappings; operations change only unpacked groups (of a copy: a TagDoc that
-readers see is never changed), and replace a mapping rather than edit it, so a mapping
-that is still the one unpacked still has its text in `raw` and is copied, not dumped.
+of text. A group read from the cache (tagcache.py) is Packed: where its mappings are
+(marshalled, read from the cache file only when unpacked), its ids, and (Place) where
+its run and each entry's text are in `raw`. Unpacking gives the list of mappings;
+operations change only unpacked groups (of a copy: a TagDoc that readers see is never
+changed), and replace a mapping rather than edit it, so a mapping that is still the one
+unpacked still has its text in `raw` and is copied, not dumped.
 """
 
 from __future__ import annotations
@@ -17,17 +18,31 @@ import marshal
 import secrets
 from array import array
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
 
 VERSION = 1
 
 
+class Blob(Protocol):
+    """Where a packed group's bytes are (a region of the cache file): read on demand."""
+
+    def read(self) -> bytes: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Packed:
-    """A group not unpacked yet: its mappings (marshal, in file order) and their ids."""
+    """A group not unpacked yet: its mappings (marshal, in file order; read only when
+    unpacked), how many, and their ids (marshalled, read when asked for)."""
 
-    blob: bytes | memoryview  # a view into the cache file's bytes, when read from it
-    ids: tuple[str, ...]
+    blob: Blob
+    ids_blob: bytes
+    count: int
     token: str = ""  # names this content: groups with one token hold the same entries
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return marshal.loads(self.ids_blob)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +131,7 @@ class TagDoc:
 
     def count(self, article_id: str) -> int:
         g = self.groups.get(article_id)
-        return 0 if g is None else len(g.ids) if isinstance(g, Packed) else len(g)
+        return 0 if g is None else g.count if isinstance(g, Packed) else len(g)
 
     def ids(self, article_id: str) -> list[str]:
         g = self.groups.get(article_id)
@@ -135,13 +150,29 @@ class TagDoc:
         return g
 
     def _unpack(self, article_id: str, packed: Packed) -> list[dict]:
-        entries = marshal.loads(packed.blob)
+        try:
+            entries = marshal.loads(packed.blob.read())
+        except (OSError, ValueError, EOFError, TypeError):
+            entries = self._from_text(article_id)
         place = self.places.get(article_id)
         if place is not None:
             token = place.token or packed.token
             self.places[article_id] = Place(place.start, place.cuts, tuple(entries), token)
         self.groups[article_id] = entries
         return entries
+
+    def _from_text(self, article_id: str) -> list[dict]:
+        """The article's mappings parsed from the file's text (its run of it, when known):
+        for a cached group whose bytes are gone or not what was written."""
+        from .tagfile import parse
+        from .yamlpos import safe_load
+
+        place = self.places.get(article_id)
+        if place is not None and self.raw is not None:
+            run = safe_load(self.raw[place.start : place.end].decode("utf-8"))
+            if isinstance(run, list) and len(run) == len(place.cuts) - 1:
+                return run
+        return parse(Path("the tag file"), self.raw or b"").entries_of(article_id)
 
     @property
     def entries(self) -> list[dict]:

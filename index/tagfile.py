@@ -345,8 +345,10 @@ def _render_group(doc: TagDoc, article: str, at: int, out: list[Piece]) -> Place
 
 
 def _joined(raw: bytes, pieces: list[Piece]) -> bytes:
-    """The pieces as one text; spans of raw that follow each other are copied as one."""
-    out: list[bytes] = []
+    """The pieces as one text; spans of raw that follow each other are copied as one
+    (views of raw: its bytes are copied once, by the join)."""
+    view = memoryview(raw)
+    out: list[bytes | memoryview] = []
     run: list[int] | None = None
     for p in pieces:
         if isinstance(p, tuple):
@@ -354,15 +356,15 @@ def _joined(raw: bytes, pieces: list[Piece]) -> bytes:
                 run[1] = p[1]
                 continue
             if run is not None:
-                out.append(raw[run[0] : run[1]])
+                out.append(view[run[0] : run[1]])
             run = [p[0], p[1]]
             continue
         if run is not None:
-            out.append(raw[run[0] : run[1]])
+            out.append(view[run[0] : run[1]])
             run = None
         out.append(p)
     if run is not None:
-        out.append(raw[run[0] : run[1]])
+        out.append(view[run[0] : run[1]])
     return b"".join(out)
 
 

@@ -6,13 +6,17 @@ import argparse
 import csv
 import io
 import json
+import re
+import subprocess
+import sys
 from dataclasses import replace
 
 import pytest
 import yaml
-from helpers_tags import bundled, bundled_corpus, copy_corpus
+from helpers_tags import ROOT, bundled, bundled_corpus, copy_corpus
 
 import tui.cli as cli
+from index.library import Library
 from tui.cli import tags as cli_tags
 
 __all__ = ["bundled", "bundled_corpus"]  # fixtures used below
@@ -142,3 +146,102 @@ def test_export_of_nothing(bundled, capsys, fmt):
     assert run(bundled, "export", "--format", fmt) == 0
     assert capsys.readouterr().out.strip()
     assert not bundled.tags_file.exists()
+
+
+# --- what `dossier tag` loads ---------------------------------------------------------
+
+# What `dossier tag` has no use for when the article's file is as indexed: the search
+# engine and index, the web page extractor, the app, the codebook editor, the exporters.
+NOT_FOR_TAG = (
+    "whoosh",
+    "textual",
+    "trafilatura",
+    "ruamel",
+    "datasketch",
+    "plotext",
+    "index.engine",
+    "index.library",
+    "index.build",
+    "index.search",
+    "index.tags.exporters",
+)
+_MAIN = (
+    "import json, sys\n"
+    "from tui.cli import main\n"
+    "rc = main(sys.argv[1:])\n"
+    "print(json.dumps([rc, sorted(sys.modules)]))"
+)
+
+
+def config_for(settings, tmp_path):
+    """A config file for a separate process: the settings' corpus and index, the tag
+    file of this test."""
+    text = settings.path.read_text(encoding="utf-8")
+    for key, value in (
+        ("corpus", settings.corpus),
+        ("index", settings.index_dir),
+        ("tags", tmp_path / "tags.yaml"),
+    ):
+        text = re.sub(rf"(?m)^{key}:.*$", f"{key}: {json.dumps(str(value))}", text)
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_process(config, *argv) -> tuple[int, set[str], str]:
+    """`dossier ARGV` in a process of its own: exit code, modules it imported, output."""
+    done = subprocess.run(
+        [sys.executable, "-c", _MAIN, "--config", str(config), *argv],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    *out, last = done.stdout.splitlines()
+    rc, modules = json.loads(last)
+    return rc, set(modules), "\n".join(out) + done.stderr
+
+
+def test_tag_reads_one_article_without_the_index_engine_or_exporters(bundled_corpus, tmp_path):
+    config = config_for(bundled_corpus, tmp_path)
+    rc, modules, out = run_process(config, "tag", f"{A0[:8]}#8", "border")
+    assert rc == 0, out
+    assert f"{A0}#8  [border]" in out
+    loaded = [m for m in modules if m.split(".")[0] in NOT_FOR_TAG or m.startswith(NOT_FOR_TAG)]
+    assert loaded == []
+    assert "index.tags.store" in modules  # the check sees what was imported
+    [entry] = yaml.safe_load((tmp_path / "tags.yaml").read_text(encoding="utf-8"))["entries"]
+    assert entry["article"] == A0 and entry["anchor"]["exact"].startswith(
+        "The ministry spokeswoman"
+    )
+
+
+def test_tag_of_an_article_the_index_does_not_have_yet_updates_it_first(tmp_path, capsys):
+    settings = copy_corpus(tmp_path / "corpus")
+    settings = replace(settings, tags_file=tmp_path / "tags.yaml")
+    new = settings.corpus / "zz_added.txt"
+    new.write_text(
+        "Added later\n\nA passage about the border written after the index.\n",
+        encoding="utf-8",
+    )
+    assert run(settings, "tag", "zz_added#1", "border") == 0
+    assert "zz_added#1  [border]" in capsys.readouterr().out
+    [entry] = yaml.safe_load(settings.tags_file.read_text(encoding="utf-8"))["entries"]
+    assert entry["anchor"]["exact"] == "A passage about the border written after the index."
+    assert "zz_added" in Library(settings).infos  # indexed meanwhile
+
+
+def test_each_command_is_registered_by_the_module_the_dispatch_names():
+    full = _subcommands(cli.build_parser())
+    assert set(full) == set(cli.COMMANDS)
+    for name, module in cli.COMMANDS.items():
+        assert name in _subcommands(cli.build_parser([module])), (name, module)
+    assert cli.command_modules(["--config", "tag", "tags"]) == ["tags"]
+    assert cli.command_modules(["--config=x", "search", "q"]) == ["corpus"]
+    assert cli.command_modules([]) == []  # the reader
+    assert len(cli.command_modules(["-h"])) == len(set(cli.COMMANDS.values()))
+
+
+def _subcommands(parser) -> list[str]:
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return list(sub.choices)

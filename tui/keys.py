@@ -104,13 +104,12 @@ def check_keys(settings: Settings) -> None:
     """`keys:` may only rebind action ids that exist, to keys that exist; within each
     place of the app no two actions share a key, and topic keys shadow no action where
     they are live. Raises ConfigError naming the line (and a near id for a typo)."""
-    node = _lines(settings)
 
     def fail(reason: str, *path: str | int) -> ConfigError:
         return ConfigError(
             str(settings.path),
             reason,
-            line=node_line(node, *path),
+            line=node_line(_lines(settings), *path),  # the file read only for a message
             key=".".join(str(p) for p in path),
         )
 

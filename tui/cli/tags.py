@@ -4,29 +4,41 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from index.article_source import LibraryArticles
+from index.article_source import LibraryArticles, indexed_article
 from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.tags import TagError, TagStore
-from index.tags.evidence import memos_for, record, rows
-from index.tags.exporters import (
-    BINARY,
-    BOM,
-    BOM_FORMATS,
-    EXPORTERS,
-    export_context,
-    export_text,
-    left_out_lines,
-    write_export,
-)
 from index.tags.model import short
-from index.text import plural, safe_for_terminal
+from index.text import plural
 
-from .corpus import open_library
 from .output import emit_json, line
 
-FORMATS = tuple(EXPORTERS)
+if TYPE_CHECKING:
+    from index.library import Library
+
+# The index, the engine and the exporters are imported by the commands that use them:
+# `dossier tag` reads one article and the tag file, and starts in a fraction of the time.
+
+
+def _open_library(settings: Settings) -> Library:
+    from .corpus import open_library
+
+    return open_library(settings)
+
+
+class _Formats:
+    """The export formats (the exporters' registry) as argparse choices, looked up only
+    when `export` is parsed or its help shown."""
+
+    def __iter__(self):
+        from index.tags.exporters import EXPORTERS
+
+        return iter(EXPORTERS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in list(self)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -52,7 +64,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="export tags as CSV, a Markdown briefing, YAML, a REFI-QDA project (qdpx) "
         "or the codebook alone (qdc), or an HTML briefing (html)",
     )
-    p.add_argument("--format", choices=FORMATS, default="md", help="default: md")
+    p.add_argument(
+        "--format",
+        choices=_Formats(),
+        default="md",
+        metavar="FORMAT",
+        help="%(choices)s; default: md",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: stdout)")
     p.add_argument("--topic", help="only this topic")
     p.add_argument(
@@ -77,7 +95,9 @@ def _check_topic(settings: Settings, topic: str | None) -> None:
 
 def cmd_tags(settings: Settings, args) -> int:
     _check_topic(settings, args.topic)
-    lib = open_library(settings)
+    from index.tags.evidence import record
+
+    lib = _open_library(settings)
     store = _store(settings, lib)
     resolved = store.resolve_all(args.topic)
     if args.orphans:
@@ -138,8 +158,13 @@ def cmd_tag(settings: Settings, args) -> int:
         _check_topic(settings, t)
     if not topics:
         raise CliUsage("give a topic id")
-    lib = open_library(settings)
-    article = lib.article(ref)
+    # The article as indexed when its file is unchanged; else the index is brought up
+    # to date first (new or changed files), as every reading command does.
+    lib = None
+    article = indexed_article(settings, ref)
+    if article is None:
+        lib = _open_library(settings)
+        article = lib.article(ref)
     store = _store(settings, lib)
     entry = store.add_passage(article, n, topics, args.note)
     line(f"{entry.id}  {article.id}#{n}  [{', '.join(entry.topics)}]")
@@ -170,12 +195,24 @@ def cmd_untag(settings: Settings, args) -> int:
 
 
 def cmd_export(settings: Settings, args) -> int:
+    from index.tags.evidence import memos_for, rows
+    from index.tags.exporters import (
+        BINARY,
+        BOM,
+        BOM_FORMATS,
+        export_context,
+        export_text,
+        left_out_lines,
+        write_export,
+    )
+    from index.text import safe_for_terminal
+
     _check_topic(settings, args.topic)
     if args.format in BINARY and not args.output:
         raise CliUsage(f"--format {args.format} writes a file: give -o FILE.{args.format}")
     if args.bom and args.format not in BOM_FORMATS:
         raise CliUsage(f"--bom is for --format {' or '.join(sorted(BOM_FORMATS))}")
-    lib = open_library(settings)
+    lib = _open_library(settings)
     store = _store(settings, lib)
     found = rows(store, lib.infos, settings, args.topic)
     context = export_context(settings, store, lib)
