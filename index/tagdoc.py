@@ -17,8 +17,8 @@ from __future__ import annotations
 import marshal
 import secrets
 from array import array
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 VERSION = 1
@@ -79,6 +79,7 @@ class TagDoc:
         "places",
         "plain",
         "raw",
+        "reparse",
         "version",
     )
 
@@ -93,8 +94,12 @@ class TagDoc:
         plain: bool = False,
         groups: dict[str, list[dict] | Packed] | None = None,
         places: dict[str, Place] | None = None,
+        reparse: Callable[[bytes], TagDoc] | None = None,
     ):
         self.version = version
+        # how the file's bytes are read whole (index/tagfile.parse), for a cached group
+        # whose bytes cannot be read back
+        self.reparse = reparse
         self.groups: dict[str, list[dict] | Packed] = groups if groups is not None else {}
         for e in entries or ():
             self.groups.setdefault(str(e.get("article")), []).append(e)
@@ -118,6 +123,7 @@ class TagDoc:
             plain=self.plain,
             groups={a: g if isinstance(g, Packed) else list(g) for a, g in self.groups.items()},
             places=dict(self.places),
+            reparse=self.reparse,
         )._keyed(self.key)
 
     def _keyed(self, key: tuple | None) -> TagDoc:
@@ -164,7 +170,6 @@ class TagDoc:
     def _from_text(self, article_id: str) -> list[dict]:
         """The article's mappings parsed from the file's text (its run of it, when known):
         for a cached group whose bytes are gone or not what was written."""
-        from .tagfile import parse
         from .yamlpos import safe_load
 
         place = self.places.get(article_id)
@@ -172,7 +177,9 @@ class TagDoc:
             run = safe_load(self.raw[place.start : place.end].decode("utf-8"))
             if isinstance(run, list) and len(run) == len(place.cuts) - 1:
                 return run
-        return parse(Path("the tag file"), self.raw or b"").entries_of(article_id)
+        if self.reparse is None:  # a doc made from a cache is always given one
+            raise ValueError("a packed tag group without the file's parser")
+        return self.reparse(self.raw or b"").entries_of(article_id)
 
     @property
     def entries(self) -> list[dict]:

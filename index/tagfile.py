@@ -257,7 +257,7 @@ def read(path: Path, known: TagDoc | None = None) -> TagDoc:
     else:
         cached = tagcache.load(real_path(path), data)
         if cached is not None:
-            doc = TagDoc(raw=data, plain=True, **cached)
+            doc = TagDoc(raw=data, plain=True, reparse=lambda raw: parse(path, raw), **cached)
         else:
             doc = parse(path, data)
             tagcache.save(real_path(path), doc, data)

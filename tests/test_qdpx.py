@@ -19,10 +19,11 @@ from helpers_tags import copy_corpus, make_article, open_store, plain_settings
 import tui.cli as cli
 from index.article_source import LibraryArticles
 from index.config import Topic
+from index.exports import write_export
 from index.library import Library
 from index.tags import TagStore
 from index.tags.evidence import rows
-from index.tags.exporters import ExportContext, write_export
+from index.tags.exporters import ExportContext
 from index.tags.qdpx import export_qdc, guid, hex_colour
 
 XSD = Path(__file__).resolve().parents[2] / "shared" / "specs" / "refi-qda" / "Project.xsd"

@@ -164,6 +164,8 @@ NOT_FOR_TAG = (
     "index.build",
     "index.search",
     "index.tags.exporters",
+    "index.exports",
+    "index.briefing",
 )
 _MAIN = (
     "import json, sys\n"

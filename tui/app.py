@@ -30,12 +30,12 @@ from textual.timer import Timer
 
 from index.config import Settings
 from index.errors import DossierError, IndexUnavailable
+from index.exports import export_context, left_out_lines, write_export
 from index.library import Library
 from index.manifest import MANIFEST
 from index.model import Article
 from index.tags import TagStore
 from index.tags.evidence import rows
-from index.tags.exporters import export_context, left_out_lines, write_export
 from index.text import nearest
 
 from .actions import bindings

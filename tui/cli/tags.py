@@ -33,7 +33,7 @@ class _Formats:
     when `export` is parsed or its help shown."""
 
     def __iter__(self):
-        from index.tags.exporters import EXPORTERS
+        from index.exports import EXPORTERS
 
         return iter(EXPORTERS)
 
@@ -195,8 +195,7 @@ def cmd_untag(settings: Settings, args) -> int:
 
 
 def cmd_export(settings: Settings, args) -> int:
-    from index.tags.evidence import memos_for, rows
-    from index.tags.exporters import (
+    from index.exports import (
         BINARY,
         BOM,
         BOM_FORMATS,
@@ -205,6 +204,7 @@ def cmd_export(settings: Settings, args) -> int:
         left_out_lines,
         write_export,
     )
+    from index.tags.evidence import memos_for, rows
     from index.text import safe_for_terminal
 
     _check_topic(settings, args.topic)

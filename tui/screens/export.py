@@ -11,7 +11,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Select, Static
 
-from index.tags.exporters import BOM_FORMATS, EXPORTERS
+from index.exports import BOM_FORMATS, EXPORTERS
 
 from ..actions import bindings
 from ..render import plain
