@@ -12,7 +12,7 @@ from multiprocessing import resource_tracker
 
 import pytest
 from conftest import app_settings
-from helpers_tui import H, W, until
+from helpers_tui import H, W, record_notes, until
 
 import index.reuse_store as reuse_store
 from tui.app import DossierApp
@@ -36,11 +36,7 @@ async def test_shared_text_read_by_worker_processes_from_the_reader(
 ):
     monkeypatch.setattr(reuse_store, "PARALLEL_MIN", 1)  # the bundled five, as a large corpus
     app = DossierApp(app_settings(tmp_path), background_index=False)
-    told: list[str] = []
-    notify = app.notify
-    app.notify = lambda message, **kw: (
-        told.append(f"{kw.get('title')}: {message}") or notify(message, **kw)
-    )
+    told = record_notes(app)
     async with app.run_test(size=(W, H)) as pilot:
         await until(pilot, lambda: app.analysis is not None or told, "the shared-text analysis")
         assert told == []
