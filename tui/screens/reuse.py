@@ -15,9 +15,9 @@ from index.reuse import Cluster
 from index.reuse_store import Analysis
 
 from ..actions import bindings
-from ..render import cap, join, meta_line, plain, plural
+from ..render import cap, indented, join, meta_line, plain, plural
 from ..worker_errors import ReportsWorkerErrors
-from .quotes import QuotesScreen, SharedRows
+from .quotes import QuotesScreen, SharedRows, text_width
 
 SHOWN = 500  # clusters listed (the count of all is said)
 
@@ -53,6 +53,8 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
             )
             return
         infos = self.app.library.infos
+        rows = self.query_one(SharedRows)
+        width = text_width(rows)
         options: list[Option] = []
         self.clusters = {}
         for c in analysis.reuse.clusters[:SHOWN]:
@@ -67,20 +69,20 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
                 info = infos.get(p.article)
                 outlet, date = analysis.about.get(p.article, (None, None))
                 self.clusters[p.pid] = c
+                head = (
+                    f"{meta_line(outlet, date)} · {cap(info.title if info else p.article, 60)}"
+                    f" · #{p.n} · {p.shared_words}/{p.words} words shared"
+                )
                 options.append(
                     Option(
                         join(
-                            plain(f"  {meta_line(outlet, date)}", "italic"),
-                            plain(
-                                f" · {cap(info.title if info else p.article, 60)} · #{p.n}", "dim"
-                            ),
-                            plain(f" · {p.shared_words}/{p.words} words shared\n", "dim"),
-                            plain("    " + cap(p.text, 240)),
+                            indented(head, width, 2).stylize("dim"),
+                            plain("\n"),
+                            indented(cap(p.text, 240), width, 4),
                         ),
                         id=p.pid,
                     )
                 )
-        rows = self.query_one(SharedRows)
         rows.set_options(options)
         QuotesScreen._restore(rows, None)
         n = len(analysis.reuse.clusters)

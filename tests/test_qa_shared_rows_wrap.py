@@ -1,0 +1,44 @@
+"""Found on the BBC corpus at 80×24 and 120×40: in the Quotes (Q) and Shared text (S)
+screens a quotation or passage longer than the screen ran on from the left edge, so
+its lines mixed with the outlet lines and group heads:
+
+    ▊     “Given the ongoing integration of UFJ and MTFG operations, persisting with
+    ▊ interests of our shareholders or UFJ's.”
+
+Every line of a row now stands under its own indent and fits beside the scrollbar."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import app_settings
+from helpers_tui import settle, until
+from textual.widgets import OptionList
+
+from tui.app import DossierApp
+from tui.screens.quotes import QuotesScreen
+from tui.screens.reuse import ReuseScreen
+
+
+@pytest.mark.parametrize(
+    "key, screen, rows_id", [("Q", QuotesScreen, "#quote-rows"), ("S", ReuseScreen, "#reuse-rows")]
+)
+async def test_rows_wrap_under_their_indent(tmp_path, key, screen, rows_id):
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, screen), "the screen")
+        await settle(pilot)
+        rows = app.screen.query_one(rows_id, OptionList)
+        assert rows.scrollbars_enabled[0]
+        width = rows.scrollable_content_region.width
+        lines = [
+            line
+            for i in range(rows.option_count)
+            if not rows.get_option_at_index(i).disabled  # a group's head
+            for line in str(rows.get_option_at_index(i).prompt).splitlines()
+        ]
+        assert len(lines) > 10
+        long = [line for line in lines if len(line) > width]
+        assert long == []
+        assert [line for line in lines if not line.startswith("  ")] == []
