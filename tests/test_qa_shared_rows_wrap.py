@@ -42,3 +42,20 @@ async def test_rows_wrap_under_their_indent(tmp_path, key, screen, rows_id):
         long = [line for line in lines if len(line) > width]
         assert long == []
         assert [line for line in lines if not line.startswith("  ")] == []
+
+
+async def test_changed_words_of_a_wrapped_quotation_stay_marked(tmp_path):
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
+        await pilot.press("Q")
+        await until(pilot, lambda: isinstance(app.screen, QuotesScreen), "the screen")
+        await settle(pilot)
+        rows = app.screen.query_one("#quote-rows", OptionList)
+        prompts = [rows.get_option_at_index(i).prompt for i in range(rows.option_count)]
+        europa = next(p for p in prompts if "commitment, the" in str(p))
+        text = str(europa)
+        marked = " ".join(text[s.start : s.end] for s in europa.spans if "reverse" in str(s.style))
+        # what Europa Press changed (README, "dossier quotes"), across the lines it wraps on
+        changed = "I have proposed to the ministers that they return to their capitals"
+        assert marked.split() == [*changed.split(), "commitment,", "the"]
