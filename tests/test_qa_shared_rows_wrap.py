@@ -59,3 +59,27 @@ async def test_changed_words_of_a_wrapped_quotation_stay_marked(tmp_path):
         # what Europa Press changed (README, "dossier quotes"), across the lines it wraps on
         changed = "I have proposed to the ministers that they return to their capitals"
         assert marked.split() == [*changed.split(), "commitment,", "the"]
+
+
+@pytest.mark.parametrize(
+    "key, screen, rows_id", [("Q", QuotesScreen, "#quote-rows"), ("S", ReuseScreen, "#reuse-rows")]
+)
+async def test_rows_wrap_again_when_the_terminal_narrows(tmp_path, key, screen, rows_id):
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, screen), "the screen")
+        await settle(pilot)
+        rows = app.screen.query_one(rows_id, OptionList)
+        rows.highlighted = 3
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: app.screen.wrapped_at < 80, "the rows wrapped again")
+        width = rows.scrollable_content_region.width
+        lines = [
+            line
+            for i in range(rows.option_count)
+            for line in str(rows.get_option_at_index(i).prompt).splitlines()
+        ]
+        assert max(len(line) for line in lines) <= width
+        assert rows.highlighted == 3  # the row the cursor was on

@@ -33,6 +33,14 @@ def text_width(rows: OptionList) -> int:
     return max(20, outer - rows.styles.gutter.width - 2)
 
 
+def rewrap(screen) -> None:
+    """Wrap a screen's rows again for its new width (a terminal resized)."""
+    rows = screen.query_one(SharedRows)
+    analysis = screen.app.analysis
+    if analysis is not None and screen.wrapped_at and text_width(rows) != screen.wrapped_at:
+        screen.analysed(analysis)
+
+
 def variant_option(v: Variant, title: str, width: int) -> Option:
     q = v.quote
     text = cap(q.text, 600)
@@ -68,6 +76,11 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         self.query_one(SharedRows).focus()
         self.app.when_analysed(self.analysed)
 
+    wrapped_at = 0  # the text width the rows were wrapped to
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(rewrap, self)  # once the rows have their new width
+
     def analysed(self, analysis: Analysis | None) -> None:
         if self not in self.app.screen_stack:  # closed meanwhile
             return
@@ -79,10 +92,10 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
             return
         groups = analysis.quotes
         infos = self.app.library.infos
-        width = text_width(rows)
+        width = self.wrapped_at = text_width(rows)
         options: list[Option] = []
         for g in groups[:SHOWN]:
-            options.append(Option(self._head(g), disabled=True))
+            options.append(Option(self._head(g, width), disabled=True))
             for v in g.variants:
                 self.quotes[f"{v.quote.article}#{v.quote.n}@{v.quote.start}"] = v.quote
                 info = infos.get(v.quote.article)
@@ -102,10 +115,9 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         )
 
     @staticmethod
-    def _head(g: QuoteGroup):
-        return plain(
-            f"{g.speaker or 'speaker unknown'} · {plural(len(g.articles), 'article')}", "bold"
-        )
+    def _head(g: QuoteGroup, width: int):
+        head = f"{g.speaker or 'speaker unknown'} · {plural(len(g.articles), 'article')}"
+        return indented(head, width, 0).stylize("bold")
 
     @staticmethod
     def _restore(rows: OptionList, option_id: str | None) -> None:

@@ -17,7 +17,7 @@ from index.reuse_store import Analysis
 from ..actions import bindings
 from ..render import cap, indented, join, meta_line, plain, plural
 from ..worker_errors import ReportsWorkerErrors
-from .quotes import QuotesScreen, SharedRows, text_width
+from .quotes import QuotesScreen, SharedRows, rewrap, text_width
 
 SHOWN = 500  # clusters listed (the count of all is said)
 
@@ -44,6 +44,11 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
         self.clusters: dict[str, Cluster] = {}
         self.app.when_analysed(self.analysed)
 
+    wrapped_at = 0  # the text width the rows were wrapped to
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(rewrap, self)  # once the rows have their new width
+
     def analysed(self, analysis: Analysis | None) -> None:
         if self not in self.app.screen_stack:  # closed meanwhile
             return
@@ -54,7 +59,8 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
             return
         infos = self.app.library.infos
         rows = self.query_one(SharedRows)
-        width = text_width(rows)
+        width = self.wrapped_at = text_width(rows)
+        highlighted_id = rows.highlighted_option.id if rows.highlighted_option else None
         options: list[Option] = []
         self.clusters = {}
         for c in analysis.reuse.clusters[:SHOWN]:
@@ -62,7 +68,10 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
             head = f"first in {cap(first.title if first else c.first, 70)}"
             options.append(
                 Option(
-                    plain(f"{head} · {plural(len(c.articles), 'article')}", "bold"), disabled=True
+                    indented(f"{head} · {plural(len(c.articles), 'article')}", width, 0).stylize(
+                        "bold"
+                    ),
+                    disabled=True,
                 )
             )
             for p in c.passages:
@@ -84,7 +93,7 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
                     )
                 )
         rows.set_options(options)
-        QuotesScreen._restore(rows, None)
+        QuotesScreen._restore(rows, highlighted_id)
         n = len(analysis.reuse.clusters)
         more = f" (first {SHOWN} shown)" if n > SHOWN else ""
         self.query_one("#reuse-summary", Static).update(
