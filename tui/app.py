@@ -19,6 +19,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable
+from multiprocessing import resource_tracker
 from pathlib import Path
 
 from textual import on, work
@@ -89,6 +90,10 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
 
     def __init__(self, settings: Settings, *, background_index: bool = True) -> None:
         super().__init__()
+        # Worker processes (the shared-text analysis of a large corpus) need
+        # multiprocessing's resource tracker, started with the fd of sys.stderr; while the
+        # app runs, Textual's stand-in for sys.stderr has none: start it now.
+        resource_tracker.ensure_running()
         self.settings = settings
         self._index_seen = index_signature(settings)  # the index the library has read
         self.key_overrides = keymap(settings)  # `keys:` of config.yaml, names normalised

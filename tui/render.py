@@ -16,6 +16,8 @@ from index.model import date_label, outlet_label
 from index.text import BIDI_SYMBOL as BIDI_SYMBOL  # what bidi controls are shown as
 from index.text import safe_for_terminal
 
+from .wrap import wrap
+
 TITLE_MAX = 300  # characters of a title shown (a title can be any length in a file)
 
 
@@ -44,6 +46,17 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
+def percent(share: float) -> str:
+    """A share (0–1) as a percentage to one decimal that never rounds to 100.0% or 0.0%
+    unless it is exactly that: 2 disagreements in 10,855 passages are not 100.0%."""
+    shown = f"{100 * share:.1f}%"
+    if shown == "100.0%" and share < 1:
+        return ">99.9%"
+    if shown == "0.0%" and share > 0:
+        return "<0.1%"
+    return shown
+
+
 def plain(text: str, style: str = "") -> Content:
     content = Content(safe(text))
     return content.stylize(style) if style else content
@@ -54,6 +67,27 @@ def highlighted(text: str, spans: Iterable[tuple[int, int]], style: str = "rever
     for s, e in spans:
         content = content.stylize(style, s, e)
     return content
+
+
+def indented(
+    text: str,
+    width: int,
+    indent: int,
+    spans: Iterable[tuple[int, int]] = (),
+    style: str = "bold reverse",
+) -> Content:
+    """`text` wrapped to `width` cells, every line `indent` spaces in (a block under its
+    heading, not a run back to the left edge), with `spans` (offsets into text) styled."""
+    spans = list(spans)
+    parts: list[Content] = []
+    for i, (start, end) in enumerate(wrap(text, max(10, width - indent))):
+        inside = [
+            (max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start
+        ]
+        if i:
+            parts.append(Content("\n"))
+        parts += [Content(" " * indent), highlighted(text[start:end].rstrip(), inside, style)]
+    return join(*parts)
 
 
 def join(*parts: Content | str) -> Content:

@@ -214,15 +214,20 @@ class CoverageScreen(ReportsWorkerErrors, Screen):
                     plt.plot(xs, ys, color=colour, marker="braille")
                 step = max(1, len(periods) // 8)
                 plt.xticks(xs[::step], periods[::step])
-        self._legend(cov.topics if periods else [])
+        undated = {t: cov.over_time.get((t, UNDATED), (0, 0))[0] for t in cov.topics}
+        self._legend(cov.topics if periods else [], {t: n for t, n in undated.items() if n})
         plot.refresh()
 
-    def _legend(self, topics: list[str]) -> None:
-        """The chart's key on a line of its own: plotext draws its legend over the bars."""
+    def _legend(self, topics: list[str], undated: dict[str, int]) -> None:
+        """The chart's key on a line of its own (plotext draws its legend over the bars),
+        and what the chart cannot show: tagged passages of undated articles."""
         legend = Text()
         for t in topics:
             legend.append("██ ", style=self._colour(t))
             legend.append(self._label(t) + "   ")
+        if undated:
+            counts = ", ".join(f"{self._label(t)} {n}" for t, n in undated.items())
+            legend.append(f"not on the chart, in undated articles: {counts}", style="italic")
         self.query_one("#coverage-legend", Static).update(legend)
 
     def action_focus_filters(self) -> None:

@@ -25,7 +25,7 @@ from index.text import label_width
 from index.views import article_view
 
 from ..actions import bindings
-from ..render import cap, plain, plural
+from ..render import cap, percent, plain, plural
 from ..worker_errors import ReportsWorkerErrors, describe
 from .reader import ReaderScreen, ViewReady
 from .tags import TagTable, cell
@@ -173,7 +173,7 @@ class DisagreementsScreen(ReportsWorkerErrors, Screen):
         overall = result.overall()
         kappa = "n/a" if overall["kappa"] is None else f"{overall['kappa']:.2f}"
         alpha = "n/a" if overall["alpha"] is None else f"{overall['alpha']:.2f}"
-        agreement = "n/a" if overall["agreement"] is None else f"{100 * overall['agreement']:.1f}%"
+        agreement = "n/a" if overall["agreement"] is None else percent(overall["agreement"])
         per_topic = " · ".join(
             f"{topic_mark(self.app.tags, t)[0]} κ "
             + ("n/a" if tab.kappa is None else f"{tab.kappa:.2f}")

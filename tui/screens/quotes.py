@@ -14,7 +14,7 @@ from index.quotes import Quote, QuoteGroup, Variant
 from index.reuse_store import Analysis
 
 from ..actions import bindings
-from ..render import cap, highlighted, join, meta_line, plain, plural
+from ..render import cap, indented, join, meta_line, plain, plural
 from ..worker_errors import ReportsWorkerErrors
 
 SHOWN = 500  # groups listed (the count of all is said)
@@ -26,21 +26,36 @@ class SharedRows(OptionList):
     BINDINGS = bindings("shared rows")
 
 
-def variant_option(v: Variant, title: str) -> Option:
+def text_width(rows: OptionList) -> int:
+    """Cells a row's text may take: the list's width less its border, padding and a
+    scrollbar (wider lines would wrap back to the left edge, under nothing)."""
+    outer = rows.region.width or rows.app.size.width
+    return max(20, outer - rows.styles.gutter.width - 2)
+
+
+def rewrap(screen) -> None:
+    """Wrap a screen's rows again for its new width (a terminal resized)."""
+    rows = screen.query_one(SharedRows)
+    analysis = screen.app.analysis
+    if analysis is not None and screen.wrapped_at and text_width(rows) != screen.wrapped_at:
+        screen.analysed(analysis)
+
+
+def variant_option(v: Variant, title: str, width: int) -> Option:
     q = v.quote
     text = cap(q.text, 600)
-    spans = [(c.start, c.end) for c in v.diff if c.end > c.start and c.end <= len(text)]
+    spans = [(c.start + 1, c.end + 1) for c in v.diff if c.end > c.start and c.end <= len(text)]
+    head = (
+        f"{meta_line(v.outlet, v.date)} · {cap(title, 70)} · #{q.n} · "
+        f"{q.speaker or 'speaker unknown'}"
+    )
     lines = [
-        join(
-            plain(f"  {meta_line(v.outlet, v.date)}", "italic"),
-            plain(f" · {cap(title, 70)} · #{q.n}", "dim"),
-            plain(f" · {q.speaker or 'speaker unknown'}", "dim"),
-        ),
-        join(plain("    “"), highlighted(text, spans, "bold reverse"), plain("”")),
+        indented(head, width, 2).stylize("dim"),
+        indented(f"“{text}”", width, 4, spans),
     ]
     changed = [f"{c.was or '…'} → {c.now or '(left out)'}" for c in v.diff]
     if changed:
-        lines.append(plain("    " + cap(" · ".join(changed), 300), "dim"))
+        lines.append(indented(cap(" · ".join(changed), 300), width, 4).stylize("dim"))
     return Option(
         join(*[x for line in lines for x in (line, plain("\n"))][:-1]),
         id=f"{q.article}#{q.n}@{q.start}",
@@ -61,6 +76,11 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         self.query_one(SharedRows).focus()
         self.app.when_analysed(self.analysed)
 
+    wrapped_at = 0  # the text width the rows were wrapped to
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(rewrap, self)  # once the rows have their new width
+
     def analysed(self, analysis: Analysis | None) -> None:
         if self not in self.app.screen_stack:  # closed meanwhile
             return
@@ -72,13 +92,15 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
             return
         groups = analysis.quotes
         infos = self.app.library.infos
+        width = self.wrapped_at = text_width(rows)
         options: list[Option] = []
         for g in groups[:SHOWN]:
-            options.append(Option(self._head(g), disabled=True))
+            options.append(Option(self._head(g, width), disabled=True))
             for v in g.variants:
                 self.quotes[f"{v.quote.article}#{v.quote.n}@{v.quote.start}"] = v.quote
                 info = infos.get(v.quote.article)
-                options.append(variant_option(v, info.title if info else v.quote.article))
+                title = info.title if info else v.quote.article
+                options.append(variant_option(v, title, width))
         highlighted_id = rows.highlighted_option.id if rows.highlighted_option else None
         rows.set_options(options)
         self._restore(rows, highlighted_id)
@@ -93,10 +115,9 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         )
 
     @staticmethod
-    def _head(g: QuoteGroup):
-        return plain(
-            f"{g.speaker or 'speaker unknown'} · {plural(len(g.articles), 'article')}", "bold"
-        )
+    def _head(g: QuoteGroup, width: int):
+        head = f"{g.speaker or 'speaker unknown'} · {plural(len(g.articles), 'article')}"
+        return indented(head, width, 0).stylize("bold")
 
     @staticmethod
     def _restore(rows: OptionList, option_id: str | None) -> None:

@@ -14,10 +14,10 @@ from index.reuse import Cluster
 from index.reuse_store import Analysis
 
 from ..actions import bindings
-from ..render import cap, join, meta_line, plain, plural
+from ..render import cap, indented, join, meta_line, plain, plural
 from ..worker_errors import ReportsWorkerErrors
 from .compare import open_compare
-from .quotes import QuotesScreen, SharedRows
+from .quotes import QuotesScreen, SharedRows, rewrap, text_width
 
 SHOWN = 500  # clusters listed (the count of all is said)
 
@@ -44,6 +44,11 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
         self.clusters: dict[str, Cluster] = {}
         self.app.when_analysed(self.analysed)
 
+    wrapped_at = 0  # the text width the rows were wrapped to
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(rewrap, self)  # once the rows have their new width
+
     def analysed(self, analysis: Analysis | None) -> None:
         if self not in self.app.screen_stack:  # closed meanwhile
             return
@@ -53,6 +58,9 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
             )
             return
         infos = self.app.library.infos
+        rows = self.query_one(SharedRows)
+        width = self.wrapped_at = text_width(rows)
+        highlighted_id = rows.highlighted_option.id if rows.highlighted_option else None
         options: list[Option] = []
         self.clusters = {}
         for c in analysis.reuse.clusters[:SHOWN]:
@@ -60,29 +68,32 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
             head = f"first in {cap(first.title if first else c.first, 70)}"
             options.append(
                 Option(
-                    plain(f"{head} · {plural(len(c.articles), 'article')}", "bold"), disabled=True
+                    indented(f"{head} · {plural(len(c.articles), 'article')}", width, 0).stylize(
+                        "bold"
+                    ),
+                    disabled=True,
                 )
             )
             for p in c.passages:
                 info = infos.get(p.article)
                 outlet, date = analysis.about.get(p.article, (None, None))
                 self.clusters[p.pid] = c
+                head = (
+                    f"{meta_line(outlet, date)} · {cap(info.title if info else p.article, 60)}"
+                    f" · #{p.n} · {p.shared_words}/{p.words} words shared"
+                )
                 options.append(
                     Option(
                         join(
-                            plain(f"  {meta_line(outlet, date)}", "italic"),
-                            plain(
-                                f" · {cap(info.title if info else p.article, 60)} · #{p.n}", "dim"
-                            ),
-                            plain(f" · {p.shared_words}/{p.words} words shared\n", "dim"),
-                            plain("    " + cap(p.text, 240)),
+                            indented(head, width, 2).stylize("dim"),
+                            plain("\n"),
+                            indented(cap(p.text, 240), width, 4),
                         ),
                         id=p.pid,
                     )
                 )
-        rows = self.query_one(SharedRows)
         rows.set_options(options)
-        QuotesScreen._restore(rows, None)
+        QuotesScreen._restore(rows, highlighted_id)
         n = len(analysis.reuse.clusters)
         more = f" (first {SHOWN} shown)" if n > SHOWN else ""
         self.query_one("#reuse-summary", Static).update(

@@ -37,6 +37,11 @@ def text_width(view_width: int) -> int:
     return max(10, min(MAX_TEXT_WIDTH, view_width - GUTTER - 1))
 
 
+def removed_label(reason: str) -> str:
+    """What opens the first line of a removed stretch: its reason."""
+    return f"‹{reason}› "
+
+
 def layout(article: Article, width: int, show_removed: bool = False) -> Layout:
     """Wrap the article's passages (and removed stretches, when shown). Seconds for a
     20 MB article: the reader calls this in a worker before the view opens."""
@@ -52,7 +57,12 @@ def layout(article: Article, width: int, show_removed: bool = False) -> Layout:
             lines.append(Line(-1, 0, 0))
         if n:
             first[n] = len(lines)
-        for i, (s, e) in enumerate(wrap(article.text[start:end], width)):
+        # a removed stretch's first line opens with its reason (‹boilerplate› ): wrapped
+        # with a word of that length in front, so that the line still fits
+        lead = len(removed_label(label)) if not n else 0
+        text = ("‹" * (lead - 1) + " " if lead else "") + article.text[start:end]
+        for i, (s, e) in enumerate(wrap(text, width)):
+            s, e = max(0, s - lead), max(0, e - lead)
             lines.append(Line(n, start + s, start + e, i == 0, label))
         if n:
             last[n] = len(lines) - 1

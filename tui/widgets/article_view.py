@@ -20,7 +20,7 @@ from index.spans import extend, first_sentence, move_start
 from ..actions import bindings
 from ..render import rich_colour, safe
 from ..worker_errors import ReportsWorkerErrors
-from .article_layout import GUTTER, Layout, Line, layout, text_width
+from .article_layout import GUTTER, Layout, Line, layout, removed_label, text_width
 
 Span = tuple[int, int]
 LARGE = 1_000_000  # characters: beyond this, a new layout (x, resize) is made in a worker
@@ -214,7 +214,8 @@ class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
         text = safe(a.text[line.start : line.end].rstrip("\n"))
         if line.n == 0:
             removed = base + self._style("article-view--removed")
-            label = [Segment(f"‹{line.label}› ", base + Style(dim=True))] if line.first else []
+            dim = base + Style(dim=True)
+            label = [Segment(removed_label(line.label), dim)] if line.first else []
             return [*label, Segment(text, removed)]
         style = base + (self._style("article-view--cursor") if line.n == self.cursor else Style())
         p = a.passages[line.n - 1]

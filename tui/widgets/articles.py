@@ -94,6 +94,8 @@ class ArticlesPane(Vertical):
         shown = self._index.match(text)
         self.listing.set_rows([i.id for i in shown])
         self._head()
+        # again once the list knows whether it scrolls: its scrollbar takes two columns
+        self.call_after_refresh(self._head)
         total = len(self._index)
         what = (
             f"{plural(len(shown), 'article')} of {total:,} match “{text.strip()}”"

@@ -1,0 +1,85 @@
+"""Found on the BBC corpus at 80×24 and 120×40: in the Quotes (Q) and Shared text (S)
+screens a quotation or passage longer than the screen ran on from the left edge, so
+its lines mixed with the outlet lines and group heads:
+
+    ▊     “Given the ongoing integration of UFJ and MTFG operations, persisting with
+    ▊ interests of our shareholders or UFJ's.”
+
+Every line of a row now stands under its own indent and fits beside the scrollbar."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import app_settings
+from helpers_tui import settle, until
+from textual.widgets import OptionList
+
+from tui.app import DossierApp
+from tui.screens.quotes import QuotesScreen
+from tui.screens.reuse import ReuseScreen
+
+
+@pytest.mark.parametrize(
+    "key, screen, rows_id", [("Q", QuotesScreen, "#quote-rows"), ("S", ReuseScreen, "#reuse-rows")]
+)
+async def test_rows_wrap_under_their_indent(tmp_path, key, screen, rows_id):
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, screen), "the screen")
+        await settle(pilot)
+        rows = app.screen.query_one(rows_id, OptionList)
+        assert rows.scrollbars_enabled[0]
+        width = rows.scrollable_content_region.width
+        lines = [
+            line
+            for i in range(rows.option_count)
+            if not rows.get_option_at_index(i).disabled  # a group's head
+            for line in str(rows.get_option_at_index(i).prompt).splitlines()
+        ]
+        assert len(lines) > 10
+        long = [line for line in lines if len(line) > width]
+        assert long == []
+        assert [line for line in lines if not line.startswith("  ")] == []
+
+
+async def test_changed_words_of_a_wrapped_quotation_stay_marked(tmp_path):
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
+        await pilot.press("Q")
+        await until(pilot, lambda: isinstance(app.screen, QuotesScreen), "the screen")
+        await settle(pilot)
+        rows = app.screen.query_one("#quote-rows", OptionList)
+        prompts = [rows.get_option_at_index(i).prompt for i in range(rows.option_count)]
+        europa = next(p for p in prompts if "commitment, the" in str(p))
+        text = str(europa)
+        marked = " ".join(text[s.start : s.end] for s in europa.spans if "reverse" in str(s.style))
+        # what Europa Press changed (README, "dossier quotes"), across the lines it wraps on
+        changed = "I have proposed to the ministers that they return to their capitals"
+        assert marked.split() == [*changed.split(), "commitment,", "the"]
+
+
+@pytest.mark.parametrize(
+    "key, screen, rows_id", [("Q", QuotesScreen, "#quote-rows"), ("S", ReuseScreen, "#reuse-rows")]
+)
+async def test_rows_wrap_again_when_the_terminal_narrows(tmp_path, key, screen, rows_id):
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
+        await pilot.press(key)
+        await until(pilot, lambda: isinstance(app.screen, screen), "the screen")
+        await settle(pilot)
+        rows = app.screen.query_one(rows_id, OptionList)
+        rows.highlighted = 3
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: app.screen.wrapped_at < 80, "the rows wrapped again")
+        width = rows.scrollable_content_region.width
+        lines = [
+            line
+            for i in range(rows.option_count)
+            for line in str(rows.get_option_at_index(i).prompt).splitlines()
+        ]
+        assert max(len(line) for line in lines) <= width
+        assert rows.highlighted == 3  # the row the cursor was on
