@@ -379,9 +379,26 @@ class SearchEngine:
         return self._headlines
 
     def _headline_only(self, query: qm.Query, counts: dict[str, int]) -> list[ArticleHits]:
-        found = (self.infos[a] for a in self.headlines().matching(query) - counts.keys())
-        newest = heapq.nlargest(HEADLINES_LISTED, found, key=lambda i: (i.date or "", i.id))
-        return [self._article_hits(i.id, 0) for i in newest]
+        """Articles whose headline matches and whose text does not, newest first; copies
+        of one article listed once (the others named in also_in), and none that copies
+        an article the text search found."""
+        also_in = self.also_in
+        seen = set(counts).union(*(also_in.get(a, ()) for a in counts))
+        found = (self.infos[a] for a in self.headlines().matching(query) - seen)
+        newest = heapq.nlargest(
+            HEADLINES_LISTED * 2, found, key=lambda i: (i.date or "", i.id)
+        )  # room for the copies left out
+        out: list[ArticleHits] = []
+        for info in newest:
+            if info.id in seen:
+                continue
+            copies = also_in.get(info.id, [])
+            seen.update(copies)
+            out.append(self._article_hits(info.id, 0))
+            out[-1].also_in = list(copies)
+            if len(out) == HEADLINES_LISTED:
+                break
+        return out
 
     def _article_hits(self, aid: str, count: int) -> ArticleHits:
         info = self.infos.get(aid)

@@ -76,6 +76,15 @@ def test_the_table_kept_beside_the_index_follows_edited_headlines(make_corpus, t
     assert headline_only(again, "praises") == ["Mirzoian Praises Geneva Rounds"]
 
 
+def test_copies_of_an_article_are_listed_once(make_corpus):
+    lib = Library(make_corpus({**FILES, "copy-of-a.txt": FILES["a.txt"]}))
+    lib.update()
+    found = lib.engine.search("hails").headline_only
+    assert [a.title for a in found] == [HEADLINE]
+    assert len(found[0].also_in) == 1, "the copy is named, not listed again"
+    assert lib.engine.search("constructive").headline_only[0].title == HEADLINE
+
+
 def test_questions_a_headline_cannot_answer_list_nothing(make_corpus):
     lib = library(make_corpus)
     assert headline_only(lib, "hails outlet:wire") == []

@@ -142,10 +142,22 @@ async def test_at_80_columns_each_row_shows_its_passage_number(settings):
         shown = "\n".join(table.render_line(y).text for y in range(1, 1 + table.row_count))
         for n in ("#10", "#5", "#2"):
             assert n in shown, shown
-        # and which article, outlet and date: the title takes what the short columns leave
+        # and which article: the title takes what the short columns leave
+        infos = app.library.infos
+        for r in screen.rows:
+            assert infos[r["article"]].title[:30] in shown, shown
+
+
+async def test_at_120_columns_outlet_and_date_are_in_view_too(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_tags_screen(pilot)
+        table = screen.query_one("#tag-table", DataTable)
+        await pilot.pause()
+        shown = "\n".join(table.render_line(y).text for y in range(1, 1 + table.row_count))
         infos = app.library.infos
         for r in screen.rows:
             info = infos[r["article"]]
-            assert info.title[:20] in shown, (info.title, shown)
+            assert info.title[:40] in shown, shown
             assert (info.date or "undated") in shown
-            assert (info.source or "unknown outlet")[:10] in shown
+            assert (info.source or "unknown outlet")[:14] in shown

@@ -232,7 +232,7 @@ class SearchScreen(ReportsWorkerErrors, Screen):
         headlines = len(result.headline_only)
         if headlines and not result.total:
             parts.append(
-                plain(f"No passages match; {plural(headlines, 'article')} by its headline")
+                plain(f"No passages match; {plural(headlines, 'article')} by {_its(headlines)}")
             )
         elif result.total:
             listed = len(result.articles)
@@ -266,7 +266,7 @@ class SearchScreen(ReportsWorkerErrors, Screen):
                 )
             parts.append(plain(f"No passages match{hint}"))
         if headlines and result.total:
-            parts.append(plain(f" · {plural(headlines, 'more article')} by its headline"))
+            parts.append(plain(f" · {plural(headlines, 'more article')} by {_its(headlines)}"))
         if result.partial:  # a first build is still running
             indexed, expected = result.partial
             parts.append(
@@ -309,6 +309,10 @@ class SearchScreen(ReportsWorkerErrors, Screen):
             self.app.open_article(aid, int(n))
         elif kind == "a":
             self.app.open_article(ref, None)
+
+
+def _its(n: int) -> str:
+    return "its headline" if n == 1 else "their headlines"
 
 
 def with_suggestion(query: str, suggestion: str) -> str:

@@ -32,19 +32,23 @@ Row = dict  # one evidence row (index.tags.evidence.rows): a tag with one of its
 
 
 def tag_columns(screen_width: int, topic_labels: list[str]) -> list[tuple[str, int]]:
-    """(label, width) of the Tags table's columns for a screen this wide: topic,
-    passage, article, outlet and date in view, the title taking what the others leave;
-    the anchor, quote and note follow (the quote is also shown under the table)."""
+    """(label, width) of the Tags table's columns for a screen this wide: topic, anchor
+    status (an orphaned tag must show) and passage always in view, then the article's
+    title taking what is left; outlet and date in view too where there is room for a
+    readable title beside them (the quote and note follow; the quote is also shown
+    under the table)."""
     topic_w = label_width(topic_labels, least=len("Topic"))
-    fixed = [("Passage", 7), ("Outlet", 14), ("Date", 10)]
-    used = topic_w + sum(w for _, w in fixed) + 2 * (len(fixed) + 2) + 2  # padding, scrollbar
-    article_w = max(20, min(60, screen_width - used))
+    first = topic_w + 8 + 7 + 2 * 4 + 2  # Topic, Anchor, Passage, the title's padding, scrollbar
+    after = 14 + 10 + 2 * 2  # Outlet, Date
+    room = screen_width - first - after
+    article_w = min(60, room) if room >= 28 else max(20, screen_width - first)
     return [
         ("Topic", topic_w),
-        fixed[0],
-        ("Article", article_w),
-        *fixed[1:],
         ("Anchor", 8),
+        ("Passage", 7),
+        ("Article", article_w),
+        ("Outlet", 14),
+        ("Date", 10),
         ("Quote", 40),
         ("Note", 30),
     ]
@@ -166,11 +170,11 @@ class TagsScreen(ReportsWorkerErrors, Screen):
             topic = settings.topic(r["topic"])
             table.add_row(
                 cell(r["topic_label"], f"bold {rich_colour(topic.colour)}" if topic else ""),
+                cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
                 cell(f"#{r['passage']}" if r["passage"] else "—"),
                 cell(title(r)),
                 cell(r["outlet_name"]),
                 cell(date_label(r["date"])),
-                cell(r["status"], "red bold" if r["status"] == "orphaned" else "dim"),
                 cell(r["quote"]),
                 cell(r["note"]),
                 key=f"{r['id']}|{r['topic']}",
