@@ -151,19 +151,24 @@ def group_quotes(
     known: list[QuoteLink] | None = None,
     changed: set[str] | None = None,
     hashed: list[array] | None = None,
+    earlier: list[QuoteGroup] | None = None,
 ) -> tuple[list[QuoteGroup], list[QuoteLink]]:
     """Quotations grouped across articles, and the links found. `about` gives each
     article's (outlet, date). Groups carried by two articles or more, the most carried
     first; with `single`, the quotations found in one article only follow, one group
     each. With `known` (an earlier run's links) and `changed` (the articles read since),
-    only the changed articles' quotations are compared. `hashed`: each quotation's
-    word_pairs, when kept from before."""
+    only the changed articles' quotations are compared, and the groups of that run
+    (`earlier`) that neither hold a changed article nor gain a link are kept as they
+    were (their speaker named again: a name's most used form may have changed).
+    `hashed`: each quotation's word_pairs, when kept from before."""
     if hashed is None:
         hashed = [word_pairs(q.text, variants) for q in quotes]
     pairs = [set(h) for h in hashed]
     if known is None or changed is None:
         fresh: set[int] | None = None
         keep: list[tuple[int, int]] = []
+        at: dict[tuple[str, int], int] = {}
+        earlier = None
     else:
         fresh = {i for i, q in enumerate(quotes) if q.article in changed}
         at = {(q.article, q.start): i for i, q in enumerate(quotes)}
@@ -198,18 +203,29 @@ def group_quotes(
         return x
 
     linked = list(keep)
+    touched = set(changed or ())  # the articles whose groups are made again
     for i, j in candidates:
         count = len(pairs[i] & pairs[j])
         smaller = min(len(pairs[i]), len(pairs[j])) or 1
         if count >= MIN_SHARED and count / smaller >= CONTAINMENT:
             linked.append((i, j))
+            touched.update((quotes[i].article, quotes[j].article))
+    named = speaker_forms(Counter(q.speaker for q in quotes if q.speaker), variants)
+    kept = [g for g in earlier or () if touched.isdisjoint(g.articles)]
+    # a kept group's quotations are linked only among themselves (else it would have grown)
+    done = {at[v.quote.article, v.quote.start] for g in kept for v in g.variants}
+    groups = [
+        QuoteGroup(_speaker(g.variants, named), g.variants)
+        for g in kept
+        if single or len(g.articles) > 1
+    ]
     for i, j in linked:
-        parent[find(i)] = find(j)
+        if i not in done:
+            parent[find(i)] = find(j)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
-        members[find(i)].append(i)
-    named = speaker_forms(Counter(q.speaker for q in quotes if q.speaker), variants)
-    groups = []
+        if i not in done:
+            members[find(i)].append(i)
     for ids in members.values():
         group = _group([quotes[i] for i in ids], about, variants, named)
         if single or len(group.articles) > 1:
@@ -232,15 +248,20 @@ def _group(
     named_as: dict[str, str],
 ) -> QuoteGroup:
     vs = [Variant(q, *about.get(q.article, (None, None))) for q in members]
-    if len(vs) == 1:  # most quotations: no one else carries them
-        return QuoteGroup(named_as.get(vs[0].quote.speaker, vs[0].quote.speaker), vs)
-    vs.sort(key=lambda v: (*_when(v), v.quote.start))
-    first = vs[0].quote.text
-    for v in vs[1:]:
-        v.diff = changes(first, v.quote.text, variants)
+    if len(vs) > 1:  # most quotations: no one else carries them
+        vs.sort(key=lambda v: (*_when(v), v.quote.start))
+        first = vs[0].quote.text
+        for v in vs[1:]:
+            v.diff = changes(first, v.quote.text, variants)
+    return QuoteGroup(_speaker(vs, named_as), vs)
+
+
+def _speaker(vs: list[Variant], named_as: dict[str, str]) -> str:
+    """The group's speaker, in the form most used for that name across the corpus."""
+    if len(vs) == 1:
+        return named_as.get(vs[0].quote.speaker, vs[0].quote.speaker)
     named = Counter(named_as.get(v.quote.speaker, v.quote.speaker) for v in vs if v.quote.speaker)
-    speaker = _common_speaker(named)
-    return QuoteGroup(speaker, vs)
+    return _common_speaker(named)
 
 
 def speaker_key(name: str, variants: dict[str, str] | None) -> str:
