@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .model import Article
-from .quotes_speaker import SpeakerIndex, attribute, proper_words, speakers_named
+from .quotes_speaker import (
+    Attribution,
+    SpeakerIndex,
+    attribute,
+    proper_words,
+    speakers_named,
+)
 from .text import fold, words
 from .worddiff import word_changes
 
@@ -108,7 +114,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 def extract_quotes(article: Article) -> list[Quote]:
     """Every quotation of the article, in reading order, with its speaker."""
     text = article.text
-    found: list[tuple[int, int, int, str, bool]] = []  # n, start, end, name, pronoun
+    found: list[tuple[int, int, int, Attribution | None, bool]] = []  # n, start, end, who, alone
     proper = proper_words(text)
     for p in article.passages:
         for s, e in quote_spans(p.text):
@@ -119,16 +125,22 @@ def extract_quotes(article: Article) -> list[Quote]:
                 continue
             who = attribute(p.text, s - 1, min(e + 1, len(p.text)), proper)
             start = p.start + s + lead
-            found.append(
-                (p.n, start, start + len(inner), who.name if who else "", bool(who and who.pronoun))
-            )
+            alone = not words(p.text[: s - 1]) and not words(p.text[e:])
+            found.append((p.n, start, start + len(inner), who, alone))
     if not found:
         return []
     index = SpeakerIndex(text, speakers_named(text, proper))
-    return [
-        Quote(article.id, n, s, e, text[s:e], index.fullest(name) if name else index.before(s))
-        for n, s, e, name, _ in found
-    ]
+    out: list[Quote] = []
+    for n, s, e, who, alone in found:
+        if who is None:  # unattributed: speech going on from the quotation before, or no one's
+            last = out[-1] if out else None
+            speaker = last.speaker if alone and last and last.n >= n - 1 else ""
+        elif who.name:
+            speaker = index.fullest(who.name)
+        else:
+            speaker = index.before(s) if who.pronoun else ""
+        out.append(Quote(article.id, n, s, e, text[s:e], speaker))
+    return out
 
 
 def word_pairs(text: str, variants: dict[str, str] | None) -> array:

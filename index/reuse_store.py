@@ -54,7 +54,7 @@ from .text import variant_map
 if TYPE_CHECKING:
     from .library import Library
 
-VERSION = 7  # 7: features kept as a base and the changes since
+VERSION = 8  # 8: no speaker for a quotation no named person is given for
 FEATURES = "features.pickle"
 CHANGES = "features-changes.pickle"  # the features read or removed since FEATURES
 COMPACT = 0.1  # the changes are merged into FEATURES when they hold this share of it
