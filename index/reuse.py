@@ -204,7 +204,7 @@ def find_reuse(
                 i, j = _node(a, an, starts, prints), _node(b, bn, starts, prints)
                 if i is not None and j is not None:
                     linked.append((i, j))
-    out = _summed(nodes, kept + _clusters(nodes, linked, shingle_set, about), about)
+    out = _summed(prints, kept + _clusters(nodes, linked, shingle_set, about), about)
     out.links = links
     return out
 
@@ -300,16 +300,14 @@ def _shared_words(node: int, others: list[int], shingle_set, pp) -> int:
     return min(len(marks), pp[WORDS])
 
 
-def _summed(nodes, clusters: list[Cluster], about) -> Reuse:
+def _summed(prints: dict[str, list], clusters: list[Cluster], about) -> Reuse:
     """The result: clusters in order, and each article's and outlet's shared share."""
     out = Reuse(clusters)
     out.clusters.sort(key=lambda c: (-len(c.articles), _when(c.first, about), c.passages[0].n))
     for ci, cluster in enumerate(out.clusters):
         for p in cluster.passages:
             out.passages.setdefault(p.article, {})[p.n] = ci
-    totals: Counter[str] = Counter()
-    for aid, pp in nodes:
-        totals[aid] += pp[WORDS]
+    totals = {aid: sum([pp[WORDS] for pp in pps]) for aid, pps in sorted(prints.items()) if pps}
     shared_words: Counter[str] = Counter()
     for cluster in out.clusters:
         for p in cluster.passages:
