@@ -36,7 +36,7 @@ MIN_SHARE = 0.2  # ... and this share of the smaller passage's shingles
 MAX_DF = 40  # a fingerprint in more articles than this is a stock phrase
 
 
-class PassagePrint(NamedTuple):  # a tuple: stored for every passage, pickled fast
+class PassagePrint(NamedTuple):  # stored for every passage as a plain tuple: pickled fast
     n: int
     start: int
     end: int
