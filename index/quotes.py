@@ -25,7 +25,13 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .model import Article
-from .quotes_speaker import SpeakerIndex, attribute, proper_words, speakers_named
+from .quotes_speaker import (
+    Attribution,
+    SpeakerIndex,
+    attribute,
+    proper_words,
+    speakers_named,
+)
 from .text import fold, words
 from .worddiff import word_changes
 
@@ -108,7 +114,7 @@ def quote_spans(text: str) -> list[tuple[int, int]]:
 def extract_quotes(article: Article) -> list[Quote]:
     """Every quotation of the article, in reading order, with its speaker."""
     text = article.text
-    found: list[tuple[int, int, int, str, bool]] = []  # n, start, end, name, pronoun
+    found: list[tuple[int, int, int, Attribution | None, bool]] = []  # n, start, end, who, alone
     proper = proper_words(text)
     for p in article.passages:
         for s, e in quote_spans(p.text):
@@ -119,16 +125,22 @@ def extract_quotes(article: Article) -> list[Quote]:
                 continue
             who = attribute(p.text, s - 1, min(e + 1, len(p.text)), proper)
             start = p.start + s + lead
-            found.append(
-                (p.n, start, start + len(inner), who.name if who else "", bool(who and who.pronoun))
-            )
+            alone = not words(p.text[: s - 1]) and not words(p.text[e:])
+            found.append((p.n, start, start + len(inner), who, alone))
     if not found:
         return []
     index = SpeakerIndex(text, speakers_named(text, proper))
-    return [
-        Quote(article.id, n, s, e, text[s:e], index.fullest(name) if name else index.before(s))
-        for n, s, e, name, _ in found
-    ]
+    out: list[Quote] = []
+    for n, s, e, who, alone in found:
+        if who is None:  # unattributed: speech going on from the quotation before, or no one's
+            last = out[-1] if out else None
+            speaker = last.speaker if alone and last and last.n >= n - 1 else ""
+        elif who.name:
+            speaker = index.fullest(who.name)
+        else:
+            speaker = index.before(s) if who.pronoun else ""
+        out.append(Quote(article.id, n, s, e, text[s:e], speaker))
+    return out
 
 
 def word_pairs(text: str, variants: dict[str, str] | None) -> array:
@@ -151,19 +163,24 @@ def group_quotes(
     known: list[QuoteLink] | None = None,
     changed: set[str] | None = None,
     hashed: list[array] | None = None,
+    earlier: list[QuoteGroup] | None = None,
 ) -> tuple[list[QuoteGroup], list[QuoteLink]]:
     """Quotations grouped across articles, and the links found. `about` gives each
     article's (outlet, date). Groups carried by two articles or more, the most carried
     first; with `single`, the quotations found in one article only follow, one group
     each. With `known` (an earlier run's links) and `changed` (the articles read since),
-    only the changed articles' quotations are compared. `hashed`: each quotation's
-    word_pairs, when kept from before."""
+    only the changed articles' quotations are compared, and the groups of that run
+    (`earlier`) that neither hold a changed article nor gain a link are kept as they
+    were (their speaker named again: a name's most used form may have changed).
+    `hashed`: each quotation's word_pairs, when kept from before."""
     if hashed is None:
         hashed = [word_pairs(q.text, variants) for q in quotes]
     pairs = [set(h) for h in hashed]
     if known is None or changed is None:
         fresh: set[int] | None = None
         keep: list[tuple[int, int]] = []
+        at: dict[tuple[str, int], int] = {}
+        earlier = None
     else:
         fresh = {i for i, q in enumerate(quotes) if q.article in changed}
         at = {(q.article, q.start): i for i, q in enumerate(quotes)}
@@ -198,18 +215,29 @@ def group_quotes(
         return x
 
     linked = list(keep)
+    touched = set(changed or ())  # the articles whose groups are made again
     for i, j in candidates:
         count = len(pairs[i] & pairs[j])
         smaller = min(len(pairs[i]), len(pairs[j])) or 1
         if count >= MIN_SHARED and count / smaller >= CONTAINMENT:
             linked.append((i, j))
+            touched.update((quotes[i].article, quotes[j].article))
+    named = speaker_forms(Counter(q.speaker for q in quotes if q.speaker), variants)
+    kept = [g for g in earlier or () if touched.isdisjoint(g.articles)]
+    # a kept group's quotations are linked only among themselves (else it would have grown)
+    done = {at[v.quote.article, v.quote.start] for g in kept for v in g.variants}
+    groups = [
+        QuoteGroup(_speaker(g.variants, named), g.variants)
+        for g in kept
+        if single or len(g.articles) > 1
+    ]
     for i, j in linked:
-        parent[find(i)] = find(j)
+        if i not in done:
+            parent[find(i)] = find(j)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(quotes)):
-        members[find(i)].append(i)
-    named = speaker_forms(Counter(q.speaker for q in quotes if q.speaker), variants)
-    groups = []
+        if i not in done:
+            members[find(i)].append(i)
     for ids in members.values():
         group = _group([quotes[i] for i in ids], about, variants, named)
         if single or len(group.articles) > 1:
@@ -232,15 +260,20 @@ def _group(
     named_as: dict[str, str],
 ) -> QuoteGroup:
     vs = [Variant(q, *about.get(q.article, (None, None))) for q in members]
-    if len(vs) == 1:  # most quotations: no one else carries them
-        return QuoteGroup(named_as.get(vs[0].quote.speaker, vs[0].quote.speaker), vs)
-    vs.sort(key=lambda v: (*_when(v), v.quote.start))
-    first = vs[0].quote.text
-    for v in vs[1:]:
-        v.diff = changes(first, v.quote.text, variants)
+    if len(vs) > 1:  # most quotations: no one else carries them
+        vs.sort(key=lambda v: (*_when(v), v.quote.start))
+        first = vs[0].quote.text
+        for v in vs[1:]:
+            v.diff = changes(first, v.quote.text, variants)
+    return QuoteGroup(_speaker(vs, named_as), vs)
+
+
+def _speaker(vs: list[Variant], named_as: dict[str, str]) -> str:
+    """The group's speaker, in the form most used for that name across the corpus."""
+    if len(vs) == 1:
+        return named_as.get(vs[0].quote.speaker, vs[0].quote.speaker)
     named = Counter(named_as.get(v.quote.speaker, v.quote.speaker) for v in vs if v.quote.speaker)
-    speaker = _common_speaker(named)
-    return QuoteGroup(speaker, vs)
+    return _common_speaker(named)
 
 
 def speaker_key(name: str, variants: dict[str, str] | None) -> str:

@@ -6,10 +6,15 @@ Read, in this order, from the sentence the quotation stands in:
   `…," he stressed` (a pronoun: see below);
 * before it: `Blinken said in a statement that … "…"`, `according to Blinken, "…"`.
 
-A pronoun, or no attribution at all, takes the last person mentioned before the
-quotation: the last mention of a name that is a speaker somewhere in the article
-(`Blinken said` anywhere, quoted or not), so "He proposed … '…'" after "…, Blinken
-said." is Blinken's. Names are runs of capitalised words; titles in front of them
+`he`, `she`, `who`, or a role (`the secretary of state said`, `the official
+said`), takes the last person mentioned before the quotation: the last mention of a
+name that is a speaker somewhere in the article (`Blinken said` anywhere, quoted or
+not), so "He proposed … '…'" after "…, Blinken said." is Blinken's. Any other
+speaker (`the statement said`, `it said`, `they noted`) is no person the article
+names: the quotation has no speaker, never the last person named. A quotation with
+no attribution in its sentence has one only when it is a paragraph of its own right
+after a quotation (the speech goes on): that quotation's speaker (see
+index/quotes.py). Names are runs of capitalised words; titles in front of them
 (`Secretary of State`, `Foreign Minister`) are dropped. English attribution only.
 """
 
@@ -81,10 +86,13 @@ VERBS = frozenset(
         "reiterated",
         "reiterates",
         "observed",
+        "proposed",
+        "proposes",
     ]
 )
 LISTENER_VERBS = frozenset({"told", "tells"})  # `told X`: X listens
 PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i", "you", "who"])
+PERSONAL = frozenset(["he", "she", "who"])  # one person, named before
 AUX = frozenset(["has", "have", "had", "also", "then", "later", "further"])
 # Words that head a name without being one: titles, ranks, roles.
 TITLES = frozenset(
@@ -175,14 +183,15 @@ NOT_NAMES = frozenset(
 SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 WINDOW = 160  # characters read on each side of a quotation
 # what may stand between the words of a name: a space, a hyphen, an initial's stop
-_IN_NAME = re.compile(r"(?:\.? |-|\.)")
-_BEFORE_VERB = re.compile(r",? ")
+# (a no-break space as well: `Blinken\xa0said`)
+_IN_NAME = re.compile(r"(?:\.?\s|-|\.)")
+_BEFORE_VERB = re.compile(r",?\s")
 
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    name: str  # "" for a pronoun
-    pronoun: bool
+    name: str  # "" for a pronoun, a role, or a speaker who is no named person
+    pronoun: bool  # he, she, who or a role: the last person named before
 
 
 @dataclass(slots=True)
@@ -259,15 +268,23 @@ def _name_after(toks: list[_Tok], start: int, reach: int = 9) -> str:
 
 
 def _subject(toks: list[_Tok], verb: int) -> Attribution | None:
-    """Who the verb at toks[verb] has as its subject: a pronoun, a name, or (for verbs
-    other than `told`) the name that follows it."""
+    """Who the verb at toks[verb] has as its subject: a pronoun, a name, a role, some
+    other speaker (the word before the verb, `the statement said`: no person), or,
+    when nothing stands before the verb (`…," said Blinken`), for verbs other than
+    `told`, the name that follows it. None when there is none of these."""
     j = verb
     while j > 0 and toks[j - 1].low in AUX:
         j -= 1
     if j > 0 and toks[j - 1].low in PRONOUNS:
-        return Attribution("", True)
+        return Attribution("", toks[j - 1].low in PERSONAL)
     name = _name_before(toks, j)
-    if not name and toks[verb].low not in LISTENER_VERBS:
+    if name:
+        return Attribution(name, False)
+    if j > 0 and _BEFORE_VERB.fullmatch(toks[j].gap):
+        # a subject that is no name: a name after the verb is what it reports
+        # (`the statement said Mirzoian and Bayramov "…"`), not who speaks
+        return Attribution("", toks[j - 1].low.rstrip(".") in TITLES)
+    if toks[verb].low not in LISTENER_VERBS:
         name = _name_after(toks, verb + 1)
     return Attribution(name, False) if name else None
 

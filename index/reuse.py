@@ -36,7 +36,7 @@ MIN_SHARE = 0.2  # ... and this share of the smaller passage's shingles
 MAX_DF = 40  # a fingerprint in more articles than this is a stock phrase
 
 
-class PassagePrint(NamedTuple):  # a tuple: stored for every passage, pickled fast
+class PassagePrint(NamedTuple):  # stored for every passage as a plain tuple: pickled fast
     n: int
     start: int
     end: int
@@ -47,11 +47,10 @@ class PassagePrint(NamedTuple):  # a tuple: stored for every passage, pickled fa
     shingles: bytes
     prints: bytes
 
-    def shingle_hashes(self) -> array:
-        return ints(self.shingles)
 
-    def print_hashes(self) -> array:
-        return ints(self.prints)
+# PassagePrint's fields by position: the analysis keeps prints as plain tuples (see
+# index/reuse_store.py), read with these
+WORDS, SHINGLES, PRINTS = 3, 5, 6
 
 
 def ints(data: bytes) -> array:
@@ -134,52 +133,36 @@ class Reuse:
     passages: dict[str, dict[int, int]] = field(default_factory=dict)
     links: list[Link] = field(default_factory=list)  # linked passage pairs
 
-    def shared_counts(self) -> dict[tuple[str, int], int]:
-        """(article, passage n) -> its shared words: an update keeps those it does not touch."""
-        return {(p.article, p.n): p.shared_words for c in self.clusters for p in c.passages}
-
 
 def find_reuse(
     prints: dict[str, list[PassagePrint]],
     about: dict[str, tuple[str | None, str | None]],
-    known: list[Link] | None = None,
+    earlier: Reuse | None = None,
     changed: set[str] | None = None,
-    counts: dict[tuple[str, int], int] | None = None,
 ) -> Reuse:
-    """Shared text across articles. `prints` holds each article's passage prints,
-    `about` its (outlet, date). With `known` (the links of an earlier run) and
-    `changed` (the articles read since), only the changed articles' passages are
-    compared; the links between unchanged articles are kept, and so are the shared
-    word counts (`counts`, from Reuse.shared_counts) of passages no new link touches."""
-    nodes: list[tuple[str, PassagePrint]] = [
-        (aid, pp) for aid in sorted(prints) for pp in prints[aid]
-    ]
-    incremental = known is not None and changed is not None
-    wanted = (
-        {h for aid, pp in nodes if aid in changed for h in pp.print_hashes()}
-        if incremental
-        else None
+    """Shared text across articles. `prints` holds each article's passage prints (or
+    plain tuples in PassagePrint's field order), `about` its (outlet, date). With
+    `earlier` (the result of an earlier run) and `changed` (the articles read, gone or
+    redated since), only the changed articles' passages are compared: the links
+    between unchanged articles are kept, and so are the clusters that neither hold a
+    changed article nor gain a link."""
+    starts: dict[str, int] = {}  # article -> the index of its first passage in nodes
+    nodes: list[tuple[str, PassagePrint]] = []
+    for aid in sorted(prints):
+        starts[aid] = len(nodes)
+        nodes.extend((aid, pp) for pp in prints[aid])
+    if earlier is None or changed is None:
+        earlier, changed = None, set()
+    postings = _postings(nodes, starts, prints, changed if earlier else None)
+    fresh = (
+        range(len(nodes))
+        if earlier is None
+        else [i for aid in sorted(changed & starts.keys()) for i in _span(aid, starts, prints)]
     )
-    postings: dict[int, list[int]] = defaultdict(list)
-    for i, (_, pp) in enumerate(nodes):
-        hashes = pp.print_hashes()
-        for h in hashes if wanted is None else wanted.intersection(hashes):
-            postings[h].append(i)
-    if not incremental:
-        fresh = range(len(nodes))
-        keep: list[tuple[int, int]] = []
-    else:
-        fresh = [i for i, (aid, _) in enumerate(nodes) if aid in changed]
-        at = {(aid, pp.n): i for i, (aid, pp) in enumerate(nodes)}
-        keep = [
-            (at[a, an], at[b, bn])
-            for a, an, b, bn in known
-            if a not in changed and b not in changed and (a, an) in at and (b, bn) in at
-        ]
     candidates: set[tuple[int, int]] = set()
     for i in fresh:
         aid = nodes[i][0]
-        for h in nodes[i][1].print_hashes():
+        for h in ints(nodes[i][1][PRINTS]):
             ids = postings[h]
             if len(ids) < 2 or len(ids) > 4 * MAX_DF:
                 continue
@@ -194,80 +177,137 @@ def find_reuse(
     def shingle_set(i: int) -> set[int]:
         hit = sets.get(i)
         if hit is None:
-            hit = sets[i] = set(nodes[i][1].shingle_hashes())
+            hit = sets[i] = set(ints(nodes[i][1][SHINGLES]))
         return hit
 
-    linked = list(keep)
-    touched = set(fresh)
+    linked: list[tuple[int, int]] = []
+    touched = set(changed)  # the articles whose clusters are made again
     for i, j in candidates:
         a, b = shingle_set(i), shingle_set(j)
         both = len(a & b) if len(a) < len(b) else len(b & a)
         if both >= MIN_SHARED and both >= MIN_SHARE * min(len(a), len(b)):
             linked.append((i, j))
-            touched.update((i, j))
-    return _collect(nodes, linked, shingle_set, about, counts if incremental else None, touched)
+            touched.update((nodes[i][0], nodes[j][0]))
+    links = [(nodes[i][0], nodes[i][1][0], nodes[j][0], nodes[j][1][0]) for i, j in linked]
+    kept: list[Cluster] = []
+    if earlier is not None:
+        kept = [c for c in earlier.clusters if touched.isdisjoint(c.articles)]
+        # a kept cluster's passages are linked only among themselves (else it would have
+        # grown): the earlier links the clusters made again need are the others
+        done = {(p.article, p.n) for c in kept for p in c.passages}
+        for link in earlier.links:
+            a, an, b, bn = link
+            if a in changed or b in changed:
+                continue
+            links.append(link)
+            if (a, an) not in done:
+                i, j = _node(a, an, starts, prints), _node(b, bn, starts, prints)
+                if i is not None and j is not None:
+                    linked.append((i, j))
+    out = _summed(prints, kept + _clusters(nodes, linked, shingle_set, about), about)
+    out.links = links
+    return out
+
+
+def _span(aid: str, starts: dict[str, int], prints: dict[str, list]) -> range:
+    return range(starts[aid], starts[aid] + len(prints[aid]))
+
+
+def _node(aid: str, n: int, starts: dict[str, int], prints: dict[str, list]) -> int | None:
+    """The index in nodes of the article's passage n."""
+    for k, pp in enumerate(prints.get(aid, ())):
+        if pp[0] == n:
+            return starts[aid] + k
+    return None
+
+
+def _postings(nodes, starts, prints, changed: set[str] | None) -> dict[int, list[int]]:
+    """Fingerprint -> the passages that have it; with `changed`, only the fingerprints
+    of the changed articles (most articles have none of them: skipped whole)."""
+    postings: dict[int, list[int]] = defaultdict(list)
+    if changed is None:
+        for i, (_, pp) in enumerate(nodes):
+            for h in ints(pp[PRINTS]):
+                postings[h].append(i)
+        return postings
+    wanted = {h for aid in changed if aid in prints for pp in prints[aid] for h in ints(pp[PRINTS])}
+    for aid, first in starts.items():
+        pps = prints[aid]
+        if wanted.isdisjoint(ints(b"".join([pp[PRINTS] for pp in pps]))):
+            continue
+        for k, pp in enumerate(pps):
+            for h in wanted.intersection(ints(pp[PRINTS])):
+                postings[h].append(first + k)
+    return postings
 
 
 def _when(aid: str, about: dict[str, tuple[str | None, str | None]]) -> tuple[str, str]:
     return ((about.get(aid) or (None, None))[1] or "9999", aid)
 
 
-def _collect(nodes, linked: list[tuple[int, int]], shingle_set, about, counts, touched) -> Reuse:
-    parent = list(range(len(nodes)))
+def _clusters(nodes, linked: list[tuple[int, int]], shingle_set, about) -> list[Cluster]:
+    """The clusters of these linked passages: the connected sets."""
+    parent: dict[int, int] = {}
 
     def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
+        root = x
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while x != root:
+            parent[x], x = root, parent[x]
+        return root
 
     partners: dict[int, list[int]] = defaultdict(list)
     for i, j in linked:
         parent[find(i)] = find(j)
         partners[i].append(j)
         partners[j].append(i)
-    shared_of: dict[int, int] = {}  # node -> its words also found in a linked passage
-    for node, others in partners.items():
-        aid, pp = nodes[node]
-        if counts is not None and node not in touched and (aid, pp.n) in counts:
-            shared_of[node] = counts[aid, pp.n]
-            continue
-        mine = shingle_set(node)
-        common: set[int] = set()
-        for other in others:
-            common |= mine & shingle_set(other)
-        marks: set[int] = set()
-        for pos, h in enumerate(pp.shingle_hashes()):
-            if h in common:
-                marks.update(range(pos, pos + SHINGLE))
-        shared_of[node] = min(len(marks), pp.words)
     members: dict[int, list[int]] = defaultdict(list)
     for i in partners:
         members[find(i)].append(i)
-    links = [(nodes[i][0], nodes[i][1].n, nodes[j][0], nodes[j][1].n) for i, j in linked]
-    out = Reuse(links=links)
+    out = []
     for ids in members.values():
-        shared = [
-            SharedPassage(
-                nodes[i][0],
-                nodes[i][1].n,
-                nodes[i][1].start,
-                nodes[i][1].end,
-                shared_of[i],
-                nodes[i][1].words,
-                nodes[i][1].text,
+        shared = []
+        for i in ids:
+            aid, pp = nodes[i]
+            words = pp[WORDS]
+            shared.append(
+                SharedPassage(
+                    aid,
+                    pp[0],
+                    pp[1],
+                    pp[2],
+                    _shared_words(i, partners[i], shingle_set, pp),
+                    words,
+                    pp[4],
+                )
             )
-            for i in ids
-        ]
         shared.sort(key=lambda p: (*_when(p.article, about), p.n))
-        out.clusters.append(Cluster(shared, shared[0].article))
+        out.append(Cluster(shared, shared[0].article))
+    return out
+
+
+def _shared_words(node: int, others: list[int], shingle_set, pp) -> int:
+    """The passage's words also found in a passage linked to it."""
+    mine = shingle_set(node)
+    common: set[int] = set()
+    for other in others:
+        common |= mine & shingle_set(other)
+    marks: set[int] = set()
+    for pos, h in enumerate(ints(pp[SHINGLES])):
+        if h in common:
+            marks.update(range(pos, pos + SHINGLE))
+    return min(len(marks), pp[WORDS])
+
+
+def _summed(prints: dict[str, list], clusters: list[Cluster], about) -> Reuse:
+    """The result: clusters in order, and each article's and outlet's shared share."""
+    out = Reuse(clusters)
     out.clusters.sort(key=lambda c: (-len(c.articles), _when(c.first, about), c.passages[0].n))
     for ci, cluster in enumerate(out.clusters):
         for p in cluster.passages:
             out.passages.setdefault(p.article, {})[p.n] = ci
-    totals: Counter[str] = Counter()
-    for aid, pp in nodes:
-        totals[aid] += pp.words
+    totals = {aid: sum([pp[WORDS] for pp in pps]) for aid, pps in sorted(prints.items()) if pps}
     shared_words: Counter[str] = Counter()
     for cluster in out.clusters:
         for p in cluster.passages:

@@ -1,15 +1,20 @@
 """Shared text, quotations and stories for the whole corpus, computed on first use and
 kept beside the index (`.dossier-cache/analysis/` by default; derived, safe to delete).
 
-Three files:
+Four files:
 
 * `features.pickle`: per article, what the analysis needs from its text (passage
   shingles and fingerprints, quotations with speakers), with the content hash of the
   text they were made from. An update reads again only the articles whose hash in the
   index manifest changed (or that are new), so a changed article costs its own reading.
-* `result.pickle` (and `links.pickle`, its linked passages alone): the clusters,
-  quotation groups and stories, valid for one state of the corpus (the manifest's
-  hashes, outlets and dates, and the spelling variants).
+* `features-changes.pickle`: the features of the articles read (or removed) since
+  `features.pickle` was written. An update rewrites only this file, so it costs what
+  changed, not the corpus; the two are merged into one `features.pickle` when the
+  changes reach COMPACT of the corpus.
+* `result.pickle`: the clusters, quotation groups and stories, valid for one state of
+  the corpus (the manifest's hashes, outlets and dates, and the spelling variants).
+  An update starts from it: the links between unchanged articles are kept, and so
+  are the clusters and groups that no changed article touches.
 
 Not inside the index folder: every file there is checksummed by the manifest, and a
 file written after a commit would read as damage. Reading many articles is spread over
@@ -17,47 +22,50 @@ two processes; the cross-article step runs on the stored features alone.
 
 What is stored is plain data that pickles in C: tuples and bytes, and dataclasses
 without slots (slotted dataclasses and named tuples pickle through a Python call each,
-several times slower on a large corpus).
+several times slower on a large corpus). Passage prints and quotations stay plain
+tuples (in PassagePrint's and Quote's field order) from reading to the cross-article
+step, so an update converts nothing for the articles that did not change.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .atomic import replacing
 from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
 from .manifest import Manifest
 from .metadata import load_sidecar
-from .quotes import Quote, QuoteGroup, extract_quotes, group_quotes, word_pairs
-from .reuse import PassagePrint, Reuse, find_reuse, ints, passage_prints
+from .quotes import Quote, QuoteGroup, QuoteLink, extract_quotes, group_quotes, word_pairs
+from .reuse import Reuse, find_reuse, ints, passage_prints
 from .stories import Story, find_stories
 from .text import variant_map
 
 if TYPE_CHECKING:
     from .library import Library
 
-VERSION = 6  # 6: speakers named one way across spelling variants
+VERSION = 8  # 8: no speaker for a quotation no named person is given for
 FEATURES = "features.pickle"
+CHANGES = "features-changes.pickle"  # the features read or removed since FEATURES
+COMPACT = 0.1  # the changes are merged into FEATURES when they hold this share of it
 RESULT = "result.pickle"
-LINKS = "links.pickle"  # the last result's linked passages and quotations: an update starts there
 PARALLEL_MIN = 2000  # articles to read before a second process pays for its start
 Progress = Callable[[int, int, str], None]
 
-
-class Features(NamedTuple):  # a tuple: pickled fast
-    content_hash: str
-    prints: list[PassagePrint]
-    quotes: list[Quote]
-    quote_pairs: list[bytes]  # word_pairs of each quotation, as bytes
+# An article's features as stored: (content hash, passage prints, quotations, each
+# quotation's word_pairs as bytes), the prints and quotations plain tuples in
+# PassagePrint's and Quote's field order.
+Stored = tuple[str, list[tuple], list[tuple], list[bytes]]
 
 
 @dataclass
@@ -68,6 +76,7 @@ class Analysis:
     about: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
     read: int = 0  # articles read for this result (0: all features were stored)
     seconds: float = 0.0
+    quote_links: list[QuoteLink] = field(default_factory=list)  # where an update starts
 
     @property
     def quotes(self) -> list[QuoteGroup]:
@@ -136,6 +145,25 @@ def cached(settings: Settings) -> Analysis | None:
 def analyse(library: Library, progress: Progress | None = None) -> Analysis:
     """The analysis of the corpus as last indexed: from the store when nothing changed,
     else reading only new and changed articles."""
+    with _collector_paused():
+        return _analyse(library, progress)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The analysis unpickles and makes hundreds of thousands of tuples, none of them
+    in a reference cycle: the cyclic garbage collector would walk them again and again
+    (half the time of an update on Reuters-21578)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _analyse(library: Library, progress: Progress | None) -> Analysis:
     t0 = time.perf_counter()
     settings = library.settings
     manifest = Manifest.load(settings.index_dir) or Manifest("")
@@ -147,82 +175,116 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
         data = _load(folder / RESULT)
         if data:
             return data[1]
-    stored = _load(folder / FEATURES)
-    same = stored is not None and stored[0].get("variants") == sorted(variants.items())
-    try:
-        features = _from_store(stored[1]) if same else {}
-    except (TypeError, ValueError, AttributeError):  # not of the shape this code writes
-        features = {}
+    store = _FeatureStore(folder, sorted(variants.items()))
+    made_from = store.state  # what the last result was made from, if it is still current
+    features = store.features
     stale = [
         aid
         for aid, entry in manifest.articles.items()
-        if aid not in features or features[aid].content_hash != entry["hash"]
+        if aid not in features or features[aid][0] != entry["hash"]
     ]
     gone = [a for a in features if a not in manifest.articles]
-    for aid in gone:
-        del features[aid]
-    features.update(_read(settings, manifest, stale, variants, progress))
-    if stale or gone or not same:
-        _save(folder / FEATURES, {"variants": sorted(variants.items())}, _to_store(features))
+    store.update(_read(settings, manifest, stale, variants, progress), gone)
     if progress:
         progress(0, 1, "finding shared text and quotations")
     about = {aid: (a.get("source"), a.get("date")) for aid, a in manifest.articles.items()}
-    previous = _load(folder / LINKS) if same and len(stale) < len(features) // 2 else None
-    known = previous[1][0] if previous else None
-    reuse = find_reuse(
-        {aid: f.prints for aid, f in features.items()},
-        about,
-        known=known,
-        changed={*stale, *gone} if known is not None else None,
-        counts=previous[1][2] if previous else None,
+    earlier = (
+        _earlier(folder, made_from) if store.kept and len(stale) < len(features) // 2 else None
     )
-    quotes = [q for f in features.values() for q in f.quotes]
-    hashed = [ints(b) for f in features.values() for b in f.quote_pairs]
+    # read, gone or redated since: their links are found again, their clusters made again
+    changed = {*stale, *gone}
+    if earlier is not None:
+        changed.update(a for a, was in earlier.about.items() if about.get(a, was) != was)
+    reuse = find_reuse(
+        {aid: f[1] for aid, f in features.items()},
+        about,
+        earlier=earlier.reuse if earlier else None,
+        changed=changed,
+    )
+    make_quote = Quote._make
+    quotes = [make_quote(q) for f in features.values() for q in f[2]]
+    hashed = [ints(b) for f in features.values() for b in f[3]]
     groups, quote_links = group_quotes(
         quotes,
         about,
         variants,
         single=True,
-        known=previous[1][1] if previous else None,
-        changed={*stale, *gone} if previous else None,
+        known=earlier.quote_links if earlier else None,
+        changed=changed,
         hashed=hashed,
+        earlier=earlier.all_quotes if earlier else None,
     )
     stories = find_stories(reuse, [g for g in groups if len(g.articles) > 1], about)
     result = Analysis(groups, reuse, stories, about, len(stale), time.perf_counter() - t0)
-    _save(folder / RESULT, {"key": key}, result)
-    _save(folder / LINKS, {}, (reuse.links, quote_links, reuse.shared_counts()))
+    result.quote_links = quote_links
+    _save(folder / RESULT, {"key": key, "features": store.state}, result)
     if progress:
         progress(1, 1, "finding shared text and quotations")
     return result
 
 
-def _to_store(features: dict[str, Features]) -> dict:
-    """Plain tuples: named tuples pickle through a Python call each, tuples do not."""
-    return {
-        aid: (
-            f.content_hash,
-            [tuple(p) for p in f.prints],
-            [tuple(q) for q in f.quotes],
-            f.quote_pairs,
+def _earlier(folder: Path, made_from: list[str]) -> Analysis | None:
+    """The last result, when it was made from the features as stored now."""
+    head = _load(folder / RESULT, head_only=True)
+    if not head or head[0].get("features") != made_from:
+        return None
+    data = _load(folder / RESULT)
+    return data[1] if data and isinstance(data[1], Analysis) else None
+
+
+class _FeatureStore:
+    """Every article's stored features: FEATURES with CHANGES applied. Each file is
+    written with a random token in its head, and CHANGES names the FEATURES it applies
+    to: changes of another base are ignored, which costs reading those articles again,
+    never a wrong feature. `state` (both tokens) names what a result was made from."""
+
+    def __init__(self, folder: Path, variants: list) -> None:
+        self.folder, self.variants = folder, variants
+        base = _load(folder / FEATURES)
+        self.kept = bool(base and base[0].get("variants") == variants and isinstance(base[1], dict))
+        self.features: dict[str, Stored] = base[1] if self.kept else {}
+        self.token = base[0].get("token", "") if self.kept else ""
+        self.changes: dict[str, Stored | None] = {}
+        self.changes_token = ""
+        changes = _load(folder / CHANGES) if self.kept else None
+        if changes and changes[0].get("base") == self.token and isinstance(changes[1], dict):
+            self.changes, self.changes_token = changes[1], changes[0].get("token", "")
+            for aid, f in self.changes.items():
+                if f is None:
+                    self.features.pop(aid, None)
+                else:
+                    self.features[aid] = f
+
+    @property
+    def state(self) -> list[str]:
+        return [self.token, self.changes_token]
+
+    def update(self, read: dict[str, Stored], gone: list[str]) -> None:
+        """Apply and store what was read and what is gone: only the changes, unless
+        they grew to COMPACT of the corpus (or there was no usable base)."""
+        if self.kept and not read and not gone:
+            return
+        for aid in gone:
+            del self.features[aid]
+            self.changes[aid] = None
+        self.features.update(read)
+        self.changes.update(read)
+        if not self.kept or len(self.changes) > COMPACT * len(self.features):
+            self.token, self.changes = os.urandom(8).hex(), {}
+            head = {"variants": self.variants, "token": self.token}
+            _save(self.folder / FEATURES, head, self.features)
+        self.changes_token = os.urandom(8).hex()
+        _save(
+            self.folder / CHANGES, {"base": self.token, "token": self.changes_token}, self.changes
         )
-        for aid, f in features.items()
-    }
 
 
-def _from_store(stored: dict) -> dict[str, Features]:
-    make_print, make_quote = PassagePrint._make, Quote._make
-    return {
-        aid: Features(h, list(map(make_print, prints)), list(map(make_quote, quotes)), pairs)
-        for aid, (h, prints, quotes, pairs) in stored.items()
-    }
-
-
-def features_of(article, variants: dict[str, str]) -> Features:
+def features_of(article, variants: dict[str, str]) -> Stored:
     quotes = extract_quotes(article)
-    return Features(
+    return (
         article.content_hash,
-        passage_prints(article, variants),
-        quotes,
+        [tuple(p) for p in passage_prints(article, variants)],
+        [tuple(q) for q in quotes],
         [word_pairs(q.text, variants).tobytes() for q in quotes],
     )
 
@@ -233,7 +295,7 @@ def _read(
     ids: list[str],
     variants: dict[str, str],
     progress: Progress | None,
-) -> dict[str, Features]:
+) -> dict[str, Stored]:
     jobs = [(aid, manifest.articles[aid]["path"]) for aid in ids]
     if len(jobs) >= PARALLEL_MIN and (os.cpu_count() or 1) >= 2:
         return _read_parallel(settings, manifest, jobs, variants, progress)
@@ -246,9 +308,9 @@ def _read_some(
     jobs: list[tuple[str, str]],
     variants: dict[str, str],
     progress: Progress | None = None,
-) -> dict[str, Features]:
+) -> dict[str, Stored]:
     sidecar, _ = load_sidecar(settings.corpus)
-    out: dict[str, Features] = {}
+    out: dict[str, Stored] = {}
     for i, (aid, path) in enumerate(jobs, 1):
         try:
             article = read_article(SourceFile(aid, path, 0, 0), settings, sidecar, repeated)
@@ -260,14 +322,14 @@ def _read_some(
     return out
 
 
-def _read_parallel(settings, manifest, jobs, variants, progress) -> dict[str, Features]:
+def _read_parallel(settings, manifest, jobs, variants, progress) -> dict[str, Stored]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     procs = min(os.cpu_count() or 1, 4)
     chunk = 250
     parts = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
-    out: dict[str, Features] = {}
+    out: dict[str, Stored] = {}
     # spawn, not fork: a caller may be a thread of the reader (see index/build.py)
     with ProcessPoolExecutor(procs, mp_context=get_context("spawn")) as pool:
         futures = [

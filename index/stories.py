@@ -55,6 +55,13 @@ def find_stories(
     def date_of(aid: str) -> str | None:
         return (about.get(aid) or (None, None))[1]
 
+    parsed: dict[str, date | None] = {}
+
+    def day_of(aid: str) -> date | None:  # an article is in many clusters: parsed once
+        if aid not in parsed:
+            parsed[aid] = _day(date_of(aid))
+        return parsed[aid]
+
     def union(a: str, b: str) -> None:
         parent.setdefault(a, a)
         parent.setdefault(b, b)
@@ -67,8 +74,8 @@ def find_stories(
         """Join the articles that are close in time: in date order, each to the next
         when close (as connected as joining every close pair); an undated one to the
         first."""
-        dated = sorted((d, a) for a in ids if (d := _day(date_of(a))) is not None)
-        undated = [a for a in ids if _day(date_of(a)) is None]
+        dated = sorted((d, a) for a in ids if (d := day_of(a)) is not None)
+        undated = [a for a in ids if day_of(a) is None]
         for (da, a), (db, b) in itertools.pairwise(dated):
             if (db - da).days <= days:
                 union(a, b)

@@ -71,6 +71,57 @@ def test_speaker_after_before_according_to_and_by_pronoun():
     ]
 
 
+def test_a_speaker_no_person_is_given_for_gets_no_speaker():
+    a = article(
+        "a",
+        "“We will sign it soon,” Maria Lopez said on Monday.",
+        "“The ministers and their teams made progress on the draft,” the statement said.",
+        "A joint statement issued after the talks said Lopez and Dupont and their teams "
+        "“exchanged views on the border and the maps.”",
+        "In it they noted that “positions on key issues remain divergent.”",
+        "“Talks will go on in the weeks ahead,” read a statement by the ministry.",
+        "Later the official said: “we are close to a deal on the maps.”",
+    )
+    assert texts(a) == [
+        ("We will sign it soon,", "Maria Lopez"),
+        ("The ministers and their teams made progress on the draft,", ""),
+        # the name after `said` is what the statement reports, not who speaks
+        ("exchanged views on the border and the maps.", ""),
+        ("positions on key issues remain divergent.", ""),
+        # not a paragraph of speech going on: not Lopez's for coming after her
+        ("Talks will go on in the weeks ahead,", ""),
+        # a role is a person named before, as `he` is
+        ("we are close to a deal on the maps.", "Maria Lopez"),
+    ]
+
+
+def test_speech_going_on_in_the_next_paragraph_keeps_its_speaker():
+    a = article(
+        "a",
+        "“We will sign it soon,” Maria\xa0Lopez\xa0said on Monday.",
+        "“The maps are ready and the border will open after that.”",
+        "Talks went on late into the night in the capital.",
+        "“Nobody knows when the next round of talks will start.”",
+    )
+    assert texts(a) == [
+        ("We will sign it soon,", "Maria Lopez"),
+        ("The maps are ready and the border will open after that.", "Maria Lopez"),
+        ("Nobody knows when the next round of talks will start.", ""),
+    ]
+
+
+def test_bundled_joint_statement_is_not_blinkens(bundled_library):
+    result = analyse(bundled_library)
+    (group,) = [
+        g
+        for g in result.quotes
+        if any("The Ministers and their teams" in v.quote.text for v in g.variants)
+    ]
+    assert len(group.articles) >= 3
+    assert group.speaker == ""
+    assert not any("Blinken" in v.quote.speaker for v in group.variants)
+
+
 def test_scare_quotes_are_not_speech():
     a = article("a", "Talks were “constructive” and “very intense”, Lopez said.")
     assert extract_quotes(a) == []

@@ -128,3 +128,62 @@ def test_a_damaged_analysis_cache_is_made_again(tmp_path):
     again = analyse(lib)
     assert again.read == 5
     assert again.quotes
+
+
+def _same_analysis(update, whole) -> None:
+    assert update.reuse.clusters == whole.reuse.clusters
+    assert update.reuse.articles == whole.reuse.articles
+    assert update.reuse.outlets == whole.reuse.outlets
+    assert update.reuse.passages == whole.reuse.passages
+    assert update.all_quotes == whole.all_quotes
+    assert update.stories == whole.stories
+
+
+def _edit_corpus(corpus, rng, round_no: int) -> None:
+    """Change, remove and add articles: paragraphs copied between articles (new shared
+    text and quotations), shared paragraphs dropped (clusters split)."""
+    files = sorted(corpus.glob("*.md"))
+    paragraphs = {f: f.read_text(encoding="utf-8").split("\n\n") for f in files}
+    for f in rng.sample(files, 12):
+        head, *paras = paragraphs[f]
+        action = rng.randrange(3)
+        if action == 0 and len(paras) > 1:  # drop a paragraph
+            del paras[rng.randrange(len(paras))]
+        elif action == 1:  # carry a paragraph (text or quotation) of another article
+            donor = paragraphs[rng.choice(files)][1:]
+            paras.insert(rng.randrange(len(paras) + 1), rng.choice(donor).strip())
+        else:
+            f.unlink()
+            continue
+        f.write_text("\n\n".join([head, *paras]) + "\n", encoding="utf-8")
+    for k in range(4):
+        donors = [paragraphs[f][1:] for f in rng.sample(files, 2)]
+        paras = [rng.choice(d).strip() for d in donors]
+        (corpus / f"new{round_no}_{k}.md").write_text(
+            f"---\ntitle: New {k}\nsource: Outlet {k}\ndate: 1997-05-{20 + k:02d}\n---\n"
+            + "\n\n".join(paras),
+            encoding="utf-8",
+        )
+
+
+def test_updates_give_what_a_whole_analysis_gives(tmp_path):
+    import random
+
+    corpus = tmp_path / "corpus"
+    bench().plant_corpus(corpus, 240, seed=5)
+    lib = Library(settings_for(corpus, tmp_path))
+    lib.update()
+    analyse(lib)
+    folder = analysis_dir(lib.settings)
+    rng = random.Random(11)
+    for round_no in range(3):  # each update starts from the last: changes pile up
+        _edit_corpus(corpus, rng, round_no)
+        lib.update()
+        update = analyse(lib)
+        assert 0 < update.read <= 16  # only what changed was read
+        folder.rename(tmp_path / "updated")
+        whole = analyse(lib)
+        assert whole.read == len(lib.infos)
+        _same_analysis(update, whole)
+        shutil.rmtree(folder)
+        (tmp_path / "updated").rename(folder)
