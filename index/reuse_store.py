@@ -332,10 +332,11 @@ def _read_parallel(settings, manifest, jobs, variants, progress) -> dict[str, St
     out: dict[str, Stored] = {}
     # spawn, not fork: a caller may be a thread of the reader (see index/build.py)
     with ProcessPoolExecutor(procs, mp_context=get_context("spawn")) as pool:
-        futures = [
-            pool.submit(_read_some, settings, manifest.repeated, part, variants) for part in parts
-        ]
         try:
+            futures = [
+                pool.submit(_read_some, settings, manifest.repeated, part, variants)
+                for part in parts
+            ]
             for done, future in enumerate(futures, 1):
                 out.update(future.result())
                 if progress:

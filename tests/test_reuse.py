@@ -130,6 +130,25 @@ def test_a_damaged_analysis_cache_is_made_again(tmp_path):
     assert again.quotes
 
 
+def test_a_pool_that_cannot_start_reads_in_one_process(tmp_path, monkeypatch):
+    """Worker processes that cannot be started (the reader's replaced stderr once made
+    every submit fail) cost only the head start: the articles are read here."""
+    import concurrent.futures
+
+    from index import reuse_store
+
+    def refuse(self, *a, **kw):
+        raise ValueError("bad value(s) in fds_to_keep")
+
+    monkeypatch.setattr(reuse_store, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(reuse_store.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(concurrent.futures.ProcessPoolExecutor, "submit", refuse)
+    lib = Library(settings_for(ARTICLES, tmp_path))
+    lib.update()
+    result = analyse(lib)
+    assert result.read == 5 and result.reuse.clusters
+
+
 def _same_analysis(update, whole) -> None:
     assert update.reuse.clusters == whole.reuse.clusters
     assert update.reuse.articles == whole.reuse.articles
