@@ -26,7 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from .model import Article
+from .model import Article, outlet_label
 from .text import fold, words
 
 SHINGLE = 5  # words in a shingle
@@ -316,7 +316,7 @@ def _summed(prints: dict[str, list], clusters: list[Cluster], about) -> Reuse:
     outlet_total: Counter[str] = Counter()
     for aid, total in totals.items():
         out.articles[aid] = (shared_words[aid], total)
-        outlet = (about.get(aid) or (None, None))[0] or "unknown outlet"
+        outlet = outlet_label((about.get(aid) or (None, None))[0])
         outlet_shared[outlet] += shared_words[aid]
         outlet_total[outlet] += total
     out.outlets = {o: (outlet_shared[o], outlet_total[o]) for o in sorted(outlet_total)}

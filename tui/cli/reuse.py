@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from index.config import Settings
+from index.model import date_label, outlet_label
 from index.quotes import QuoteGroup, Variant
 from index.reuse import Reuse
 from index.reuse_store import Analysis, analyse
@@ -87,9 +88,7 @@ def reuse_json(reuse: Reuse, about: dict) -> dict:
                 {
                     "articles": c.articles,
                     "first": c.first,
-                    "outlets": list(
-                        dict.fromkeys(outlet(a) or "unknown outlet" for a in c.articles)
-                    ),
+                    "outlets": list(dict.fromkeys(outlet_label(outlet(a)) for a in c.articles)),
                     "dates": [date(a) for a in c.articles],
                     "passages": [
                         {
@@ -133,7 +132,7 @@ def cmd_quotes(settings: Settings, args) -> int:
         line(f"{g.speaker or 'unknown speaker'} · {len(g.articles)} articles")
         for v in g.variants:
             q = v.quote
-            line(f"  {q.article}#{q.n}  [{v.outlet or 'unknown outlet'}, {v.date or 'undated'}]")
+            line(f"  {q.article}#{q.n}  [{outlet_label(v.outlet)}, {date_label(v.date)}]")
             spans = [(c.start, c.end) for c in v.diff if c.end > c.start]
             sys.stdout.write("    “" + styled(q.text, spans) + "”\n")
             for c in v.diff:
@@ -157,7 +156,7 @@ def cmd_reuse(settings: Settings, args) -> int:
         for p in c.passages:
             o, d = result.about.get(p.article) or (None, None)
             line(
-                f"  {p.pid}  [{o or 'unknown outlet'}, {d or 'undated'}]  "
+                f"  {p.pid}  [{outlet_label(o)}, {date_label(d)}]  "
                 f"{p.shared_words}/{p.words} words shared"
             )
         line(f"    {c.passages[0].text[:300]}")
@@ -188,5 +187,5 @@ def cmd_stories(settings: Settings, args) -> int:
         line(f"story of {len(s.articles)} articles, first {s.first}")
         for aid in s.articles:
             o, d = result.about.get(aid) or (None, None)
-            line(f"  {aid}  [{o or 'unknown outlet'}, {d or 'undated'}]")
+            line(f"  {aid}  [{outlet_label(o)}, {date_label(d)}]")
     return 0
