@@ -5,18 +5,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from conftest import app_settings
+from conftest import app_settings, run_cli
 from helpers_tui import until
 from test_agree_tui import open_disagreements
 
 from index.library import Library
 from index.tags import TagStore
+from index.text import percent
 from tui.app import DossierApp
 
 ARTICLE = "long"
 
 
-async def test_agreement_short_of_perfect_is_not_shown_as_100_percent(tmp_path):
+async def test_agreement_short_of_perfect_is_not_shown_as_100_percent(tmp_path, capsys):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     paragraphs = [f"Paragraph {i} says the council met again on the budget." for i in range(5000)]
@@ -36,3 +37,19 @@ async def test_agreement_short_of_perfect_is_not_shown_as_100_percent(tmp_path):
         summary = str(screen.query_one("#agree-summary").render())
         assert "2 disagreements over 5,000 passages" in summary
         assert "agreement >99.9%" in summary
+    code, out, err = run_cli(
+        capsys, settings.path, "agree", str(settings.tags_file), str(tmp_path / "ben.yaml")
+    )
+    assert code == 0, err
+    overall = next(ln for ln in out.splitlines() if ln.startswith("overall"))
+    assert ">99.9%" in overall and "100.0%" not in overall, "dossier agree says the same"
+
+
+def test_percent_rounds_to_a_whole_only_when_whole():
+    assert [percent(x) for x in (1.0, 0.99999, 0.5, 0.00001, 0.0)] == [
+        "100.0%",
+        ">99.9%",
+        "50.0%",
+        "<0.1%",
+        "0.0%",
+    ]

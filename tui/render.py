@@ -46,17 +46,6 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (many or word + 's')}"
 
 
-def percent(share: float) -> str:
-    """A share (0–1) as a percentage to one decimal that never rounds to 100.0% or 0.0%
-    unless it is exactly that: 2 disagreements in 10,855 passages are not 100.0%."""
-    shown = f"{100 * share:.1f}%"
-    if shown == "100.0%" and share < 1:
-        return ">99.9%"
-    if shown == "0.0%" and share > 0:
-        return "<0.1%"
-    return shown
-
-
 def plain(text: str, style: str = "") -> Content:
     content = Content(safe(text))
     return content.stylize(style) if style else content

@@ -12,7 +12,7 @@ from index.config import Settings
 from index.errors import DossierError
 from index.model import outlet_label
 from index.stats import PERIODS, Filters, check_date, coverage, to_csv, to_json
-from index.text import label_width, plural
+from index.text import label_width, percent, plural
 from index.topics import tree
 
 from .corpus import open_library
@@ -49,7 +49,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _num(value: float | None, pct: bool = False) -> str:
     if value is None:
         return "n/a"
-    return f"{100 * value:.1f}%" if pct else f"{value:.3f}"
+    return percent(value) if pct else f"{value:.3f}"
 
 
 def cmd_agree(settings: Settings, args) -> int:

@@ -21,11 +21,11 @@ from index.agreement import Agreement, Disagreement, agree, open_tag_file, take_
 from index.errors import DossierError
 from index.model import Article
 from index.tags.marks import article_marks, topic_mark
-from index.text import label_width
+from index.text import label_width, percent
 from index.views import article_view
 
 from ..actions import bindings
-from ..render import cap, percent, plain, plural
+from ..render import cap, plain, plural
 from ..worker_errors import ReportsWorkerErrors, describe
 from .reader import ReaderScreen, ViewReady
 from .tags import TagTable, cell
