@@ -15,10 +15,14 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 
+from .headlines import STORE as HEADLINES
 from .manifest import Manifest
 
 DAMAGED = "DAMAGED"  # a file in the index folder: why the index must be rebuilt
-_SKIP = {"manifest.json", "manifest.json.tmp", "partial.json", "partial.json.tmp", DAMAGED}
+# Not part of the index's integrity: the manifest (it holds the checksums), a first
+# build's progress, the damage mark, and caches derived from the index (read again when
+# stale); nor a writer's hidden temp files (index/atomic.py).
+_SKIP = {"manifest.json", "partial.json", DAMAGED, HEADLINES}
 
 FileRecord = list  # [size, mtime_ns, blake2b hex]
 
@@ -37,6 +41,7 @@ def _index_files(index_dir: Path) -> list[os.DirEntry]:
         for e in os.scandir(index_dir)
         if e.is_file(follow_symlinks=False)
         and e.name not in _SKIP
+        and not e.name.startswith(".")
         and not e.name.endswith(".lock")
         and not e.name.endswith("_LOCK")
     ]

@@ -76,6 +76,14 @@ def test_the_table_kept_beside_the_index_follows_edited_headlines(make_corpus, t
     assert headline_only(again, "praises") == ["Mirzoian Praises Geneva Rounds"]
 
 
+def test_the_kept_table_is_no_damage_to_the_index(make_corpus, tmp_path):
+    lib = library(make_corpus)
+    assert headline_only(lib, "hails") == [HEADLINE]  # the table is written now
+    (tmp_path / "corpus" / "d.txt").write_text("A new one\n\nSome text here.\n", "utf-8")
+    report = lib.update()
+    assert not report.rebuilt and report.added == 1, report.reason
+
+
 def test_copies_of_an_article_are_listed_once(make_corpus):
     lib = Library(make_corpus({**FILES, "copy-of-a.txt": FILES["a.txt"]}))
     lib.update()
