@@ -39,6 +39,8 @@ PARALLEL_MIN_FILES = 1500
 # about a second to start, a page about a fifth of one to extract.
 EXTRACT_POOL_MIN = 16
 EXTRACT_PROCS_MAX = 4
+# Files read between two progress reports (the reader's indexer passes on what moves).
+PROGRESS_EVERY = 10
 OnPartial = Callable[[int, int], None]  # (articles searchable, articles in the corpus)
 
 
@@ -149,11 +151,11 @@ def _update(
     index_dir = settings.index_dir
     # The extractor is part of the fingerprint: upgrading it re-extracts every page.
     fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
-    if progress:
-        progress(0, 1, "reading")  # the folder is listed first: named before it starts
-    found = scan_corpus(settings)
+    found = _list_files(settings, progress)
     report.warnings.extend(found.warnings)
 
+    if progress and not rebuild:
+        progress(0, 1, "reading the manifest")
     manifest = None if rebuild else Manifest.load(index_dir)
     ix = None
     if rebuild:
@@ -207,6 +209,8 @@ def _update(
     lost = [aid for aid in manifest.skipped if aid not in on_disk]
     lines = dupes = None
     if stale or gone or lost or report.rebuilt:
+        if progress and not report.rebuilt:
+            progress(0, 1, "reading line counts and duplicate sketches")
         lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
         dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
         if lines is None or dupes is None:  # an index from before they were kept
@@ -277,7 +281,7 @@ def _update(
                             in_order.append(article.id)
                         _add(batch, manifest, article, src)
                         _sketch(dupes, article)
-            if progress and (i % 100 == 0 or i == total):
+            if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total, "indexing" if batch.writing else "reading")
         for aid in lost:
             del manifest.skipped[aid]
@@ -287,6 +291,8 @@ def _update(
             dupes.prints.pop(aid, None)
         batch.commit(progress)
         if lines is not None:
+            if progress:
+                progress(0, 1, "counting repeated lines")
             manifest.repeated = lines.counts()
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
@@ -306,6 +312,8 @@ def _update(
         if progress:
             progress(1, 1, "finding duplicates")
         try:
+            if progress:
+                progress(0, 1, "saving line counts and duplicate sketches")
             lines.save(target)
             dupes.save(target)
             (target / PARTIAL).unlink(missing_ok=True)
@@ -321,6 +329,18 @@ def _update(
     report.removed += len(gone)
     _fill_report(report, manifest, t0)
     return report
+
+
+def _list_files(settings: Settings, progress: Progress | None):
+    """The corpus's files; listing a large folder takes seconds, so it is a phase."""
+    if not progress:
+        return scan_corpus(settings)
+    progress(0, 1, "listing files")
+
+    def listed(n: int) -> None:
+        progress(0, 1, f"listing files ({n:,})")
+
+    return scan_corpus(settings, listed)
 
 
 def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
@@ -358,7 +378,7 @@ def _reclean(
             if src.id not in wanted:
                 continue
             done += 1
-            if progress and (done % 100 == 0 or done == len(wanted)):
+            if progress and (done % PROGRESS_EVERY == 0 or done == len(wanted)):
                 progress(done, len(wanted), "cleaning again")
             try:
                 article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)

@@ -4,11 +4,15 @@ the whole (no sleeps: the build is paused in its own callback)."""
 
 from __future__ import annotations
 
+import itertools
+
+from index import scan
 from index.build import update_index
 from index.engine import segments
 from index.library import Library
 from index.manifest import PARTIAL, Manifest
 from index.search import SearchEngine
+from tui import indexer
 
 ARTICLES = 40
 
@@ -67,3 +71,66 @@ def test_a_rebuild_beside_an_index_keeps_the_whole_one_searchable(make_corpus, m
     assert calls == []
     result = Library(settings).engine.search("harbour")
     assert result.total == 3 * ARTICLES and result.partial is None
+
+
+def test_a_first_build_names_its_phase_before_any_file_is_indexed(make_corpus, monkeypatch):
+    """Listing a large folder takes seconds: the reader is told the build is listing
+    files, and how many it has looked at, before the first file is read."""
+    settings = _corpus(make_corpus)
+    monkeypatch.setattr(scan, "LISTED_EVERY", 10)
+    monkeypatch.setattr(segments, "FIRST_SEGMENT", 9)
+    events: list[tuple] = []
+    update_index(
+        settings,
+        progress=lambda done, total, label: events.append(("progress", label)),
+        on_partial=lambda indexed, expected: events.append(("partial", indexed)),
+    )
+    first_partial = events.index(("partial", 3))
+    labels = [e[1] for e in events[:first_partial] if e[0] == "progress"]
+    assert labels[:5] == [
+        "listing files",
+        "listing files (10)",
+        "listing files (20)",
+        "listing files (30)",
+        "listing files (40)",
+    ]
+    assert not any(label.startswith("listing") for label in labels[5:])
+
+
+def test_a_segment_written_in_the_build_process_reports_while_it_is_written(
+    make_corpus, monkeypatch
+):
+    """The first part is written in the build's own process: its progress goes on
+    while it is written, not only once it is searchable."""
+    settings = _corpus(make_corpus)
+    monkeypatch.setattr(segments, "FIRST_SEGMENT", 9)
+    monkeypatch.setattr(segments, "TICK_ARTICLES", 1)
+    events: list[tuple] = []
+    update_index(
+        settings,
+        progress=lambda done, total, label: events.append(("progress", label, done, total)),
+        on_partial=lambda indexed, expected: events.append(("partial", indexed)),
+    )
+    first_partial = events.index(("partial", 3))
+    writing = [e for e in events[:first_partial] if e[1] == "writing passages"]
+    assert len(writing) >= 3  # one a written article of the three in the first part
+    assert all(e[2:] == (0, 9) for e in writing)  # none searchable yet, nine fed
+
+
+def test_the_indexer_process_says_a_waiting_phase_once_a_second(monkeypatch):
+    """While the build waits for a writer process its count does not move; the reader
+    still gets a line a second (it would otherwise look stuck), and no more."""
+    clock = [100.0]
+    monkeypatch.setattr(indexer.time, "monotonic", lambda: clock[0])
+    said: list[tuple[float, list]] = []
+    throttle = indexer.Throttle(lambda **line: said.append((clock[0], line["progress"])))
+    for _ in range(5):  # many reports at one instant: one line
+        throttle(500, 30000, "writing passages")
+    assert len(said) == 1
+    for _ in range(20):  # ten seconds of waiting, told every half second
+        clock[0] += 0.5
+        throttle(500, 30000, "writing passages")
+    times = [t for t, _ in said]
+    assert len(said) == 11
+    assert max(b - a for a, b in itertools.pairwise(times)) <= 1.0
+    assert all(p == [500, 30000, "writing passages"] for _, p in said)
