@@ -52,7 +52,7 @@ def _own_rss_mb(pid: int) -> float:
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
                 if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
+                    return int(line.split()[1]) * 1024 / 1e6
     except OSError:
         pass
     return 0.0
@@ -67,13 +67,15 @@ def one_run(config: Path, until_partial: bool) -> dict:
         stdout=subprocess.PIPE,
         text=True,
     )
-    peak = [0.0, 0.0]  # the whole tree, the indexer process alone
+    peak = [0.0, 0.0, 0.0]  # the whole tree, the indexer process, its workers
     stop = threading.Event()
 
     def sample() -> None:
         while not stop.wait(0.2):
-            peak[0] = max(peak[0], _tree_rss_mb(proc.pid))
-            peak[1] = max(peak[1], _own_rss_mb(proc.pid))
+            tree, own = _tree_rss_mb(proc.pid), _own_rss_mb(proc.pid)
+            peak[0] = max(peak[0], tree)
+            peak[1] = max(peak[1], own)
+            peak[2] = max(peak[2], tree - own)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -113,6 +115,7 @@ def one_run(config: Path, until_partial: bool) -> dict:
         "silences": silences,
         "rss": peak[0],
         "main_rss": peak[1],
+        "workers_rss": peak[2],
         "lines": len(stamps) - 1,
         "done": done,
     }
@@ -124,6 +127,7 @@ def main() -> int:
     ap.add_argument("--corpus", type=Path, help="a folder of articles (default: Reuters)")
     ap.add_argument("--generate", type=int, help="a generated corpus of this many articles")
     ap.add_argument("--work", type=Path, help="work folder, kept (the corpus is reused)")
+    ap.add_argument("--keep", action="store_true", help="keep the runs' index folders")
     ap.add_argument("--until-partial", action="store_true", help="stop at the first partial")
     args = ap.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="dossier-first-"))
@@ -158,14 +162,16 @@ def main() -> int:
                 f"run {i + 1}: first line {r['first_line']:.2f} s, first partial {fp}, "
                 f"total {r['total']:.1f} s, {r['lines']} lines; longest gap {g[0]:.1f} s "
                 f"({g[1]} -> {g[2]}); peak RSS {r['rss']:.0f} MB "
-                f"(the indexer process alone {r['main_rss']:.0f} MB)",
+                f"(the indexer process {r['main_rss']:.0f} MB, its workers "
+                f"{r['workers_rss']:.0f} MB: each its own peak)",
                 flush=True,
             )
             for secs, before, after in r["silences"]:
                 print(f"  silent {secs:.1f} s: {before} -> {after}")
             if r["done"]:
                 print(f"  {r['done']}", flush=True)
-            shutil.rmtree(area, ignore_errors=True)
+            if not args.keep:
+                shutil.rmtree(area, ignore_errors=True)
         partials = [r["first_partial"] for r in runs if r["first_partial"] is not None]
         med = statistics.median
         print(

@@ -10,6 +10,7 @@ whole (indexfiles). This module talks to the index only through `index/engine/`
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
@@ -17,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .boilerplate import LineStore
+from .boilerplate import LineEntry, LineStore
 from .config import Settings
 from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
-from .duplicates import DupeStore, fingerprint_of
+from .duplicates import DupeStore, Fingerprint, fingerprint_of
 from .duplicates import groups as duplicate_groups
 from .engine import Batch, Progress, create_index, open_at
 from .engine.analysis import fingerprint, variant_map
@@ -224,22 +225,26 @@ def _update(
     parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
     in_order: list[str] = []  # ids of the articles given to a fresh build, in order
 
+    noted = 0  # articles of in_order already in partial.json
+
     def committed(articles: int, _passages: int) -> None:
+        nonlocal noted
         if target != index_dir:
             return
-        done = {aid: manifest.articles[aid] for aid in in_order[:articles]}
-        Manifest.save_partial(target, done, articles, total)
+        part = {aid: manifest.articles[aid] for aid in in_order[noted:articles]}
+        Manifest.append_partial(target, part, articles, total)
+        noted = articles
         if on_partial:
             on_partial(articles, total)
 
     batch = Batch(
         ix, fresh=report.rebuilt, parallel=parallel, on_commit=committed, progress=progress
     )
-    seen: set[str] = set()
+    # A rebuild reads every file: its line entries and sketches wait packed.
+    packed = _Packed() if report.rebuilt else None
     read_now: set[str] = set()
     try:
         for i, src in enumerate(found.files, 1):
-            seen.add(src.id)
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
             if _same_stat(entry, src):
@@ -263,7 +268,9 @@ def _update(
                         _remove(batch, manifest, src.id)
                 else:
                     read_now.add(src.id)
-                    lines.entries[src.id] = prep.line_entry()
+                    line_entry = prep.line_entry()
+                    if packed is None:
+                        lines.entries[src.id] = line_entry
                     article = finish(prep, settings, repeated)
                     manifest.skipped.pop(src.id, None)
                     report.warnings.extend(article.warnings)
@@ -280,7 +287,10 @@ def _update(
                         if report.rebuilt:
                             in_order.append(article.id)
                         _add(batch, manifest, article, src)
-                        _sketch(dupes, article)
+                        if packed is None:
+                            _sketch(dupes, article)
+                        else:
+                            packed.put(article.id, line_entry, _fingerprint(article))
             if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total, "indexing" if batch.writing else "reading")
         for aid in lost:
@@ -290,6 +300,8 @@ def _update(
             lines.entries.pop(aid, None)
             dupes.prints.pop(aid, None)
         batch.commit(progress)
+        if packed is not None:
+            packed.unpack(lines, dupes)
         if lines is not None:
             if progress:
                 progress(0, 1, "counting repeated lines")
@@ -350,11 +362,43 @@ def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
     return tick
 
 
-def _sketch(dupes: DupeStore, article: Article) -> None:
+def _fingerprint(article: Article) -> Fingerprint | None:
+    """The article's duplicate sketch; none for an article that is only a title."""
     if article.title_only:
+        return None
+    return fingerprint_of(article.title, [p.text for p in article.passages])
+
+
+def _sketch(dupes: DupeStore, article: Article) -> None:
+    fp = _fingerprint(article)
+    if fp is None:
         dupes.prints.pop(article.id, None)
     else:
-        dupes.prints[article.id] = fingerprint_of(article.title, [p.text for p in article.passages])
+        dupes.prints[article.id] = fp
+
+
+class _Packed:
+    """The line entries and duplicate sketches of the articles a rebuild reads, kept
+    as JSON text until its writer processes are done: as objects they take three
+    times the memory (~2 kB an article), when the build's processes hold the most.
+    Unpacked into the stores once the index is written."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+    def put(self, aid: str, entry: LineEntry, fp: Fingerprint | None) -> None:
+        sketch = [fp.exact, fp.sketch, fp.figures] if fp else None
+        self.items[aid] = json.dumps(
+            [entry.groups, entry.body, entry.lines, sketch], separators=(",", ":")
+        )
+
+    def unpack(self, lines: LineStore, dupes: DupeStore) -> None:
+        for aid, text in self.items.items():
+            groups, body, found, sketch = json.loads(text)
+            lines.entries[aid] = LineEntry(groups, body, found)
+            if sketch:
+                dupes.prints[aid] = Fingerprint(*sketch)
+        self.items.clear()
 
 
 def _reclean(

@@ -134,3 +134,30 @@ def test_the_indexer_process_says_a_waiting_phase_once_a_second(monkeypatch):
     assert len(said) == 11
     assert max(b - a for a, b in itertools.pairwise(times)) <= 1.0
     assert all(p == [500, 30000, "writing passages"] for _, p in said)
+
+
+def test_a_part_being_noted_while_the_reader_reads_is_left_for_the_next_time(
+    make_corpus, monkeypatch
+):
+    """The build appends each part to partial.json while the reader may read it: a
+    line caught half-written is not an error, the parts before it are searchable."""
+    settings = _corpus(make_corpus)
+    monkeypatch.setattr(segments, "FIRST_SEGMENT", 9)
+    monkeypatch.setattr(segments, "SEGMENT_PASSAGES", 30)
+    caught: list = []
+
+    def read_mid_append(indexed: int, expected: int) -> None:
+        note = settings.index_dir / PARTIAL
+        whole = note.read_bytes()
+        if indexed == 13:  # the second part: cut its line in half, as a reader may see it
+            note.write_bytes(whole[: len(whole) - len(whole.splitlines()[-1]) // 2])
+            caught.append(Manifest.load_partial(settings.index_dir))
+            note.write_bytes(whole)
+        caught.append(Manifest.load_partial(settings.index_dir))
+
+    update_index(settings, on_partial=read_mid_append)
+    torn, second = caught[1], caught[2]
+    assert torn.partial == (3, ARTICLES) and len(torn.infos()) == 3
+    assert second.partial == (13, ARTICLES)
+    assert sorted(i.title for i in second.infos())[:2] == ["Harbour report 0", "Harbour report 1"]
+    assert len(second.infos()) == 13
