@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import uuid
 from array import array
@@ -183,11 +184,21 @@ def write_segment(
         _SCHEMAS.clear()
         schema = _SCHEMAS[build] = storage.open_index().schema
     builder = SegmentBuilder(storage, schema)
-    for i, docs in enumerate(chunk, 1):
-        builder.add_article(docs)
-        if tick and i % TICK_ARTICLES == 0:
+    # Consumed as indexed: each article's text is let go once its postings are made.
+    chunk.reverse()
+    done = 0
+    while chunk:
+        builder.add_article(chunk.pop())
+        done += 1
+        if tick and done % TICK_ARTICLES == 0:
             tick()
     return builder.finish(tick)
+
+
+def _write_pickled(index_dir: str, build: str, pickled: bytes):
+    """write_segment for a chunk sent pickled: the build's process keeps the chunks in
+    flight as bytes (half the memory of the objects) until their segment is back."""
+    return write_segment(index_dir, build, pickle.loads(pickled))
 
 
 class FreshWriter:
@@ -232,7 +243,7 @@ class FreshWriter:
         tick = tick or self.tick
         if not self.chunk:
             return
-        chunk, passages = self.chunk, self.chunk_passages
+        chunk, articles, passages = self.chunk, len(self.chunk), self.chunk_passages
         self.chunk, self.chunk_passages = [], 0
         first = self.target == FIRST_SEGMENT and not self.segments and not self.pending
         self.target = SEGMENT_PASSAGES
@@ -242,10 +253,12 @@ class FreshWriter:
                 from multiprocessing import get_context
 
                 self.pool = ProcessPoolExecutor(self.procs, mp_context=get_context("spawn"))
-            job = self.pool.submit(write_segment, self.dir, self.build, chunk)
+            pickled = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
+            del chunk
+            job = self.pool.submit(_write_pickled, self.dir, self.build, pickled)
         else:
             job = write_segment(self.dir, self.build, chunk, self.schema, tick)
-        self.pending.append((job, len(chunk), passages))
+        self.pending.append((job, articles, passages))
         while self.pending and (len(self.pending) > self.procs or self._ready()):
             self._wait_first(tick)
             self._commit_next()
