@@ -41,7 +41,7 @@ FIRST_SEGMENT = 500
 SEGMENT_PASSAGES = 10000
 BLOCK = 128  # postings a block, as Whoosh's codec writes them
 TICK_ARTICLES = 20  # articles indexed between two ticks of a segment written here
-TICK_TERMS = 5000  # terms written between two ticks
+TICK_TERMS = 2000  # terms written between two ticks (and one a field)
 
 # (article id, title, source, date, [(pid, text), ...])
 ArticleDocs = tuple[str, str, str, str, list[tuple[str, str]]]
@@ -115,14 +115,16 @@ class SegmentBuilder:
 
     def finish(self, tick: Callable[[], None] | None = None):
         """Write the postings and close the segment (one compound file, as Whoosh's
-        writer leaves it); returns the segment for a TOC. `tick` is called every
-        TICK_TERMS terms."""
+        writer leaves it); returns the segment for a TOC. `tick` is called at each
+        field and every TICK_TERMS terms."""
         self.perdoc.close()
         fw = self.codec.field_writer(self.storage, self.segment)
         for name, field in self.fields:
             terms = self.postings.pop(name)
             if not terms:
                 continue
+            if tick:
+                tick()
             fw.start_field(name, field)
             pw = field_postwriter(fw)
             stored = self._stored_lengths(name, field)
@@ -142,6 +144,8 @@ class SegmentBuilder:
                 fw.finish_term()
             fw.finish_field()
         fw.close()
+        if tick:
+            tick()
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
         return self.segment
