@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from .boilerplate import LineEntry, LineStore
 from .config import Settings
@@ -42,6 +43,8 @@ EXTRACT_POOL_MIN = 16
 EXTRACT_PROCS_MAX = 4
 # Files read between two progress reports (the reader's indexer passes on what moves).
 PROGRESS_EVERY = 10
+NAMED_EVERY = 0.5  # seconds between two reports of a step that cannot count
+T = TypeVar("T")
 OnPartial = Callable[[int, int], None]  # (articles searchable, articles in the corpus)
 
 
@@ -300,12 +303,14 @@ def _update(
             lines.entries.pop(aid, None)
             dupes.prints.pop(aid, None)
         batch.commit(progress)
-        if packed is not None:
-            packed.unpack(lines, dupes)
         if lines is not None:
-            if progress:
-                progress(0, 1, "counting repeated lines")
-            manifest.repeated = lines.counts()
+
+            def count_lines():
+                if packed is not None:
+                    packed.unpack(lines, dupes)
+                return lines.counts()
+
+            manifest.repeated = _named(progress, "counting repeated lines", count_lines)
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
                 _reclean(
@@ -318,20 +323,20 @@ def _update(
             shutil.rmtree(target, ignore_errors=True)
         raise
     if lines is not None:  # something was read, removed or rebuilt
-        if progress:
-            progress(0, 1, "finding duplicates")
-        manifest.duplicates = duplicate_groups(dupes.prints)
+        manifest.duplicates = _named(progress, "finding duplicates", duplicate_groups, dupes.prints)
         if progress:
             progress(1, 1, "finding duplicates")
         try:
-            if progress:
-                progress(0, 1, "saving line counts and duplicate sketches")
-            lines.save(target)
-            dupes.save(target)
+
+            def save_stores() -> None:
+                lines.save(target)
+                dupes.save(target)
+
+            _named(progress, "saving line counts and duplicate sketches", save_stores)
             (target / PARTIAL).unlink(missing_ok=True)
             tick = _checksum_ticker(progress) if progress else None
             manifest.files = record(target, manifest.files, tick)
-            manifest.save(target)
+            _named(progress, "saving the manifest", manifest.save, target)
         except BaseException:
             if report.rebuilt:
                 shutil.rmtree(target, ignore_errors=True)
@@ -353,6 +358,26 @@ def _list_files(settings: Settings, progress: Progress | None):
         progress(0, 1, f"listing files ({n:,})")
 
     return scan_corpus(settings, listed)
+
+
+def _named(progress: Progress | None, label: str, step: Callable[..., T], *args) -> T:
+    """step(*args), with `label` reported every NAMED_EVERY seconds while it runs: for
+    steps that cannot count their own progress (counting lines, grouping duplicates,
+    saving), which take seconds on a large corpus. The step runs in a thread; progress
+    is only ever called from this one."""
+    if not progress:
+        return step(*args)
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as StillRunning
+
+    progress(0, 1, label)
+    with ThreadPoolExecutor(1, thread_name_prefix="dossier-build") as pool:
+        job = pool.submit(step, *args)
+        while True:
+            try:
+                return job.result(timeout=NAMED_EVERY)
+            except StillRunning:
+                progress(0, 1, label)
 
 
 def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:

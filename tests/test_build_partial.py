@@ -5,8 +5,9 @@ the whole (no sleeps: the build is paused in its own callback)."""
 from __future__ import annotations
 
 import itertools
+import threading
 
-from index import scan
+from index import build, scan
 from index.build import update_index
 from index.engine import segments
 from index.library import Library
@@ -161,3 +162,30 @@ def test_a_part_being_noted_while_the_reader_reads_is_left_for_the_next_time(
     assert second.partial == (13, ARTICLES)
     assert sorted(i.title for i in second.infos())[:2] == ["Harbour report 0", "Harbour report 1"]
     assert len(second.infos()) == 13
+
+
+def test_a_step_that_cannot_count_is_reported_while_it_runs(make_corpus, monkeypatch):
+    """Finding duplicates (like counting repeated lines and saving) takes seconds on a
+    large corpus and has no count to report: the build says it again while it runs.
+    The step here waits until it has been reported twice more; without those reports
+    it would give up and the build would fail."""
+    settings = _corpus(make_corpus)
+    said_again = threading.Event()
+    reports: list[str] = []
+
+    def progress(done: int, total: int, label: str) -> None:
+        reports.append(label)
+        if reports.count("finding duplicates") >= 3:
+            said_again.set()
+
+    real_groups = build.duplicate_groups
+
+    def slow_groups(prints):
+        assert said_again.wait(timeout=10), "not reported while it ran"
+        return real_groups(prints)
+
+    monkeypatch.setattr(build, "duplicate_groups", slow_groups)
+    report = update_index(settings, progress=progress)
+    assert report.articles == ARTICLES
+    assert reports[-1] != "finding duplicates"  # the phases after it were named too
+    assert "saving the manifest" in reports
