@@ -19,6 +19,7 @@ import argparse
 import itertools
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -47,6 +48,11 @@ def _label(line: dict) -> str:
     return next(iter(line), "?")
 
 
+def _children_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def _own_rss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/status") as fh:
@@ -61,6 +67,7 @@ def _own_rss_mb(pid: int) -> float:
 def one_run(config: Path, until_partial: bool) -> dict:
     """Start the indexer, read its lines until it ends (or its first partial)."""
     t0 = time.perf_counter()
+    cpu0 = _children_cpu()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui.indexer", "--config", str(config)],
         cwd=REPO,
@@ -102,6 +109,7 @@ def one_run(config: Path, until_partial: bool) -> dict:
     stop.set()
     sampler.join()
     end = time.perf_counter() - t0
+    cpu = _children_cpu() - cpu0  # the indexer and its workers, all waited for
     if not until_partial:
         stamps.append((end, "exit"))
     gaps = [(b[0] - a[0], a[1], b[1]) for a, b in itertools.pairwise(stamps)]
@@ -111,6 +119,7 @@ def one_run(config: Path, until_partial: bool) -> dict:
         "first_line": stamps[1][0] if len(stamps) > 1 else end,
         "first_partial": first_partial,
         "total": end,
+        "cpu": cpu,
         "gap": gap,
         "silences": silences,
         "rss": peak[0],
@@ -160,7 +169,8 @@ def main() -> int:
             fp = f"{r['first_partial']:.1f} s" if r["first_partial"] is not None else "none"
             print(
                 f"run {i + 1}: first line {r['first_line']:.2f} s, first partial {fp}, "
-                f"total {r['total']:.1f} s, {r['lines']} lines; longest gap {g[0]:.1f} s "
+                f"total {r['total']:.1f} s (CPU {r['cpu']:.1f} s), {r['lines']} lines; "
+                f"longest gap {g[0]:.1f} s "
                 f"({g[1]} -> {g[2]}); peak RSS {r['rss']:.0f} MB "
                 f"(the indexer process {r['main_rss']:.0f} MB, its workers "
                 f"{r['workers_rss']:.0f} MB: each its own peak)",
@@ -177,7 +187,8 @@ def main() -> int:
         print(
             f"medians of {len(runs)} runs: first partial "
             f"{med(partials) if partials else float('nan'):.1f} s, longest gap "
-            f"{med(r['gap'][0] for r in runs):.1f} s, total {med(r['total'] for r in runs):.1f} s, "
+            f"{med(r['gap'][0] for r in runs):.1f} s, total {med(r['total'] for r in runs):.1f} s "
+            f"(CPU {med(r['cpu'] for r in runs):.1f} s), "
             f"peak RSS {med(r['rss'] for r in runs):.0f} MB"
         )
     finally:
