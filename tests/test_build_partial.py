@@ -118,13 +118,14 @@ def test_a_segment_written_in_the_build_process_reports_while_it_is_written(
     assert all(e[2:] == (0, 9) for e in writing)  # none searchable yet, nine fed
 
 
-def test_the_indexer_process_says_a_waiting_phase_once_a_second(monkeypatch):
+def test_the_indexer_process_says_a_waiting_phase_once_a_second():
     """While the build waits for a writer process its count does not move; the reader
     still gets a line a second (it would otherwise look stuck), and no more."""
     clock = [100.0]
-    monkeypatch.setattr(indexer.time, "monotonic", lambda: clock[0])
     said: list[tuple[float, list]] = []
-    throttle = indexer.Throttle(lambda **line: said.append((clock[0], line["progress"])))
+    throttle = indexer.Throttle(
+        lambda **line: said.append((clock[0], line["progress"])), clock=lambda: clock[0]
+    )
     for _ in range(5):  # many reports at one instant: one line
         throttle(500, 30000, "writing passages")
     assert len(said) == 1

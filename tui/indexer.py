@@ -26,16 +26,17 @@ class Throttle:
     last, and one a second while a phase reports no change (waiting for a writer
     process): the reader sees the build alive."""
 
-    def __init__(self, say, heartbeat: float = HEARTBEAT) -> None:
+    def __init__(self, say, heartbeat: float = HEARTBEAT, clock=time.monotonic) -> None:
         self.say = say
         self.heartbeat = heartbeat
+        self.clock = clock
         self.label: str | None = None
         self.last = 0.0
-        self.said = 0.0  # when the last line was passed on (time.monotonic)
+        self.said = 0.0  # when the last line was passed on (by `clock`)
 
     def __call__(self, done: int, total: int, label: str) -> None:
         frac = done / total if total else 1.0
-        now = time.monotonic()
+        now = self.clock()
         if (
             label != self.label
             or abs(frac - self.last) >= 0.01
