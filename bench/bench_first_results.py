@@ -8,9 +8,10 @@ process makes part of the corpus searchable, and how long it ever stays silent.
 Each run starts `python -m tui.indexer` (what the reader starts) on a fresh index
 folder and time-stamps every JSON line it prints. Per run: seconds to the first line,
 to the first `{"partial": ...}` line (the first part searchable) and to the end; the
-longest gap between two lines (the phases around it named), and the peak RSS of the
-indexer's whole process tree (its worker processes count), sampled every 0.2 s. Then
-the medians over the runs. The machine may be shared: quote medians, not one run.
+longest gap between two lines (the phases around it named) and every gap over 2 s;
+the peak RSS of the indexer's whole process tree (its worker processes count), of the
+indexer alone and of its workers, sampled every 0.2 s; the CPU seconds of them all.
+Then the medians over the runs. The machine may be shared: quote medians, not one run.
 """
 
 from __future__ import annotations
