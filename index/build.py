@@ -10,17 +10,19 @@ whole (indexfiles). This module talks to the index only through `index/engine/`
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from .boilerplate import LineStore
+from .boilerplate import LineEntry, LineStore
 from .config import Settings
 from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
-from .duplicates import DupeStore, fingerprint_of
+from .duplicates import DupeStore, Fingerprint, fingerprint_of
 from .duplicates import groups as duplicate_groups
 from .engine import Batch, Progress, create_index, open_at
 from .engine.analysis import fingerprint, variant_map
@@ -39,6 +41,10 @@ PARALLEL_MIN_FILES = 1500
 # about a second to start, a page about a fifth of one to extract.
 EXTRACT_POOL_MIN = 16
 EXTRACT_PROCS_MAX = 4
+# Files read between two progress reports (the reader's indexer passes on what moves).
+PROGRESS_EVERY = 10
+NAMED_EVERY = 0.5  # seconds between two reports of a step that cannot count
+T = TypeVar("T")
 OnPartial = Callable[[int, int], None]  # (articles searchable, articles in the corpus)
 
 
@@ -149,11 +155,11 @@ def _update(
     index_dir = settings.index_dir
     # The extractor is part of the fingerprint: upgrading it re-extracts every page.
     fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
-    if progress:
-        progress(0, 1, "reading")  # the folder is listed first: named before it starts
-    found = scan_corpus(settings)
+    found = _list_files(settings, progress)
     report.warnings.extend(found.warnings)
 
+    if progress and not rebuild:
+        progress(0, 1, "reading the manifest")
     manifest = None if rebuild else Manifest.load(index_dir)
     ix = None
     if rebuild:
@@ -207,6 +213,8 @@ def _update(
     lost = [aid for aid in manifest.skipped if aid not in on_disk]
     lines = dupes = None
     if stale or gone or lost or report.rebuilt:
+        if progress and not report.rebuilt:
+            progress(0, 1, "reading line counts and duplicate sketches")
         lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
         dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
         if lines is None or dupes is None:  # an index from before they were kept
@@ -220,22 +228,26 @@ def _update(
     parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
     in_order: list[str] = []  # ids of the articles given to a fresh build, in order
 
+    noted = 0  # articles of in_order already in partial.json
+
     def committed(articles: int, _passages: int) -> None:
+        nonlocal noted
         if target != index_dir:
             return
-        done = {aid: manifest.articles[aid] for aid in in_order[:articles]}
-        Manifest.save_partial(target, done, articles, total)
+        part = {aid: manifest.articles[aid] for aid in in_order[noted:articles]}
+        Manifest.append_partial(target, part, articles, total)
+        noted = articles
         if on_partial:
             on_partial(articles, total)
 
     batch = Batch(
         ix, fresh=report.rebuilt, parallel=parallel, on_commit=committed, progress=progress
     )
-    seen: set[str] = set()
+    # A rebuild reads every file: its line entries and sketches wait packed.
+    packed = _Packed() if report.rebuilt else None
     read_now: set[str] = set()
     try:
         for i, src in enumerate(found.files, 1):
-            seen.add(src.id)
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
             if _same_stat(entry, src):
@@ -259,7 +271,9 @@ def _update(
                         _remove(batch, manifest, src.id)
                 else:
                     read_now.add(src.id)
-                    lines.entries[src.id] = prep.line_entry()
+                    line_entry = prep.line_entry()
+                    if packed is None:
+                        lines.entries[src.id] = line_entry
                     article = finish(prep, settings, repeated)
                     manifest.skipped.pop(src.id, None)
                     report.warnings.extend(article.warnings)
@@ -276,8 +290,11 @@ def _update(
                         if report.rebuilt:
                             in_order.append(article.id)
                         _add(batch, manifest, article, src)
-                        _sketch(dupes, article)
-            if progress and (i % 100 == 0 or i == total):
+                        if packed is None:
+                            _sketch(dupes, article)
+                        else:
+                            packed.put(article.id, line_entry, _fingerprint(article))
+            if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total, "indexing" if batch.writing else "reading")
         for aid in lost:
             del manifest.skipped[aid]
@@ -287,7 +304,13 @@ def _update(
             dupes.prints.pop(aid, None)
         batch.commit(progress)
         if lines is not None:
-            manifest.repeated = lines.counts()
+
+            def count_lines():
+                if packed is not None:
+                    packed.unpack(lines, dupes)
+                return lines.counts()
+
+            manifest.repeated = _named(progress, "counting repeated lines", count_lines)
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
                 _reclean(
@@ -300,18 +323,20 @@ def _update(
             shutil.rmtree(target, ignore_errors=True)
         raise
     if lines is not None:  # something was read, removed or rebuilt
-        if progress:
-            progress(0, 1, "finding duplicates")
-        manifest.duplicates = duplicate_groups(dupes.prints)
+        manifest.duplicates = _named(progress, "finding duplicates", duplicate_groups, dupes.prints)
         if progress:
             progress(1, 1, "finding duplicates")
         try:
-            lines.save(target)
-            dupes.save(target)
+
+            def save_stores() -> None:
+                lines.save(target)
+                dupes.save(target)
+
+            _named(progress, "saving line counts and duplicate sketches", save_stores)
             (target / PARTIAL).unlink(missing_ok=True)
             tick = _checksum_ticker(progress) if progress else None
             manifest.files = record(target, manifest.files, tick)
-            manifest.save(target)
+            _named(progress, "saving the manifest", manifest.save, target)
         except BaseException:
             if report.rebuilt:
                 shutil.rmtree(target, ignore_errors=True)
@@ -323,6 +348,38 @@ def _update(
     return report
 
 
+def _list_files(settings: Settings, progress: Progress | None):
+    """The corpus's files; listing a large folder takes seconds, so it is a phase."""
+    if not progress:
+        return scan_corpus(settings)
+    progress(0, 1, "listing files")
+
+    def listed(n: int) -> None:
+        progress(0, 1, f"listing files ({n:,})")
+
+    return scan_corpus(settings, listed)
+
+
+def _named(progress: Progress | None, label: str, step: Callable[..., T], *args) -> T:
+    """step(*args), with `label` reported every NAMED_EVERY seconds while it runs: for
+    steps that cannot count their own progress (counting lines, grouping duplicates,
+    saving), which take seconds on a large corpus. The step runs in a thread; progress
+    is only ever called from this one."""
+    if not progress:
+        return step(*args)
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures import TimeoutError as StillRunning
+
+    progress(0, 1, label)
+    with ThreadPoolExecutor(1, thread_name_prefix="dossier-build") as pool:
+        job = pool.submit(step, *args)
+        while True:
+            try:
+                return job.result(timeout=NAMED_EVERY)
+            except StillRunning:
+                progress(0, 1, label)
+
+
 def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
     def tick(done: int, total: int) -> None:
         progress(done, total, "saving")
@@ -330,11 +387,43 @@ def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
     return tick
 
 
-def _sketch(dupes: DupeStore, article: Article) -> None:
+def _fingerprint(article: Article) -> Fingerprint | None:
+    """The article's duplicate sketch; none for an article that is only a title."""
     if article.title_only:
+        return None
+    return fingerprint_of(article.title, [p.text for p in article.passages])
+
+
+def _sketch(dupes: DupeStore, article: Article) -> None:
+    fp = _fingerprint(article)
+    if fp is None:
         dupes.prints.pop(article.id, None)
     else:
-        dupes.prints[article.id] = fingerprint_of(article.title, [p.text for p in article.passages])
+        dupes.prints[article.id] = fp
+
+
+class _Packed:
+    """The line entries and duplicate sketches of the articles a rebuild reads, kept
+    as JSON text (~0.35 kB an article; ~2 kB as objects) until its writer processes
+    are done, when the build's processes hold the most. Unpacked into the stores once
+    the index is written: they are needed only then (repeated lines, duplicates)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+    def put(self, aid: str, entry: LineEntry, fp: Fingerprint | None) -> None:
+        sketch = [fp.exact, fp.sketch, fp.figures] if fp else None
+        self.items[aid] = json.dumps(
+            [entry.groups, entry.body, entry.lines, sketch], separators=(",", ":")
+        )
+
+    def unpack(self, lines: LineStore, dupes: DupeStore) -> None:
+        for aid, text in self.items.items():
+            groups, body, found, sketch = json.loads(text)
+            lines.entries[aid] = LineEntry(groups, body, found)
+            if sketch:
+                dupes.prints[aid] = Fingerprint(*sketch)
+        self.items.clear()
 
 
 def _reclean(
@@ -358,7 +447,7 @@ def _reclean(
             if src.id not in wanted:
                 continue
             done += 1
-            if progress and (done % 100 == 0 or done == len(wanted)):
+            if progress and (done % PROGRESS_EVERY == 0 or done == len(wanted)):
                 progress(done, len(wanted), "cleaning again")
             try:
                 article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)

@@ -9,13 +9,13 @@ import io
 import json
 from pathlib import Path
 
-from .atomic import replacing, write_atomic
+from .atomic import replacing
 from .model import ArticleInfo
 
 MANIFEST = "manifest.json"
 # Written by a first build after each part of the index is committed: what is
-# searchable so far (articles as in the manifest, how many, of how many); removed when
-# the manifest is written.
+# searchable so far, one JSON line a part (the part's articles as in the manifest,
+# articles indexed, of how many); removed when the manifest is written.
 PARTIAL = "partial.json"
 
 
@@ -110,22 +110,38 @@ class Manifest:
     @classmethod
     def load_partial(cls, index_dir: Path) -> Manifest | None:
         """What a first build has made searchable so far, or None (no build running, or
-        its note unreadable)."""
+        its note unreadable). A line being written (the build appends while this
+        reads) is left for the next time."""
         try:
-            data = json.loads((index_dir / PARTIAL).read_text(encoding="utf-8"))
-            articles, indexed, expected = data["articles"], data["indexed"], data["expected"]
-        except (OSError, ValueError, KeyError, TypeError):
+            raw = (index_dir / PARTIAL).read_bytes()
+        except OSError:
             return None
-        if not manifest_well_formed({"fingerprint": "", "articles": articles}):
+        articles: dict[str, dict] = {}
+        partial = None
+        for line in raw.split(b"\n"):
+            try:
+                data = json.loads(line)
+                part, indexed, expected = data["articles"], data["indexed"], data["expected"]
+            except (ValueError, KeyError, TypeError):
+                break
+            if not manifest_well_formed({"fingerprint": "", "articles": part}):
+                break
+            articles.update(part)
+            partial = (int(indexed), int(expected))
+        if partial is None:
             return None
         out = cls("", articles)
-        out.partial = (int(indexed), int(expected))
+        out.partial = partial
         return out
 
     @staticmethod
-    def save_partial(index_dir: Path, articles: dict, indexed: int, expected: int) -> None:
+    def append_partial(index_dir: Path, articles: dict, indexed: int, expected: int) -> None:
+        """Note that `articles` (the part just committed) are searchable: `indexed`
+        articles of `expected` now. Appended: each part is written once, however large
+        the build."""
         data = {"articles": articles, "indexed": indexed, "expected": expected}
-        write_atomic(index_dir / PARTIAL, json.dumps(data))
+        with open(index_dir / PARTIAL, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(data) + "\n")
 
     def also_in(self) -> dict[str, list[str]]:
         """Article id -> the other ids of its duplicate group."""

@@ -7,6 +7,7 @@ import fnmatch
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,7 @@ SUFFIXES = (".txt", ".md", *HTML_SUFFIXES)
 PAGE_SIDECAR = ".meta.yaml"  # facts kept beside one file (`dossier add`): url, fetched, sha256
 # Files in a corpus folder that are never articles (besides hidden files).
 NOT_ARTICLES = ("readme*", "license*", "licence*", "copying*")
+LISTED_EVERY = 500  # files looked at between two calls of scan's `listed`
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +43,17 @@ def _ignored(rel: str, name: str, patterns: tuple[str, ...]) -> bool:
 _NOT_ARTICLE = re.compile("|".join(fnmatch.translate(p) for p in NOT_ARTICLES), re.IGNORECASE)
 
 
-def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = False) -> Scan:
+def scan(
+    root: Path,
+    ignore: tuple[str, ...] = (),
+    follow_links_outside: bool = False,
+    listed: Callable[[int], None] | None = None,
+) -> Scan:
     """Every .txt and .md below root, in a stable order, but hidden files, README*,
     LICENSE* and files matching the `ignore` globs. Links (to files or folders) that
     lead out of the corpus folder are skipped with a warning unless
-    `follow_links_outside`; a folder is never visited twice, so link loops end."""
+    `follow_links_outside`; a folder is never visited twice, so link loops end.
+    `listed(n)` is told the number of files looked at, every LISTED_EVERY of them."""
     out = Scan()
     root = Path(root)
     if not root.is_dir():
@@ -61,6 +69,7 @@ def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = 
     seen: set[tuple[int, int]] = set()
     ids: dict[str, str] = {}
     stack = [(str(root), "")]
+    looked = 0
     while stack:
         dirpath, prefix = stack.pop()
         try:
@@ -78,6 +87,9 @@ def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = 
         seen.add((st.st_dev, st.st_ino))
         subdirs = []
         for entry in entries:
+            looked += 1
+            if listed and looked % LISTED_EVERY == 0:
+                listed(looked)
             name = entry.name
             rel = prefix + name
             if name.startswith("."):
@@ -128,9 +140,9 @@ def scan(root: Path, ignore: tuple[str, ...] = (), follow_links_outside: bool = 
     return out
 
 
-def scan_corpus(settings: Settings) -> Scan:
+def scan_corpus(settings: Settings, listed: Callable[[int], None] | None = None) -> Scan:
     """scan() with the settings' ignore globs and link rule."""
-    return scan(settings.corpus, settings.ignore, settings.follow_links_outside)
+    return scan(settings.corpus, settings.ignore, settings.follow_links_outside, listed)
 
 
 def split_suffix(rel: str) -> tuple[str, str]:

@@ -6,10 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 
 from index.build import update_index
 from index.config import load_settings
 from index.errors import DossierError, IndexBusy
+
+HEARTBEAT = 1.0  # seconds: a phase that reports no change is still said this often
 
 
 def _say(**data) -> None:
@@ -19,18 +22,28 @@ def _say(**data) -> None:
 
 class Throttle:
     """Passes progress on at most every 1% of a phase, but always the first report of
-    each phase (saving, merging…: they start at 0 after indexing reached 100%) and
-    the last."""
+    each phase (saving, merging…: they start at 0 after indexing reached 100%), the
+    last, and one a second while a phase reports no change (waiting for a writer
+    process): the reader sees the build alive."""
 
-    def __init__(self, say) -> None:
+    def __init__(self, say, heartbeat: float = HEARTBEAT, clock=time.monotonic) -> None:
         self.say = say
+        self.heartbeat = heartbeat
+        self.clock = clock
         self.label: str | None = None
         self.last = 0.0
+        self.said = 0.0  # when the last line was passed on (by `clock`)
 
     def __call__(self, done: int, total: int, label: str) -> None:
         frac = done / total if total else 1.0
-        if label != self.label or abs(frac - self.last) >= 0.01 or done == total:
-            self.label, self.last = label, frac
+        now = self.clock()
+        if (
+            label != self.label
+            or abs(frac - self.last) >= 0.01
+            or done == total
+            or now - self.said >= self.heartbeat
+        ):
+            self.label, self.last, self.said = label, frac, now
             self.say(progress=[done, total, label])
 
 

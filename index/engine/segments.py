@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import shutil
 import uuid
 from array import array
@@ -39,6 +40,8 @@ from .private import field_postwriter, write_postings
 FIRST_SEGMENT = 500
 SEGMENT_PASSAGES = 10000
 BLOCK = 128  # postings a block, as Whoosh's codec writes them
+TICK_ARTICLES = 20  # articles indexed between two ticks of a segment written here
+TICK_TERMS = 2000  # terms written between two ticks (and one a field)
 
 # (article id, title, source, date, [(pid, text), ...])
 ArticleDocs = tuple[str, str, str, str, list[tuple[str, str]]]
@@ -110,19 +113,24 @@ class SegmentBuilder:
         perdoc.finish_doc()
         self.docnum += 1
 
-    def finish(self):
+    def finish(self, tick: Callable[[], None] | None = None):
         """Write the postings and close the segment (one compound file, as Whoosh's
-        writer leaves it); returns the segment for a TOC."""
+        writer leaves it); returns the segment for a TOC. `tick` is called at each
+        field and every TICK_TERMS terms."""
         self.perdoc.close()
         fw = self.codec.field_writer(self.storage, self.segment)
         for name, field in self.fields:
             terms = self.postings.pop(name)
             if not terms:
                 continue
+            if tick:
+                tick()
             fw.start_field(name, field)
             pw = field_postwriter(fw)
             stored = self._stored_lengths(name, field)
-            for tbytes in sorted(terms):
+            for t, tbytes in enumerate(sorted(terms), 1):
+                if tick and t % TICK_TERMS == 0:
+                    tick()
                 flat = terms[tbytes]
                 fw.start_term(tbytes)
                 n = len(flat) // 3
@@ -136,6 +144,8 @@ class SegmentBuilder:
                 fw.finish_term()
             fw.finish_field()
         fw.close()
+        if tick:
+            tick()
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
         return self.segment
@@ -159,10 +169,18 @@ class SegmentBuilder:
 _SCHEMAS: dict[str, object] = {}
 
 
-def write_segment(index_dir: str, build: str, chunk: list[ArticleDocs], schema=None):
+def write_segment(
+    index_dir: str,
+    build: str,
+    chunk: list[ArticleDocs],
+    schema=None,
+    tick: Callable[[], None] | None = None,
+):
     """A worker's job: one segment of `chunk`'s articles in the index at `index_dir`
     (the schema is read from the index once per `build` and process, unless given).
-    Returns the segment, not yet in the TOC."""
+    Returns the segment, not yet in the TOC. `tick` is called every TICK_ARTICLES
+    articles and TICK_TERMS terms written (a segment written in the build's own
+    process takes seconds: the build says it is alive)."""
     storage = _storage(index_dir)
     if schema is None:
         schema = _SCHEMAS.get(build)
@@ -170,9 +188,21 @@ def write_segment(index_dir: str, build: str, chunk: list[ArticleDocs], schema=N
         _SCHEMAS.clear()
         schema = _SCHEMAS[build] = storage.open_index().schema
     builder = SegmentBuilder(storage, schema)
-    for docs in chunk:
-        builder.add_article(docs)
-    return builder.finish()
+    # Consumed as indexed: each article's text is let go once its postings are made.
+    chunk.reverse()
+    done = 0
+    while chunk:
+        builder.add_article(chunk.pop())
+        done += 1
+        if tick and done % TICK_ARTICLES == 0:
+            tick()
+    return builder.finish(tick)
+
+
+def _write_pickled(index_dir: str, build: str, pickled: bytes):
+    """write_segment for a chunk sent pickled: the build's process keeps the chunks in
+    flight as bytes (half the memory of the objects) until their segment is back."""
+    return write_segment(index_dir, build, pickle.loads(pickled))
 
 
 class FreshWriter:
@@ -211,10 +241,13 @@ class FreshWriter:
         elif self.pending and self._ready():  # a worker finished: searchable now
             self._commit_next()
 
-    def _dispatch(self) -> None:
+    def _dispatch(self, tick: Callable[[], None] | None = None) -> None:
+        """Hand the chunk gathered to a worker, or write it here; `tick` (or the
+        writer's own) is called meanwhile."""
+        tick = tick or self.tick
         if not self.chunk:
             return
-        chunk, passages = self.chunk, self.chunk_passages
+        chunk, articles, passages = self.chunk, len(self.chunk), self.chunk_passages
         self.chunk, self.chunk_passages = [], 0
         first = self.target == FIRST_SEGMENT and not self.segments and not self.pending
         self.target = SEGMENT_PASSAGES
@@ -224,12 +257,14 @@ class FreshWriter:
                 from multiprocessing import get_context
 
                 self.pool = ProcessPoolExecutor(self.procs, mp_context=get_context("spawn"))
-            job = self.pool.submit(write_segment, self.dir, self.build, chunk)
+            pickled = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
+            del chunk
+            job = self.pool.submit(_write_pickled, self.dir, self.build, pickled)
         else:
-            job = write_segment(self.dir, self.build, chunk, self.schema)
-        self.pending.append((job, len(chunk), passages))
+            job = write_segment(self.dir, self.build, chunk, self.schema, tick)
+        self.pending.append((job, articles, passages))
         while self.pending and (len(self.pending) > self.procs or self._ready()):
-            self._wait_first(self.tick)
+            self._wait_first(tick)
             self._commit_next()
 
     def _wait_first(self, tick: Callable[[], None] | None) -> None:
@@ -267,7 +302,7 @@ class FreshWriter:
     def commit(self, tick: Callable[[], None] | None = None) -> None:
         """Write what is left and wait for every segment; `tick` is called while
         waiting."""
-        self._dispatch()
+        self._dispatch(tick)
         while self.pending:
             self._wait_first(tick)
             self._commit_next()
