@@ -273,13 +273,15 @@ class DossierApp(CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
         if self._partial:
             indexed, expected = self._partial
             stale = f"searching the {indexed:,} of ~{expected:,} articles indexed so far"
-        if msg.total in (1, 100):  # phases measured in steps of a whole, not in articles
-            amount = f"{100 * msg.done // max(msg.total, 1)}%"
+        if msg.total == 1:  # a step that cannot count (its label may carry a count)
+            amount = ""
+        elif msg.total == 100:  # phases measured in hundredths of a whole, not in articles
+            amount = f" {msg.done}%"
         else:
-            amount = f"{msg.done:,}/{msg.total:,}"
+            amount = f" {msg.done:,}/{msg.total:,}"
         self.tell_search_screen(
             IndexStatus(
-                f"index: {msg.label} {amount} — {stale}",
+                f"index: {msg.label}{amount} — {stale}",
                 (msg.done, msg.total, msg.label),
             )
         )
