@@ -20,7 +20,10 @@ QUERIES = [
     ("peace AND treaty", True),  # an AND of terms: the terms' scores summed
     ("peace agreement", True),  # two words: AND
     ("peace NOT treaty", False),  # Whoosh's own matchers
-    ('"peace treaty"', False),
+    ('"peace treaty"', True),  # a phrase: the AND, then the words' positions
+    ('"peace treaty" AND Lachin', False),  # a phrase inside an AND: Whoosh's matchers
+    ('title:"peace treaty"', True),
+    ('"Lachin corridor"', True),
     ("(peace OR treaty) AND Lachin", False),
     ("check* OR peace*", True),  # expansions ORed together: one flat OR of words
 ]
@@ -89,6 +92,8 @@ def test_same_results_with_deletions_and_several_segments(make_corpus):
         ("peace OR rewritten", True),
         ("check*", True),
         ("said", True),
+        ('"corridor checkpoint"', True),
+        ('"peace treaty"', True),
     ]:
         fast, slow = both(engine, q, fast_expected)
         assert fast.total > 0
@@ -97,30 +102,36 @@ def test_same_results_with_deletions_and_several_segments(make_corpus):
 
 def test_every_match_counted_on_a_larger_corpus(make_corpus):
     """Whoosh's collector skips matches that cannot reach the top results unless told
-    not to: on a corpus of some size, both paths must count every matching passage."""
+    not to: on a corpus of some size, both paths must count every matching passage.
+    Phrases count only where their words stand side by side, in order."""
     import random
 
     rnd = random.Random(3)
     words = ["oil", "gas", "grain", "steel", "bank", "rate", "export", "market"]
-    passages: dict[str, list[set[str]]] = {}
+    passages: list[tuple[set[str], str]] = []
     files = {}
     for i in range(150):
         paras = [set(rnd.sample(words, rnd.randint(1, 4))) for _ in range(5)]
-        passages[f"n{i:03}"] = paras
-        body = "\n\n".join(
+        texts = [
             " ".join(sorted(p) * rnd.randint(1, 3)) + f" item {i} {j}." for j, p in enumerate(paras)
-        )
-        files[f"n{i:03}.txt"] = f"Report {i}\n\n{body}\n"
+        ]
+        passages += zip(paras, texts, strict=True)
+        files[f"n{i:03}.txt"] = f"Report {i}\n\n" + "\n\n".join(texts) + "\n"
     engine = Library(update_and(make_corpus(files))).engine
 
     def expected(test) -> int:
-        return sum(1 for paras in passages.values() for p in paras if test(p))
+        return sum(1 for p, text in passages if test(p, f" {text} "))
 
     for q, test in [
-        ("oil OR gas", lambda p: "oil" in p or "gas" in p),
-        ("oil AND gas", lambda p: "oil" in p and "gas" in p),
-        ("(oil OR gas) AND bank", lambda p: ("oil" in p or "gas" in p) and "bank" in p),
+        ("oil OR gas", lambda p, t: "oil" in p or "gas" in p),
+        ("oil AND gas", lambda p, t: "oil" in p and "gas" in p),
+        ("(oil OR gas) AND bank", lambda p, t: ("oil" in p or "gas" in p) and "bank" in p),
+        ('"bank oil"', lambda p, t: " bank oil " in t),
+        ('"steel bank"', lambda p, t: " steel bank " in t),  # across a repetition
+        ('"oil oil"', lambda p, t: " oil oil " in t),  # one word twice
+        ('"bank oil rate"', lambda p, t: " bank oil rate " in t),
     ]:
+        assert expected(test), q
         for fast in (True, False):
             engine.fast_path = fast
             assert engine.search(q, limit=5).total == expected(test), (q, fast)

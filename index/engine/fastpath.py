@@ -4,15 +4,17 @@ cost microseconds a document. Postings and lengths are read in `private`."""
 
 from __future__ import annotations
 
+import bisect
 import heapq
 from collections import Counter, OrderedDict
+from itertools import compress
 from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.collectors import TopCollector
 
-from .private import field_lengths, posting_blocks
+from .private import field_lengths, posting_blocks, posting_values
 from .queries import ExpandedOr
 
 
@@ -114,17 +116,15 @@ def term_scores(
     blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text))
     if blocks is None:
         return None
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    boost = term.boost
+    table = _ScoreTable(term.boost * scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
     out: dict[int, float] = {}
     for ids, weights in blocks:
         if cap is not None and len(out) + len(ids) > cap:
             need = cap - len(out)
             ids, weights = ids[:need], weights[:need]
-        for d, w in zip(ids, weights, strict=False):
-            out[offset + d] = (
-                boost * idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl))
-            )
+        # At C speed: a score depends only on (weight, length), a few hundred pairs.
+        scores = map(table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True))
+        out.update(zip(map(offset.__add__, ids) if offset else ids, scores, strict=True))
         if cap is not None and len(out) >= cap:
             break
     deleted = getattr(reader, "deleted_docs_set", None)
@@ -132,6 +132,21 @@ def term_scores(
         for d in deleted:
             out.pop(offset + d, None)
     return out
+
+
+class _ScoreTable(dict):
+    """BM25 score of a posting by (weight, field length), computed once a pair; the
+    same arithmetic as Whoosh's BM25F scorer, so the same floats."""
+
+    def __init__(self, boosted_idf: float, avgfl: float, b: float, k1: float):
+        super().__init__()
+        self.args = boosted_idf, avgfl, b, k1
+
+    def __missing__(self, key: tuple[float, int]) -> float:
+        w, length = key
+        idf, avgfl, b, k1 = self.args
+        score = self[key] = idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl))
+        return score
 
 
 def flat_search(
@@ -146,6 +161,8 @@ def flat_search(
     one term, or a plain OR or AND of terms (scores summed, as Whoosh's matchers sum
     them); None when the query has another shape (phrases, NOT, nesting). With `cap`, a
     term in more than `cap` passages is read only that far: ranked and counted there."""
+    if type(q) is wq.Phrase:
+        return phrase_search(searcher, q, limit, doc_article, cache, cap)
     shape = flat_terms(q)
     if shape is None:
         return None
@@ -154,19 +171,96 @@ def flat_search(
     if any(f is None for f in found):
         return None
     each = [f.scores for f in found]
-    if kind == "or":
-        total = dict(each[0])
-        for scores in each[1:]:
-            for d, v in scores.items():
-                total[d] = total.get(d, 0.0) + v
-    else:
-        rarest = min(each, key=len)
-        total = {}
-        for d in rarest:
-            if all(d in scores for scores in each):
-                total[d] = sum(scores[d] for scores in each)
+    total = summed(each) if kind == "or" else summed_where_all(each)
     counts = Counter(map(doc_article.__getitem__, total))
     return best(total, limit), counts, all(f.complete for f in found)
+
+
+def phrase_search(
+    searcher,
+    q: wq.Phrase,
+    limit: int,
+    doc_article: list[str],
+    cache: ScoreCache,
+    cap: int | None = None,
+):
+    """`flat_search` for a phrase of words side by side (slop 1): the passages holding
+    every word (scored as Whoosh scores a phrase: its words' scores summed), kept where
+    the words' positions follow each other. None for other phrases, or a field without
+    positions (Whoosh then answers)."""
+    if q.slop != 1 or q.boost != 1.0 or q.fieldname not in searcher.schema:
+        return None
+    if not searcher.schema[q.fieldname].format.supports("positions"):
+        return None
+    found = [cache.get(searcher, wq.Term(q.fieldname, w), cap) for w in q.words]
+    if any(f is None for f in found):
+        return None
+    candidates = summed_where_all([f.scores for f in found])
+    holding = phrase_holds(searcher, q.fieldname, list(q.words), sorted(candidates))
+    if holding is None:
+        return None
+    total = dict(zip(holding, map(candidates.__getitem__, holding), strict=True))
+    counts = Counter(map(doc_article.__getitem__, total))
+    return best(total, limit), counts, all(f.complete for f in found)
+
+
+def phrase_holds(searcher, fieldname: str, words: list[str], docs: list[int]) -> list[int] | None:
+    """Of `docs` (sorted document numbers), those where `words` stand side by side in
+    this order; None when a segment's positions cannot be read the fast way."""
+    field = searcher.schema[fieldname]
+    decode = field.format.decode_positions
+    out: list[int] = []
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        reader = sub.reader()
+        lo = bisect.bisect_left(docs, offset)
+        hi = bisect.bisect_left(docs, offset + reader.doc_count_all())
+        if lo == hi:
+            continue
+        local = {d - offset for d in docs[lo:hi]}
+        values: dict[str, dict[int, bytes]] = {}
+        for word in set(words):
+            blocks = posting_values(reader, fieldname, field.to_bytes(word))
+            if blocks is None:
+                return None
+            found = values[word] = {}
+            for ids, vals in blocks:
+                found.update(compress(zip(ids, vals, strict=True), map(local.__contains__, ids)))
+        first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
+        for d in sorted(local):
+            starts = set(decode(first[d]))
+            for i, found in rest:
+                starts.intersection_update(map((-i).__add__, decode(found[d])))
+                if not starts:
+                    break
+            if starts:
+                out.append(d + offset)
+    return out
+
+
+def summed(each: list[dict[int, float]]) -> dict[int, float]:
+    """Each document's scores summed over the terms that hold it, in term order (as
+    Whoosh's union matchers add them), at C speed: dict and set operations, no loop
+    over documents in Python. One term's scores are returned as they are (shared)."""
+    if len(each) == 1:
+        return each[0]
+    total = dict(each[0])
+    for scores in each[1:]:
+        both = list(total.keys() & scores.keys())
+        add = map(float.__add__, map(total.__getitem__, both), map(scores.__getitem__, both))
+        new = scores.keys() - total.keys()
+        total.update(zip(both, add, strict=True))
+        total.update(zip(new, map(scores.__getitem__, new), strict=True))
+    return total
+
+
+def summed_where_all(each: list[dict[int, float]]) -> dict[int, float]:
+    """The summed scores of the documents every term holds (an AND)."""
+    rarest = min(each, key=len)
+    docs = list(set(rarest).intersection(*(s.keys() for s in each if s is not rarest)))
+    sums = map(each[0].__getitem__, docs)
+    for scores in each[1:]:
+        sums = map(float.__add__, sums, map(scores.__getitem__, docs))
+    return dict(zip(docs, sums, strict=True))
 
 
 def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:

@@ -57,6 +57,27 @@ def posting_blocks(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list,
     return blocks()
 
 
+def posting_values(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
+    """(document numbers, encoded values) of a term's postings in one segment, a block
+    at a time (the values hold positions where the field keeps them); None when the
+    segment's matcher is not the 2.7 block matcher."""
+    field = reader.schema[fieldname]
+    try:
+        m = reader._terms.matcher(fieldname, btext, field.format)
+        m._read_ids, m._read_values, m._next_block  # noqa: B018 - present, or None
+    except AttributeError:
+        return None
+
+    def blocks():
+        while m.is_active():
+            m._read_ids()
+            m._read_values()
+            yield m._ids, m._values
+            m._next_block()
+
+    return blocks()
+
+
 def expansion_words(node, reader) -> list:
     """The indexed words (bytes) a Prefix or Wildcard query stands for."""
     return list(node._btexts(reader))
