@@ -10,7 +10,9 @@ Every step runs in its own process, sampled every 0.2 s for the RSS of its whole
 process tree (summed: a build's worker processes count) and for the disk its work
 folder takes (the temporary peak of a build). For each system and size it prints:
 build passages/s (dossier from the files: read, clean, index; the baselines from the
-passages already in memory), p50/p95 per query class with snippets of the top 20,
+passages already in memory), p50/p95 per query class with snippets of the top 20
+(every match counted, as `dossier search` does; and for dossier also as the reader
+searches while one types: a word in more than TYPING_CAP passages read that far),
 reopen (a new process's open and first query), an update with nothing changed and one
 with 100 changed articles (dossier only: the baselines have no corpus to compare),
 peak RSS, index size and peak disk. The machine may be shared: compare the ratios
@@ -105,14 +107,17 @@ def child_dossier(step: str, config: Path) -> dict:
         return {"seconds": r.seconds, "changed": r.changed}
     from index.search import SearchEngine, snippet
 
+    cap = None
+    if step == "typing":  # as the reader searches while one types
+        from tui.app import TYPING_CAP as cap
     t = time.perf_counter()
     engine = SearchEngine(settings)
-    engine.search("oil", limit=LIMIT)
+    engine.search("oil", limit=LIMIT, cap=cap)
     reopen = time.perf_counter() - t
     engine.warm()
 
     def run(_cls, q):
-        r = engine.search(q, limit=LIMIT)
+        r = engine.search(q, limit=LIMIT, cap=cap)
         for p in r.passages:
             snippet(p.text, p.spans)
         return r.total
@@ -278,6 +283,7 @@ def one_size(n: int, work: Path) -> None:
     d = run_child(["dossier", "build", str(config)], watch=area)
     d["size"] = du(area / "index")
     d.update({f"s_{k}": v for k, v in run_child(["dossier", "search", str(config)]).items()})
+    d["typing"] = run_child(["dossier", "typing", str(config)])["times"]
     rows["dossier"] = d
     for kind in ("whoosh", "fts"):
         where = work / f"{kind}-{n}"
@@ -306,6 +312,11 @@ def one_size(n: int, work: Path) -> None:
     line("passages/s", lambda r: f"{r['passages'] / r['seconds']:,.0f}")
     for cls in CLASSES:
         line(f"{cls} p50/p95 ms", lambda r, c=cls: fmt_q({"times": r.get("s_times", {})}, c))
+    for cls in CLASSES:
+        line(
+            f"{cls} typing p50/p95 ms",
+            lambda r, c=cls: fmt_q({"times": r["typing"]}, c) if "typing" in r else "n/a",
+        )
     line("reopen + first query ms", lambda r: f"{r['s_reopen'] * 1000:.0f}")
     line("re-run, nothing changed s", lambda r: f"{r['rerun']:.2f}" if "rerun" in r else "n/a")
     line("100 articles changed s", lambda r: f"{r['change']:.2f}" if "change" in r else "n/a")

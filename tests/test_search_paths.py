@@ -181,3 +181,31 @@ def test_a_cap_for_typing_reads_a_common_word_only_so_far_and_says_so(make_corpu
     small = engine.search("quokka", cap=10)  # under the cap: read whole, exact
     assert small.complete and small.total == 1
     assert_same(engine.search("said", limit=5, cap=1000), exact)
+
+
+def test_a_capped_phrase_says_so_and_the_whole_count_is_exact(make_corpus):
+    """A phrase of common words as one types: counted among its words' first `cap`
+    passages, and said so; without a cap every passage holding the phrase counts."""
+    files = {f"a{i:02}.txt": f"T {i}\n\nLast year item {i}.\n\nYear last {i}.\n" for i in range(40)}
+    engine = Library(update_and(make_corpus(files))).engine
+    capped = engine.search('"last year"', limit=5, cap=10)
+    assert not capped.complete and 0 < capped.total <= 10
+    exact = engine.search('"last year"', limit=5)
+    assert exact.complete and exact.total == 40  # "year last" is not the phrase
+
+
+def test_scores_kept_are_bounded_and_results_unchanged(make_corpus):
+    """The scores kept for typing are bounded by how many they hold (a common word at
+    100k articles has 100,000): the oldest words go first, results stay the same."""
+    from index.engine.fastpath import ScoreCache
+
+    files = {f"a{i:02}.txt": f"T {i}\n\nThe corridor item {i}.\n\nPeace {i}.\n" for i in range(30)}
+    engine = Library(update_and(make_corpus(files))).engine
+    exact = {q: engine.search(q, limit=5) for q in ("corridor", "peace", "item")}
+    cache = engine._engine._scores = ScoreCache(scores=45)
+    for q in ("corridor", "peace", "item", "corridor"):
+        assert_same(engine.search(q, limit=5), exact[q])
+        assert cache._kept <= 45 and cache._kept == sum(
+            len(s.scores) for s in cache._scores.values()
+        )
+    assert [k[1] for k in cache._scores] == ["corridor"]  # 30 + 30 > 45: one kept

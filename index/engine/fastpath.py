@@ -67,10 +67,14 @@ class TermScores(NamedTuple):
 
 class ScoreCache:
     """Scores of the terms searched last, per searcher: typing "oil p", "oil pr"... scores
-    `oil` once. Whoosh decodes a term's postings block by block at every search."""
+    `oil` once. Whoosh decodes a term's postings block by block at every search. Bounded
+    by terms and by scores kept (~80 bytes each): at 100k articles a common word has
+    100,000 passages, and 48 of them would hold hundreds of MB."""
 
-    def __init__(self, terms: int = 48):
+    def __init__(self, terms: int = 48, scores: int = 1_500_000):
         self.terms = terms
+        self.max_scores = scores
+        self._kept = 0
         self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
 
     def get(self, searcher, term: wq.Term, cap: int | None = None) -> TermScores | None:
@@ -93,9 +97,13 @@ class ScoreCache:
             if scores is None:
                 return None
             out.update(scores)
+        old = self._scores.pop(key, None)
+        self._kept += len(out) - (len(old.scores) if old else 0)
         found = self._scores[key] = TermScores(out, cap)
-        if len(self._scores) > self.terms:
-            self._scores.popitem(last=False)
+        while len(self._scores) > 1 and (
+            len(self._scores) > self.terms or self._kept > self.max_scores
+        ):
+            self._kept -= len(self._scores.popitem(last=False)[1].scores)
         return found
 
 
