@@ -27,16 +27,31 @@ class FastBM25F(scoring.BM25F):
     def __init__(self) -> None:
         super().__init__()
         self._lengths: dict[tuple[int, str], list[int] | None] = {}
+        self._avgfl: dict[tuple[int, str], float] = {}
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf)
         if isinstance(scorer, scoring.BM25FScorer):
-            lengths = self._lengths_of(searcher.reader(), fieldname)
+            lengths = self.lengths_of(searcher.reader(), fieldname)
             if lengths is not None:
                 scorer.dfl = lengths.__getitem__
         return scorer
 
-    def _lengths_of(self, reader, fieldname: str) -> list[int] | None:
+    def table(self, searcher, term: wq.Term) -> _ScoreTable:
+        """The term's scores by (weight, length), with the statistics Whoosh's scorer
+        takes from the whole index: made once a term, not once a segment (Whoosh sums
+        every segment's lengths for each segment's scorer)."""
+        parent = searcher.get_parent()
+        key = (id(parent), term.fieldname)
+        avgfl = self._avgfl.get(key)
+        if avgfl is None:
+            avgfl = self._avgfl[key] = parent.avg_field_length(term.fieldname) or 1
+        b = self._field_B.get(term.fieldname, self.B)
+        idf = parent.idf(term.fieldname, term.text)
+        return _ScoreTable(term.boost * idf, avgfl, b, self.K1)
+
+    def lengths_of(self, reader, fieldname: str) -> list[int] | None:
+        """The field lengths of a segment's documents (None: not readable so)."""
         key = (id(reader), fieldname)
         if key not in self._lengths:
             self._lengths[key] = field_lengths(reader, fieldname)
@@ -88,12 +103,19 @@ class ScoreCache:
             return hit
         if cap is not None and searcher.doc_frequency(term.fieldname, term.text) <= cap:
             cap = None  # read it whole: the next keystroke may want it whole
+        # idf and average length are the whole index's: computed once, not per segment
+        # (Whoosh sums every segment's lengths for each segment's scorer).
+        if not searcher.doc_count_all():
+            return TermScores({}, None)
+        if not isinstance(searcher.weighting, FastBM25F):
+            return None
+        table = searcher.weighting.table(searcher, term)
         out: dict[int, float] = {}
         for sub, offset in searcher.subsearchers or [(searcher, 0)]:
             room = None if cap is None else cap - len(out)
             if room is not None and room <= 0:
                 break
-            scores = term_scores(sub, offset, term, searcher.weighting, room)
+            scores = term_scores(sub, offset, term, searcher.weighting, room, table)
             if scores is None:
                 return None
             out.update(scores)
@@ -108,23 +130,22 @@ class ScoreCache:
 
 
 def term_scores(
-    sub, offset: int, term: wq.Term, weighting, cap: int | None = None
+    sub, offset: int, term: wq.Term, weighting, cap: int | None = None, table=None
 ) -> dict[int, float] | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
     first `cap` documents); None when the fast path cannot read this segment (the
-    caller then asks Whoosh)."""
-    reader = sub.reader()
-    if (term.fieldname, term.text) not in reader:
-        return {}
-    scorer = weighting.scorer(sub, term.fieldname, term.text)
-    lengths = getattr(getattr(scorer, "dfl", None), "__self__", None)
-    if not isinstance(lengths, list):
+    caller then asks Whoosh). `table`: the term's `score_table`, if made already."""
+    if not isinstance(weighting, FastBM25F):
         return None
+    reader = sub.reader()
+    lengths = weighting.lengths_of(reader, term.fieldname)
+    if lengths is None:
+        return None
+    table = table or weighting.table(sub, term)
     field = reader.schema[term.fieldname]
     blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text))
     if blocks is None:
         return None
-    table = _ScoreTable(term.boost * scorer.idf, scorer.avgfl, scorer.B, scorer.K1)
     out: dict[int, float] = {}
     for ids, weights in blocks:
         if cap is not None and len(out) + len(ids) > cap:
@@ -136,7 +157,7 @@ def term_scores(
         if cap is not None and len(out) >= cap:
             break
     deleted = getattr(reader, "deleted_docs_set", None)
-    if deleted:
+    if deleted and out:
         for d in deleted:
             out.pop(offset + d, None)
     return out

@@ -8,8 +8,12 @@ API, which is slower but gives the same results."""
 
 from __future__ import annotations
 
+import io
+from array import array
 from collections.abc import Iterator
 
+from whoosh.filedb.structfile import StructFile
+from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 try:  # module-level names of the 2.7 codec
@@ -39,40 +43,64 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
 
 def posting_blocks(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
     """(document numbers, weights) of a term's postings in one segment, a block at a
-    time; None when the segment's matcher is not the 2.7 block matcher."""
-    field = reader.schema[fieldname]
-    try:
-        m = reader._terms.matcher(fieldname, btext, field.format)
-        m._read_ids, m._read_weights, m._next_block  # noqa: B018 - present, or None
-    except AttributeError:
-        return None
-
-    def blocks():
-        while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            yield m._ids, m._weights
-            m._next_block()
-
-    return blocks()
+    time; None when the segment's postings are not the 2.7 codec's."""
+    return _blocks(reader, fieldname, btext, values=False)
 
 
 def posting_values(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
     """(document numbers, encoded values) of a term's postings in one segment, a block
     at a time (the values hold positions where the field keeps them); None when the
-    segment's matcher is not the 2.7 block matcher."""
+    segment's postings are not the 2.7 codec's."""
+    return _blocks(reader, fieldname, btext, values=True)
+
+
+class _ShiftedBytes(io.BytesIO):
+    """A term's postings read into memory, addressed as in the postings file."""
+
+    def __init__(self, data: bytes, base: int):
+        super().__init__(data)
+        self._base = base
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        return super().seek(pos - self._base if whence == 0 else pos, whence) + self._base
+
+    def tell(self) -> int:
+        return super().tell() + self._base
+
+
+def _blocks(reader, fieldname: str, btext: bytes, values: bool):
+    """A term's postings a block at a time. Its bytes are read from the file at once:
+    Whoosh's matcher reads a block's header through pickle.load, a system call per few
+    bytes on a file opened without mmap (~25 reads a block)."""
     field = reader.schema[fieldname]
     try:
-        m = reader._terms.matcher(fieldname, btext, field.format)
-        m._read_ids, m._read_values, m._next_block  # noqa: B018 - present, or None
+        terms = reader._terms
+        try:
+            info = terms.term_info(fieldname, btext)
+        except (KeyError, TermNotFound):  # not in this segment
+            return iter(())
+        if info.is_inlined():
+            ids, weights, vals = info.inlined_postings()
+            if not isinstance(weights, list | tuple | array):
+                weights = [1.0 if weights is None else weights] * len(ids)
+            return iter([(ids, vals if values else weights)])
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # whoosh3 3.54 reads it back as unpack's tuple
+            (length,) = length
+        data = StructFile(_ShiftedBytes(terms._postfile.get(offset, length), offset))
+        m = terms._codec.postings_reader(data, info, field.format)
+        m._read_ids, m._read_weights, m._read_values, m._next_block  # noqa: B018
     except AttributeError:
         return None
 
     def blocks():
         while m.is_active():
             m._read_ids()
-            m._read_values()
-            yield m._ids, m._values
+            if values:
+                m._read_values()
+            else:
+                m._read_weights()
+            yield m._ids, m._values if values else m._weights
             m._next_block()
 
     return blocks()
