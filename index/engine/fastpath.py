@@ -115,10 +115,8 @@ class ScoreCache:
             room = None if cap is None else cap - len(out)
             if room is not None and room <= 0:
                 break
-            scores = term_scores(sub, offset, term, searcher.weighting, room, table)
-            if scores is None:
+            if term_scores(sub, offset, term, searcher.weighting, room, table, out) is None:
                 return None
-            out.update(scores)
         old = self._scores.pop(key, None)
         self._kept += len(out) - (len(old.scores) if old else 0)
         found = self._scores[key] = TermScores(out, cap)
@@ -130,11 +128,18 @@ class ScoreCache:
 
 
 def term_scores(
-    sub, offset: int, term: wq.Term, weighting, cap: int | None = None, table=None
+    sub,
+    offset: int,
+    term: wq.Term,
+    weighting,
+    cap: int | None = None,
+    table: _ScoreTable | None = None,
+    out: dict[int, float] | None = None,
 ) -> dict[int, float] | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
-    first `cap` documents); None when the fast path cannot read this segment (the
-    caller then asks Whoosh). `table`: the term's `score_table`, if made already."""
+    first `cap` documents), added to `out` (the other segments' scores) if given; None
+    when the fast path cannot read this segment (the caller then asks Whoosh).
+    `table`: the term's `FastBM25F.table`, if made already."""
     if not isinstance(weighting, FastBM25F):
         return None
     reader = sub.reader()
@@ -146,13 +151,21 @@ def term_scores(
     blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text))
     if blocks is None:
         return None
-    out: dict[int, float] = {}
+    out = {} if out is None else out
+    if cap is not None:
+        cap += len(out)
     for ids, weights in blocks:
         if cap is not None and len(out) + len(ids) > cap:
             need = cap - len(out)
             ids, weights = ids[:need], weights[:need]
-        # At C speed: a score depends only on (weight, length), a few hundred pairs.
-        scores = map(table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True))
+        # At C speed: a score depends only on (weight, length), a few hundred pairs;
+        # most postings weigh 1 (the word once in the passage): looked up by length.
+        if weights.count(1.0) == len(weights):
+            scores = map(table.once.__getitem__, map(lengths.__getitem__, ids))
+        else:
+            scores = map(
+                table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
+            )
         out.update(zip(map(offset.__add__, ids) if offset else ids, scores, strict=True))
         if cap is not None and len(out) >= cap:
             break
@@ -170,11 +183,24 @@ class _ScoreTable(dict):
     def __init__(self, boosted_idf: float, avgfl: float, b: float, k1: float):
         super().__init__()
         self.args = boosted_idf, avgfl, b, k1
+        self.once = _OnceTable(self)
 
     def __missing__(self, key: tuple[float, int]) -> float:
         w, length = key
         idf, avgfl, b, k1 = self.args
         score = self[key] = idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl))
+        return score
+
+
+class _OnceTable(dict):
+    """The scores of a word found once, by length."""
+
+    def __init__(self, table: _ScoreTable):
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, length: int) -> float:
+        score = self[length] = self.table[1.0, length]
         return score
 
 

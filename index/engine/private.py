@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from array import array
 from collections.abc import Iterator
+from itertools import accumulate
 
 from whoosh.filedb.structfile import StructFile
 from whoosh.reading import TermNotFound
@@ -89,18 +90,27 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool):
             (length,) = length
         data = StructFile(_ShiftedBytes(terms._postfile.get(offset, length), offset))
         m = terms._codec.postings_reader(data, info, field.format)
-        m._read_ids, m._read_weights, m._read_values, m._next_block  # noqa: B018
+        m._read_ids, m._read_weights, m._read_values, m._read_data, m._next_block  # noqa: B018
+        m._byteids, m._fixedsize  # noqa: B018
     except AttributeError:
         return None
 
     def blocks():
         while m.is_active():
-            m._read_ids()
-            if values:
-                m._read_values()
-            else:
-                m._read_weights()
-            yield m._ids, m._values if values else m._weights
+            if m._byteids or m._fixedsize:  # not how dossier's fields are written
+                m._read_ids()
+                m._read_values() if values else m._read_weights()
+                yield m._ids, m._values if values else m._weights
+            else:  # as _read_ids/_read_weights decode them, at C speed
+                m._read_data()
+                ids, weights, vals = m._data
+                ids = list(accumulate(ids))
+                if values:
+                    yield ids, vals
+                elif weights is None or isinstance(weights, float):
+                    yield ids, [1.0 if weights is None else weights] * len(ids)
+                else:
+                    yield ids, weights
             m._next_block()
 
     return blocks()
