@@ -6,15 +6,24 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import operator
 from collections import Counter, OrderedDict
-from itertools import compress
+from functools import partial
+from itertools import compress, filterfalse
+from math import log
 from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.collectors import TopCollector
 
-from .private import field_lengths, posting_blocks, posting_values
+from .private import (
+    field_lengths,
+    positions_decoder,
+    posting_blocks,
+    posting_values,
+    term_info,
+)
 from .queries import ExpandedOr
 
 
@@ -37,7 +46,7 @@ class FastBM25F(scoring.BM25F):
                 scorer.dfl = lengths.__getitem__
         return scorer
 
-    def table(self, searcher, term: wq.Term) -> _ScoreTable:
+    def table(self, searcher, term: wq.Term, df: int | None = None) -> _ScoreTable:
         """The term's scores by (weight, length), with the statistics Whoosh's scorer
         takes from the whole index: made once a term, not once a segment (Whoosh sums
         every segment's lengths for each segment's scorer)."""
@@ -47,7 +56,10 @@ class FastBM25F(scoring.BM25F):
         if avgfl is None:
             avgfl = self._avgfl[key] = parent.avg_field_length(term.fieldname) or 1
         b = self._field_B.get(term.fieldname, self.B)
-        idf = parent.idf(term.fieldname, term.text)
+        if df is None:
+            idf = parent.idf(term.fieldname, term.text)
+        else:  # Whoosh's idf (scoring.WeightingModel.idf) from a count already made
+            idf = log(parent.doc_count_all() / (df + 1)) + 1
         return _ScoreTable(term.boost * idf, avgfl, b, self.K1)
 
     def lengths_of(self, reader, fieldname: str) -> list[int] | None:
@@ -86,7 +98,7 @@ class ScoreCache:
     by terms and by scores kept (~80 bytes each): at 100k articles a common word has
     100,000 passages, and 48 of them would hold hundreds of MB."""
 
-    def __init__(self, terms: int = 48, scores: int = 1_500_000):
+    def __init__(self, terms: int = 256, scores: int = 1_500_000):
         self.terms = terms
         self.max_scores = scores
         self._kept = 0
@@ -101,21 +113,28 @@ class ScoreCache:
         if hit is not None and (hit.complete or (cap is not None and cap <= hit.cap)):
             self._scores.move_to_end(key)
             return hit
-        if cap is not None and searcher.doc_frequency(term.fieldname, term.text) <= cap:
-            cap = None  # read it whole: the next keystroke may want it whole
-        # idf and average length are the whole index's: computed once, not per segment
-        # (Whoosh sums every segment's lengths for each segment's scorer).
         if not searcher.doc_count_all():
             return TermScores({}, None)
-        if not isinstance(searcher.weighting, FastBM25F):
+        weighting = searcher.weighting
+        subs = searcher.subsearchers or [(searcher, 0)]
+        btext = searcher.schema[term.fieldname].to_bytes(term.text)
+        infos = [term_info(sub.reader(), term.fieldname, btext) for sub, _ in subs]
+        if not isinstance(weighting, FastBM25F) or any(i is False for i in infos):
             return None
-        table = searcher.weighting.table(searcher, term)
+        # One lookup of the word a segment gives its postings and its document count;
+        # Whoosh looked it up again in every segment for each segment's idf.
+        df = sum(i.doc_frequency() for i in infos if i is not None)
+        if cap is not None and df <= cap:
+            cap = None  # read it whole: the next keystroke may want it whole
+        table = weighting.table(searcher, term, df)
         out: dict[int, float] = {}
-        for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        for (sub, offset), info in zip(subs, infos, strict=True):
             room = None if cap is None else cap - len(out)
             if room is not None and room <= 0:
                 break
-            if term_scores(sub, offset, term, searcher.weighting, room, table, out) is None:
+            if info is None:
+                continue
+            if term_scores(sub, offset, term, weighting, room, table, out, info) is None:
                 return None
         old = self._scores.pop(key, None)
         self._kept += len(out) - (len(old.scores) if old else 0)
@@ -135,6 +154,7 @@ def term_scores(
     cap: int | None = None,
     table: _ScoreTable | None = None,
     out: dict[int, float] | None = None,
+    info=None,
 ) -> dict[int, float] | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
     first `cap` documents), added to `out` (the other segments' scores) if given; None
@@ -148,7 +168,7 @@ def term_scores(
         return None
     table = table or weighting.table(sub, term)
     field = reader.schema[term.fieldname]
-    blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text))
+    blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text), info)
     if blocks is None:
         return None
     out = {} if out is None else out
@@ -263,7 +283,7 @@ def phrase_holds(searcher, fieldname: str, words: list[str], docs: list[int]) ->
     """Of `docs` (sorted document numbers), those where `words` stand side by side in
     this order; None when a segment's positions cannot be read the fast way."""
     field = searcher.schema[fieldname]
-    decode = field.format.decode_positions
+    decode = positions_decoder(field.format)
     out: list[int] = []
     for sub, offset in searcher.subsearchers or [(searcher, 0)]:
         reader = sub.reader()
@@ -281,7 +301,14 @@ def phrase_holds(searcher, fieldname: str, words: list[str], docs: list[int]) ->
             for ids, vals in blocks:
                 found.update(compress(zip(ids, vals, strict=True), map(local.__contains__, ids)))
         first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
-        for d in sorted(local):
+        ordered = sorted(local)
+        if len(rest) == 1:  # two words, the usual phrase: at C speed but for decoding
+            starts = map(set, map(decode, map(first.__getitem__, ordered)))
+            nexts = map(decode, map(rest[0][1].__getitem__, ordered))
+            apart = map(set.isdisjoint, starts, map(partial(map, (-1).__add__), nexts))
+            out += map(offset.__add__, compress(ordered, map(operator.not_, apart)))
+            continue
+        for d in ordered:
             starts = set(decode(first[d]))
             for i, found in rest:
                 starts.intersection_update(map((-i).__add__, decode(found[d])))
@@ -300,9 +327,10 @@ def summed(each: list[dict[int, float]]) -> dict[int, float]:
         return each[0]
     total = dict(each[0])
     for scores in each[1:]:
-        both = list(total.keys() & scores.keys())
+        # (filter, not set operations on the keys: those walk the growing total)
+        both = list(filter(total.__contains__, scores))
         add = map(float.__add__, map(total.__getitem__, both), map(scores.__getitem__, both))
-        new = scores.keys() - total.keys()
+        new = list(filterfalse(total.__contains__, scores))
         total.update(zip(both, add, strict=True))
         total.update(zip(new, map(scores.__getitem__, new), strict=True))
     return total

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import io
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate
+from pickle import loads
 
 from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 try:  # module-level names of the 2.7 codec
@@ -42,10 +45,24 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
     return lengths + [1] * missing if missing > 0 else lengths
 
 
-def posting_blocks(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
+def term_info(reader, fieldname: str, btext: bytes):
+    """A word's term info in one segment: None when the segment lacks it, False when
+    the segment's term table is not the 2.7 codec's."""
+    try:
+        return reader._terms.term_info(fieldname, btext)
+    except (KeyError, TermNotFound):
+        return None
+    except AttributeError:
+        return False
+
+
+def posting_blocks(
+    reader, fieldname: str, btext: bytes, info=None
+) -> Iterator[tuple[list, list]] | None:
     """(document numbers, weights) of a term's postings in one segment, a block at a
-    time; None when the segment's postings are not the 2.7 codec's."""
-    return _blocks(reader, fieldname, btext, values=False)
+    time (`info`: its `term_info`, if looked up already); None when the segment's
+    postings are not the 2.7 codec's."""
+    return _blocks(reader, fieldname, btext, values=False, info=info)
 
 
 def posting_values(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
@@ -69,17 +86,18 @@ class _ShiftedBytes(io.BytesIO):
         return super().tell() + self._base
 
 
-def _blocks(reader, fieldname: str, btext: bytes, values: bool):
+def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
     """A term's postings a block at a time. Its bytes are read from the file at once:
     Whoosh's matcher reads a block's header through pickle.load, a system call per few
     bytes on a file opened without mmap (~25 reads a block)."""
     field = reader.schema[fieldname]
     try:
         terms = reader._terms
-        try:
-            info = terms.term_info(fieldname, btext)
-        except (KeyError, TermNotFound):  # not in this segment
-            return iter(())
+        if info is None:
+            try:
+                info = terms.term_info(fieldname, btext)
+            except (KeyError, TermNotFound):  # not in this segment
+                return iter(())
         if info.is_inlined():
             ids, weights, vals = info.inlined_postings()
             if not isinstance(weights, list | tuple | array):
@@ -97,7 +115,7 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool):
 
     def blocks():
         while m.is_active():
-            if m._byteids or m._fixedsize:  # not how dossier's fields are written
+            if m._byteids or (values and m._fixedsize):  # not how dossier reads them
                 m._read_ids()
                 m._read_values() if values else m._read_weights()
                 yield m._ids, m._values if values else m._weights
@@ -114,6 +132,20 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool):
             m._next_block()
 
     return blocks()
+
+
+def positions_decoder(fmt) -> Callable[[bytes], Iterable[int]]:
+    """The positions in one posting's value, for a field of format `fmt`: Whoosh's
+    Positions format (the count, then the pickled gaps, pickle's final stop byte
+    dropped) read at C speed; any other format by its own decoder."""
+    if type(fmt) is not Positions:
+        return fmt.decode_positions
+
+    def decode(value: bytes) -> Iterable[int]:
+        gaps = value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
+        return accumulate(loads(gaps))
+
+    return decode
 
 
 def expansion_words(node, reader) -> list:
