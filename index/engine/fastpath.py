@@ -291,17 +291,17 @@ def phrase_holds(searcher, fieldname: str, words: list[str], docs: list[int]) ->
         hi = bisect.bisect_left(docs, offset + reader.doc_count_all())
         if lo == hi:
             continue
-        local = {d - offset for d in docs[lo:hi]}
+        ordered = [d - offset for d in docs[lo:hi]]
+        local = set(ordered)
         values: dict[str, dict[int, bytes]] = {}
         for word in set(words):
-            blocks = posting_values(reader, fieldname, field.to_bytes(word))
+            blocks = posting_values(reader, fieldname, field.to_bytes(word), ordered)
             if blocks is None:
                 return None
             found = values[word] = {}
             for ids, vals in blocks:
                 found.update(compress(zip(ids, vals, strict=True), map(local.__contains__, ids)))
         first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
-        ordered = sorted(local)
         if len(rest) == 1:  # two words, the usual phrase: at C speed but for decoding
             starts = map(set, map(decode, map(first.__getitem__, ordered)))
             nexts = map(decode, map(rest[0][1].__getitem__, ordered))

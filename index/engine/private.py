@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate
 from pickle import loads
@@ -65,11 +66,14 @@ def posting_blocks(
     return _blocks(reader, fieldname, btext, values=False, info=info)
 
 
-def posting_values(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
+def posting_values(
+    reader, fieldname: str, btext: bytes, wanted: list[int] | None = None
+) -> Iterator[tuple[list, list]] | None:
     """(document numbers, encoded values) of a term's postings in one segment, a block
-    at a time (the values hold positions where the field keeps them); None when the
-    segment's postings are not the 2.7 codec's."""
-    return _blocks(reader, fieldname, btext, values=True)
+    at a time (the values hold positions where the field keeps them); with `wanted`
+    (sorted document numbers), only the blocks that may hold one of them are decoded.
+    None when the segment's postings are not the 2.7 codec's."""
+    return _blocks(reader, fieldname, btext, values=True, wanted=wanted)
 
 
 class _ShiftedBytes(io.BytesIO):
@@ -86,7 +90,7 @@ class _ShiftedBytes(io.BytesIO):
         return super().tell() + self._base
 
 
-def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
+def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wanted=None):
     """A term's postings a block at a time. Its bytes are read from the file at once:
     Whoosh's matcher reads a block's header through pickle.load, a system call per few
     bytes on a file opened without mmap (~25 reads a block)."""
@@ -109,13 +113,19 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
         data = StructFile(_ShiftedBytes(terms._postfile.get(offset, length), offset))
         m = terms._codec.postings_reader(data, info, field.format)
         m._read_ids, m._read_weights, m._read_values, m._read_data, m._next_block  # noqa: B018
-        m._byteids, m._fixedsize  # noqa: B018
+        m._byteids, m._fixedsize, m._maxid  # noqa: B018
     except AttributeError:
         return None
 
     def blocks():
+        low = 0  # no document of the next block is below this
         while m.is_active():
-            if m._byteids or (values and m._fixedsize):  # not how dossier reads them
+            high = m._maxid
+            skip = wanted is not None and bisect_left(wanted, low) == bisect_right(wanted, high)
+            low = high + 1
+            if skip:
+                pass  # none wanted here: not decoded
+            elif m._byteids or (values and m._fixedsize):  # not how dossier reads them
                 m._read_ids()
                 m._read_values() if values else m._read_weights()
                 yield m._ids, m._values if values else m._weights
