@@ -39,7 +39,7 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
         ranked and counted among its first `cap` (complete False). QueryError if the
         engine refuses a query when it runs.
     .passage(docnum) -> (pid, article id, text); .matching_pids(query, article_id);
-    .articles_of_docs(); .open_stored() (warm-up); .passage_count;
+    .articles_of_docs(); .open_segments() (warm-up); .passage_count;
     .refresh() -> bool (a newer commit); .normalizer(field);
     .word_matcher(field, words) -> word -> bool (for highlights);
     .close().
