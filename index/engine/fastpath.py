@@ -1,6 +1,7 @@
-"""Scoring a single term or an OR of plain terms straight from the postings: the same
-BM25F ranking Whoosh gives (tested), several times faster, because Whoosh's matchers
-cost microseconds a document. Postings and lengths are read in `private`."""
+"""Scoring a single term, an OR or AND of plain terms, or a phrase of adjacent words
+straight from the postings: the same BM25F ranking and counts Whoosh gives (tested),
+several times faster, because Whoosh's matchers cost microseconds a document. Postings,
+positions and lengths are read in `private`."""
 
 from __future__ import annotations
 
@@ -95,8 +96,8 @@ class TermScores(NamedTuple):
 class ScoreCache:
     """Scores of the terms searched last, per searcher: typing "oil p", "oil pr"... scores
     `oil` once. Whoosh decodes a term's postings block by block at every search. Bounded
-    by terms and by scores kept (~80 bytes each): at 100k articles a common word has
-    100,000 passages, and 48 of them would hold hundreds of MB."""
+    by words and by the scores they hold (~80 bytes each): at 100k articles a common
+    word is in 100,000 passages, and a few dozen such words would hold gigabytes."""
 
     def __init__(self, terms: int = 256, scores: int = 1_500_000):
         self.terms = terms
