@@ -4,13 +4,17 @@ generated corpora of growing size, side by side in one run.
     python bench/bench_scale.py                      # quick: 2,000 and 5,000 articles
     python bench/bench_scale.py --sizes 5000,20000   # any sizes (100000 takes long)
     python bench/bench_scale.py --sizes 20000 --keep # keep the work folder
+    python bench/bench_scale.py --sizes 20000 --work DIR --searches-only
+                                 # dossier's searches again on DIR's kept index
 
 Articles come from bench_index.py's generator (BBC + Reuters paragraphs, fixed seed).
 Every step runs in its own process, sampled every 0.2 s for the RSS of its whole
 process tree (summed: a build's worker processes count) and for the disk its work
 folder takes (the temporary peak of a build). For each system and size it prints:
 build passages/s (dossier from the files: read, clean, index; the baselines from the
-passages already in memory), p50/p95 per query class with snippets of the top 20,
+passages already in memory), p50/p95 per query class with snippets of the top 20
+(every match counted, as `dossier search` does; and for dossier also as the reader
+searches while one types: a word in more than TYPING_CAP passages read that far),
 reopen (a new process's open and first query), an update with nothing changed and one
 with 100 changed articles (dossier only: the baselines have no corpus to compare),
 peak RSS, index size and peak disk. The machine may be shared: compare the ratios
@@ -69,18 +73,22 @@ def _passages(config: Path) -> list[tuple[str, str]]:
 
 
 def _timed_queries(run) -> dict:
+    """Wall and CPU seconds of each query class (on a shared machine the wall is
+    mostly waiting for a core; the CPU time is the work)."""
     times: dict[str, list[float]] = {}
+    cpu: dict[str, list[float]] = {}
     totals: dict[str, int] = {}
     for cls, qs in CLASSES.items():
         for q in qs:
             for _ in range(REPEAT):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 total = run(cls, q)
                 if total is None:
                     break
                 times.setdefault(cls, []).append(time.perf_counter() - t)
+                cpu.setdefault(cls, []).append(time.process_time() - c)
                 totals[q] = total
-    return {"times": times, "totals": totals}
+    return {"times": times, "cpu": cpu, "totals": totals}
 
 
 def child_dossier(step: str, config: Path) -> dict:
@@ -105,14 +113,17 @@ def child_dossier(step: str, config: Path) -> dict:
         return {"seconds": r.seconds, "changed": r.changed}
     from index.search import SearchEngine, snippet
 
+    cap = None
+    if step == "typing":  # as the reader searches while one types
+        from tui.app import TYPING_CAP as cap
     t = time.perf_counter()
     engine = SearchEngine(settings)
-    engine.search("oil", limit=LIMIT)
+    engine.search("oil", limit=LIMIT, cap=cap)
     reopen = time.perf_counter() - t
     engine.warm()
 
     def run(_cls, q):
-        r = engine.search(q, limit=LIMIT)
+        r = engine.search(q, limit=LIMIT, cap=cap)
         for p in r.passages:
             snippet(p.text, p.spans)
         return r.total
@@ -263,6 +274,22 @@ def fmt_q(res: dict, cls: str) -> str:
     return f"{pct(ms, 0.5):.0f}/{pct(ms, 0.95):.0f}"
 
 
+def searches_only(n: int, work: Path) -> None:
+    """dossier's search steps alone, on the index a run with --keep left in `work`:
+    figures of a change to searching, on the same index, without building again."""
+    config = work / f"config-{n}.yaml"
+    if not config.exists():
+        sys.exit(f"no {config}: run once with --keep first")
+    full = run_child(["dossier", "search", str(config)])
+    typing = run_child(["dossier", "typing", str(config)])
+    print(f"\n== {n:,} articles, dossier's searches only (load {os.getloadavg()[0]:.1f})")
+    print(f"{'':28}{'all counted':>16}{'typing':>16}{'CPU all':>16}{'CPU typing':>16}")
+    for cls in CLASSES:
+        cells = [fmt_q({"times": r[k]}, cls) for k in ("times", "cpu") for r in (full, typing)]
+        print(f"{cls + ' p50/p95 ms':28}" + "".join(f"{c:>16}" for c in cells))
+    sys.stdout.flush()
+
+
 def one_size(n: int, work: Path) -> None:
     corpus = work / f"corpus-{n}"
     t = time.perf_counter()
@@ -278,6 +305,7 @@ def one_size(n: int, work: Path) -> None:
     d = run_child(["dossier", "build", str(config)], watch=area)
     d["size"] = du(area / "index")
     d.update({f"s_{k}": v for k, v in run_child(["dossier", "search", str(config)]).items()})
+    d["typing"] = run_child(["dossier", "typing", str(config)])["times"]
     rows["dossier"] = d
     for kind in ("whoosh", "fts"):
         where = work / f"{kind}-{n}"
@@ -306,6 +334,11 @@ def one_size(n: int, work: Path) -> None:
     line("passages/s", lambda r: f"{r['passages'] / r['seconds']:,.0f}")
     for cls in CLASSES:
         line(f"{cls} p50/p95 ms", lambda r, c=cls: fmt_q({"times": r.get("s_times", {})}, c))
+    for cls in CLASSES:
+        line(
+            f"{cls} typing p50/p95 ms",
+            lambda r, c=cls: fmt_q({"times": r["typing"]}, c) if "typing" in r else "n/a",
+        )
     line("reopen + first query ms", lambda r: f"{r['s_reopen'] * 1000:.0f}")
     line("re-run, nothing changed s", lambda r: f"{r['rerun']:.2f}" if "rerun" in r else "n/a")
     line("100 articles changed s", lambda r: f"{r['change']:.2f}" if "change" in r else "n/a")
@@ -327,6 +360,11 @@ def main() -> int:
     ap.add_argument("--sizes", default="2000,5000", help="article counts, comma-separated")
     ap.add_argument("--work", type=Path, help="work folder (default: a new temp folder)")
     ap.add_argument("--keep", action="store_true", help="keep the work folder")
+    ap.add_argument(
+        "--searches-only",
+        action="store_true",
+        help="only dossier's searches, on the indexes a --keep run left in --work",
+    )
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -344,7 +382,7 @@ def main() -> int:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, work folder {work}")
     try:
         for n in sorted(int(s) for s in args.sizes.split(",")):
-            one_size(n, work)
+            (searches_only if args.searches_only else one_size)(n, work)
     finally:
         if not args.keep and not args.work:
             shutil.rmtree(work, ignore_errors=True)

@@ -182,11 +182,15 @@ class SearchEngine:
 
     def warm(self) -> None:
         """Load what the first queries would otherwise load: the article of every
-        passage, the word table for fuzzy terms and suggestions, and the field lengths.
+        passage, each segment's field lengths and where its stored passages are, the
+        word table for fuzzy terms and suggestions.
         Each step holds the engine briefly, so a search typed meanwhile waits for one
         step, not for all of them; the word table is built once, outside the lock."""
         with self._lock:
             self._engine.articles_of_docs()
+        with self._lock:
+            self._engine.open_segments()
+        with self._lock:
             words = self._engine.unbuilt_table("exact")
         if words is not None:
             table = TermTable(words)  # the slow part, done without holding the engine

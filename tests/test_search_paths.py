@@ -20,7 +20,10 @@ QUERIES = [
     ("peace AND treaty", True),  # an AND of terms: the terms' scores summed
     ("peace agreement", True),  # two words: AND
     ("peace NOT treaty", False),  # Whoosh's own matchers
-    ('"peace treaty"', False),
+    ('"peace treaty"', True),  # a phrase: the AND, then the words' positions
+    ('"peace treaty" AND Lachin', False),  # a phrase inside an AND: Whoosh's matchers
+    ('title:"peace treaty"', True),
+    ('"Lachin corridor"', True),
     ("(peace OR treaty) AND Lachin", False),
     ("check* OR peace*", True),  # expansions ORed together: one flat OR of words
 ]
@@ -89,6 +92,8 @@ def test_same_results_with_deletions_and_several_segments(make_corpus):
         ("peace OR rewritten", True),
         ("check*", True),
         ("said", True),
+        ('"corridor checkpoint"', True),
+        ('"peace treaty"', True),
     ]:
         fast, slow = both(engine, q, fast_expected)
         assert fast.total > 0
@@ -97,30 +102,36 @@ def test_same_results_with_deletions_and_several_segments(make_corpus):
 
 def test_every_match_counted_on_a_larger_corpus(make_corpus):
     """Whoosh's collector skips matches that cannot reach the top results unless told
-    not to: on a corpus of some size, both paths must count every matching passage."""
+    not to: on a corpus of some size, both paths must count every matching passage.
+    Phrases count only where their words stand side by side, in order."""
     import random
 
     rnd = random.Random(3)
     words = ["oil", "gas", "grain", "steel", "bank", "rate", "export", "market"]
-    passages: dict[str, list[set[str]]] = {}
+    passages: list[tuple[set[str], str]] = []
     files = {}
     for i in range(150):
         paras = [set(rnd.sample(words, rnd.randint(1, 4))) for _ in range(5)]
-        passages[f"n{i:03}"] = paras
-        body = "\n\n".join(
+        texts = [
             " ".join(sorted(p) * rnd.randint(1, 3)) + f" item {i} {j}." for j, p in enumerate(paras)
-        )
-        files[f"n{i:03}.txt"] = f"Report {i}\n\n{body}\n"
+        ]
+        passages += zip(paras, texts, strict=True)
+        files[f"n{i:03}.txt"] = f"Report {i}\n\n" + "\n\n".join(texts) + "\n"
     engine = Library(update_and(make_corpus(files))).engine
 
     def expected(test) -> int:
-        return sum(1 for paras in passages.values() for p in paras if test(p))
+        return sum(1 for p, text in passages if test(p, f" {text} "))
 
     for q, test in [
-        ("oil OR gas", lambda p: "oil" in p or "gas" in p),
-        ("oil AND gas", lambda p: "oil" in p and "gas" in p),
-        ("(oil OR gas) AND bank", lambda p: ("oil" in p or "gas" in p) and "bank" in p),
+        ("oil OR gas", lambda p, t: "oil" in p or "gas" in p),
+        ("oil AND gas", lambda p, t: "oil" in p and "gas" in p),
+        ("(oil OR gas) AND bank", lambda p, t: ("oil" in p or "gas" in p) and "bank" in p),
+        ('"bank oil"', lambda p, t: " bank oil " in t),
+        ('"steel bank"', lambda p, t: " steel bank " in t),  # across a repetition
+        ('"oil oil"', lambda p, t: " oil oil " in t),  # one word twice
+        ('"bank oil rate"', lambda p, t: " bank oil rate " in t),
     ]:
+        assert expected(test), q
         for fast in (True, False):
             engine.fast_path = fast
             assert engine.search(q, limit=5).total == expected(test), (q, fast)
@@ -170,3 +181,31 @@ def test_a_cap_for_typing_reads_a_common_word_only_so_far_and_says_so(make_corpu
     small = engine.search("quokka", cap=10)  # under the cap: read whole, exact
     assert small.complete and small.total == 1
     assert_same(engine.search("said", limit=5, cap=1000), exact)
+
+
+def test_a_capped_phrase_says_so_and_the_whole_count_is_exact(make_corpus):
+    """A phrase of common words as one types: counted among its words' first `cap`
+    passages, and said so; without a cap every passage holding the phrase counts."""
+    files = {f"a{i:02}.txt": f"T {i}\n\nLast year item {i}.\n\nYear last {i}.\n" for i in range(40)}
+    engine = Library(update_and(make_corpus(files))).engine
+    capped = engine.search('"last year"', limit=5, cap=10)
+    assert not capped.complete and 0 < capped.total <= 10
+    exact = engine.search('"last year"', limit=5)
+    assert exact.complete and exact.total == 40  # "year last" is not the phrase
+
+
+def test_scores_kept_are_bounded_and_results_unchanged(make_corpus):
+    """The scores kept for typing are bounded by how many they hold (a common word at
+    100k articles has 100,000): the oldest words go first, results stay the same."""
+    from index.engine.fastpath import ScoreCache
+
+    files = {f"a{i:02}.txt": f"T {i}\n\nThe corridor item {i}.\n\nPeace {i}.\n" for i in range(30)}
+    engine = Library(update_and(make_corpus(files))).engine
+    exact = {q: engine.search(q, limit=5) for q in ("corridor", "peace", "item")}
+    cache = engine._engine._scores = ScoreCache(scores=45)
+    for q in ("corridor", "peace", "item", "corridor"):
+        assert_same(engine.search(q, limit=5), exact[q])
+        assert cache._kept <= 45 and cache._kept == sum(
+            len(s.scores) for s in cache._scores.values()
+        )
+    assert [k[1] for k in cache._scores] == ["corridor"]  # 30 + 30 > 45: one kept

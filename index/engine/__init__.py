@@ -39,8 +39,9 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
         ranked and counted among its first `cap` (complete False). QueryError if the
         engine refuses a query when it runs.
     .passage(docnum) -> (pid, article id, text); .matching_pids(query, article_id);
-    .articles_of_docs(); .passage_count; .refresh() -> bool (a newer commit);
-    .normalizer(field); .word_matcher(field, words) -> word -> bool (for highlights);
+    .articles_of_docs(); .open_segments() (warm-up); .passage_count;
+    .refresh() -> bool (a newer commit); .normalizer(field);
+    .word_matcher(field, words) -> word -> bool (for highlights);
     .close().
     Word tables for fuzzy lookups: unbuilt_table(field) then keep_table(field, table),
     so the slow build runs without holding the engine.

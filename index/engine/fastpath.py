@@ -1,18 +1,30 @@
-"""Scoring a single term or an OR of plain terms straight from the postings: the same
-BM25F ranking Whoosh gives (tested), several times faster, because Whoosh's matchers
-cost microseconds a document. Postings and lengths are read in `private`."""
+"""Scoring a single term, an OR or AND of plain terms, or a phrase of adjacent words
+straight from the postings: the same BM25F ranking and counts Whoosh gives (tested),
+several times faster, because Whoosh's matchers cost microseconds a document. Postings,
+positions and lengths are read in `private`."""
 
 from __future__ import annotations
 
+import bisect
 import heapq
+import operator
 from collections import Counter, OrderedDict
+from functools import partial
+from itertools import compress, filterfalse
+from math import log
 from typing import NamedTuple
 
 from whoosh import query as wq
 from whoosh import scoring
 from whoosh.collectors import TopCollector
 
-from .private import field_lengths, posting_blocks
+from .private import (
+    field_lengths,
+    positions_decoder,
+    posting_blocks,
+    posting_values,
+    term_info,
+)
 from .queries import ExpandedOr
 
 
@@ -25,16 +37,34 @@ class FastBM25F(scoring.BM25F):
     def __init__(self) -> None:
         super().__init__()
         self._lengths: dict[tuple[int, str], list[int] | None] = {}
+        self._avgfl: dict[tuple[int, str], float] = {}
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf)
         if isinstance(scorer, scoring.BM25FScorer):
-            lengths = self._lengths_of(searcher.reader(), fieldname)
+            lengths = self.lengths_of(searcher.reader(), fieldname)
             if lengths is not None:
                 scorer.dfl = lengths.__getitem__
         return scorer
 
-    def _lengths_of(self, reader, fieldname: str) -> list[int] | None:
+    def table(self, searcher, term: wq.Term, df: int | None = None) -> _ScoreTable:
+        """The term's scores by (weight, length), with the statistics Whoosh's scorer
+        takes from the whole index: made once a term, not once a segment (Whoosh sums
+        every segment's lengths for each segment's scorer)."""
+        parent = searcher.get_parent()
+        key = (id(parent), term.fieldname)
+        avgfl = self._avgfl.get(key)
+        if avgfl is None:
+            avgfl = self._avgfl[key] = parent.avg_field_length(term.fieldname) or 1
+        b = self._field_B.get(term.fieldname, self.B)
+        if df is None:
+            idf = parent.idf(term.fieldname, term.text)
+        else:  # Whoosh's idf (scoring.WeightingModel.idf) from a count already made
+            idf = log(parent.doc_count_all() / (df + 1)) + 1
+        return _ScoreTable(term.boost * idf, avgfl, b, self.K1)
+
+    def lengths_of(self, reader, fieldname: str) -> list[int] | None:
+        """The field lengths of a segment's documents (None: not readable so)."""
         key = (id(reader), fieldname)
         if key not in self._lengths:
             self._lengths[key] = field_lengths(reader, fieldname)
@@ -65,10 +95,14 @@ class TermScores(NamedTuple):
 
 class ScoreCache:
     """Scores of the terms searched last, per searcher: typing "oil p", "oil pr"... scores
-    `oil` once. Whoosh decodes a term's postings block by block at every search."""
+    `oil` once. Whoosh decodes a term's postings block by block at every search. Bounded
+    by words and by the scores they hold (~80 bytes each): at 100k articles a common
+    word is in 100,000 passages, and a few dozen such words would hold gigabytes."""
 
-    def __init__(self, terms: int = 48):
+    def __init__(self, terms: int = 256, scores: int = 1_500_000):
         self.terms = terms
+        self.max_scores = scores
+        self._kept = 0
         self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
 
     def get(self, searcher, term: wq.Term, cap: int | None = None) -> TermScores | None:
@@ -80,58 +114,115 @@ class ScoreCache:
         if hit is not None and (hit.complete or (cap is not None and cap <= hit.cap)):
             self._scores.move_to_end(key)
             return hit
-        if cap is not None and searcher.doc_frequency(term.fieldname, term.text) <= cap:
+        if not searcher.doc_count_all():
+            return TermScores({}, None)
+        weighting = searcher.weighting
+        subs = searcher.subsearchers or [(searcher, 0)]
+        btext = searcher.schema[term.fieldname].to_bytes(term.text)
+        infos = [term_info(sub.reader(), term.fieldname, btext) for sub, _ in subs]
+        if not isinstance(weighting, FastBM25F) or any(i is False for i in infos):
+            return None
+        # One lookup of the word a segment gives its postings and its document count;
+        # Whoosh looked it up again in every segment for each segment's idf.
+        df = sum(i.doc_frequency() for i in infos if i is not None)
+        if cap is not None and df <= cap:
             cap = None  # read it whole: the next keystroke may want it whole
+        table = weighting.table(searcher, term, df)
         out: dict[int, float] = {}
-        for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        for (sub, offset), info in zip(subs, infos, strict=True):
             room = None if cap is None else cap - len(out)
             if room is not None and room <= 0:
                 break
-            scores = term_scores(sub, offset, term, searcher.weighting, room)
-            if scores is None:
+            if info is None:
+                continue
+            if term_scores(sub, offset, term, weighting, room, table, out, info) is None:
                 return None
-            out.update(scores)
+        old = self._scores.pop(key, None)
+        self._kept += len(out) - (len(old.scores) if old else 0)
         found = self._scores[key] = TermScores(out, cap)
-        if len(self._scores) > self.terms:
-            self._scores.popitem(last=False)
+        while len(self._scores) > 1 and (
+            len(self._scores) > self.terms or self._kept > self.max_scores
+        ):
+            self._kept -= len(self._scores.popitem(last=False)[1].scores)
         return found
 
 
 def term_scores(
-    sub, offset: int, term: wq.Term, weighting, cap: int | None = None
+    sub,
+    offset: int,
+    term: wq.Term,
+    weighting,
+    cap: int | None = None,
+    table: _ScoreTable | None = None,
+    out: dict[int, float] | None = None,
+    info=None,
 ) -> dict[int, float] | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
-    first `cap` documents); None when the fast path cannot read this segment (the
-    caller then asks Whoosh)."""
-    reader = sub.reader()
-    if (term.fieldname, term.text) not in reader:
-        return {}
-    scorer = weighting.scorer(sub, term.fieldname, term.text)
-    lengths = getattr(getattr(scorer, "dfl", None), "__self__", None)
-    if not isinstance(lengths, list):
+    first `cap` documents), added to `out` (the other segments' scores) if given; None
+    when the fast path cannot read this segment (the caller then asks Whoosh).
+    `table`: the term's `FastBM25F.table`, if made already."""
+    if not isinstance(weighting, FastBM25F):
         return None
+    reader = sub.reader()
+    lengths = weighting.lengths_of(reader, term.fieldname)
+    if lengths is None:
+        return None
+    table = table or weighting.table(sub, term)
     field = reader.schema[term.fieldname]
-    blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text))
+    blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text), info)
     if blocks is None:
         return None
-    idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-    boost = term.boost
-    out: dict[int, float] = {}
+    out = {} if out is None else out
+    if cap is not None:
+        cap += len(out)
     for ids, weights in blocks:
         if cap is not None and len(out) + len(ids) > cap:
             need = cap - len(out)
             ids, weights = ids[:need], weights[:need]
-        for d, w in zip(ids, weights, strict=False):
-            out[offset + d] = (
-                boost * idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * lengths[d] / avgfl))
+        # At C speed: a score depends only on (weight, length), a few hundred pairs;
+        # most postings weigh 1 (the word once in the passage): looked up by length.
+        if weights.count(1.0) == len(weights):
+            scores = map(table.once.__getitem__, map(lengths.__getitem__, ids))
+        else:
+            scores = map(
+                table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
             )
+        out.update(zip(map(offset.__add__, ids) if offset else ids, scores, strict=True))
         if cap is not None and len(out) >= cap:
             break
     deleted = getattr(reader, "deleted_docs_set", None)
-    if deleted:
+    if deleted and out:
         for d in deleted:
             out.pop(offset + d, None)
     return out
+
+
+class _ScoreTable(dict):
+    """BM25 score of a posting by (weight, field length), computed once a pair; the
+    same arithmetic as Whoosh's BM25F scorer, so the same floats."""
+
+    def __init__(self, boosted_idf: float, avgfl: float, b: float, k1: float):
+        super().__init__()
+        self.args = boosted_idf, avgfl, b, k1
+        self.once = _OnceTable(self)
+
+    def __missing__(self, key: tuple[float, int]) -> float:
+        w, length = key
+        idf, avgfl, b, k1 = self.args
+        score = self[key] = idf * (w * (k1 + 1)) / (w + k1 * ((1 - b) + b * length / avgfl))
+        return score
+
+
+class _OnceTable(dict):
+    """The scores of a word found once, by length."""
+
+    def __init__(self, table: _ScoreTable):
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, length: int) -> float:
+        score = self[length] = self.table[1.0, length]
+        return score
 
 
 def flat_search(
@@ -146,6 +237,8 @@ def flat_search(
     one term, or a plain OR or AND of terms (scores summed, as Whoosh's matchers sum
     them); None when the query has another shape (phrases, NOT, nesting). With `cap`, a
     term in more than `cap` passages is read only that far: ranked and counted there."""
+    if type(q) is wq.Phrase:
+        return phrase_search(searcher, q, limit, doc_article, cache, cap)
     shape = flat_terms(q)
     if shape is None:
         return None
@@ -154,19 +247,104 @@ def flat_search(
     if any(f is None for f in found):
         return None
     each = [f.scores for f in found]
-    if kind == "or":
-        total = dict(each[0])
-        for scores in each[1:]:
-            for d, v in scores.items():
-                total[d] = total.get(d, 0.0) + v
-    else:
-        rarest = min(each, key=len)
-        total = {}
-        for d in rarest:
-            if all(d in scores for scores in each):
-                total[d] = sum(scores[d] for scores in each)
+    total = summed(each) if kind == "or" else summed_where_all(each)
     counts = Counter(map(doc_article.__getitem__, total))
     return best(total, limit), counts, all(f.complete for f in found)
+
+
+def phrase_search(
+    searcher,
+    q: wq.Phrase,
+    limit: int,
+    doc_article: list[str],
+    cache: ScoreCache,
+    cap: int | None = None,
+):
+    """`flat_search` for a phrase of words side by side (slop 1): the passages holding
+    every word (scored as Whoosh scores a phrase: its words' scores summed), kept where
+    the words' positions follow each other. None for other phrases, or a field without
+    positions (Whoosh then answers)."""
+    if q.slop != 1 or q.boost != 1.0 or q.fieldname not in searcher.schema:
+        return None
+    if not searcher.schema[q.fieldname].format.supports("positions"):
+        return None
+    found = [cache.get(searcher, wq.Term(q.fieldname, w), cap) for w in q.words]
+    if any(f is None for f in found):
+        return None
+    candidates = summed_where_all([f.scores for f in found])
+    holding = phrase_holds(searcher, q.fieldname, list(q.words), sorted(candidates))
+    if holding is None:
+        return None
+    total = dict(zip(holding, map(candidates.__getitem__, holding), strict=True))
+    counts = Counter(map(doc_article.__getitem__, total))
+    return best(total, limit), counts, all(f.complete for f in found)
+
+
+def phrase_holds(searcher, fieldname: str, words: list[str], docs: list[int]) -> list[int] | None:
+    """Of `docs` (sorted document numbers), those where `words` stand side by side in
+    this order; None when a segment's positions cannot be read the fast way."""
+    field = searcher.schema[fieldname]
+    decode = positions_decoder(field.format)
+    out: list[int] = []
+    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
+        reader = sub.reader()
+        lo = bisect.bisect_left(docs, offset)
+        hi = bisect.bisect_left(docs, offset + reader.doc_count_all())
+        if lo == hi:
+            continue
+        ordered = [d - offset for d in docs[lo:hi]]
+        local = set(ordered)
+        values: dict[str, dict[int, bytes]] = {}
+        for word in set(words):
+            blocks = posting_values(reader, fieldname, field.to_bytes(word), ordered)
+            if blocks is None:
+                return None
+            found = values[word] = {}
+            for ids, vals in blocks:
+                found.update(compress(zip(ids, vals, strict=True), map(local.__contains__, ids)))
+        first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
+        if len(rest) == 1:  # two words, the usual phrase: at C speed but for decoding
+            starts = map(set, map(decode, map(first.__getitem__, ordered)))
+            nexts = map(decode, map(rest[0][1].__getitem__, ordered))
+            apart = map(set.isdisjoint, starts, map(partial(map, (-1).__add__), nexts))
+            out += map(offset.__add__, compress(ordered, map(operator.not_, apart)))
+            continue
+        for d in ordered:
+            starts = set(decode(first[d]))
+            for i, found in rest:
+                starts.intersection_update(map((-i).__add__, decode(found[d])))
+                if not starts:
+                    break
+            if starts:
+                out.append(d + offset)
+    return out
+
+
+def summed(each: list[dict[int, float]]) -> dict[int, float]:
+    """Each document's scores summed over the terms that hold it, in term order (as
+    Whoosh's union matchers add them), at C speed: dict and set operations, no loop
+    over documents in Python. One term's scores are returned as they are (shared)."""
+    if len(each) == 1:
+        return each[0]
+    total = dict(each[0])
+    for scores in each[1:]:
+        # (filter, not set operations on the keys: those walk the growing total)
+        both = list(filter(total.__contains__, scores))
+        add = map(float.__add__, map(total.__getitem__, both), map(scores.__getitem__, both))
+        new = list(filterfalse(total.__contains__, scores))
+        total.update(zip(both, add, strict=True))
+        total.update(zip(new, map(scores.__getitem__, new), strict=True))
+    return total
+
+
+def summed_where_all(each: list[dict[int, float]]) -> dict[int, float]:
+    """The summed scores of the documents every term holds (an AND)."""
+    rarest = min(each, key=len)
+    docs = list(set(rarest).intersection(*(s.keys() for s in each if s is not rarest)))
+    sums = map(each[0].__getitem__, docs)
+    for scores in each[1:]:
+        sums = map(float.__add__, sums, map(scores.__getitem__, docs))
+    return dict(zip(docs, sums, strict=True))
 
 
 def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:

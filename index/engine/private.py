@@ -8,8 +8,17 @@ API, which is slower but gives the same results."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from itertools import accumulate
+from pickle import loads
 
+from whoosh.filedb.structfile import StructFile
+from whoosh.formats import Positions
+from whoosh.reading import TermNotFound
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 try:  # module-level names of the 2.7 codec
@@ -37,24 +46,116 @@ def field_lengths(reader, fieldname: str) -> list[int] | None:
     return lengths + [1] * missing if missing > 0 else lengths
 
 
-def posting_blocks(reader, fieldname: str, btext: bytes) -> Iterator[tuple[list, list]] | None:
+def term_info(reader, fieldname: str, btext: bytes):
+    """A word's term info in one segment: None when the segment lacks it, False when
+    the segment's term table is not the 2.7 codec's."""
+    try:
+        return reader._terms.term_info(fieldname, btext)
+    except (KeyError, TermNotFound):
+        return None
+    except AttributeError:
+        return False
+
+
+def posting_blocks(
+    reader, fieldname: str, btext: bytes, info=None
+) -> Iterator[tuple[list, list]] | None:
     """(document numbers, weights) of a term's postings in one segment, a block at a
-    time; None when the segment's matcher is not the 2.7 block matcher."""
+    time (`info`: its `term_info`, if looked up already); None when the segment's
+    postings are not the 2.7 codec's."""
+    return _blocks(reader, fieldname, btext, values=False, info=info)
+
+
+def posting_values(
+    reader, fieldname: str, btext: bytes, wanted: list[int] | None = None
+) -> Iterator[tuple[list, list]] | None:
+    """(document numbers, encoded values) of a term's postings in one segment, a block
+    at a time (the values hold positions where the field keeps them); with `wanted`
+    (sorted document numbers), only the blocks that may hold one of them are decoded.
+    None when the segment's postings are not the 2.7 codec's."""
+    return _blocks(reader, fieldname, btext, values=True, wanted=wanted)
+
+
+class _ShiftedBytes(io.BytesIO):
+    """A term's postings read into memory, addressed as in the postings file."""
+
+    def __init__(self, data: bytes, base: int):
+        super().__init__(data)
+        self._base = base
+
+    def seek(self, pos: int, whence: int = 0) -> int:
+        return super().seek(pos - self._base if whence == 0 else pos, whence) + self._base
+
+    def tell(self) -> int:
+        return super().tell() + self._base
+
+
+def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wanted=None):
+    """A term's postings a block at a time. Its bytes are read from the file at once:
+    Whoosh's matcher reads a block's header through pickle.load, a system call per few
+    bytes on a file opened without mmap (~25 reads a block)."""
     field = reader.schema[fieldname]
     try:
-        m = reader._terms.matcher(fieldname, btext, field.format)
-        m._read_ids, m._read_weights, m._next_block  # noqa: B018 - present, or None
+        terms = reader._terms
+        if info is None:
+            try:
+                info = terms.term_info(fieldname, btext)
+            except (KeyError, TermNotFound):  # not in this segment
+                return iter(())
+        if info.is_inlined():
+            ids, weights, vals = info.inlined_postings()
+            if not isinstance(weights, list | tuple | array):
+                weights = [1.0 if weights is None else weights] * len(ids)
+            return iter([(ids, vals if values else weights)])
+        offset, length = info.extent()
+        if isinstance(length, tuple):  # whoosh3 3.54 reads it back as unpack's tuple
+            (length,) = length
+        data = StructFile(_ShiftedBytes(terms._postfile.get(offset, length), offset))
+        m = terms._codec.postings_reader(data, info, field.format)
+        m._read_ids, m._read_weights, m._read_values, m._read_data, m._next_block  # noqa: B018
+        m._byteids, m._fixedsize, m._maxid  # noqa: B018
     except AttributeError:
         return None
 
     def blocks():
+        low = 0  # no document of the next block is below this
         while m.is_active():
-            m._read_ids()
-            m._read_weights()
-            yield m._ids, m._weights
+            high = m._maxid
+            skip = wanted is not None and bisect_left(wanted, low) == bisect_right(wanted, high)
+            low = high + 1
+            if skip:
+                pass  # none wanted here: not decoded
+            elif m._byteids or (values and m._fixedsize):  # not how dossier reads them
+                m._read_ids()
+                m._read_values() if values else m._read_weights()
+                yield m._ids, m._values if values else m._weights
+            else:  # as _read_ids/_read_weights decode them, at C speed
+                m._read_data()
+                ids, weights, vals = m._data
+                ids = list(accumulate(ids))
+                if values:
+                    yield ids, vals
+                elif weights is None or isinstance(weights, float):
+                    yield ids, [1.0 if weights is None else weights] * len(ids)
+                else:
+                    yield ids, weights
             m._next_block()
 
     return blocks()
+
+
+def positions_decoder(fmt) -> Callable[[bytes], Iterable[int]]:
+    """The positions in one posting's value, for a field of format `fmt`: Whoosh's
+    Positions format (the count, then the pickled gaps, pickle's final stop byte
+    dropped) read at C speed; any other format by its own decoder."""
+    if type(fmt) is not Positions:
+        return fmt.decode_positions
+
+    def decode(value: bytes) -> Iterable[int]:
+        gaps = value[_INT_SIZE:] if value.endswith(b".") else value[_INT_SIZE:] + b"."
+        return accumulate(loads(gaps))
+
+    return decode
 
 
 def expansion_words(node, reader) -> list:
