@@ -164,7 +164,12 @@ def simplified(q: Query, strict: bool = False) -> Query:
         return Not(child)
     if isinstance(q, AndNot):
         pos, neg = simplified(q.positive, strict), simplified(q.negative, strict)
-        return pos if neg is NOTHING or pos is NOTHING else AndNot(pos, neg)
+        if neg is NOTHING or pos is NOTHING:
+            return pos
+        if isinstance(pos, AndNot):  # a NOT b NOT c: a NOT (b OR c), one exclusion (Whoosh
+            # fails on the nested form inside an AND when b is a common word)
+            return AndNot(pos.positive, simplified(Or((pos.negative, neg)), strict))
+        return AndNot(pos, neg)
     if isinstance(q, AndMaybe):
         req, opt = simplified(q.required, strict), simplified(q.optional, strict)
         return req if opt is NOTHING or req is NOTHING else AndMaybe(req, opt)

@@ -133,6 +133,25 @@ def test_boolean_operators(lib, passages):
     )
 
 
+@pytest.mark.parametrize("fast", [True, False])
+def test_two_exclusions_with_a_common_word(lib, passages, fast):
+    """`a b ANDNOT the ANDNOT c`: Whoosh's own matchers failed on the nested exclusion
+    (IndexError) inside an AND when the first excluded word is common; found by the
+    query fuzz test (seed 234780)."""
+    lib.engine.fast_path = fast
+    try:
+        said = where(passages, r"\bsaid\b")
+        talks = where(passages, r"\btalks?\b")
+        the = where(passages, r"\bthe\b")
+        peace = where(passages, r"\bpeace\b")
+        want = (said & talks) - the - peace
+        assert pids(lib, "said talks ANDNOT the ANDNOT peace") == want
+        for query in ("series return ANDNOT the ANDNOT include", "talks ANDNOT to ANDNOT and"):
+            lib.engine.search(query)  # never raises
+    finally:
+        lib.engine.fast_path = True
+
+
 def test_phrase_word_order(lib, passages):
     assert pids(lib, '"peace deal"') == where(passages, r"\bpeace deal\b")
     assert pids(lib, '"deal peace"') == set()
