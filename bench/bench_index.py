@@ -158,7 +158,8 @@ SEARCH_CHILD = r"""
 import json, resource, sys, time, tracemalloc
 sys.path.insert(0, sys.argv[1])
 from index.config import load_settings
-from index.search import SearchEngine, snippet
+from index.highlight import snippet
+from index.search import SearchEngine
 settings = load_settings(sys.argv[2])
 queries = json.loads(sys.argv[3])
 repeat = int(sys.argv[4])

@@ -111,7 +111,8 @@ def child_dossier(step: str, config: Path) -> dict:
                 fh.write(f"\n\nBenchmark edit number {i}: the quarterly figures moved.\n")
         r = update_index(settings)
         return {"seconds": r.seconds, "changed": r.changed}
-    from index.search import SearchEngine, snippet
+    from index.highlight import snippet
+    from index.search import SearchEngine
 
     cap = None
     if step == "typing":  # as the reader searches while one types

@@ -1,8 +1,7 @@
-"""Search: a query in, hits grouped by article with highlight spans out.
-
-Kept as one module though over 400 lines: nearly all of it is `SearchEngine`, whose
-methods share one open searcher under one lock; the result types and `snippet` are small
-beside it."""
+"""Search: a query in, hits grouped by article with highlight spans out (marked by
+index/highlight.py), the articles found by their headline only after them
+(index/headlines.py). Nearly all of it is `SearchEngine`, whose methods share one open
+searcher under one lock."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ import itertools
 import os
 import threading
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import querymodel as qm
@@ -22,13 +20,12 @@ from .engine import Searcher
 from .engine.termtable import TermTable
 from .errors import IndexUnavailable, QueryError
 from .headlines import HeadlineIndex
+from .highlight import Highlighter, Span
 from .indexfiles import is_decoding_error, mark_damaged, verify
 from .manifest import Manifest
 from .model import ArticleInfo
 from .query import ParsedQuery, QueryReader, TagLookup, plain_words, query_phrases, query_terms
-from .text import words
 
-Span = tuple[int, int]
 HEADLINES_LISTED = 50  # headline-only articles listed after a search
 SUGGEST_WORDS = 8  # words of a query looked up for near spellings
 
@@ -70,42 +67,6 @@ class SearchResult:
     partial: tuple[int, int] | None = None
     # articles whose headline matches and none of whose passages do (newest first)
     headline_only: list[ArticleHits] = field(default_factory=list)
-
-
-class Highlighter:
-    """Spans of the words a parsed query matches, in any text.
-
-    `matcher(field, words)` is the engine's test of whether a word, as `field` normalises
-    it, is one of `words` (it skips the stemmer for words that cannot be);
-    `normalizer(field)` normalises one word."""
-
-    def __init__(
-        self,
-        terms: dict[str, set[str]],
-        matcher: Callable[[str, set[str]], Callable[[str], bool]],
-        normalizer: Callable[[str], Callable[[str], str]],
-        phrases: list[tuple[str, tuple[str, ...]]] = (),
-    ):
-        fields = ("text", "exact", "title")
-        self._checks = [matcher(f, terms[f]) for f in fields if terms.get(f)]
-        self._phrases = [
-            (matcher(f, set(ws)), normalizer(f), ws) for f, ws in phrases if f in fields and ws
-        ]
-
-    def __bool__(self) -> bool:
-        return bool(self._checks or self._phrases)
-
-    def spans(self, text: str) -> list[Span]:
-        """Words matched on their own, and phrases only where the whole phrase stands."""
-        tokens = words(text)
-        marked = [any(match(w) for match in self._checks) for _, _, w in tokens]
-        for inside, norm, phrase in self._phrases:
-            seq = [norm(w) if inside(w) else None for _, _, w in tokens]
-            k = len(phrase)
-            for i in range(len(seq) - k + 1):
-                if seq[i] == phrase[0] and tuple(seq[i : i + k]) == phrase:
-                    marked[i : i + k] = [True] * k
-        return [(s, e) for (s, e, _), m in zip(tokens, marked, strict=True) if m]
 
 
 def _identity(folder) -> tuple[int, int] | None:
@@ -437,21 +398,3 @@ def _most_hits(counts: Counter, room: int, skip) -> list[str]:
     else:
         pool = (a for a in counts if a not in skip)
     return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
-
-
-def snippet(text: str, spans: list[Span], width: int = 240) -> tuple[str, list[Span], bool, bool]:
-    """A window of about `width` characters around the first hit: (text, spans shifted
-    into it, cut at start, cut at end)."""
-    if len(text) <= width:
-        return text, list(spans), False, False
-    first = spans[0][0] if spans else 0
-    start = max(0, first - width // 3)
-    if start:
-        space = text.rfind(" ", 0, start + 1)
-        start = space + 1 if space > start - 30 else start
-    end = min(len(text), start + width)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > end - 30 else end
-    inside = [(s - start, e - start) for s, e in spans if s >= start and e <= end]
-    return text[start:end], inside, start > 0, end < len(text)

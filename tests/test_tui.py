@@ -21,6 +21,7 @@ from helpers_tui import (
 from textual.widgets import Input, OptionList, Static
 
 import tui.app
+import tui.index_runner
 from index.build import update_index
 from index.library import Library
 from index.tags import TagStore
@@ -329,13 +330,13 @@ async def test_first_start_indexes_in_the_background(tmp_path, monkeypatch):
     shutil.rmtree(settings.index_dir)  # a first start: no index yet
     # The indexer process starts only when released, so "while indexing" is not a race.
     release = threading.Event()
-    real_popen = tui.app.subprocess.Popen
+    real_popen = tui.index_runner.subprocess.Popen
 
     def held_popen(*args, **kwargs):
         release.wait(60)
         return real_popen(*args, **kwargs)
 
-    monkeypatch.setattr(tui.app.subprocess, "Popen", held_popen)
+    monkeypatch.setattr(tui.index_runner.subprocess, "Popen", held_popen)
     app = DossierApp(settings)
     async with app.run_test(size=(W, H)) as pilot:
         assert not app.index_ready

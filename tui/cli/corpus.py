@@ -8,10 +8,10 @@ import sys
 from index.config import Settings
 from index.errors import DossierError, NotFound
 from index.fetch import AddError, copy_or_fetch, read_list
+from index.highlight import snippet
 from index.library import Library
 from index.model import date_label, outlet_label
 from index.reading_text import reading_text
-from index.search import snippet
 from index.tags import TagStore
 from index.text import plural, safe_for_terminal
 

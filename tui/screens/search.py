@@ -14,8 +14,9 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from index.highlight import snippet
 from index.query import plain_words
-from index.search import SearchResult, snippet
+from index.search import SearchResult
 
 from ..actions import bindings
 from ..messages import ArticlesChanged, IndexStatus, ResultReady, SearchCleared
