@@ -131,33 +131,26 @@ async def test_reading_keys_move_through_the_tags_table(settings):
         assert table.cursor_row == 0
 
 
-async def test_at_80_columns_each_row_shows_its_passage_number(settings):
-    """On a terminal of 80 columns the table cannot show every column: the passage
-    number comes before the long columns, so each row still says which passage."""
+@pytest.mark.parametrize(
+    "width, height, title, outlet_and_date", [(80, 24, 30, False), (120, 40, 40, True)]
+)
+async def test_each_row_says_which_passage_of_which_article(
+    settings, width, height, title, outlet_and_date
+):
+    """A terminal too narrow for every column still shows, on each row, the anchor, the
+    passage number and the article's title (it takes what the short columns leave); a
+    wider one shows the outlet and date too."""
     app = DossierApp(settings, background_index=False)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(width, height)) as pilot:
         screen = await open_tags_screen(pilot)
         table = screen.query_one("#tag-table", DataTable)
         await pilot.pause()
         shown = "\n".join(table.render_line(y).text for y in range(1, 1 + table.row_count))
         for n in ("#10", "#5", "#2"):
             assert n in shown, shown
-        # and which article: the title takes what the short columns leave
-        infos = app.library.infos
         for r in screen.rows:
-            assert infos[r["article"]].title[:30] in shown, shown
-
-
-async def test_at_120_columns_outlet_and_date_are_in_view_too(settings):
-    app = DossierApp(settings, background_index=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await open_tags_screen(pilot)
-        table = screen.query_one("#tag-table", DataTable)
-        await pilot.pause()
-        shown = "\n".join(table.render_line(y).text for y in range(1, 1 + table.row_count))
-        infos = app.library.infos
-        for r in screen.rows:
-            info = infos[r["article"]]
-            assert info.title[:40] in shown, shown
-            assert (info.date or "undated") in shown
-            assert (info.source or "unknown outlet")[:14] in shown
+            info = app.library.infos[r["article"]]
+            assert info.title[:title] in shown and r["status"] in shown, shown
+            if outlet_and_date:
+                assert (info.date or "undated") in shown
+                assert (info.source or "unknown outlet")[:14] in shown

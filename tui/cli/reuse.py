@@ -10,6 +10,7 @@ from index.model import date_label, outlet_label
 from index.quotes import QuoteGroup, Variant
 from index.reuse import Reuse
 from index.reuse_store import Analysis, analyse
+from index.text import percent
 
 from .corpus import open_library
 from .output import ProgressBar, emit_json, line, styled
@@ -163,7 +164,7 @@ def cmd_reuse(settings: Settings, args) -> int:
     line()
     line("share of each outlet's text also found elsewhere:")
     for o, (s, t) in sorted(reuse.outlets.items(), key=lambda kv: -_share(*kv[1])):
-        line(f"  {o}: {100 * _share(s, t):.1f}% ({s:,} of {t:,} words)")
+        line(f"  {o}: {percent(_share(s, t))} ({s:,} of {t:,} words)")
     return 0
 
 
