@@ -33,6 +33,7 @@ from .indexlock import IndexLock, disk_error
 from .manifest import MANIFEST, PARTIAL, Manifest
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
+from .pool import head_start
 
 # Index with two writer processes when at least this many files are (re)read and the
 # machine has two cores or more: a build saturates one core with Whoosh's Python.
@@ -477,24 +478,14 @@ def _extract_pages(paths: list[str], cache_dir: Path, progress: Progress | None)
     procs = min(os.cpu_count() or 1, EXTRACT_PROCS_MAX)
     if len(paths) < EXTRACT_POOL_MIN or procs < 2:
         return
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
 
-    # spawn, not fork: a caller may build from a thread, and forking a threaded process
-    # can leave a lock held forever in the child.
-    with ProcessPoolExecutor(procs, mp_context=get_context("spawn")) as pool:
-        jobs = pool.map(warm_cache, paths, [str(cache_dir)] * len(paths), chunksize=2)
-        try:
-            for i, _ in enumerate(jobs, 1):
-                if progress:
-                    progress(i, len(paths), "extracting")
-        except Exception:
-            # A worker that died (a page that crashed the parser) costs only the head
-            # start: the build loop extracts what is not cached, page by page.
-            pool.shutdown(wait=False, cancel_futures=True)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    def each(i: int, _cached) -> None:
+        if progress:
+            progress(i, len(paths), "extracting")
+
+    # A worker that died (a page that crashed the parser) costs only the head start: the
+    # build loop extracts what is not cached, page by page.
+    head_start(warm_cache, [(p, str(cache_dir)) for p in paths], procs, each)
 
 
 def article_infos(settings: Settings) -> list[ArticleInfo]:

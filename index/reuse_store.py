@@ -46,6 +46,7 @@ from .config import Settings
 from .corpus import SourceFile, Unreadable, read_article
 from .manifest import Manifest
 from .metadata import load_sidecar
+from .pool import head_start
 from .quotes import Quote, QuoteGroup, QuoteLink, extract_quotes, group_quotes, word_pairs
 from .reuse import Reuse, find_reuse, ints, passage_prints
 from .stories import Story, find_stories
@@ -323,34 +324,18 @@ def _read_some(
 
 
 def _read_parallel(settings, manifest, jobs, variants, progress) -> dict[str, Stored]:
-    from concurrent.futures import ProcessPoolExecutor
-    from multiprocessing import get_context
-
-    procs = min(os.cpu_count() or 1, 4)
     chunk = 250
     parts = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
     out: dict[str, Stored] = {}
-    # spawn, not fork: a caller may be a thread of the reader (see index/build.py)
-    with ProcessPoolExecutor(procs, mp_context=get_context("spawn")) as pool:
-        try:
-            futures = [
-                pool.submit(_read_some, settings, manifest.repeated, part, variants)
-                for part in parts
-            ]
-            for done, future in enumerate(futures, 1):
-                out.update(future.result())
-                if progress:
-                    progress(
-                        min(done * chunk, len(jobs)),
-                        len(jobs),
-                        "reading articles for shared text and quotations",
-                    )
-        except Exception:
-            # a pool that cannot start or a worker that died costs only the head start
-            pool.shutdown(wait=False, cancel_futures=True)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+
+    def each(done: int, stored: dict[str, Stored]) -> None:
+        out.update(stored)
+        if progress:
+            label = "reading articles for shared text and quotations"
+            progress(min(done * chunk, len(jobs)), len(jobs), label)
+
+    calls = [(settings, manifest.repeated, part, variants) for part in parts]
+    head_start(_read_some, calls, min(os.cpu_count() or 1, 4), each)
     rest = [job for job in jobs if job[0] not in out]
     if rest:
         out.update(_read_some(settings, manifest.repeated, rest, variants, progress))
