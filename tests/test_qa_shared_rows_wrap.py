@@ -19,25 +19,35 @@ from tui.screens.quotes import QuotesScreen
 from tui.screens.reuse import ReuseScreen
 
 
+async def open_rows(pilot, key: str, screen, rows_id: str) -> OptionList:
+    """The screen opened by key once the shared-text analysis is ready: its rows."""
+    app = pilot.app
+    await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
+    await pilot.press(key)
+    await until(pilot, lambda: isinstance(app.screen, screen), "the screen")
+    await settle(pilot)
+    return app.screen.query_one(rows_id, OptionList)
+
+
+def lines_of(rows: OptionList, heads: bool = True) -> list[str]:
+    return [
+        line
+        for i in range(rows.option_count)
+        if heads or not rows.get_option_at_index(i).disabled  # a group's head
+        for line in str(rows.get_option_at_index(i).prompt).splitlines()
+    ]
+
+
 @pytest.mark.parametrize(
     "key, screen, rows_id", [("Q", QuotesScreen, "#quote-rows"), ("S", ReuseScreen, "#reuse-rows")]
 )
 async def test_rows_wrap_under_their_indent(tmp_path, key, screen, rows_id):
     app = DossierApp(app_settings(tmp_path), background_index=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
-        await pilot.press(key)
-        await until(pilot, lambda: isinstance(app.screen, screen), "the screen")
-        await settle(pilot)
-        rows = app.screen.query_one(rows_id, OptionList)
+        rows = await open_rows(pilot, key, screen, rows_id)
         assert rows.scrollbars_enabled[0]
         width = rows.scrollable_content_region.width
-        lines = [
-            line
-            for i in range(rows.option_count)
-            if not rows.get_option_at_index(i).disabled  # a group's head
-            for line in str(rows.get_option_at_index(i).prompt).splitlines()
-        ]
+        lines = lines_of(rows, heads=False)
         assert len(lines) > 10
         long = [line for line in lines if len(line) > width]
         assert long == []
@@ -47,11 +57,7 @@ async def test_rows_wrap_under_their_indent(tmp_path, key, screen, rows_id):
 async def test_changed_words_of_a_wrapped_quotation_stay_marked(tmp_path):
     app = DossierApp(app_settings(tmp_path), background_index=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
-        await pilot.press("Q")
-        await until(pilot, lambda: isinstance(app.screen, QuotesScreen), "the screen")
-        await settle(pilot)
-        rows = app.screen.query_one("#quote-rows", OptionList)
+        rows = await open_rows(pilot, "Q", QuotesScreen, "#quote-rows")
         prompts = [rows.get_option_at_index(i).prompt for i in range(rows.option_count)]
         europa = next(p for p in prompts if "commitment, the" in str(p))
         text = str(europa)
@@ -67,19 +73,10 @@ async def test_changed_words_of_a_wrapped_quotation_stay_marked(tmp_path):
 async def test_rows_wrap_again_when_the_terminal_narrows(tmp_path, key, screen, rows_id):
     app = DossierApp(app_settings(tmp_path), background_index=False)
     async with app.run_test(size=(120, 40)) as pilot:
-        await until(pilot, lambda: app.analysis is not None, "the shared-text analysis")
-        await pilot.press(key)
-        await until(pilot, lambda: isinstance(app.screen, screen), "the screen")
-        await settle(pilot)
-        rows = app.screen.query_one(rows_id, OptionList)
+        rows = await open_rows(pilot, key, screen, rows_id)
         rows.highlighted = 3
         await pilot.resize_terminal(80, 24)
         await until(pilot, lambda: app.screen.wrapped_at < 80, "the rows wrapped again")
         width = rows.scrollable_content_region.width
-        lines = [
-            line
-            for i in range(rows.option_count)
-            for line in str(rows.get_option_at_index(i).prompt).splitlines()
-        ]
-        assert max(len(line) for line in lines) <= width
+        assert max(len(line) for line in lines_of(rows)) <= width
         assert rows.highlighted == 3  # the row the cursor was on
