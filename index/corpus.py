@@ -26,7 +26,7 @@ from .metadata import (
 )
 from .model import Article, Passage, Removed
 from .scan import PAGE_SIDECAR, Scan, SourceFile, scan, scan_corpus
-from .text import UTF16_BOMS, canonical, content_hash, decode
+from .text import UTF16_BOMS, canonical, content_hash, decode, decode_char_refs
 
 __all__ = ["Scan", "SourceFile", "Unreadable", "scan", "scan_corpus"]
 Progress = Callable[[int, int, str], None]
@@ -69,7 +69,7 @@ def read_text(src: SourceFile) -> tuple[str, str | None]:
     if b"\x00" in data[:8192] and not data.startswith(UTF16_BOMS):
         raise Unreadable(f"{src.id}: looks binary; skipped")
     raw, note = decode(data)
-    return canonical(raw), note
+    return canonical(decode_char_refs(raw)), note
 
 
 def prepare(

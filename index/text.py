@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import difflib
 import hashlib
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -52,6 +53,21 @@ def decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("cp1252"), f"not valid UTF-8 (byte {bad}); read as Windows-1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), f"not valid UTF-8 (byte {bad}); read as Latin-1"
+
+
+# Character references left in plain text by the tools that saved it (BBC's files
+# have "Jos&#233;", "&#163;5m", "&lt;"): numeric ones and the five of XML, each with
+# its semicolon. Other names stay as written: "AT&T", "R&D" or "&copy" are text.
+_CHAR_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|lt|gt|amp|quot|apos);")
+
+
+def decode_char_refs(text: str) -> str:
+    """Plain text with its HTML character references decoded. A reference to a
+    control character decodes to nothing (html.unescape's rule), so none reaches
+    the terminal."""
+    if "&" not in text:
+        return text
+    return _CHAR_REF.sub(lambda m: html.unescape(m.group(0)), text)
 
 
 def canonical(text: str) -> str:

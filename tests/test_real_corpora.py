@@ -19,6 +19,7 @@ from conftest import settings_for
 from index import engine
 from index.build import article_infos, update_index
 from index.library import Library
+from index.text import decode_char_refs
 
 pytestmark = pytest.mark.slow
 FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
@@ -86,10 +87,16 @@ def test_bbc_every_file_handled(bbc, tmp_path, indexed):
     # one body under two titles, and near copies: 137 exact groups, near ones on top
     assert 130 <= report.duplicate_groups <= 180
     assert "£" in "".join(indexed["sport/199"])
+    # BBC's files carry HTML character references ("Jos&#233; Manuel Barroso"): read
+    # as the characters they stand for, in titles and text alike
+    every = "\n".join(t for texts in indexed.values() for t in texts)
+    assert "José Manuel Barroso" in every and "&#" not in every
+    assert not [i.title for i in infos.values() if "&#" in i.title]
     # "first line the title, a blank line, then paragraphs": nothing lost
     for path in txt:
         aid = str(path.relative_to(bbc).with_suffix(""))
-        lines = [ln.strip() for ln in read_text(path).splitlines() if ln.strip()]
+        text = decode_char_refs(read_text(path))
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
         assert infos[aid].title == lines[0], aid
         assert squash("".join(indexed[aid])) == squash("".join(lines[1:])), aid
         assert infos[aid].passages == len(indexed[aid]), aid
