@@ -24,13 +24,13 @@ from .config import Settings
 from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
 from .duplicates import DupeStore, Fingerprint, fingerprint_of
 from .duplicates import groups as duplicate_groups
-from .engine import Batch, Progress, create_index, open_at
+from .engine import Batch, Progress, continue_at, create_index, open_at
 from .engine.analysis import fingerprint, variant_map
 from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
 from .indexfiles import beside, check, damaged, record, swap
 from .indexlock import IndexLock, disk_error
-from .manifest import MANIFEST, PARTIAL, Manifest
+from .manifest import MANIFEST, PARTIAL, Manifest, same_stat
 from .metadata import load_sidecar
 from .model import Article, ArticleInfo
 from .pool import head_start
@@ -93,10 +93,6 @@ def _info(article: Article, src: SourceFile) -> dict:
         # kept so that every update reports them until the file changes
         **({"warnings": article.warnings} if article.warnings else {}),
     }
-
-
-def _same_stat(entry: dict | None, src: SourceFile) -> bool:
-    return bool(entry) and entry["size"] == src.size and entry["mtime_ns"] == src.mtime_ns
 
 
 def _add(batch: Batch, manifest: Manifest, article: Article, src: SourceFile) -> None:
@@ -185,23 +181,31 @@ def _update(
             report.reason = f"index could not be opened ({type(exc).__name__}); rebuilt"
             manifest = None
     target = index_dir
+    resumed: set[str] = set()  # articles a stopped first build indexed: not again
     if manifest is None:
         report.rebuilt = True
         manifest = Manifest(fp)
         # With no usable index to search meanwhile, build in place: searchable as it grows.
         if (index_dir / MANIFEST).exists():
             target = beside(index_dir, ".new")
-        ix = create_index(target, settings)
+        elif not rebuild and (stopped := _stopped_first_build(index_dir, fp, found.files)):
+            ix, manifest = stopped
+            resumed = set(manifest.articles)
+            report.reason = f"continuing the first build ({len(resumed):,} articles indexed)"
+        if not resumed:
+            ix = create_index(target, settings)
 
     sidecar, note = load_sidecar(settings.corpus)
     if note:
         report.warnings.append(note)
     total = len(found.files)
+    if resumed and on_partial:  # searchable already: the reader says how much
+        on_partial(len(resumed), total)
     stale_files = [
         src
         for src in found.files
-        if not _same_stat(manifest.articles.get(src.id), src)
-        and not _same_stat(manifest.skipped.get(src.id), src)
+        if not same_stat(manifest.articles.get(src.id), src)
+        and not same_stat(manifest.skipped.get(src.id), src)
     ]
     stale = len(stale_files)
     _extract_pages(
@@ -236,8 +240,9 @@ def _update(
         if target != index_dir:
             return
         part = {aid: manifest.articles[aid] for aid in in_order[noted:articles]}
-        Manifest.append_partial(target, part, articles, total)
         noted = articles
+        articles += len(resumed)
+        Manifest.append_partial(target, part, articles, total, fp)
         if on_partial:
             on_partial(articles, total)
 
@@ -251,9 +256,11 @@ def _update(
         for i, src in enumerate(found.files, 1):
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
-            if _same_stat(entry, src):
+            if same_stat(entry, src):
                 report.warnings.extend(entry.get("warnings", ()))
-            elif _same_stat(skipped, src):
+                if src.id in resumed:  # indexed before the build stopped; its lines count
+                    _pack_again(packed, src, settings, sidecar)
+            elif same_stat(skipped, src):
                 report.warnings.append(skipped["why"])
             else:
                 try:
@@ -320,7 +327,9 @@ def _update(
                 report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()
-        if report.rebuilt:  # beside the index, or in place of none: nothing to keep
+        # A rebuild beside the index is dropped; a first build keeps the parts it
+        # committed, searchable, and the next update continues it.
+        if report.rebuilt and target != index_dir:
             shutil.rmtree(target, ignore_errors=True)
         raise
     if lines is not None:  # something was read, removed or rebuilt
@@ -386,6 +395,41 @@ def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
         progress(done, total, "saving")
 
     return tick
+
+
+def _stopped_first_build(
+    index_dir: Path, fp: str, files: list[SourceFile]
+) -> tuple[object, Manifest] | None:
+    """The index and the articles of a first build that stopped midway (the reader
+    closed, Ctrl-C, a crash), when they can be trusted: its note of committed parts
+    (partial.json) was made under the same analysis, every article it lists is on disk
+    as it was read, and the index holds exactly their passages (a part committed but
+    not yet noted when it stopped would be indexed twice: then it starts over)."""
+    noted = Manifest.load_partial(index_dir)
+    if noted is None or noted.fingerprint != fp or not noted.articles:
+        return None
+    on_disk = {src.id: src for src in files}
+    if not all(aid in on_disk and same_stat(e, on_disk[aid]) for aid, e in noted.articles.items()):
+        return None
+    opened = continue_at(index_dir)
+    if opened is None:
+        return None
+    ix, passages = opened
+    if passages != sum(e["passages"] for e in noted.articles.values()):
+        return None
+    return ix, Manifest(fp, dict(noted.articles))
+
+
+def _pack_again(packed: _Packed | None, src: SourceFile, settings: Settings, sidecar) -> None:
+    """A continued first build's article indexed before it stopped: read again for its
+    line entry and duplicate sketch only (they are made at the end of a build)."""
+    if packed is None:
+        return
+    try:
+        prep = prepare_file(src, settings, sidecar)
+    except Unreadable:
+        return
+    packed.put(src.id, prep.line_entry(), _fingerprint(finish(prep, settings, {})))
 
 
 def _fingerprint(article: Article) -> Fingerprint | None:

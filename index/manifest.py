@@ -118,6 +118,7 @@ class Manifest:
             return None
         articles: dict[str, dict] = {}
         partial = None
+        fp = ""
         for line in raw.split(b"\n"):
             try:
                 data = json.loads(line)
@@ -128,18 +129,22 @@ class Manifest:
                 break
             articles.update(part)
             partial = (int(indexed), int(expected))
+            fp = str(data.get("fingerprint", ""))
         if partial is None:
             return None
-        out = cls("", articles)
+        out = cls(fp, articles)
         out.partial = partial
         return out
 
     @staticmethod
-    def append_partial(index_dir: Path, articles: dict, indexed: int, expected: int) -> None:
+    def append_partial(
+        index_dir: Path, articles: dict, indexed: int, expected: int, fp: str = ""
+    ) -> None:
         """Note that `articles` (the part just committed) are searchable: `indexed`
-        articles of `expected` now. Appended: each part is written once, however large
-        the build."""
-        data = {"articles": articles, "indexed": indexed, "expected": expected}
+        articles of `expected` now, analysed as fingerprint `fp` says (a stopped build
+        is continued only under the same). Appended: each part is written once, however
+        large the build."""
+        data = {"articles": articles, "indexed": indexed, "expected": expected, "fingerprint": fp}
         with open(index_dir / PARTIAL, "a", encoding="utf-8") as fh:
             fh.write(json.dumps(data) + "\n")
 
@@ -152,3 +157,8 @@ class Manifest:
             ArticleInfo(aid, a["title"], a["source"], a["date"], a["passages"], a["path"])
             for aid, a in self.articles.items()
         ]
+
+
+def same_stat(entry: dict | None, src) -> bool:
+    """Whether a file (a SourceFile) is as a manifest entry saw it: same size and time."""
+    return bool(entry) and entry["size"] == src.size and entry["mtime_ns"] == src.mtime_ns

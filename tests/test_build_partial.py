@@ -5,6 +5,7 @@ the whole (no sleeps: the build is paused in its own callback)."""
 from __future__ import annotations
 
 import itertools
+import shutil
 import threading
 
 from index import build, scan
@@ -190,3 +191,61 @@ def test_a_step_that_cannot_count_is_reported_while_it_runs(make_corpus, monkeyp
     assert report.articles == ARTICLES
     assert reports[-1] != "finding duplicates"  # the phases after it were named too
     assert "saving the manifest" in reports
+
+
+def _stop_after(parts_indexed: int):
+    def on_partial(indexed: int, _expected: int) -> None:
+        if indexed >= parts_indexed:
+            raise KeyboardInterrupt  # the reader closed, or Ctrl-C on `dossier index`
+
+    return on_partial
+
+
+def _stopped_first_build(make_corpus, monkeypatch, settings=None):
+    if settings is None:
+        settings = _corpus(make_corpus)
+    shutil.rmtree(settings.index_dir, ignore_errors=True)
+    monkeypatch.setattr(segments, "FIRST_SEGMENT", 9)  # three articles a part
+    monkeypatch.setattr(segments, "SEGMENT_PASSAGES", 30)  # then ten
+    try:
+        update_index(settings, on_partial=_stop_after(13))
+    except KeyboardInterrupt:
+        pass
+    else:
+        raise AssertionError("the build was not stopped")
+    return settings
+
+
+def test_a_first_build_stopped_midway_is_continued_not_started_over(make_corpus, monkeypatch):
+    """Closing the reader (or Ctrl-C) during a first build keeps the parts it indexed:
+    they are searchable at once, and the next start indexes only the rest."""
+    settings = _stopped_first_build(make_corpus, monkeypatch)
+    meanwhile = SearchEngine(settings).search("harbour")
+    assert meanwhile.partial == (13, ARTICLES) and meanwhile.total == 3 * 13
+
+    seen: list[int] = []
+    report = update_index(settings, on_partial=lambda indexed, _n: seen.append(indexed))
+    assert "continuing the first build (13 articles" in report.reason
+    assert report.added == ARTICLES - 13  # the 13 were not indexed again
+    assert seen[:2] == [13, 13 + 3] and seen[-1] == ARTICLES  # counts go on from there
+    done = Library(settings).engine.search("harbour")
+    assert done.total == 3 * ARTICLES and done.partial is None  # each passage once
+    assert report.articles == ARTICLES and not (settings.index_dir / PARTIAL).exists()
+
+
+def test_a_stopped_first_build_is_started_over_when_it_cannot_be_trusted(make_corpus, monkeypatch):
+    """A part committed but not yet noted when the build stopped, or an article changed
+    since it was indexed: the build starts over rather than index a passage twice."""
+    settings = _stopped_first_build(make_corpus, monkeypatch)
+    note = settings.index_dir / PARTIAL
+    note.write_text("".join(note.read_text().splitlines(keepends=True)[:-1]))
+    report = update_index(settings)
+    assert "continuing" not in (report.reason or "") and report.added == ARTICLES
+    assert Library(settings).engine.search("harbour").total == 3 * ARTICLES
+
+    settings = _stopped_first_build(make_corpus, monkeypatch, settings)
+    path = settings.corpus / "000.md"
+    path.write_text(path.read_text() + "\nA harbour line added since.\n")
+    report = update_index(settings)
+    assert "continuing" not in (report.reason or "") and report.added == ARTICLES
+    assert Library(settings).engine.search("harbour").total == 3 * ARTICLES + 1

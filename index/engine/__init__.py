@@ -5,7 +5,9 @@ What the rest of dossier asks of an engine, and nothing more (an external engine
 OpenSearch or an embedded tantivy, would implement the same):
 
 Writing (index/build.py)
-    create_index(dir, settings) / open_at(dir): a fresh or an existing index.
+    create_index(dir, settings) / open_at(dir): a fresh or an existing index;
+    continue_at(dir) -> (index, passages) | None: a first build that stopped midway,
+    its committed parts kept (FreshWriter continues after them).
     Batch(ix, fresh, parallel, on_commit): add(article) writes its passages as
     documents with the fields below; remove(article_id); commit(progress) (progress
     phases "saving", "merging"); cancel(). IndexBusy when another process holds the
@@ -54,12 +56,21 @@ tests/test_whoosh_private.py), termtable (words within an edit distance).
 
 from .analysis import normalizer
 from .searcher import Searcher
-from .writer import Batch, Progress, create_index, make_schema, open_at, open_index
+from .writer import (
+    Batch,
+    Progress,
+    continue_at,
+    create_index,
+    make_schema,
+    open_at,
+    open_index,
+)
 
 __all__ = [
     "Batch",
     "Progress",
     "Searcher",
+    "continue_at",
     "create_index",
     "make_schema",
     "normalizer",

@@ -163,11 +163,16 @@ def expansion_words(node, reader) -> list:
     return list(node._btexts(reader))
 
 
-def segment_count(ix) -> int:
+def segments_of(ix) -> list:
+    """The segments of an index's latest generation."""
     try:
-        return len(ix._segments())
+        return list(ix._segments())
     except Exception:
-        return 0
+        return []
+
+
+def segment_count(ix) -> int:
+    return len(segments_of(ix))
 
 
 def write_postings(postwriter, ids, weights, values, lengths, last: bool) -> None:

@@ -31,7 +31,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..errors import IndexBusy
 from .analysis import one_pass_analysis
-from .private import field_postwriter, write_postings
+from .private import field_postwriter, segments_of, write_postings
 
 # Passages a segment holds: the first segment is small so that the first results come
 # quickly; later ones are large (fewer segments to search) but bounded in memory:
@@ -221,7 +221,7 @@ class FreshWriter:
         self.schema = ix.schema
         self.build = uuid.uuid4().hex  # names this build to the worker processes
         self.generation = ix.latest_generation()
-        self.segments: list = []
+        self.segments: list = segments_of(ix)  # a stopped first build's parts, if any
         self.chunk: list[ArticleDocs] = []
         self.chunk_passages = 0
         self.target = FIRST_SEGMENT

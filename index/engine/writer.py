@@ -8,6 +8,7 @@ index/build.py; searching is index/search.py.
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import shutil
 import time
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from whoosh.fields import ID, Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.index import LockError
+from whoosh.index import LockError, clean_files
 from whoosh.multiproc import MpWriter
 from whoosh.writing import SegmentWriter
 
@@ -26,7 +27,7 @@ from ..indexfiles import beside
 from ..model import Article
 from ..text import variant_map
 from .analysis import FastText, exact_analyzer, stemming_analyzer
-from .private import segment_count
+from .private import segment_count, segments_of
 from .segments import SEGMENT_PASSAGES, FreshWriter, OnCommit
 
 if TYPE_CHECKING:
@@ -86,6 +87,20 @@ def open_at(index_dir: Path):
     ix = _storage(index_dir).open_index()
     ix.reader().close()
     return ix
+
+
+def continue_at(index_dir: Path) -> tuple[object, int] | None:
+    """A first build that stopped midway, to be continued: its index open, with the
+    files of parts that were being written when it stopped removed, and the passages
+    its committed parts hold. None when it cannot be opened."""
+    try:
+        ix = open_at(index_dir)
+        clean_files(ix.storage, ix.indexname, ix.latest_generation(), segments_of(ix))
+        with contextlib.suppress(OSError):
+            shutil.rmtree(index_dir / f"{ix.indexname}.tmp")
+        return ix, ix.doc_count_all()
+    except Exception:  # any failure to open means: start over
+        return None
 
 
 class Batch:
