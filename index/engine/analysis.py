@@ -155,6 +155,31 @@ class FastText(TEXT):
                 yield t.encode("utf-8"), n, float(n), pack_uint(n)
 
 
+def fast_words(field) -> Callable[[str], list[str]] | None:
+    """A field's words of a text as its analyzer gives them in a query, without a
+    Whoosh token per word (~20 us a call less: reading 100,000 headlines took seconds),
+    for the fields dossier's own analyzers read; None for any other."""
+    ana = getattr(field, "analyzer", None)
+    try:
+        tokenizer, norm = ana[0], ana[-1]
+    except (TypeError, IndexError, KeyError):
+        return None
+    if (
+        len(ana.items) != 2
+        or type(tokenizer) is not RegexTokenizer
+        or tokenizer.expression.pattern != TOKEN_PATTERN
+        or tokenizer.gaps
+        or not isinstance(norm, NormalizeFilter)
+    ):
+        return None
+    get, normalize = norm._cache.get, norm.normalize
+
+    def words(text: str) -> list[str]:
+        return [get(w) or normalize(w) for w in _FINDALL(text)]
+
+    return words
+
+
 def fingerprint(variants: dict[str, str]) -> str:
     """Changes whenever the index must be rebuilt to stay correct."""
     key = f"{ANALYSIS_VERSION}|{sorted(variants.items())}"

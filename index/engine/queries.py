@@ -12,7 +12,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from .. import querymodel as qm
 from ..querymodel import Analysis
 from ..text import fold
-from .analysis import NormalizeFilter
+from .analysis import NormalizeFilter, fast_words
 from .private import expansion_words
 from .termtable import TermTable, lexicon
 
@@ -20,7 +20,12 @@ from .termtable import TermTable, lexicon
 def analysis_of(schema) -> Analysis:
     """The query reader's view of how each field of `schema` was indexed."""
 
+    fast = {name: fast_words(schema[name]) for name in schema.names()}
+
     def words(field: str, text: str) -> list[str]:
+        quick = fast.get(field)
+        if quick is not None:
+            return quick(text)
         return [t.text for t in schema[field].analyzer(text, mode="query")]
 
     def normalize(field: str, text: str) -> str:
