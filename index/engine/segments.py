@@ -31,7 +31,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..errors import IndexBusy
 from .analysis import one_pass_analysis
-from .private import field_postwriter, write_postings
+from .private import write_field
 
 # Passages a segment holds: the first segment is small so that the first results come
 # quickly; later ones are large (fewer segments to search) but bounded in memory:
@@ -39,7 +39,6 @@ from .private import field_postwriter, write_postings
 # build, three processes, stays near 300 MB at 20k articles).
 FIRST_SEGMENT = 500
 SEGMENT_PASSAGES = 10000
-BLOCK = 128  # postings a block, as Whoosh's codec writes them
 TICK_ARTICLES = 20  # articles indexed between two ticks of a segment written here
 TICK_TERMS = 2000  # terms written between two ticks (and one a field)
 
@@ -125,24 +124,7 @@ class SegmentBuilder:
                 continue
             if tick:
                 tick()
-            fw.start_field(name, field)
-            pw = field_postwriter(fw)
-            stored = self._stored_lengths(name, field)
-            for t, tbytes in enumerate(sorted(terms), 1):
-                if tick and t % TICK_TERMS == 0:
-                    tick()
-                flat = terms[tbytes]
-                fw.start_term(tbytes)
-                n = len(flat) // 3
-                for start in range(0, n, BLOCK):
-                    end = min(n, start + BLOCK)
-                    ids = array("I", flat[3 * start : 3 * end : 3])
-                    weights = array("f", flat[3 * start + 1 : 3 * end : 3])
-                    values = [v for v in flat[3 * start + 2 : 3 * end : 3] if v]
-                    lens = [stored[d] for d in ids] if stored is not None else [0]
-                    write_postings(pw, ids, weights, values, lens, last=end == n)
-                fw.finish_term()
-            fw.finish_field()
+            write_field(fw, name, field, terms, self._stored_lengths(name, field), tick, TICK_TERMS)
         fw.close()
         if tick:
             tick()
