@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import sub as _sub
 from pickle import dumps, loads
@@ -297,3 +297,20 @@ def write_field(
     if key:
         tindex.lastkey = key
     fw.finish_field()
+
+
+def write_lengths(perdocwriter, name: str, lengths: Sequence[int]) -> None:
+    """One field's length column and total length in a new segment, every document
+    at once (`lengths`: each document's, in order): what W3PerDocWriter.add_field
+    writes a document at a time, which was a fifth of the time spent indexing."""
+    total = sum(lengths)
+    if not total:
+        return
+    column = _lenfield(name)
+    perdocwriter._create_column(column, LENGTHS_COLUMN)
+    writer = perdocwriter._colwriters[column]
+    # A byte a document, up to the last one with a length (the rest read as 0).
+    data = bytes(map(length_to_byte, lengths)).rstrip(b"\x00")
+    writer._dbfile.write(data)
+    writer._count = len(data)
+    perdocwriter._fieldlengths[name] += total

@@ -31,7 +31,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..errors import IndexBusy
 from .analysis import one_pass_analysis
-from .private import write_field
+from .private import write_field, write_lengths
 
 # Passages a segment holds: the first segment is small so that the first results come
 # quickly; later ones are large (fewer segments to search) but bounded in memory:
@@ -104,8 +104,9 @@ class SegmentBuilder:
                         post[tbytes] = [docnum, weight, vbytes]
                     else:
                         lst += (docnum, weight, vbytes)
-            self.lengths[name].append(length)
-            perdoc.add_field(name, field, value if field.stored else None, length)
+            self.lengths[name].append(length)  # the length columns: in `finish`
+            if field.stored:
+                perdoc.add_field(name, field, value, 0)
             column = field.column_type
             if column:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
@@ -116,6 +117,8 @@ class SegmentBuilder:
         """Write the postings and close the segment (one compound file, as Whoosh's
         writer leaves it); returns the segment for a TOC. `tick` is called at each
         field and every TICK_TERMS terms."""
+        for name, _field in self.fields:
+            write_lengths(self.perdoc, name, self.lengths[name])
         self.perdoc.close()
         fw = self.codec.field_writer(self.storage, self.segment)
         for name, field in self.fields:
