@@ -190,7 +190,7 @@ def write_field(
     name: str,
     field,
     terms: dict[bytes, list],
-    lengths: list[int] | None,
+    lengths: bytes | None,
     tick: Callable[[], None] | None = None,
     tick_every: int = 2000,
 ) -> None:
@@ -199,16 +199,18 @@ def write_field(
     block of BLOCK at a time (its header, pickled data and block statistics, zlib
     above the codec's minimum size; then the term's row), gathered in memory and
     written a megabyte at a time instead of through a dozen calls a term (profiled:
-    ~60 µs a term, most terms hold one or two postings).
+    ~60 µs a term, and most terms hold one or two postings).
 
     `terms`: term bytes -> flat list [docnum, weight, value, docnum, ...] in document
-    order; `lengths`: each document's field length as the length column gives it
-    back, None for a field without lengths. `tick` is called every `tick_every` terms."""
+    order; `lengths`: each document's length byte as `write_lengths` wrote it (0: no
+    length), None for a field without lengths. `tick` is called every `tick_every`
+    terms."""
     fw = fieldwriter
     fw.start_field(name, field)
     pw = fw._postwriter
     postfile, limit, level = pw._postfile, pw._blocklimit, pw._compression
     fixed = field.format.fixed_value_size()
+    variable = fixed is None or fixed < 0
     tindex = fw._tindex
     tfile, hashfn, buckets = tindex.dbfile, tindex.hashfn, tindex.buckets
     keyhead = pack_ushort(fw._fieldid)
@@ -216,6 +218,7 @@ def write_field(
     tbase, tbuf = tfile.tell(), bytearray()
     rows: list[int] = []
     key = b""
+    float32: dict = {}  # weight -> the float the codec's array("f") gives back
     for t, tbytes in enumerate(sorted(terms), 1):
         if tick and t % tick_every == 0:
             tick()
@@ -223,58 +226,71 @@ def write_field(
         start = pbase + len(pbuf)
         pbuf += _BLOCK_MAGIC
         n = len(flat) // 3
-        total, minlen, maxlen, maxweight = 0.0, None, 0, 0
-        for b in range(0, n, limit):
-            e = min(n, b + limit)
-            ids = flat[3 * b : 3 * e : 3]
-            weights = array("f", flat[3 * b + 1 : 3 * e : 3])
-            first = weights[0]
-            if weights.count(first) == len(weights):
-                mini = None if first == 1.0 else first
-            else:
-                mini = tuple(weights)
+        if n == 1:  # half the terms: one posting, one block, nothing to gather
+            doc, weight, value = flat
+            w = float32.get(weight)
+            if w is None:
+                w = float32[weight] = array("f", (weight,))[0]
             if fixed == 0:
                 values = None
+            elif variable:
+                values = (value,) if value else ()
             else:
-                values = [v for v in flat[3 * b + 2 : 3 * e : 3] if v]
-                values = tuple(values) if fixed is None or fixed < 0 else b"".join(values)
-            deltas = [ids[0]]
-            if len(ids) > 1:
-                deltas += map(_sub, ids[1:], ids)
-            data = dumps((tuple(deltas), mini, values), 2)
+                values = value
+            data = dumps(((doc,), None if w == 1.0 else w, values), 2)
             comp = level if len(data) >= COMPRESSION_MIN_SIZE else 0
             if comp:
                 data = compress(data, comp)
-            bmax = max(max(weights), 0)
-            bmin, bhigh = None, 0
-            if lengths is not None:
-                present = [x for x in map(lengths.__getitem__, ids) if x]
-                if present:
-                    bmin, bhigh = min(present), max(present)
-            info = dumps(
-                (len(ids), ids[-1], bmax, comp, length_to_byte(bmin), length_to_byte(bhigh)), 2
-            )
+            maxweight = max(w, 0)
+            low = high = lengths[doc] if lengths is not None else 0
+            info = dumps((1, doc, maxweight, comp, low, high), 2)
             size = len(info) + len(data)
-            pbuf += pack_int(-size if e == n else size)
+            pbuf += pack_int(-size)
             pbuf += info
             pbuf += data
-            total += sum(weights)
-            if bmin is not None:
-                minlen = bmin if minlen is None else min(minlen, bmin)
-            maxlen = max(maxlen, bhigh)
-            maxweight = max(maxweight, bmax)
+            total = 0.0 + w
+        else:
+            total, low, high, maxweight = 0.0, 256, 0, 0
+            for b in range(0, n, limit):
+                e = min(n, b + limit)
+                ids = flat[3 * b : 3 * e : 3]
+                weights = array("f", flat[3 * b + 1 : 3 * e : 3])
+                first = weights[0]
+                if weights.count(first) == len(weights):
+                    mini = None if first == 1.0 else first
+                else:
+                    mini = tuple(weights)
+                if fixed == 0:
+                    values = None
+                else:
+                    values = [v for v in flat[3 * b + 2 : 3 * e : 3] if v]
+                    values = tuple(values) if variable else b"".join(values)
+                deltas = [ids[0]]
+                deltas += map(_sub, ids[1:], ids)
+                data = dumps((tuple(deltas), mini, values), 2)
+                comp = level if len(data) >= COMPRESSION_MIN_SIZE else 0
+                if comp:
+                    data = compress(data, comp)
+                bmax = max(max(weights), 0)
+                blow = bhigh = 0
+                if lengths is not None:
+                    present = bytes(map(lengths.__getitem__, ids)).replace(b"\x00", b"")
+                    if present:
+                        blow, bhigh = min(present), max(present)
+                        low = min(low, blow)
+                        high = max(high, bhigh)
+                info = dumps((len(ids), ids[-1], bmax, comp, blow, bhigh), 2)
+                size = len(info) + len(data)
+                pbuf += pack_int(-size if e == n else size)
+                pbuf += info
+                pbuf += data
+                total += sum(weights)
+                maxweight = max(maxweight, bmax)
+            if low == 256:
+                low = 0
         key = keyhead + tbytes
         value = (
-            _TERMINFO.pack(
-                False,
-                total,
-                n,
-                0 if minlen is None else length_to_byte(minlen),
-                length_to_byte(maxlen),
-                maxweight,
-                flat[0],
-                flat[3 * n - 3],
-            )
+            _TERMINFO.pack(False, total, n, low, high, maxweight, flat[0], flat[3 * n - 3])
             + pack_long(start)
             + pack_int(pbase + len(pbuf) - start)
         )
@@ -299,18 +315,21 @@ def write_field(
     fw.finish_field()
 
 
-def write_lengths(perdocwriter, name: str, lengths: Sequence[int]) -> None:
+def write_lengths(perdocwriter, name: str, lengths: Sequence[int]) -> bytes | None:
     """One field's length column and total length in a new segment, every document
     at once (`lengths`: each document's, in order): what W3PerDocWriter.add_field
-    writes a document at a time, which was a fifth of the time spent indexing."""
+    writes a document at a time, which was a fifth of the time spent indexing.
+    Returns each document's length byte (0: none), None when no document has one."""
     total = sum(lengths)
     if not total:
-        return
+        return None
     column = _lenfield(name)
     perdocwriter._create_column(column, LENGTHS_COLUMN)
     writer = perdocwriter._colwriters[column]
+    every = bytes(map(length_to_byte, lengths))
     # A byte a document, up to the last one with a length (the rest read as 0).
-    data = bytes(map(length_to_byte, lengths)).rstrip(b"\x00")
+    data = every.rstrip(b"\x00")
     writer._dbfile.write(data)
     writer._count = len(data)
     perdocwriter._fieldlengths[name] += total
+    return every

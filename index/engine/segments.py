@@ -27,7 +27,6 @@ from collections.abc import Callable
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..errors import IndexBusy
 from .analysis import one_pass_analysis
@@ -117,8 +116,7 @@ class SegmentBuilder:
         """Write the postings and close the segment (one compound file, as Whoosh's
         writer leaves it); returns the segment for a TOC. `tick` is called at each
         field and every TICK_TERMS terms."""
-        for name, _field in self.fields:
-            write_lengths(self.perdoc, name, self.lengths[name])
+        lengths = {n: write_lengths(self.perdoc, n, self.lengths[n]) for n in self.names}
         self.perdoc.close()
         fw = self.codec.field_writer(self.storage, self.segment)
         for name, field in self.fields:
@@ -127,24 +125,13 @@ class SegmentBuilder:
                 continue
             if tick:
                 tick()
-            write_field(fw, name, field, terms, self._stored_lengths(name, field), tick, TICK_TERMS)
+            write_field(fw, name, field, terms, lengths[name], tick, TICK_TERMS)
         fw.close()
         if tick:
             tick()
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
         return self.segment
-
-    def _stored_lengths(self, name: str, field) -> list[int] | None:
-        """Each document's length of a field as the segment's length column returns it
-        (quantised to a byte), which is what Whoosh's writer puts in block statistics."""
-        if not field.scorable or not any(self.lengths[name]):
-            return None
-        out = []
-        for n in self.lengths[name]:
-            b = length_to_byte(n)
-            out.append(byte_to_length(b) if b else 0)
-        return out
 
     def cancel(self) -> None:
         with contextlib.suppress(Exception):
