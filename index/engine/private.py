@@ -39,7 +39,7 @@ try:  # smaller blocks are left uncompressed (whoosh-reloaded; 2.7.4 compresses 
     from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
 except ImportError:  # pragma: no cover
     COMPRESSION_MIN_SIZE = 0
-_FLUSH = 1 << 20  # bytes gathered before a write
+_FLUSH = 1 << 18  # bytes gathered before a write
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 
@@ -198,7 +198,7 @@ def write_field(
     bytes W3PostingsWriter and the term table would write for the same postings, a
     block of BLOCK at a time (its header, pickled data and block statistics, zlib
     above the codec's minimum size; then the term's row), gathered in memory and
-    written a megabyte at a time instead of through a dozen calls a term (profiled:
+    written 256 kB at a time instead of through a dozen calls a term (profiled:
     ~60 µs a term, and most terms hold one or two postings).
 
     `terms`: term bytes -> flat list [docnum, weight, value, docnum, ...] in document
