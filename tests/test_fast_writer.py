@@ -66,6 +66,12 @@ def _contents(ix) -> dict:
                 out.setdefault(key, []).extend(posts)
                 if field.scorable:
                     out.setdefault(("blocks", *key), []).append(sorted(set(blocks)))
+                # The term table's statistics of the term in this segment (what a
+                # scorer and the fast path read without opening the postings).
+                ti = sub.term_info(fname, btext)
+                stats = (ti.weight(), ti.doc_frequency(), ti.min_length(), ti.max_length())
+                stats += (ti.max_weight(), ti.min_id() + base, ti.max_id() + base)
+                out.setdefault(("blocks", "info", *key), []).append(stats)
     return out
 
 

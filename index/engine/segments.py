@@ -27,11 +27,10 @@ from collections.abc import Callable
 
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, LockError
-from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from ..errors import IndexBusy
 from .analysis import one_pass_analysis
-from .private import field_postwriter, segments_of, write_postings
+from .private import segments_of, write_field, write_lengths
 
 # Passages a segment holds: the first segment is small so that the first results come
 # quickly; later ones are large (fewer segments to search) but bounded in memory:
@@ -39,7 +38,6 @@ from .private import field_postwriter, segments_of, write_postings
 # build, three processes, stays near 300 MB at 20k articles).
 FIRST_SEGMENT = 500
 SEGMENT_PASSAGES = 10000
-BLOCK = 128  # postings a block, as Whoosh's codec writes them
 TICK_ARTICLES = 20  # articles indexed between two ticks of a segment written here
 TICK_TERMS = 2000  # terms written between two ticks (and one a field)
 
@@ -105,8 +103,9 @@ class SegmentBuilder:
                         post[tbytes] = [docnum, weight, vbytes]
                     else:
                         lst += (docnum, weight, vbytes)
-            self.lengths[name].append(length)
-            perdoc.add_field(name, field, value if field.stored else None, length)
+            self.lengths[name].append(length)  # the length columns: in `finish`
+            if field.stored:
+                perdoc.add_field(name, field, value, 0)
             column = field.column_type
             if column:
                 perdoc.add_column_value(name, column, field.to_column_value(value))
@@ -117,6 +116,7 @@ class SegmentBuilder:
         """Write the postings and close the segment (one compound file, as Whoosh's
         writer leaves it); returns the segment for a TOC. `tick` is called at each
         field and every TICK_TERMS terms."""
+        lengths = {n: write_lengths(self.perdoc, n, self.lengths[n]) for n in self.names}
         self.perdoc.close()
         fw = self.codec.field_writer(self.storage, self.segment)
         for name, field in self.fields:
@@ -125,41 +125,13 @@ class SegmentBuilder:
                 continue
             if tick:
                 tick()
-            fw.start_field(name, field)
-            pw = field_postwriter(fw)
-            stored = self._stored_lengths(name, field)
-            for t, tbytes in enumerate(sorted(terms), 1):
-                if tick and t % TICK_TERMS == 0:
-                    tick()
-                flat = terms[tbytes]
-                fw.start_term(tbytes)
-                n = len(flat) // 3
-                for start in range(0, n, BLOCK):
-                    end = min(n, start + BLOCK)
-                    ids = array("I", flat[3 * start : 3 * end : 3])
-                    weights = array("f", flat[3 * start + 1 : 3 * end : 3])
-                    values = [v for v in flat[3 * start + 2 : 3 * end : 3] if v]
-                    lens = [stored[d] for d in ids] if stored is not None else [0]
-                    write_postings(pw, ids, weights, values, lens, last=end == n)
-                fw.finish_term()
-            fw.finish_field()
+            write_field(fw, name, field, terms, lengths[name], tick, TICK_TERMS)
         fw.close()
         if tick:
             tick()
         self.segment.set_doc_count(self.docnum)
         self.segment.create_compound_file(self.storage)
         return self.segment
-
-    def _stored_lengths(self, name: str, field) -> list[int] | None:
-        """Each document's length of a field as the segment's length column returns it
-        (quantised to a byte), which is what Whoosh's writer puts in block statistics."""
-        if not field.scorable or not any(self.lengths[name]):
-            return None
-        out = []
-        for n in self.lengths[name]:
-            b = length_to_byte(n)
-            out.append(byte_to_length(b) if b else 0)
-        return out
 
     def cancel(self) -> None:
         with contextlib.suppress(Exception):
