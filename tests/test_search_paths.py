@@ -209,3 +209,23 @@ def test_scores_kept_are_bounded_and_results_unchanged(make_corpus):
             len(s.scores) for s in cache._scores.values()
         )
     assert [k[1] for k in cache._scores] == ["corridor"]  # 30 + 30 > 45: one kept
+
+
+def test_a_prefix_expands_from_the_word_table_as_the_index_expands_it(bundled_library):
+    """After warming, a prefix is expanded from the in-memory word table (bisection)
+    instead of the index's merged word lists: the same words, in the same order."""
+    from index import querymodel as qm
+    from index.engine.private import expansion_words
+    from index.engine.queries import _pattern
+
+    engine = bundled_library.engine
+    engine.warm()
+    words = engine._engine.words
+    reader = engine._engine._searcher.reader()
+    table = words.table("exact")
+    heads = {w[:n] for w in table.ordered[::7] for n in (1, 2, 3, 5)} | {"zzzz", "ü", "'"}
+    assert len(heads) > 100
+    for head in sorted(heads):
+        node = qm.Prefix("exact", head)
+        whoosh = [b.decode() for b in expansion_words(_pattern(node), reader)]
+        assert words.matching(node) == whoosh, head

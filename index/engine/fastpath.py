@@ -167,7 +167,8 @@ def term_scores(
     lengths = weighting.lengths_of(reader, term.fieldname)
     if lengths is None:
         return None
-    table = table or weighting.table(sub, term)
+    if table is None:  # (an empty table is falsy: made once, not again)
+        table = weighting.table(sub, term)
     field = reader.schema[term.fieldname]
     blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text), info)
     if blocks is None:
