@@ -229,3 +229,30 @@ def test_a_prefix_expands_from_the_word_table_as_the_index_expands_it(bundled_li
         node = qm.Prefix("exact", head)
         whoosh = [b.decode() for b in expansion_words(_pattern(node), reader)]
         assert words.matching(node) == whoosh, head
+
+
+def test_a_word_is_looked_up_in_each_segment_as_whoosh_looks_it_up(make_corpus):
+    """The term table's hash lookup by positioned reads (private.term_info) finds every
+    word of every segment with Whoosh's own term info, and no word a segment lacks."""
+    from index.engine import private
+
+    files = {f"a{i:02}.txt": f"Title {i}\n\nWord{i} and checkpoint {i * 7}.\n" for i in range(30)}
+    settings = make_corpus(files)
+    update_index(settings)
+    (settings.corpus / "a03.txt").write_text("Title\n\nA rewritten corridor.\n", encoding="utf-8")
+    update_index(settings)
+    searcher = Library(settings).engine._engine._searcher
+    subs = [s.reader() for s, _ in searcher.subsearchers or [(searcher, 0)]]
+    assert len(subs) > 1
+    checked = 0
+    for reader in subs:
+        assert private._hash_lookup(reader._terms._tindex) is not None
+        for fieldname, btext in reader._terms.terms():
+            mine = private.term_info(reader, fieldname, btext)
+            theirs = reader._terms.term_info(fieldname, btext)
+            assert vars(mine) == vars(theirs), (fieldname, btext)
+            checked += 1
+        for absent in (b"zzzz", b"", b"word999", b"checkpoint" * 20):
+            assert private.term_info(reader, "text", absent) is None
+            assert private.term_info(reader, "nofield", b"checkpoint") is None
+    assert checked > 200

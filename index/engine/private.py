@@ -9,12 +9,15 @@ API, which is slower but gives the same results."""
 from __future__ import annotations
 
 import io
+import os
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate
 from pickle import loads
+from weakref import WeakKeyDictionary
 
+from whoosh.filedb import filetables as _ft
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
@@ -22,9 +25,9 @@ from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 try:  # module-level names of the 2.7 codec
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield
 except ImportError:  # pragma: no cover - a Whoosh without the 2.7 codec
-    LENGTHS_COLUMN = _lenfield = None
+    LENGTHS_COLUMN = W3TermInfo = _lenfield = None
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 
@@ -50,11 +53,64 @@ def term_info(reader, fieldname: str, btext: bytes):
     """A word's term info in one segment: None when the segment lacks it, False when
     the segment's term table is not the 2.7 codec's."""
     try:
-        return reader._terms.term_info(fieldname, btext)
+        terms = reader._terms
+        lookup = _lookups.get(terms)
+        if lookup is None:
+            lookup = _lookups[terms] = _hash_lookup(terms._tindex) or False
+        if not lookup:
+            return terms.term_info(fieldname, btext)
+        value = lookup(terms._keycoder(fieldname, btext))
+        return None if value is None else W3TermInfo.from_bytes(value)
     except (KeyError, TermNotFound):
         return None
     except AttributeError:
         return False
+
+
+_lookups: WeakKeyDictionary = WeakKeyDictionary()  # a segment's term table -> its lookup
+
+
+def _hash_lookup(tindex) -> Callable[[bytes], bytes | None] | None:
+    """Whoosh's on-disk hash lookup (filetables.HashReader.ranges_for_key) in a few
+    positioned reads of the file, instead of ~8 seeks and reads through four layers of
+    file objects: a prefix's words looked up in each of 72 segments were most of its
+    time. None when the table is not laid out as expected."""
+    try:
+        sub = tindex.dbfile.file
+        fd, base = sub._file.fileno(), sub._offset
+        tables, hashfn, start = tindex.tables, tindex.hashfn, tindex.startoffset
+        ptr, lens = _ft._pointer, _ft._lengths
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+    pread = getattr(os, "pread", None)  # not on Windows
+    if start or type(sub).__name__ != "SubFile" or W3TermInfo is None or pread is None:
+        return None
+    size = ptr.size
+
+    def lookup(key: bytes) -> bytes | None:
+        keyhash = hashfn(key)
+        tablestart, numslots = tables[keyhash & 255]
+        end = tablestart + numslots * size
+        pos = tablestart + ((keyhash >> 8) % numslots) * size if numslots else end
+        left = numslots
+        while left:
+            n = min(8, left, (end - pos) // size)  # a probe rarely goes past 8 slots
+            for slothash, itempos in ptr.iter_unpack(pread(fd, n * size, base + pos)):
+                if not itempos:
+                    return None
+                if slothash == keyhash:
+                    head = pread(fd, lens.size + len(key) + 64, base + itempos)
+                    keylen, datalen = lens.unpack_from(head)
+                    at = lens.size + keylen
+                    if keylen == len(key) and head[lens.size : at] == key:
+                        if len(head) < at + datalen:
+                            head += pread(fd, at + datalen - len(head), base + itempos + len(head))
+                        return head[at : at + datalen]
+            left -= n
+            pos = pos + n * size if pos + n * size < end else tablestart
+        return None
+
+    return lookup
 
 
 def posting_blocks(
