@@ -256,3 +256,32 @@ def test_a_word_is_looked_up_in_each_segment_as_whoosh_looks_it_up(make_corpus):
             assert private.term_info(reader, "text", absent) is None
             assert private.term_info(reader, "nofield", b"checkpoint") is None
     assert checked > 200
+
+
+def test_same_results_with_deletions_in_a_later_segment(make_corpus):
+    """Passages deleted from a segment that is not the first (their document numbers
+    shifted by the segments before it): words in more passages of that segment than
+    it has deletions, and in fewer."""
+    files = {
+        f"a{i:02}.txt": f"Title {i}\n\nThe checkpoint on the corridor, item {i}.\n"
+        for i in range(40)
+    }
+    settings = make_corpus(files)
+    update_index(settings)
+    for rewrite, every in enumerate((3, 6)):  # the second deletes half the first's
+        for i in range(0, 40, every):
+            extra = " An extra clause." if i in (3, 6, 9) and not rewrite else ""
+            (settings.corpus / f"a{i:02}.txt").write_text(
+                f"Title {i}\n\nA corridor checkpoint, rewritten {i} {rewrite}.{extra}\n",
+                encoding="utf-8",
+            )
+        update_index(settings)
+    engine = Library(settings).engine
+    searcher = engine._engine._searcher
+    later = [sub for sub, offset in searcher.subsearchers or [] if offset]
+    assert any(sub.reader().has_deletions() for sub in later)
+    for q in ["checkpoint", "rewritten", "clause", "corridor AND clause"]:
+        fast, slow = both(engine, q)
+        assert fast.total > 0
+        assert_same(fast, slow)
+    assert engine.search("clause").total == 2

@@ -173,12 +173,10 @@ def term_scores(
     blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text), info)
     if blocks is None:
         return None
-    out = {} if out is None else out
-    if cap is not None:
-        cap += len(out)
+    found: dict[int, float] = {}  # this segment's
     for ids, weights in blocks:
-        if cap is not None and len(out) + len(ids) > cap:
-            need = cap - len(out)
+        if cap is not None and len(found) + len(ids) > cap:
+            need = cap - len(found)
             ids, weights = ids[:need], weights[:need]
         # At C speed: a score depends only on (weight, length), a few hundred pairs;
         # most postings weigh 1 (the word once in the passage): looked up by length.
@@ -188,13 +186,20 @@ def term_scores(
             scores = map(
                 table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
             )
-        out.update(zip(map(offset.__add__, ids) if offset else ids, scores, strict=True))
-        if cap is not None and len(out) >= cap:
+        found.update(zip(map(offset.__add__, ids) if offset else ids, scores, strict=True))
+        if cap is not None and len(found) >= cap:
             break
     deleted = getattr(reader, "deleted_docs_set", None)
-    if deleted and out:
-        for d in deleted:
-            out.pop(offset + d, None)
+    if deleted and found:  # whichever is fewer is walked
+        if len(deleted) <= len(found):
+            for d in deleted:
+                found.pop(offset + d, None)
+        else:
+            for d in [d for d in found if d - offset in deleted]:
+                del found[d]
+    if out is None:
+        return found
+    out.update(found)
     return out
 
 
