@@ -183,6 +183,23 @@ def test_a_cap_for_typing_reads_a_common_word_only_so_far_and_says_so(make_corpu
     assert_same(engine.search("said", limit=5, cap=1000), exact)
 
 
+def test_a_capped_prefix_reads_its_words_up_to_the_cap_in_all(make_corpus):
+    """A prefix's words share the cap as one types: the rare ones read whole, the
+    common ones an equal share of the rest, `cap` passages in all, and said so."""
+    files = {f"a{i:02}.txt": f"T {i}\n\nShares fell {i}.\n\nShared view {i}.\n" for i in range(30)}
+    files["z.txt"] = "Zed\n\nA sharp rise.\n"
+    engine = Library(update_and(make_corpus(files))).engine
+    engine.warm()
+    capped = engine.search("shar*", limit=5, cap=21)
+    assert not capped.complete and capped.total == 21  # sharp whole, 10 each of the rest
+    assert "z" in [a.id for a in capped.articles]
+    exact = engine.search("shar*", limit=5)
+    assert exact.complete and exact.total == 61
+    engine._engine._scores = type(engine._engine._scores)()  # forget what was read
+    wide = engine.search("shar*", limit=5, cap=61)  # all of them fit: read whole
+    assert_same(wide, exact)
+
+
 def test_a_capped_phrase_says_so_and_the_whole_count_is_exact(make_corpus):
     """A phrase of common words as one types: counted among its words' first `cap`
     passages, and said so; without a cap every passage holding the phrase counts."""

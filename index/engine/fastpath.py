@@ -104,6 +104,28 @@ class ScoreCache:
         self.max_scores = scores
         self._kept = 0
         self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
+        self._infos: OrderedDict[tuple[str, str], list] = OrderedDict()
+
+    def infos(self, searcher, term: wq.Term) -> list | None:
+        """The term's info in each segment (None where it is not), kept for the words
+        looked up last (a prefix's words are looked up before they are read); None when
+        a segment's term table cannot be read the fast way."""
+        key = (term.fieldname, term.text)
+        found = self._infos.get(key)
+        if found is None:
+            subs = searcher.subsearchers or [(searcher, 0)]
+            btext = searcher.schema[term.fieldname].to_bytes(term.text)
+            found = [term_info(sub.reader(), term.fieldname, btext) for sub, _ in subs]
+            if any(i is False for i in found):
+                return None
+            self._infos[key] = found
+            if len(self._infos) > 2 * self.terms:
+                self._infos.popitem(last=False)
+        return found
+
+    def doc_frequency(self, searcher, term: wq.Term) -> int | None:
+        infos = self.infos(searcher, term)
+        return None if infos is None else sum(i.doc_frequency() for i in infos if i is not None)
 
     def get(self, searcher, term: wq.Term, cap: int | None = None) -> TermScores | None:
         """The scores of the documents holding `term`, in every segment (with `cap`, of
@@ -118,9 +140,8 @@ class ScoreCache:
             return TermScores({}, None)
         weighting = searcher.weighting
         subs = searcher.subsearchers or [(searcher, 0)]
-        btext = searcher.schema[term.fieldname].to_bytes(term.text)
-        infos = [term_info(sub.reader(), term.fieldname, btext) for sub, _ in subs]
-        if not isinstance(weighting, FastBM25F) or any(i is False for i in infos):
+        infos = self.infos(searcher, term)
+        if not isinstance(weighting, FastBM25F) or infos is None:
             return None
         # One lookup of the word a segment gives its postings and its document count;
         # Whoosh looked it up again in every segment for each segment's idf.
@@ -249,13 +270,34 @@ def flat_search(
     if shape is None:
         return None
     kind, terms = shape
-    found = [cache.get(searcher, t, cap) for t in terms]
+    caps = [cap] * len(terms)
+    if cap is not None and kind == "or" and len(terms) > 1:  # a prefix's words, say
+        dfs = [cache.doc_frequency(searcher, t) for t in terms]
+        if None in dfs:
+            return None
+        caps = shared_cap(dfs, cap)
+    found = [cache.get(searcher, t, c) for t, c in zip(terms, caps, strict=True)]
     if any(f is None for f in found):
         return None
     each = [f.scores for f in found]
     total = summed(each) if kind == "or" else summed_where_all(each)
     counts = Counter(map(doc_article.__getitem__, total))
     return best(total, limit), counts, all(f.complete for f in found)
+
+
+def shared_cap(dfs: list[int], cap: int) -> list[int | None]:
+    """The passages each word of an OR is read in, `cap` in all: the words in fewer
+    passages than an equal share of what is left read whole (None), the others an
+    equal share each."""
+    if sum(dfs) <= cap:
+        return [None] * len(dfs)
+    left, share = cap, cap
+    for i, df in enumerate(sorted(dfs)):
+        share = max(1, left // (len(dfs) - i))
+        if df > share:
+            break
+        left -= df
+    return [None if df <= share else share for df in dfs]
 
 
 def phrase_search(
