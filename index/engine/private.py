@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import os
 from array import array
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from itertools import accumulate
 from pickle import loads
@@ -122,14 +121,13 @@ def posting_blocks(
     return _blocks(reader, fieldname, btext, values=False, info=info)
 
 
-def posting_values(
-    reader, fieldname: str, btext: bytes, wanted: list[int] | None = None
-) -> Iterator[tuple[list, list]] | None:
-    """(document numbers, encoded values) of a term's postings in one segment, a block
-    at a time (the values hold positions where the field keeps them); with `wanted`
-    (sorted document numbers), only the blocks that may hold one of them are decoded.
-    None when the segment's postings are not the 2.7 codec's."""
-    return _blocks(reader, fieldname, btext, values=True, wanted=wanted)
+def posting_data(
+    reader, fieldname: str, btext: bytes, info=None
+) -> Iterator[tuple[list, list, list]] | None:
+    """(document numbers, weights, encoded values) of a term's postings in one segment,
+    a block at a time: a block is decoded once for both (a phrase scores its words and
+    reads their positions). None as for `posting_blocks`."""
+    return _blocks(reader, fieldname, btext, values=True, info=info)
 
 
 class _ShiftedBytes(io.BytesIO):
@@ -146,7 +144,7 @@ class _ShiftedBytes(io.BytesIO):
         return super().tell() + self._base
 
 
-def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wanted=None):
+def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
     """A term's postings a block at a time. Its bytes are read from the file at once:
     Whoosh's matcher reads a block's header through pickle.load, a system call per few
     bytes on a file opened without mmap (~25 reads a block)."""
@@ -162,7 +160,7 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wante
             ids, weights, vals = info.inlined_postings()
             if not isinstance(weights, list | tuple | array):
                 weights = [1.0 if weights is None else weights] * len(ids)
-            return iter([(ids, vals if values else weights)])
+            return iter([(ids, weights, vals) if values else (ids, weights)])
         offset, length = info.extent()
         if isinstance(length, tuple):  # whoosh3 3.54 reads it back as unpack's tuple
             (length,) = length
@@ -174,27 +172,22 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wante
         return None
 
     def blocks():
-        low = 0  # no document of the next block is below this
         while m.is_active():
-            high = m._maxid
-            skip = wanted is not None and bisect_left(wanted, low) == bisect_right(wanted, high)
-            low = high + 1
-            if skip:
-                pass  # none wanted here: not decoded
-            elif m._byteids or (values and m._fixedsize):  # not how dossier reads them
+            if m._byteids or (values and m._fixedsize):  # not how dossier reads them
                 m._read_ids()
-                m._read_values() if values else m._read_weights()
-                yield m._ids, m._values if values else m._weights
+                m._read_weights()
+                if values:
+                    m._read_values()
+                    yield m._ids, m._weights, m._values
+                else:
+                    yield m._ids, m._weights
             else:  # as _read_ids/_read_weights decode them, at C speed
                 m._read_data()
                 ids, weights, vals = m._data
                 ids = list(accumulate(ids))
-                if values:
-                    yield ids, vals
-                elif weights is None or isinstance(weights, float):
-                    yield ids, [1.0 if weights is None else weights] * len(ids)
-                else:
-                    yield ids, weights
+                if weights is None or isinstance(weights, float):
+                    weights = [1.0 if weights is None else weights] * len(ids)
+                yield (ids, weights, vals) if values else (ids, weights)
             m._next_block()
 
     return blocks()
