@@ -8,6 +8,7 @@ from __future__ import annotations
 import heapq
 import operator
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from functools import partial
 from itertools import compress, filterfalse
 from math import log
@@ -104,6 +105,7 @@ class ScoreCache:
         self._kept = 0
         self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
         self._infos: OrderedDict[tuple[str, str], list] = OrderedDict()
+        self._summed: list[tuple[tuple, dict[int, float], Counter]] = []
 
     def infos(self, searcher, term: wq.Term) -> list | None:
         """The term's info in each segment (None where it is not), kept for the words
@@ -121,6 +123,24 @@ class ScoreCache:
             if len(self._infos) > 2 * self.terms:
                 self._infos.popitem(last=False)
         return found
+
+    def summed(
+        self, parts: tuple, add: Callable[[], dict[int, float]], doc_article: list[str]
+    ) -> tuple[dict[int, float], Counter]:
+        """The scores `add` sums from `parts` (the kind of sum, then the words' kept
+        scores) and their passages counted per article: kept for the last few queries,
+        as long as they are made of the same kept scores (typing "oil p" after "oil"
+        sums and counts `oil` once). Shared: never change them."""
+        for i, (kept_parts, total, counts) in enumerate(self._summed):
+            if len(kept_parts) == len(parts) and all(map(operator.is_, kept_parts, parts)):
+                self._summed.append(self._summed.pop(i))
+                return total, counts
+        total = add()
+        counts = Counter(map(doc_article.__getitem__, total))
+        self._summed.append((parts, total, counts))
+        if len(self._summed) > 8:  # a common word's counts are ~1 MB
+            del self._summed[0]
+        return total, counts
 
     def doc_frequency(self, searcher, term: wq.Term) -> int | None:
         infos = self.infos(searcher, term)
@@ -318,8 +338,9 @@ def flat_search(
     if any(f is None for f in found):
         return None
     each = [f.scores for f in found]
-    total = summed(each) if kind == "or" else summed_where_all(each)
-    counts = Counter(map(doc_article.__getitem__, total))
+    total, counts = cache.summed(
+        (kind, *each), lambda: summed(each) if kind == "or" else summed_where_all(each), doc_article
+    )
     return best(total, limit), counts, all(f.complete for f in found)
 
 
@@ -363,7 +384,7 @@ def phrase_search(
         if total is None:
             return None
         cache.keep(key, total)
-    counts = Counter(map(doc_article.__getitem__, total.scores))
+    _, counts = cache.summed(("phrase", total.scores), lambda: total.scores, doc_article)
     return best(total.scores, limit), counts, total.complete
 
 
