@@ -153,10 +153,12 @@ class SearchEngine:
             self._engine.open_segments()
         with self._lock:
             words = self._engine.unbuilt_table("exact")
+            engine, built_for = self._engine, self._engine.generation
         if words is not None:
             table = TermTable(words)  # the slow part, done without holding the engine
             with self._lock:
-                self._engine.keep_table("exact", table)
+                if self._engine is engine:  # (else the index was opened afresh)
+                    self._engine.keep_table("exact", table, built_for)
         if self._headlines is None:  # read outside the lock: a search typed meanwhile runs
             infos, reading = self.infos, self._reading
             table = HeadlineIndex.stored(
