@@ -239,11 +239,15 @@ def term_scores(
         return None
     if table is None:  # (an empty table is falsy: made once, not again)
         table = weighting.table(sub, term)
-    field = reader.schema[term.fieldname]
-    read = posting_blocks if values is None else posting_data
-    blocks = read(reader, term.fieldname, field.to_bytes(term.text), info)
-    if blocks is None:
-        return None
+    few = None if values is not None or info is None else postings_in_info(info)
+    if few is not None:  # a rare word: its term info says where it is
+        blocks = iter([few])
+    else:
+        field = reader.schema[term.fieldname]
+        read = posting_blocks if values is None else posting_data
+        blocks = read(reader, term.fieldname, field.to_bytes(term.text), info)
+        if blocks is None:
+            return None
     found: dict[int, float] = {}  # this segment's
     held: dict[int, bytes] = {}  # their values, if wanted
     for ids, weights, *vals in blocks:
@@ -280,6 +284,19 @@ def term_scores(
         return found
     out.update(found)
     return out
+
+
+def postings_in_info(info) -> tuple[list[int], list[float]] | None:
+    """(document numbers, weights) of a word's postings in one segment when its term
+    info tells them, without reading the postings: a word in one passage there, or in
+    two, once in each (most of a prefix's words in most segments: reading each one's
+    postings was most of a prefix's time)."""
+    df = info.doc_frequency()
+    if df == 1:
+        return [info.min_id()], [info.weight()]
+    if df == 2 and info.weight() == 2 and info.max_weight() == 1:
+        return [info.min_id(), info.max_id()], [1.0, 1.0]
+    return None
 
 
 class _ScoreTable(dict):
