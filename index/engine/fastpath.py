@@ -138,7 +138,7 @@ class ScoreCache:
         total = add()
         counts = Counter(map(doc_article.__getitem__, total))
         self._summed.append((parts, total, counts))
-        if len(self._summed) > 8:  # a common word's counts are ~1 MB
+        if len(self._summed) > 4:  # a prefix counted whole: ~5 MB of sums, ~3 MB of counts
             del self._summed[0]
         return total, counts
 
