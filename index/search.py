@@ -153,10 +153,12 @@ class SearchEngine:
             self._engine.open_segments()
         with self._lock:
             words = self._engine.unbuilt_table("exact")
+            engine, built_for = self._engine, self._engine.generation
         if words is not None:
             table = TermTable(words)  # the slow part, done without holding the engine
             with self._lock:
-                self._engine.keep_table("exact", table)
+                if self._engine is engine:  # (else the index was opened afresh)
+                    self._engine.keep_table("exact", table, built_for)
         if self._headlines is None:  # read outside the lock: a search typed meanwhile runs
             infos, reading = self.infos, self._reading
             table = HeadlineIndex.stored(
@@ -348,12 +350,18 @@ class SearchEngine:
         of one article listed once (the others named in also_in), and none that copies
         an article the text search found."""
         also_in = self.also_in
-        seen = set(counts).union(*(also_in.get(a, ()) for a in counts))
-        found = (self.infos[a] for a in self.headlines().matching(query) - seen)
+        # The headlines found first (few), then checked against the text's hits (up to
+        # every article): a copy's group is the same from each of its members.
+        found = (
+            self.infos[a]
+            for a in self.headlines().matching(query)
+            if a not in counts and not any(map(counts.__contains__, also_in.get(a, ())))
+        )
         newest = heapq.nlargest(
             HEADLINES_LISTED * 2, found, key=lambda i: (i.date or "", i.id)
         )  # room for the copies left out
         out: list[ArticleHits] = []
+        seen: set[str] = set()  # copies of the headlines listed
         for info in newest:
             if info.id in seen:
                 continue

@@ -278,3 +278,22 @@ def test_query_notes_read_as_the_user_wrote(lib, query):
     assert "exact:" not in message and "( )" not in message and "( (" not in message
     problems = message.split(" — ")[0].split("; ")
     assert len(problems) == len(set(problems))
+
+
+def test_a_copy_of_an_article_the_text_found_is_not_listed_by_its_headline(make_corpus):
+    """A near copy saved under another headline, without the sentence the query finds
+    in the first: the first is found by its text and names the copy; the copy's
+    headline does not list it again among the headline-only matches."""
+    from index.library import Library
+
+    body = " ".join(f"Delegates spoke of round {n} of the constructive talks." for n in range(12))
+    files = {
+        "a.txt": f"---\ntitle: Talks in Vienna\ndate: 2024-03-05\n---\n\n{body}\n\n"
+        "The ministers left early.\n",
+        "b.txt": f"---\ntitle: Ministers Meet Again\ndate: 2024-03-06\n---\n\n{body}\n",
+    }
+    lib = Library(make_corpus(files))
+    lib.update()
+    result = lib.engine.search("ministers")
+    assert [(a.title, len(a.also_in)) for a in result.articles] == [("Talks in Vienna", 1)]
+    assert result.headline_only == []

@@ -183,6 +183,23 @@ def test_a_cap_for_typing_reads_a_common_word_only_so_far_and_says_so(make_corpu
     assert_same(engine.search("said", limit=5, cap=1000), exact)
 
 
+def test_a_capped_prefix_reads_its_words_up_to_the_cap_in_all(make_corpus):
+    """A prefix's words share the cap as one types: the rare ones read whole, the
+    common ones an equal share of the rest, `cap` passages in all, and said so."""
+    files = {f"a{i:02}.txt": f"T {i}\n\nShares fell {i}.\n\nShared view {i}.\n" for i in range(30)}
+    files["z.txt"] = "Zed\n\nA sharp rise.\n"
+    engine = Library(update_and(make_corpus(files))).engine
+    engine.warm()
+    capped = engine.search("shar*", limit=5, cap=21)
+    assert not capped.complete and capped.total == 21  # sharp whole, 10 each of the rest
+    assert "z" in [a.id for a in capped.articles]
+    exact = engine.search("shar*", limit=5)
+    assert exact.complete and exact.total == 61
+    engine._engine._scores = type(engine._engine._scores)()  # forget what was read
+    wide = engine.search("shar*", limit=5, cap=61)  # all of them fit: read whole
+    assert_same(wide, exact)
+
+
 def test_a_capped_phrase_says_so_and_the_whole_count_is_exact(make_corpus):
     """A phrase of common words as one types: counted among its words' first `cap`
     passages, and said so; without a cap every passage holding the phrase counts."""
@@ -209,3 +226,98 @@ def test_scores_kept_are_bounded_and_results_unchanged(make_corpus):
             len(s.scores) for s in cache._scores.values()
         )
     assert [k[1] for k in cache._scores] == ["corridor"]  # 30 + 30 > 45: one kept
+
+
+def test_a_prefix_expands_from_the_word_table_as_the_index_expands_it(bundled_library):
+    """After warming, a prefix is expanded from the in-memory word table (bisection)
+    instead of the index's merged word lists: the same words, in the same order."""
+    from index import querymodel as qm
+    from index.engine.private import expansion_words
+    from index.engine.queries import _pattern
+
+    engine = bundled_library.engine
+    engine.warm()
+    words = engine._engine.words
+    reader = engine._engine._searcher.reader()
+    table = words.table("exact")
+    heads = {w[:n] for w in table.ordered[::7] for n in (1, 2, 3, 5)} | {"zzzz", "ü", "'"}
+    assert len(heads) > 100
+    for head in sorted(heads):
+        node = qm.Prefix("exact", head)
+        whoosh = [b.decode() for b in expansion_words(_pattern(node), reader)]
+        assert words.matching(node) == whoosh, head
+
+
+def test_a_word_is_looked_up_in_each_segment_as_whoosh_looks_it_up(make_corpus):
+    """The term table's hash lookup by positioned reads (private.term_info) finds every
+    word of every segment with Whoosh's own term info, and no word a segment lacks."""
+    from index.engine import private
+
+    files = {f"a{i:02}.txt": f"Title {i}\n\nWord{i} and checkpoint {i * 7}.\n" for i in range(30)}
+    settings = make_corpus(files)
+    update_index(settings)
+    (settings.corpus / "a03.txt").write_text("Title\n\nA rewritten corridor.\n", encoding="utf-8")
+    update_index(settings)
+    searcher = Library(settings).engine._engine._searcher
+    subs = [s.reader() for s, _ in searcher.subsearchers or [(searcher, 0)]]
+    assert len(subs) > 1
+    checked = 0
+    for reader in subs:
+        assert private._hash_lookup(reader._terms._tindex) is not None
+        for fieldname, btext in reader._terms.terms():
+            mine = private.term_info(reader, fieldname, btext)
+            theirs = reader._terms.term_info(fieldname, btext)
+            assert vars(mine) == vars(theirs), (fieldname, btext)
+            checked += 1
+        for absent in (b"zzzz", b"", b"word999", b"checkpoint" * 20):
+            assert private.term_info(reader, "text", absent) is None
+            assert private.term_info(reader, "nofield", b"checkpoint") is None
+    assert checked > 200
+
+
+def test_same_results_with_deletions_in_a_later_segment(make_corpus):
+    """Passages deleted from a segment that is not the first (their document numbers
+    shifted by the segments before it): words in more passages of that segment than
+    it has deletions, and in fewer."""
+    files = {
+        f"a{i:02}.txt": f"Title {i}\n\nThe checkpoint on the corridor, item {i}.\n"
+        for i in range(40)
+    }
+    settings = make_corpus(files)
+    update_index(settings)
+    for rewrite, every in enumerate((3, 6)):  # the second deletes half the first's
+        for i in range(0, 40, every):
+            extra = " An extra clause." if i in (3, 6, 9) and not rewrite else ""
+            (settings.corpus / f"a{i:02}.txt").write_text(
+                f"Title {i}\n\nA corridor checkpoint, rewritten {i} {rewrite}.{extra}\n",
+                encoding="utf-8",
+            )
+        update_index(settings)
+    engine = Library(settings).engine
+    searcher = engine._engine._searcher
+    later = [sub for sub, offset in searcher.subsearchers or [] if offset]
+    assert any(sub.reader().has_deletions() for sub in later)
+    for q in ["checkpoint", "rewritten", "clause", "corridor AND clause"]:
+        fast, slow = both(engine, q)
+        assert fast.total > 0
+        assert_same(fast, slow)
+    assert engine.search("clause").total == 2
+
+
+def test_a_word_table_built_before_an_update_is_not_kept_after_it(make_corpus):
+    """The warm-up builds the word table without holding the engine; if an update is
+    picked up meanwhile, that table (the older commit's words) is dropped: a prefix
+    then finds the new words."""
+    from index import querymodel as qm
+    from index.engine.termtable import TermTable
+
+    settings = update_and(make_corpus({"a.txt": "Alpha\n\nThe alpha release.\n"}))
+    engine = Library(settings).engine
+    searcher = engine._engine
+    words, built_for = searcher.unbuilt_table("exact"), searcher.generation
+    (settings.corpus / "b.txt").write_text("Beta\n\nAlphabetic order.\n", encoding="utf-8")
+    update_index(settings)
+    assert engine.refresh()
+    engine._engine.keep_table("exact", TermTable(words), built_for)
+    assert "alphabetic" in engine._engine.words.matching(qm.Prefix("exact", "alpha"))
+    assert engine.search("alpha*").total == 2

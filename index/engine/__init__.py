@@ -45,8 +45,9 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
     .refresh() -> bool (a newer commit); .normalizer(field);
     .word_matcher(field, words) -> word -> bool (for highlights);
     .close().
-    Word tables for fuzzy lookups: unbuilt_table(field) then keep_table(field, table),
-    so the slow build runs without holding the engine.
+    Word tables for fuzzy lookups and prefixes: unbuilt_table(field) and .generation,
+    then keep_table(field, table, generation), so the slow build runs without holding
+    the engine (a table of an older commit is dropped).
 
 Modules: writer (schema, opening, Batch), analysis (Whoosh analyzers and fields),
 queries (query tree -> Whoosh; the vocabulary), searcher, fastpath (scoring plain terms

@@ -5,10 +5,10 @@ positions and lengths are read in `private`."""
 
 from __future__ import annotations
 
-import bisect
 import heapq
 import operator
 from collections import Counter, OrderedDict
+from collections.abc import Callable
 from functools import partial
 from itertools import compress, filterfalse
 from math import log
@@ -22,7 +22,7 @@ from .private import (
     field_lengths,
     positions_decoder,
     posting_blocks,
-    posting_values,
+    posting_data,
     term_info,
 )
 from .queries import ExpandedOr
@@ -104,47 +104,116 @@ class ScoreCache:
         self.max_scores = scores
         self._kept = 0
         self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
+        self._infos: OrderedDict[tuple[str, str], list] = OrderedDict()
+        self._summed: list[tuple[tuple, dict[int, float], Counter]] = []
+
+    def infos(self, searcher, term: wq.Term) -> list | None:
+        """The term's info in each segment (None where it is not), kept for the words
+        looked up last (a prefix's words are looked up before they are read); None when
+        a segment's term table cannot be read the fast way."""
+        key = (term.fieldname, term.text)
+        found = self._infos.get(key)
+        if found is None:
+            subs = searcher.subsearchers or [(searcher, 0)]
+            btext = searcher.schema[term.fieldname].to_bytes(term.text)
+            found = [term_info(sub.reader(), term.fieldname, btext) for sub, _ in subs]
+            if any(i is False for i in found):
+                return None
+            self._infos[key] = found
+            if len(self._infos) > 2 * self.terms:
+                self._infos.popitem(last=False)
+        return found
+
+    def summed(
+        self, parts: tuple, add: Callable[[], dict[int, float]], doc_article: list[str]
+    ) -> tuple[dict[int, float], Counter]:
+        """The scores `add` sums from `parts` (the kind of sum, then the words' kept
+        scores) and their passages counted per article: kept for the last few queries,
+        as long as they are made of the same kept scores (typing "oil p" after "oil"
+        sums and counts `oil` once). Shared: never change them."""
+        for i, (kept_parts, total, counts) in enumerate(self._summed):
+            if len(kept_parts) == len(parts) and all(map(operator.is_, kept_parts, parts)):
+                self._summed.append(self._summed.pop(i))
+                return total, counts
+        total = add()
+        counts = Counter(map(doc_article.__getitem__, total))
+        self._summed.append((parts, total, counts))
+        if len(self._summed) > 4:  # a prefix counted whole: ~5 MB of sums, ~3 MB of counts
+            del self._summed[0]
+        return total, counts
+
+    def doc_frequency(self, searcher, term: wq.Term) -> int | None:
+        infos = self.infos(searcher, term)
+        return None if infos is None else sum(i.doc_frequency() for i in infos if i is not None)
 
     def get(self, searcher, term: wq.Term, cap: int | None = None) -> TermScores | None:
         """The scores of the documents holding `term`, in every segment (with `cap`, of
         its first `cap` documents when it has more); None when a segment cannot be read
         the fast way."""
         key = (term.fieldname, term.text, term.boost)
+        hit = self.kept(key, cap)
+        if hit is not None:
+            return hit
+        if not searcher.doc_count_all():
+            return TermScores({}, None)
+        infos = self.infos(searcher, term)
+        out = None if infos is None else read_term(searcher, term, infos, cap)
+        if out is None:
+            return None
+        return self.keep(key, out)
+
+    def kept(self, key: tuple, cap: int | None) -> TermScores | None:
+        """What was kept under `key`, if it answers a search with `cap`."""
         hit = self._scores.get(key)
         if hit is not None and (hit.complete or (cap is not None and cap <= hit.cap)):
             self._scores.move_to_end(key)
             return hit
-        if not searcher.doc_count_all():
-            return TermScores({}, None)
-        weighting = searcher.weighting
-        subs = searcher.subsearchers or [(searcher, 0)]
-        btext = searcher.schema[term.fieldname].to_bytes(term.text)
-        infos = [term_info(sub.reader(), term.fieldname, btext) for sub, _ in subs]
-        if not isinstance(weighting, FastBM25F) or any(i is False for i in infos):
-            return None
-        # One lookup of the word a segment gives its postings and its document count;
-        # Whoosh looked it up again in every segment for each segment's idf.
-        df = sum(i.doc_frequency() for i in infos if i is not None)
-        if cap is not None and df <= cap:
-            cap = None  # read it whole: the next keystroke may want it whole
-        table = weighting.table(searcher, term, df)
-        out: dict[int, float] = {}
-        for (sub, offset), info in zip(subs, infos, strict=True):
-            room = None if cap is None else cap - len(out)
-            if room is not None and room <= 0:
-                break
-            if info is None:
-                continue
-            if term_scores(sub, offset, term, weighting, room, table, out, info) is None:
-                return None
+        return None
+
+    def keep(self, key: tuple, found: TermScores) -> TermScores:
+        """Keep `found` (a word's scores, or a phrase's) under `key`, the oldest kept
+        dropped past the bounds."""
         old = self._scores.pop(key, None)
-        self._kept += len(out) - (len(old.scores) if old else 0)
-        found = self._scores[key] = TermScores(out, cap)
+        self._kept += len(found.scores) - (len(old.scores) if old else 0)
+        self._scores[key] = found
         while len(self._scores) > 1 and (
             len(self._scores) > self.terms or self._kept > self.max_scores
         ):
             self._kept -= len(self._scores.popitem(last=False)[1].scores)
         return found
+
+
+def read_term(
+    searcher,
+    term: wq.Term,
+    infos: list,
+    cap: int | None = None,
+    values: dict[int, bytes] | None = None,
+) -> TermScores | None:
+    """The scores of the documents holding `term` in every segment (`infos`: its term
+    info in each, from `ScoreCache.infos`), of its first `cap` when it has more; with
+    `values`, their postings' encoded positions put there too. None when a segment
+    cannot be read the fast way."""
+    weighting = searcher.weighting
+    if not isinstance(weighting, FastBM25F):
+        return None
+    # One lookup of the word a segment gives its postings and its document count;
+    # Whoosh looked it up again in every segment for each segment's idf.
+    df = sum(i.doc_frequency() for i in infos if i is not None)
+    if cap is not None and df <= cap:
+        cap = None  # read it whole: the next keystroke may want it whole
+    table = weighting.table(searcher, term, df)
+    out: dict[int, float] = {}
+    subs = searcher.subsearchers or [(searcher, 0)]
+    for (sub, offset), info in zip(subs, infos, strict=True):
+        room = None if cap is None else cap - len(out)
+        if room is not None and room <= 0:
+            break
+        if info is None:
+            continue
+        if term_scores(sub, offset, term, weighting, room, table, out, info, values) is None:
+            return None
+    return TermScores(out, cap)
 
 
 def term_scores(
@@ -156,6 +225,7 @@ def term_scores(
     table: _ScoreTable | None = None,
     out: dict[int, float] | None = None,
     info=None,
+    values: dict[int, bytes] | None = None,
 ) -> dict[int, float] | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
     first `cap` documents), added to `out` (the other segments' scores) if given; None
@@ -167,18 +237,26 @@ def term_scores(
     lengths = weighting.lengths_of(reader, term.fieldname)
     if lengths is None:
         return None
-    table = table or weighting.table(sub, term)
-    field = reader.schema[term.fieldname]
-    blocks = posting_blocks(reader, term.fieldname, field.to_bytes(term.text), info)
-    if blocks is None:
-        return None
-    out = {} if out is None else out
-    if cap is not None:
-        cap += len(out)
-    for ids, weights in blocks:
-        if cap is not None and len(out) + len(ids) > cap:
-            need = cap - len(out)
-            ids, weights = ids[:need], weights[:need]
+    if table is None:  # (an empty table is falsy: made once, not again)
+        table = weighting.table(sub, term)
+    few = None if values is not None or info is None else postings_in_info(info)
+    if few is not None:  # a rare word: its term info says where it is
+        blocks = iter([few])
+    else:
+        field = reader.schema[term.fieldname]
+        read = posting_blocks if values is None else posting_data
+        blocks = read(reader, term.fieldname, field.to_bytes(term.text), info)
+        if blocks is None:
+            return None
+    found: dict[int, float] = {}  # this segment's
+    held: dict[int, bytes] = {}  # their values, if wanted
+    for ids, weights, *vals in blocks:
+        if cap is not None and len(found) + len(ids) > cap:
+            need = cap - len(found)
+            ids, weights, vals = ids[:need], weights[:need], [v[:need] for v in vals]
+        docs = list(map(offset.__add__, ids)) if offset else ids
+        if vals:
+            held.update(zip(docs, vals[0], strict=True))
         # At C speed: a score depends only on (weight, length), a few hundred pairs;
         # most postings weigh 1 (the word once in the passage): looked up by length.
         if weights.count(1.0) == len(weights):
@@ -187,14 +265,38 @@ def term_scores(
             scores = map(
                 table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
             )
-        out.update(zip(map(offset.__add__, ids) if offset else ids, scores, strict=True))
-        if cap is not None and len(out) >= cap:
+        found.update(zip(docs, scores, strict=True))
+        if cap is not None and len(found) >= cap:
             break
     deleted = getattr(reader, "deleted_docs_set", None)
-    if deleted and out:
-        for d in deleted:
-            out.pop(offset + d, None)
+    if deleted and found:  # whichever is fewer is walked
+        gone = (
+            [offset + d for d in deleted]
+            if len(deleted) <= len(found)
+            else [d for d in found if d - offset in deleted]
+        )
+        for d in gone:
+            found.pop(d, None)
+            held.pop(d, None)
+    if values is not None:
+        values.update(held)
+    if out is None:
+        return found
+    out.update(found)
     return out
+
+
+def postings_in_info(info) -> tuple[list[int], list[float]] | None:
+    """(document numbers, weights) of a word's postings in one segment when its term
+    info tells them, without reading the postings: a word in one passage there, or in
+    two, once in each (most of a prefix's words in most segments: reading each one's
+    postings was most of a prefix's time)."""
+    df = info.doc_frequency()
+    if df == 1:
+        return [info.min_id()], [info.weight()]
+    if df == 2 and info.weight() == 2 and info.max_weight() == 1:
+        return [info.min_id(), info.max_id()], [1.0, 1.0]
+    return None
 
 
 class _ScoreTable(dict):
@@ -243,13 +345,35 @@ def flat_search(
     if shape is None:
         return None
     kind, terms = shape
-    found = [cache.get(searcher, t, cap) for t in terms]
+    caps = [cap] * len(terms)
+    if cap is not None and kind == "or" and len(terms) > 1:  # a prefix's words, say
+        dfs = [cache.doc_frequency(searcher, t) for t in terms]
+        if None in dfs:
+            return None
+        caps = shared_cap(dfs, cap)
+    found = [cache.get(searcher, t, c) for t, c in zip(terms, caps, strict=True)]
     if any(f is None for f in found):
         return None
     each = [f.scores for f in found]
-    total = summed(each) if kind == "or" else summed_where_all(each)
-    counts = Counter(map(doc_article.__getitem__, total))
+    total, counts = cache.summed(
+        (kind, *each), lambda: summed(each) if kind == "or" else summed_where_all(each), doc_article
+    )
     return best(total, limit), counts, all(f.complete for f in found)
+
+
+def shared_cap(dfs: list[int], cap: int) -> list[int | None]:
+    """The passages each word of an OR is read in, `cap` in all: the words in fewer
+    passages than an equal share of what is left read whole (None), the others an
+    equal share each."""
+    if sum(dfs) <= cap:
+        return [None] * len(dfs)
+    left, share = cap, cap
+    for i, df in enumerate(sorted(dfs)):
+        share = max(1, left // (len(dfs) - i))
+        if df > share:
+            break
+        left -= df
+    return [None if df <= share else share for df in dfs]
 
 
 def phrase_search(
@@ -262,61 +386,66 @@ def phrase_search(
 ):
     """`flat_search` for a phrase of words side by side (slop 1): the passages holding
     every word (scored as Whoosh scores a phrase: its words' scores summed), kept where
-    the words' positions follow each other. None for other phrases, or a field without
-    positions (Whoosh then answers)."""
+    the words' positions follow each other. Each word's postings are decoded once for
+    its scores and positions; with `cap`, the words share it as an OR's do. The
+    passages found are kept for the next search. None for other phrases, or a field
+    without positions (Whoosh then answers)."""
     if q.slop != 1 or q.boost != 1.0 or q.fieldname not in searcher.schema:
         return None
     if not searcher.schema[q.fieldname].format.supports("positions"):
         return None
-    found = [cache.get(searcher, wq.Term(q.fieldname, w), cap) for w in q.words]
-    if any(f is None for f in found):
+    key = ("phrase", q.fieldname, tuple(q.words))
+    total = cache.kept(key, cap)
+    if total is None:
+        total = _phrase_scores(searcher, q, cache, cap)
+        if total is None:
+            return None
+        cache.keep(key, total)
+    _, counts = cache.summed(("phrase", total.scores), lambda: total.scores, doc_article)
+    return best(total.scores, limit), counts, total.complete
+
+
+def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
+    if not searcher.doc_count_all():
+        return TermScores({}, None)
+    terms = {w: wq.Term(q.fieldname, w) for w in q.words}
+    infos = {w: cache.infos(searcher, t) for w, t in terms.items()}
+    if any(i is None for i in infos.values()):
         return None
-    candidates = summed_where_all([f.scores for f in found])
-    holding = phrase_holds(searcher, q.fieldname, list(q.words), sorted(candidates))
-    if holding is None:
-        return None
+    dfs = [sum(i.doc_frequency() for i in found if i is not None) for found in infos.values()]
+    caps = shared_cap(dfs, cap) if cap is not None else [None] * len(dfs)
+    read, values = {}, {}
+    for (w, term), word_cap in zip(terms.items(), caps, strict=True):
+        values[w] = {}
+        read[w] = read_term(searcher, term, infos[w], word_cap, values[w])
+        if read[w] is None:
+            return None
+    candidates = summed_where_all([read[w].scores for w in q.words])
+    decode = positions_decoder(searcher.schema[q.fieldname].format)
+    holding = phrase_holds(values, list(q.words), sorted(candidates), decode)
     total = dict(zip(holding, map(candidates.__getitem__, holding), strict=True))
-    counts = Counter(map(doc_article.__getitem__, total))
-    return best(total, limit), counts, all(f.complete for f in found)
+    complete = all(f.complete for f in read.values())
+    return TermScores(total, None if complete else cap)
 
 
-def phrase_holds(searcher, fieldname: str, words: list[str], docs: list[int]) -> list[int] | None:
+def phrase_holds(values: dict[str, dict[int, bytes]], words: list[str], docs: list[int], decode):
     """Of `docs` (sorted document numbers), those where `words` stand side by side in
-    this order; None when a segment's positions cannot be read the fast way."""
-    field = searcher.schema[fieldname]
-    decode = positions_decoder(field.format)
-    out: list[int] = []
-    for sub, offset in searcher.subsearchers or [(searcher, 0)]:
-        reader = sub.reader()
-        lo = bisect.bisect_left(docs, offset)
-        hi = bisect.bisect_left(docs, offset + reader.doc_count_all())
-        if lo == hi:
-            continue
-        ordered = [d - offset for d in docs[lo:hi]]
-        local = set(ordered)
-        values: dict[str, dict[int, bytes]] = {}
-        for word in set(words):
-            blocks = posting_values(reader, fieldname, field.to_bytes(word), ordered)
-            if blocks is None:
-                return None
-            found = values[word] = {}
-            for ids, vals in blocks:
-                found.update(compress(zip(ids, vals, strict=True), map(local.__contains__, ids)))
-        first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
-        if len(rest) == 1:  # two words, the usual phrase: at C speed but for decoding
-            starts = map(set, map(decode, map(first.__getitem__, ordered)))
-            nexts = map(decode, map(rest[0][1].__getitem__, ordered))
-            apart = map(set.isdisjoint, starts, map(partial(map, (-1).__add__), nexts))
-            out += map(offset.__add__, compress(ordered, map(operator.not_, apart)))
-            continue
-        for d in ordered:
-            starts = set(decode(first[d]))
-            for i, found in rest:
-                starts.intersection_update(map((-i).__add__, decode(found[d])))
-                if not starts:
-                    break
-            if starts:
-                out.append(d + offset)
+    this order (`values`: each word's encoded positions by document)."""
+    first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
+    if len(rest) == 1:  # two words, the usual phrase: at C speed but for decoding
+        starts = map(set, map(decode, map(first.__getitem__, docs)))
+        nexts = map(decode, map(rest[0][1].__getitem__, docs))
+        apart = map(set.isdisjoint, starts, map(partial(map, (-1).__add__), nexts))
+        return list(compress(docs, map(operator.not_, apart)))
+    out = []
+    for d in docs:
+        starts = set(decode(first[d]))
+        for i, found in rest:
+            starts.intersection_update(map((-i).__add__, decode(found[d])))
+            if not starts:
+                break
+        if starts:
+            out.append(d)
     return out
 
 

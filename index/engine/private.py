@@ -9,14 +9,16 @@ API, which is slower but gives the same results."""
 from __future__ import annotations
 
 import io
+import os
 from array import array
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
 from operator import sub as _sub
 from pickle import dumps, loads
+from weakref import WeakKeyDictionary
 from zlib import compress
 
+from whoosh.filedb import filetables as _ft
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
 from whoosh.reading import TermNotFound
@@ -24,9 +26,9 @@ from whoosh.system import _INT_SIZE, pack_int, pack_long, pack_ushort
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 try:  # module-level names of the 2.7 codec
-    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
+    from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3TermInfo, _lenfield
 except ImportError:  # pragma: no cover - a Whoosh without the 2.7 codec
-    LENGTHS_COLUMN = _lenfield = None
+    LENGTHS_COLUMN = W3TermInfo = _lenfield = None
 try:  # what the 2.7 codec writes: a term's first block header, its term info, a row
     from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC as _BLOCK_MAGIC
     from whoosh.codec.whoosh3 import W3TermInfo
@@ -65,11 +67,64 @@ def term_info(reader, fieldname: str, btext: bytes):
     """A word's term info in one segment: None when the segment lacks it, False when
     the segment's term table is not the 2.7 codec's."""
     try:
-        return reader._terms.term_info(fieldname, btext)
+        terms = reader._terms
+        lookup = _lookups.get(terms)
+        if lookup is None:
+            lookup = _lookups[terms] = _hash_lookup(terms._tindex) or False
+        if not lookup:
+            return terms.term_info(fieldname, btext)
+        value = lookup(terms._keycoder(fieldname, btext))
+        return None if value is None else W3TermInfo.from_bytes(value)
     except (KeyError, TermNotFound):
         return None
     except AttributeError:
         return False
+
+
+_lookups: WeakKeyDictionary = WeakKeyDictionary()  # a segment's term table -> its lookup
+
+
+def _hash_lookup(tindex) -> Callable[[bytes], bytes | None] | None:
+    """Whoosh's on-disk hash lookup (filetables.HashReader.ranges_for_key) in a few
+    positioned reads of the file, instead of ~8 seeks and reads through four layers of
+    file objects: a prefix's words looked up in each of 72 segments were most of its
+    time. None when the table is not laid out as expected."""
+    try:
+        sub = tindex.dbfile.file
+        fd, base = sub._file.fileno(), sub._offset
+        tables, hashfn, start = tindex.tables, tindex.hashfn, tindex.startoffset
+        ptr, lens = _ft._pointer, _ft._lengths
+    except (AttributeError, OSError, io.UnsupportedOperation):
+        return None
+    pread = getattr(os, "pread", None)  # not on Windows
+    if start or type(sub).__name__ != "SubFile" or W3TermInfo is None or pread is None:
+        return None
+    size = ptr.size
+
+    def lookup(key: bytes) -> bytes | None:
+        keyhash = hashfn(key)
+        tablestart, numslots = tables[keyhash & 255]
+        end = tablestart + numslots * size
+        pos = tablestart + ((keyhash >> 8) % numslots) * size if numslots else end
+        left = numslots
+        while left:
+            n = min(8, left, (end - pos) // size)  # a probe rarely goes past 8 slots
+            for slothash, itempos in ptr.iter_unpack(pread(fd, n * size, base + pos)):
+                if not itempos:
+                    return None
+                if slothash == keyhash:
+                    head = pread(fd, lens.size + len(key) + 64, base + itempos)
+                    keylen, datalen = lens.unpack_from(head)
+                    at = lens.size + keylen
+                    if keylen == len(key) and head[lens.size : at] == key:
+                        if len(head) < at + datalen:
+                            head += pread(fd, at + datalen - len(head), base + itempos + len(head))
+                        return head[at : at + datalen]
+            left -= n
+            pos = pos + n * size if pos + n * size < end else tablestart
+        return None
+
+    return lookup
 
 
 def posting_blocks(
@@ -81,14 +136,13 @@ def posting_blocks(
     return _blocks(reader, fieldname, btext, values=False, info=info)
 
 
-def posting_values(
-    reader, fieldname: str, btext: bytes, wanted: list[int] | None = None
-) -> Iterator[tuple[list, list]] | None:
-    """(document numbers, encoded values) of a term's postings in one segment, a block
-    at a time (the values hold positions where the field keeps them); with `wanted`
-    (sorted document numbers), only the blocks that may hold one of them are decoded.
-    None when the segment's postings are not the 2.7 codec's."""
-    return _blocks(reader, fieldname, btext, values=True, wanted=wanted)
+def posting_data(
+    reader, fieldname: str, btext: bytes, info=None
+) -> Iterator[tuple[list, list, list]] | None:
+    """(document numbers, weights, encoded values) of a term's postings in one segment,
+    a block at a time: a block is decoded once for both (a phrase scores its words and
+    reads their positions). None as for `posting_blocks`."""
+    return _blocks(reader, fieldname, btext, values=True, info=info)
 
 
 class _ShiftedBytes(io.BytesIO):
@@ -105,7 +159,7 @@ class _ShiftedBytes(io.BytesIO):
         return super().tell() + self._base
 
 
-def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wanted=None):
+def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
     """A term's postings a block at a time. Its bytes are read from the file at once:
     Whoosh's matcher reads a block's header through pickle.load, a system call per few
     bytes on a file opened without mmap (~25 reads a block)."""
@@ -121,7 +175,7 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wante
             ids, weights, vals = info.inlined_postings()
             if not isinstance(weights, list | tuple | array):
                 weights = [1.0 if weights is None else weights] * len(ids)
-            return iter([(ids, vals if values else weights)])
+            return iter([(ids, weights, vals) if values else (ids, weights)])
         offset, length = info.extent()
         if isinstance(length, tuple):  # whoosh3 3.54 reads it back as unpack's tuple
             (length,) = length
@@ -133,27 +187,22 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, wante
         return None
 
     def blocks():
-        low = 0  # no document of the next block is below this
         while m.is_active():
-            high = m._maxid
-            skip = wanted is not None and bisect_left(wanted, low) == bisect_right(wanted, high)
-            low = high + 1
-            if skip:
-                pass  # none wanted here: not decoded
-            elif m._byteids or (values and m._fixedsize):  # not how dossier reads them
+            if m._byteids or (values and m._fixedsize):  # not how dossier reads them
                 m._read_ids()
-                m._read_values() if values else m._read_weights()
-                yield m._ids, m._values if values else m._weights
+                m._read_weights()
+                if values:
+                    m._read_values()
+                    yield m._ids, m._weights, m._values
+                else:
+                    yield m._ids, m._weights
             else:  # as _read_ids/_read_weights decode them, at C speed
                 m._read_data()
                 ids, weights, vals = m._data
                 ids = list(accumulate(ids))
-                if values:
-                    yield ids, vals
-                elif weights is None or isinstance(weights, float):
-                    yield ids, [1.0 if weights is None else weights] * len(ids)
-                else:
-                    yield ids, weights
+                if weights is None or isinstance(weights, float):
+                    weights = [1.0 if weights is None else weights] * len(ids)
+                yield (ids, weights, vals) if values else (ids, weights)
             m._next_block()
 
     return blocks()

@@ -131,6 +131,9 @@ class IndexWords:
 
     def matching(self, pattern: qm.Prefix | qm.Wildcard | qm.Range) -> list[str]:
         """The indexed words a prefix, wildcard or range stands for, in index order."""
+        table = self._tables.get(pattern.field)
+        if table is not None and isinstance(pattern, qm.Prefix):
+            return table.starting(pattern.text)
         fieldobj = self._reader.schema[pattern.field]
         return [
             fieldobj.from_bytes(b) if isinstance(b, bytes) else b

@@ -38,6 +38,7 @@ class Searcher:
         self._forget()
 
     def _forget(self) -> None:
+        self.generation = getattr(self, "generation", 0) + 1  # which commit is open
         self._doc_article: list[str] | None = None
         self._tables: dict[str, TermTable] = {}
         self._scores = ScoreCache()
@@ -80,8 +81,12 @@ class Searcher:
         takes a while: do it without holding the engine, then `keep_table`)."""
         return None if field in self._tables else self.words.words(field)
 
-    def keep_table(self, field: str, table: TermTable) -> None:
-        self._tables.setdefault(field, table)
+    def keep_table(self, field: str, table: TermTable, built_for: int | None = None) -> None:
+        """Keep a word table built from `unbuilt_table`'s words (`built_for`: the
+        `generation` they were read in; a table of an older commit is dropped, else a
+        prefix would expand to the words of the older commit)."""
+        if built_for is None or built_for == self.generation:
+            self._tables.setdefault(field, table)
 
     def articles_of_docs(self) -> list[str]:
         """Article id of every document number, read once per commit from the `article`

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 
 from whoosh.support.levenshtein import damerau_levenshtein
@@ -14,8 +15,20 @@ class TermTable:
 
     def __init__(self, words: Iterable[str]):
         self.by_len: dict[int, list[tuple[int, str]]] = {}
+        self.ordered: list[str] = []  # in the index's order (its words' UTF-8 bytes)
         for word in words:
             self.by_len.setdefault(len(word), []).append((_mask(word), word))
+            self.ordered.append(word)
+
+    def starting(self, head: str) -> list[str]:
+        """The words that start with `head`, in the index's order: found by bisection
+        (the index's own expansion walks every segment's word list)."""
+        ordered = self.ordered
+        lo = bisect_left(ordered, head)
+        hi = lo
+        while hi < len(ordered) and ordered[hi].startswith(head):
+            hi += 1
+        return ordered[lo:hi]
 
     def within(self, text: str, maxdist: int, prefix: int = 0) -> list[str]:
         # Each edit changes at most two letters of the letter set, and the length by one.
