@@ -61,7 +61,7 @@ class SearchResult:
     message: str | None = None  # what was wrong with the query, if anything
     reading: str = ""  # what was searched
     suggestions: list[str] = field(default_factory=list)
-    complete: bool = True  # False: a very common word was read only up to the search's cap
+    complete: bool = True  # False: very common words were read only up to the search's cap
     cap: int | None = None  # that cap
     # (articles indexed, of ~N articles) when a first build is still running
     partial: tuple[int, int] | None = None

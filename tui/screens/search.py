@@ -252,8 +252,8 @@ class SearchScreen(ReportsWorkerErrors, Screen):
             if not result.complete:
                 parts.append(
                     plain(
-                        f" — a very common word: ranked and counted among its first "
-                        f"{result.cap:,} passages; add a word to narrow",
+                        f" — very common words: ranked and counted among the first "
+                        f"{result.cap:,} passages they are in; add a word to narrow",
                         "$text-warning",
                     )
                 )
