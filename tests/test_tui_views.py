@@ -48,6 +48,8 @@ async def test_a_capped_common_word_says_its_counts_are_partial(tmp_path, monkey
         await search(pilot, "said")
         said = text_of(app.screen.query_one("#message"))
         assert said.startswith("at least 5 passages in at least")
-        assert "very common words: ranked and counted among the first 5 passages they are in" in said
+        assert (
+            "very common words: ranked and counted among the first 5 passages they are in" in said
+        )
         await search(pilot, "Lachin")  # 4 passages, under the cap: read whole
         assert text_of(app.screen.query_one("#message")).startswith("4 passages in 3 articles")

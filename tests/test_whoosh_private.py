@@ -18,6 +18,27 @@ def test_field_lengths_match_whoosh(bundled_library):
         assert lengths == [sub.doc_field_length(d, "text", 1) for d in range(sub.doc_count_all())]
 
 
+def test_article_column_read_at_once_matches_whoosh(make_corpus):
+    """Each passage's article, read in one go per segment (a new process's first search
+    reads every passage's): the same as Whoosh's reader, names with accents included,
+    over several segments."""
+    from index.library import Library
+
+    lib = Library(make_corpus({"Łódź/café.md": "One.\n\nTwo.\n", "b.md": "Three.\n"}))
+    lib.update()
+    make_corpus({"añadido/ß.txt": "Four.\n\nFive.\n"})  # an update: a second segment
+    lib.update()
+    reader = lib.engine._engine._searcher.reader()
+    subs = [sub for sub, _ in reader.leaf_readers()]
+    assert len(subs) == 2
+    for sub in subs:
+        quick = wp.column_texts(sub, "article")
+        assert quick is not None, "Whoosh's VarBytesColumn reader lost _lengths/_basepos"
+        assert quick == list(sub.column_reader("article"))
+    ids = lib.engine._engine.articles_of_docs()
+    assert set(ids) == {"b", "añadido/ß", "Łódź/café"}
+
+
 def test_posting_blocks_match_whoosh(bundled_library):
     reader = bundled_library.engine._engine._searcher.reader()
     for sub, _ in reader.leaf_readers():

@@ -46,6 +46,30 @@ _FLUSH = 1 << 18  # bytes gathered before a write
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 
 
+def column_texts(reader, fieldname: str) -> list[str] | None:
+    """Every document's value of a text column of one segment (a sortable ID field),
+    read from the file at once; None if the column is not the 2.7 codec's
+    VarBytesColumn. Whoosh's reader reads each value on its own (~700,000 reads at
+    100k articles: seconds of a new process's first search)."""
+    try:
+        col = reader.column_reader(fieldname, translate=False)
+        lengths, base, dbfile = col._lengths, col._basepos, col._dbfile
+    except (AttributeError, KeyError):
+        return None
+    data = dbfile.get(base, sum(lengths)) if len(lengths) else b""
+    seen: dict[bytes, str] = {}
+    out: list[str] = []
+    pos = 0
+    for n in lengths:
+        raw = data[pos : pos + n]
+        pos += n
+        text = seen.get(raw)
+        if text is None:
+            text = seen[raw] = raw.decode("utf-8")
+        out.append(text)
+    return out
+
+
 def field_lengths(reader, fieldname: str) -> list[int] | None:
     """All document lengths of one field of one segment reader, or None if the
     segment does not keep them the way Whoosh 2.7's codec does."""

@@ -14,6 +14,7 @@ from .. import querymodel as qm
 from ..errors import QueryError
 from ..querymodel import Analysis
 from .fastpath import CountingCollector, FastBM25F, ScoreCache, flat_search
+from .private import column_texts
 from .queries import IndexWords, analysis_of, to_whoosh, word_matcher
 from .termtable import TermTable
 from .writer import make_schema, open_index
@@ -99,7 +100,7 @@ class Searcher:
             for sub, _offset in reader.leaf_readers():
                 if not sub.doc_count_all():  # an empty index has no columns
                     continue
-                col = sub.column_reader("article")
+                col = column_texts(sub, "article") or sub.column_reader("article")
                 out.extend(ids.setdefault(a, a) for a in col)
             self._doc_article = out
         return self._doc_article
