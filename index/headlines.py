@@ -23,7 +23,19 @@ from .model import ArticleInfo
 
 FIELDS = ("text", "exact")  # the fields a plain word or phrase is searched in
 STORE = "headlines.pickle"  # beside the index: read in ~50 ms where building takes seconds
-VERSION = 1
+VERSION = 2  # 2: headline ids and titles kept, for updates
+
+
+def _load(path: Path, digest: str):
+    """(ids, titles, tables) of the table kept at `path`, if read the way `digest` says."""
+    try:
+        with open(path, "rb") as fh:
+            version, kept_digest, ids, titles, tables = pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
+        return None
+    if version != VERSION or kept_digest != digest or len(ids) != len(titles):
+        return None
+    return ids, titles, tables
 
 
 class Unanswerable(Exception):
@@ -31,58 +43,108 @@ class Unanswerable(Exception):
 
 
 class HeadlineIndex:
-    """Word -> the headlines holding it, as compact arrays of article numbers (100,000
+    """Word -> the headlines holding it, as compact arrays of headline numbers (100,000
     headlines take a few MB); a phrase is checked on the few headlines holding all its
-    words, read again then."""
+    words, read again then. A headline's number is its place in `_infos`, where a
+    headline gone or edited since the table was made is None (its number is not reused
+    until the table is made anew)."""
 
     def __init__(
         self,
-        infos: Iterable[ArticleInfo],
+        infos: Iterable[ArticleInfo | None],
         analysis: qm.Analysis,
         tables: dict[str, dict[str, array]] | None = None,
     ):
         self._analysis = analysis
-        self._infos = [i for i in infos if i.title]
-        self._words = tables if tables is not None else self._read(analysis)
+        self._infos: list[ArticleInfo | None] = (
+            list(infos) if tables is not None else [i for i in infos if i and i.title]
+        )
+        self._words = tables if tables is not None else self._read(analysis, self._infos)
 
-    def _read(self, analysis: qm.Analysis) -> dict[str, dict[str, array]]:
-        out = {}
+    @staticmethod
+    def _read(
+        analysis: qm.Analysis, infos: list[ArticleInfo | None], start: int = 0, into=None
+    ) -> dict[str, dict[str, array]]:
+        """The word tables of infos[start:] (added to `into`'s, if given)."""
+        out = into if into is not None else {f: {} for f in FIELDS}
         for f in FIELDS:
-            table: dict[str, list[int]] = {}
-            for n, info in enumerate(self._infos):
+            table = out[f]
+            for n in range(start, len(infos)):
+                info = infos[n]
+                if info is None:
+                    continue
                 for w in set(analysis.words(f, info.title)):
-                    table.setdefault(w, []).append(n)
-            out[f] = {w: array("I", ns) for w, ns in table.items()}
+                    found = table.get(w)
+                    if found is None:
+                        table[w] = array("I", (n,))
+                    else:
+                        found.append(n)
         return out
 
     @classmethod
     def stored(
         cls, index_dir: Path, infos: Iterable[ArticleInfo], analysis: qm.Analysis, reading: str
     ) -> HeadlineIndex:
-        """The table kept beside the index when it is of these headlines read this way
-        (`reading`: what decides how words are normalised), else read anew and kept."""
-        infos = list(infos)
-        key = hashlib.sha1(reading.encode())
-        for i in infos:
-            key.update(f"{i.id}\t{i.title}\n".encode())
+        """The table kept beside the index, brought up to date with `infos` (headlines
+        gone or edited dropped, new ones added: an update of a few articles costs a few
+        headlines, not all of them), if it was read the same way (`reading`: what
+        decides how words are normalised); else read anew. Kept again when changed."""
+        current = {i.id: i for i in infos if i.title}
+        digest = hashlib.sha1(reading.encode()).hexdigest()
         path = Path(index_dir) / STORE
-        try:
-            with open(path, "rb") as fh:
-                version, digest, tables = pickle.load(fh)
-            if version == VERSION and digest == key.hexdigest():
-                return cls(infos, analysis, tables)
-        except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-            pass
-        made = cls(infos, analysis)
+        kept = _load(path, digest)
+        if kept is None:
+            made = cls(current.values(), analysis)
+        else:
+            ids, titles, tables = kept
+            made = cls._updated(ids, titles, tables, current, analysis)
+            if made is None:  # nothing changed
+                return cls([current[i] if i is not None else None for i in ids], analysis, tables)
+        ids = [i.id if i else None for i in made._infos]
+        titles = [i.title if i else "" for i in made._infos]
         with contextlib.suppress(OSError):  # a read-only index folder: read anew next time
-            write_atomic(path, pickle.dumps((VERSION, key.hexdigest(), made._words), protocol=5))
+            blob = pickle.dumps((VERSION, digest, ids, titles, made._words), protocol=5)
+            write_atomic(path, blob)
         return made
+
+    @classmethod
+    def _updated(
+        cls,
+        ids: list[str | None],
+        titles: list[str],
+        tables: dict[str, dict[str, array]],
+        current: dict[str, ArticleInfo],
+        analysis: qm.Analysis,
+    ) -> HeadlineIndex | None:
+        """The kept table with `current`'s changes, or None when there are none."""
+        slots: list[ArticleInfo | None] = []
+        placed: set[str] = set()
+        changed = False
+        for aid, title in zip(ids, titles, strict=True):
+            info = current.get(aid) if aid is not None else None
+            if info is not None and info.title == title:
+                slots.append(info)
+                placed.add(aid)
+            else:
+                slots.append(None)
+                changed = changed or aid is not None
+        new = [info for aid, info in current.items() if aid not in placed]
+        if not new and not changed:
+            return None
+        gone = sum(1 for s in slots if s is None)
+        if gone > len(current) // 2:  # mostly holes: made anew, smaller
+            return cls(current.values(), analysis)
+        start = len(slots)
+        slots.extend(new)
+        cls._read(analysis, slots, start, into=tables)
+        return cls(slots, analysis, tables)
 
     def matching(self, query: qm.Query) -> set[str]:
         """Ids of the articles whose headline matches the query; empty when the query
         asks about anything but words (a headline has no outlet, date or tags)."""
+        infos = self._infos
         try:
-            return {self._infos[n].id for n in self._match(query)}
+            return {infos[n].id for n in self._match(query) if infos[n] is not None}
         except Unanswerable:
             return set()
 
@@ -122,7 +184,10 @@ class HeadlineIndex:
         k = len(q.words)
 
         def holds(n: int) -> bool:
-            seq = self._analysis.words(q.field, self._infos[n].title)
+            info = self._infos[n]
+            if info is None:
+                return False
+            seq = self._analysis.words(q.field, info.title)
             return any(tuple(seq[i : i + k]) == q.words for i in range(len(seq) - k + 1))
 
         return {n for n in found if holds(n)}
