@@ -19,10 +19,11 @@ import json
 import re
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
+from .manifest import write_json
 
 DUPES_FILE = "duplicates.json"
 K = 16  # sketch size
@@ -126,5 +127,13 @@ class DupeStore:
             return None
 
     def save(self, index_dir: Path) -> None:
-        data = {k: [f.exact, f.sketch, f.figures] for k, f in self.prints.items()}
-        write_atomic(index_dir / DUPES_FILE, json.dumps({"articles": data}, separators=(",", ":")))
+        items = ((k, _dumps([f.exact, list(f.sketch), f.figures])) for k, f in self.prints.items())
+        save_prints(index_dir, items)
+
+
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def save_prints(index_dir: Path, items: Iterable[tuple[str, str]]) -> None:
+    """The duplicate store from (id, [exact, sketch, figures] as JSON text)."""
+    write_json(index_dir / DUPES_FILE, {}, "articles", items)
