@@ -103,10 +103,14 @@ def _lines(text: str, start: int) -> list[_Line]:
     return out
 
 
+_LEADING_MARKS = re.compile(r"^[•·*|\-–—\s]+")
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(line: str) -> str:
     line = _HEADING_MARK.sub("", line).translate(_QUOTES)
-    line = re.sub(r"^[•·*|\-–—\s]+", "", line)
-    return re.sub(r"\s+", " ", line).strip().casefold()
+    line = _LEADING_MARKS.sub("", line)
+    return _SPACES.sub(" ", line).strip().casefold()
 
 
 def _is_headline_like(text: str, max_words: int = HEADLINE_MAX_UNITS) -> bool:

@@ -50,9 +50,11 @@ def fingerprint_of(title: str, passage_texts: list[str]) -> Fingerprint:
     # words, and about half the hashing.
     long = [w for w in words if len(w) > 3 or not w.isalpha()]
     shingles = map(" ".join, zip(*(long[i:] for i in range(SHINGLE)), strict=False))
-    sketch = heapq.nsmallest(K, set(map(zlib.crc32, map(str.encode, shingles))))
-    figures = _hash(" ".join(sorted(set(_FIGURES(" ".join(words))))))
-    return Fingerprint(_hash(" ".join(words)), sketch, figures)
+    # The K smallest, ascending; sorting a few hundred hashes is quicker than a heap.
+    sketch = sorted(set(map(zlib.crc32, map(str.encode, shingles))))[:K]
+    body = " ".join(words)
+    figures = _hash(" ".join(sorted(set(_FIGURES(body)))))
+    return Fingerprint(_hash(body), sketch, figures)
 
 
 def _hash(text: str) -> str:
