@@ -113,6 +113,13 @@ def _norm(line: str) -> str:
     return _SPACES.sub(" ", line).strip().casefold()
 
 
+def _may_be(line: str, key: str) -> bool:
+    """False when the stripped `line` cannot normalise to `key`: an ASCII line's
+    normal form ends with its own last character, lower-cased (only its start and its
+    spaces change). Most lines are paragraphs that end otherwise than the title."""
+    return not (key and line.isascii()) or line[-1].lower() == key[-1]
+
+
 def _is_headline_like(text: str, max_words: int = HEADLINE_MAX_UNITS) -> bool:
     return bool(text) and units(text) <= max_words and not _SENTENCE_END.search(text)
 
@@ -268,7 +275,7 @@ def clean(
     if title:
         key = _norm(title)
         for ln in content:
-            if ln.kind == "text" and _norm(ln.text) == key:
+            if ln.kind == "text" and _may_be(ln.text, key) and _norm(ln.text) == key:
                 first = from_text and not _has_kind(content, "title")
                 ln.kind = "title" if first else "duplicate title"
 
