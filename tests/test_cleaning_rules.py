@@ -620,3 +620,27 @@ def test_screened_patterns_find_what_the_patterns_find(flags):
         compiled = (re.compile(pattern, flags),)
         for line in SCREEN_LINES:
             assert _matches(compiled, line) == bool(compiled[0].search(line)), (pattern, line)
+
+
+def test_a_rebuild_lists_articles_as_cleaned_after_the_count(make_corpus):
+    """A rebuild cleans every article before the count of repeated lines, then again
+    those the count changes; what it lists is the second cleaning, and the next update
+    finds nothing to do."""
+    from index.build import article_infos, update_index
+
+    files = {f"site/a{i}.txt": story(f"Headline number {i}", *FURNITURE) for i in range(3)}
+    files["site/copy.txt"] = files["site/a0.txt"]
+    settings = make_corpus(files)
+    report = update_index(settings, rebuild=True)
+    assert report.articles == 4 and report.duplicate_groups == 1
+    infos = {i.id: i for i in article_infos(settings)}
+    assert {aid: i.passages for aid, i in infos.items()} == {
+        "site/a0": 3,
+        "site/a1": 3,
+        "site/a2": 3,
+        "site/copy": 3,
+    }
+    assert report.passages == 12
+    assert [n for n in os.listdir(settings.index_dir) if n.endswith(".jsonl")] == []
+    again = update_index(settings)
+    assert (again.reindexed, again.recleaned, again.rebuilt) == (0, 0, False)
