@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
 from .cleaning import REPEAT_MIN
+from .manifest import write_json
 from .text import fold
 
 LINES_FILE = "lines.json"
@@ -46,15 +46,28 @@ class LineEntry:
 
 def count(entries: Iterable[LineEntry]) -> Repeated:
     """Per group, the fingerprints in REPEAT_MIN or more distinct articles."""
-    seen: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    # The bodies a line was seen in: one as a str (most lines), more as a set.
+    seen: dict[str, dict[str, str | set[str]]] = defaultdict(dict)
     for e in entries:
+        body = e.body
         for g in e.groups:
             per = seen[g]
             for fp in e.lines:
-                per[fp].add(e.body)
+                have = per.get(fp)
+                if have is None:
+                    per[fp] = body
+                elif type(have) is str:
+                    if have != body:
+                        per[fp] = {have, body}
+                else:
+                    have.add(body)
     out: Repeated = {}
     for g, per in seen.items():
-        hits = {fp: len(bodies) for fp, bodies in per.items() if len(bodies) >= REPEAT_MIN}
+        hits = {
+            fp: len(bodies)
+            for fp, bodies in per.items()
+            if type(bodies) is not str and len(bodies) >= REPEAT_MIN
+        }
         if hits:
             out[g] = hits
     return out
@@ -89,25 +102,39 @@ class LineStore:
             return None
 
     def save(self, index_dir: Path) -> None:
-        data = {k: [e.groups, e.body, e.lines] for k, e in self.entries.items()}
-        write_atomic(index_dir / LINES_FILE, json.dumps({"articles": data}, separators=(",", ":")))
+        items = ((k, _dumps([e.groups, e.body, e.lines])) for k, e in self.entries.items())
+        save_lines(index_dir, items)
 
     def counts(self) -> Repeated:
         return count(self.entries.values())
 
     def affected(self, old: Repeated, new: Repeated, skip: set[str]) -> list[str]:
-        """Articles (other than `skip`) whose repeated lines differ between two counts:
-        they must be cleaned again. The count in a reason may change without this (it
-        is read fresh when an article is shown)."""
-        changed_groups = {g for g in set(old) | set(new) if old.get(g) != new.get(g)}
-        if not changed_groups:
-            return []
-        out = []
-        for aid, e in self.entries.items():
-            if aid in skip or not changed_groups.intersection(e.groups):
-                continue
-            before = set(repeated_for(old, e.groups, e.lines))
-            after = set(repeated_for(new, e.groups, e.lines))
-            if before != after:
-                out.append(aid)
-        return out
+        return affected(self.entries.items(), old, new, skip)
+
+
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def save_lines(index_dir: Path, items: Iterable[tuple[str, str]]) -> None:
+    """The line store from (id, [groups, body, lines] as JSON text)."""
+    write_json(index_dir / LINES_FILE, {}, "articles", items)
+
+
+def affected(
+    entries: Iterable[tuple[str, LineEntry]], old: Repeated, new: Repeated, skip: set[str]
+) -> list[str]:
+    """Articles (other than `skip`) whose repeated lines differ between two counts:
+    they must be cleaned again. The count in a reason may change without this (it
+    is read fresh when an article is shown)."""
+    changed_groups = {g for g in set(old) | set(new) if old.get(g) != new.get(g)}
+    if not changed_groups:
+        return []
+    out = []
+    for aid, e in entries:
+        if aid in skip or not changed_groups.intersection(e.groups):
+            continue
+        before = set(repeated_for(old, e.groups, e.lines))
+        after = set(repeated_for(new, e.groups, e.lines))
+        if before != after:
+            out.append(aid)
+    return out

@@ -14,15 +14,16 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .boilerplate import LineEntry, LineStore
+from .articlelog import ArticleLog, sketch_of
+from .boilerplate import LineStore, affected, count, save_lines
 from .config import Settings
 from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
-from .duplicates import DupeStore, Fingerprint, fingerprint_of
+from .duplicates import DupeStore, Fingerprint, fingerprint_of, save_prints
 from .duplicates import groups as duplicate_groups
 from .engine import Batch, Progress, continue_at, create_index, open_at
 from .engine.analysis import fingerprint, variant_map
@@ -154,7 +155,187 @@ def _update(
     fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
     found = _list_files(settings, progress)
     report.warnings.extend(found.warnings)
+    manifest, ix, target, resumed = _open_or_create(
+        settings, rebuild, fp, found.files, report, progress
+    )
 
+    sidecar, note = load_sidecar(settings.corpus)
+    if note:
+        report.warnings.append(note)
+    total = len(found.files)
+    if resumed and on_partial:  # searchable already: the reader says how much
+        on_partial(len(resumed), total)
+    stale_files = [
+        src
+        for src in found.files
+        if not same_stat(manifest.articles.get(src.id), src)
+        and not same_stat(manifest.skipped.get(src.id), src)
+    ]
+    stale = len(stale_files)
+    _extract_pages(
+        [src.path for src in stale_files if is_html_path(src.path)],
+        cache_dir_for(index_dir),
+        progress,
+    )
+    del stale_files
+    if report.rebuilt:  # nothing is gone from an empty manifest
+        gone: list[str] = []
+        lost: list[str] = []
+    else:
+        on_disk = {src.id for src in found.files}
+        gone = [aid for aid in manifest.articles if aid not in on_disk]
+        lost = [aid for aid in manifest.skipped if aid not in on_disk]
+        del on_disk
+    lines = dupes = None
+    if stale or gone or lost or report.rebuilt:
+        if progress and not report.rebuilt:
+            progress(0, 1, "reading line counts and duplicate sketches")
+        lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
+        dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
+        if lines is None or dupes is None:  # an index from before they were kept
+            again = _update(settings, True, progress)  # under the lock this call holds
+            again.reason = "the index lacks its line counts or duplicate sketches"
+            return again
+    # Articles are cleaned with the repeated lines counted by the last update, and
+    # indexed at once; once every file is counted, the few whose repeated lines changed
+    # are cleaned and indexed again (a second, small commit).
+    repeated = manifest.repeated
+    parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
+    # A fresh build's manifest entries since the last part committed (for partial.json).
+    pending: list[tuple[str, dict]] = []
+
+    def committed(articles: int, _passages: int) -> None:
+        nonlocal noted
+        if target != index_dir:
+            return
+        part = dict(pending[: articles - noted])
+        del pending[: articles - noted]
+        noted = articles
+        articles += len(resumed)
+        Manifest.append_partial(target, part, articles, total, fp)
+        if on_partial:
+            on_partial(articles, total)
+
+    noted = 0  # articles already in partial.json
+    batch = Batch(
+        ix, fresh=report.rebuilt, parallel=parallel, on_commit=committed, progress=progress
+    )
+    # A rebuild reads every file: what it keeps of each waits on disk until the end.
+    log = ArticleLog(target) if report.rebuilt else None
+    read_now: set[str] = set()
+    try:
+        # A rebuild lets each file's listing go once read (it keeps no list of them).
+        files = _consumed(found.files) if log else found.files
+        for i, src in enumerate(files, 1):
+            entry = manifest.articles.get(src.id)
+            skipped = manifest.skipped.get(src.id)
+            if same_stat(entry, src):
+                report.warnings.extend(entry.get("warnings", ()))
+            elif src.id in resumed and same_stat(resumed[src.id], src):
+                # indexed before the build stopped: read again for the log alone
+                _log_again(log, resumed[src.id], src, settings, sidecar, report)
+            elif same_stat(skipped, src):
+                report.warnings.append(skipped["why"])
+            else:
+                try:
+                    prep = prepare_file(src, settings, sidecar)
+                except Unreadable as exc:
+                    report.warnings.append(str(exc))
+                    manifest.skipped[src.id] = {
+                        "size": src.size,
+                        "mtime_ns": src.mtime_ns,
+                        "why": str(exc),
+                    }
+                    lines.entries.pop(src.id, None)
+                    dupes.prints.pop(src.id, None)
+                    if entry:
+                        report.removed += 1
+                        _remove(batch, manifest, src.id)
+                else:
+                    line_entry = prep.line_entry()
+                    if log is None:
+                        read_now.add(src.id)
+                        lines.entries[src.id] = line_entry
+                    article = finish(prep, settings, repeated)
+                    manifest.skipped.pop(src.id, None)
+                    report.warnings.extend(article.warnings)
+                    if entry and entry["hash"] == article.content_hash:
+                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
+                        entry.pop("warnings", None)
+                        if article.warnings:  # same text, other bytes (e.g. re-encoded)
+                            entry["warnings"] = article.warnings
+                    elif log is not None:
+                        report.added += 1
+                        info = _info(article, src)
+                        log.put(article.id, info, line_entry, _fingerprint(article))
+                        if target == index_dir:
+                            pending.append((article.id, info))  # first: adding may commit
+                        batch.add(article)
+                    else:
+                        if entry:
+                            report.changed += 1
+                        else:
+                            report.added += 1
+                        _add(batch, manifest, article, src)
+                        _sketch(dupes, article)
+            if progress and (i % PROGRESS_EVERY == 0 or i == total):
+                progress(i, total, "indexing" if batch.writing else "reading")
+        for aid in lost:
+            del manifest.skipped[aid]
+        for aid in gone:
+            _remove(batch, manifest, aid)
+            lines.entries.pop(aid, None)
+            dupes.prints.pop(aid, None)
+        batch.commit(progress)
+        if log is not None:
+            log.close()
+            _reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, progress)
+        elif lines is not None:
+            manifest.repeated = _named(progress, "counting repeated lines", lines.counts)
+            again = lines.affected(repeated, manifest.repeated, skip=set())
+            if again:
+                _reclean(
+                    again, found.files, settings, sidecar, manifest, report, dupes, ix, progress
+                )
+                report.recleaned = len(set(again) - read_now)
+    except BaseException:
+        batch.cancel()
+        # A rebuild beside the index is dropped; a first build keeps the parts it
+        # committed, searchable, and the next update continues it.
+        if report.rebuilt and target != index_dir:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+    if lines is not None:  # something was read, removed or rebuilt
+        try:
+            _save_stores(target, manifest, lines, dupes, log, report, progress)
+        except BaseException:
+            if report.rebuilt:
+                shutil.rmtree(target, ignore_errors=True)
+            raise
+    if target != index_dir:
+        swap(target, index_dir)
+    report.removed += len(gone)
+    if log is None:  # a rebuild's totals were counted as its manifest was saved
+        _fill_report(report, manifest)
+    report.duplicate_groups = len(manifest.duplicates)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _open_or_create(
+    settings: Settings,
+    rebuild: bool,
+    fp: str,
+    files: list[SourceFile],
+    report: IndexReport,
+    progress: Progress | None,
+) -> tuple[Manifest, object, Path, dict[str, dict]]:
+    """The manifest, the index and the folder to write: the index as it is when its
+    manifest and files are sound, else a new one (`report` says why), written in place
+    when there is no index to search meanwhile, beside it otherwise; or a first build
+    that stopped midway, continued (with the manifest entries of the articles it had
+    indexed: the last of the four)."""
+    index_dir = settings.index_dir
     if progress and not rebuild:
         progress(0, 1, "reading the manifest")
     manifest = None if rebuild else Manifest.load(index_dir)
@@ -181,181 +362,159 @@ def _update(
             report.reason = f"index could not be opened ({type(exc).__name__}); rebuilt"
             manifest = None
     target = index_dir
-    resumed: set[str] = set()  # articles a stopped first build indexed: not again
+    resumed: dict[str, dict] = {}
     if manifest is None:
         report.rebuilt = True
         manifest = Manifest(fp)
         # With no usable index to search meanwhile, build in place: searchable as it grows.
         if (index_dir / MANIFEST).exists():
             target = beside(index_dir, ".new")
-        elif not rebuild and (stopped := _stopped_first_build(index_dir, fp, found.files)):
-            ix, manifest = stopped
-            resumed = set(manifest.articles)
+        elif not rebuild and (stopped := _stopped_first_build(index_dir, fp, files)):
+            ix, resumed = stopped
             report.reason = f"continuing the first build ({len(resumed):,} articles indexed)"
         if not resumed:
             ix = create_index(target, settings)
+    return manifest, ix, target, resumed
 
-    sidecar, note = load_sidecar(settings.corpus)
-    if note:
-        report.warnings.append(note)
-    total = len(found.files)
-    if resumed and on_partial:  # searchable already: the reader says how much
-        on_partial(len(resumed), total)
-    stale_files = [
-        src
-        for src in found.files
-        if not same_stat(manifest.articles.get(src.id), src)
-        and not same_stat(manifest.skipped.get(src.id), src)
-    ]
-    stale = len(stale_files)
-    _extract_pages(
-        [src.path for src in stale_files if is_html_path(src.path)],
-        cache_dir_for(index_dir),
-        progress,
-    )
-    on_disk = {src.id for src in found.files}
-    gone = [aid for aid in manifest.articles if aid not in on_disk]
-    lost = [aid for aid in manifest.skipped if aid not in on_disk]
-    lines = dupes = None
-    if stale or gone or lost or report.rebuilt:
-        if progress and not report.rebuilt:
-            progress(0, 1, "reading line counts and duplicate sketches")
-        lines = LineStore() if report.rebuilt else LineStore.load(index_dir)
-        dupes = DupeStore() if report.rebuilt else DupeStore.load(index_dir)
-        if lines is None or dupes is None:  # an index from before they were kept
-            again = _update(settings, True, progress)  # under the lock this call holds
-            again.reason = "the index lacks its line counts or duplicate sketches"
-            return again
-    # Articles are cleaned with the repeated lines counted by the last update, and
-    # indexed at once; once every file is counted, the few whose repeated lines changed
-    # are cleaned and indexed again (a second, small commit).
-    repeated = manifest.repeated
-    parallel = stale >= PARALLEL_MIN_FILES and (os.cpu_count() or 1) >= 2
-    in_order: list[str] = []  # ids of the articles given to a fresh build, in order
 
-    noted = 0  # articles of in_order already in partial.json
+def _stopped_first_build(
+    index_dir: Path, fp: str, files: list[SourceFile]
+) -> tuple[object, dict[str, dict]] | None:
+    """The index and the manifest entries of a first build that stopped midway (the
+    reader closed, Ctrl-C, a crash), when they can be trusted: its note of committed
+    parts (partial.json) was made under the same analysis, every article it lists is on
+    disk as it was read, and the index holds exactly their passages (a part committed
+    but not yet noted when it stopped would be indexed twice: then it starts over)."""
+    noted = Manifest.load_partial(index_dir)
+    if noted is None or noted.fingerprint != fp or not noted.articles:
+        return None
+    on_disk = {src.id: src for src in files}
+    if not all(aid in on_disk and same_stat(e, on_disk[aid]) for aid, e in noted.articles.items()):
+        return None
+    opened = continue_at(index_dir)
+    if opened is None:
+        return None
+    ix, passages = opened
+    if passages != sum(e["passages"] for e in noted.articles.values()):
+        return None
+    return ix, noted.articles
 
-    def committed(articles: int, _passages: int) -> None:
-        nonlocal noted
-        if target != index_dir:
-            return
-        part = {aid: manifest.articles[aid] for aid in in_order[noted:articles]}
-        noted = articles
-        articles += len(resumed)
-        Manifest.append_partial(target, part, articles, total, fp)
-        if on_partial:
-            on_partial(articles, total)
 
-    batch = Batch(
-        ix, fresh=report.rebuilt, parallel=parallel, on_commit=committed, progress=progress
-    )
-    # A rebuild reads every file: its line entries and sketches wait packed.
-    packed = _Packed() if report.rebuilt else None
-    read_now: set[str] = set()
+def _log_again(
+    log: ArticleLog, info: dict, src: SourceFile, settings: Settings, sidecar, report
+) -> None:
+    """A continued first build's article indexed before it stopped: read again for its
+    line entry and duplicate sketch, which a build makes at its end."""
     try:
-        for i, src in enumerate(found.files, 1):
-            entry = manifest.articles.get(src.id)
-            skipped = manifest.skipped.get(src.id)
-            if same_stat(entry, src):
-                report.warnings.extend(entry.get("warnings", ()))
-                if src.id in resumed:  # indexed before the build stopped; its lines count
-                    _pack_again(packed, src, settings, sidecar)
-            elif same_stat(skipped, src):
-                report.warnings.append(skipped["why"])
-            else:
-                try:
-                    prep = prepare_file(src, settings, sidecar)
-                except Unreadable as exc:
-                    report.warnings.append(str(exc))
-                    manifest.skipped[src.id] = {
-                        "size": src.size,
-                        "mtime_ns": src.mtime_ns,
-                        "why": str(exc),
-                    }
-                    lines.entries.pop(src.id, None)
-                    dupes.prints.pop(src.id, None)
-                    if entry:
-                        report.removed += 1
-                        _remove(batch, manifest, src.id)
-                else:
-                    read_now.add(src.id)
-                    line_entry = prep.line_entry()
-                    if packed is None:
-                        lines.entries[src.id] = line_entry
-                    article = finish(prep, settings, repeated)
-                    manifest.skipped.pop(src.id, None)
-                    report.warnings.extend(article.warnings)
-                    if entry and entry["hash"] == article.content_hash:
-                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
-                        entry.pop("warnings", None)
-                        if article.warnings:  # same text, other bytes (e.g. re-encoded)
-                            entry["warnings"] = article.warnings
-                    else:
-                        if entry:
-                            report.changed += 1
-                        else:
-                            report.added += 1
-                        if report.rebuilt:
-                            in_order.append(article.id)
-                        _add(batch, manifest, article, src)
-                        if packed is None:
-                            _sketch(dupes, article)
-                        else:
-                            packed.put(article.id, line_entry, _fingerprint(article))
-            if progress and (i % PROGRESS_EVERY == 0 or i == total):
-                progress(i, total, "indexing" if batch.writing else "reading")
-        for aid in lost:
-            del manifest.skipped[aid]
-        for aid in gone:
-            _remove(batch, manifest, aid)
-            lines.entries.pop(aid, None)
-            dupes.prints.pop(aid, None)
-        batch.commit(progress)
-        if lines is not None:
+        prep = prepare_file(src, settings, sidecar)
+    except Unreadable as exc:  # changed since a moment ago: the next update sees it
+        report.warnings.append(str(exc))
+        return
+    article = finish(prep, settings, {})
+    report.warnings.extend(article.warnings)
+    log.put(src.id, info, prep.line_entry(), _fingerprint(article))
 
-            def count_lines():
-                if packed is not None:
-                    packed.unpack(lines, dupes)
-                return lines.counts()
 
-            manifest.repeated = _named(progress, "counting repeated lines", count_lines)
-            again = lines.affected(repeated, manifest.repeated, skip=set())
-            if again:
-                _reclean(
-                    again, found.files, settings, sidecar, manifest, report, dupes, ix, progress
-                )
-                report.recleaned = len(set(again) - read_now)
-    except BaseException:
-        batch.cancel()
-        # A rebuild beside the index is dropped; a first build keeps the parts it
-        # committed, searchable, and the next update continues it.
-        if report.rebuilt and target != index_dir:
-            shutil.rmtree(target, ignore_errors=True)
-        raise
-    if lines is not None:  # something was read, removed or rebuilt
-        manifest.duplicates = _named(progress, "finding duplicates", duplicate_groups, dupes.prints)
-        if progress:
-            progress(1, 1, "finding duplicates")
-        try:
+def _consumed(items: list[T]) -> Iterator[T]:
+    """The items of a list, each let go by the list once given."""
+    for i, item in enumerate(items):
+        items[i] = None
+        yield item
 
-            def save_stores() -> None:
-                lines.save(target)
-                dupes.save(target)
 
-            _named(progress, "saving line counts and duplicate sketches", save_stores)
-            (target / PARTIAL).unlink(missing_ok=True)
-            tick = _checksum_ticker(progress) if progress else None
-            manifest.files = record(target, manifest.files, tick)
-            _named(progress, "saving the manifest", manifest.save, target)
-        except BaseException:
-            if report.rebuilt:
-                shutil.rmtree(target, ignore_errors=True)
-            raise
-    if target != index_dir:
-        swap(target, index_dir)
-    report.removed += len(gone)
-    _fill_report(report, manifest, t0)
-    return report
+def _reclean_rebuilt(
+    log: ArticleLog,
+    settings: Settings,
+    sidecar: dict,
+    manifest: Manifest,
+    report: IndexReport,
+    dupes: DupeStore,
+    ix,
+    progress: Progress | None,
+) -> None:
+    """A rebuild's count of repeated lines, and the articles it cleaned before the
+    count that it changes cleaned again (their entries and sketches kept apart from
+    the log's, in the manifest and the duplicate store)."""
+    repeated = _named(
+        progress, "counting repeated lines", count, (e for _, e in log.line_entries())
+    )
+    # Every article was cleaned with no repeated lines (a rebuild has no count before).
+    again = set(affected(log.line_entries(), {}, repeated, set()))
+    manifest.repeated = repeated
+    if again:
+        infos = ((aid, json.loads(info)) for aid, info, _, _ in log.rows() if aid in again)
+        files = [SourceFile(aid, i["path"], i["size"], i["mtime_ns"]) for aid, i in infos]
+        _reclean(list(again), files, settings, sidecar, manifest, report, dupes, ix, progress)
+
+
+def _save_stores(
+    target: Path,
+    manifest: Manifest,
+    lines: LineStore,
+    dupes: DupeStore,
+    log: ArticleLog | None,
+    report: IndexReport,
+    progress: Progress | None,
+) -> None:
+    """Group duplicates, save the line counts, sketches, checksums and manifest; a
+    rebuild's from its log (with the entries and sketches of the articles it cleaned
+    again in their place), streamed."""
+    prints = dupes.prints if log is None else _logged_prints(log, manifest, dupes)
+    manifest.duplicates = _named(progress, "finding duplicates", duplicate_groups, prints)
+    del prints
+    if progress:
+        progress(1, 1, "finding duplicates")
+
+    def save_stores() -> None:
+        if log is None:
+            lines.save(target)
+            dupes.save(target)
+            return
+        save_lines(target, ((aid, entry) for aid, _, entry, _ in log.rows()))
+        save_prints(target, _logged_sketches(log, manifest, dupes))
+
+    _named(progress, "saving line counts and duplicate sketches", save_stores)
+    (target / PARTIAL).unlink(missing_ok=True)
+    tick = _checksum_ticker(progress) if progress else None
+    manifest.files = record(target, manifest.files, tick)
+    entries = None if log is None else _logged_entries(log, manifest, report)
+    _named(progress, "saving the manifest", manifest.save, target, entries)
+    if log is not None:
+        log.discard()
+
+
+def _logged_prints(log: ArticleLog, manifest: Manifest, dupes: DupeStore) -> dict:
+    out = {}
+    for aid, _, _, sketch in log.rows():
+        fp = dupes.prints.get(aid) if aid in manifest.articles else sketch_of(sketch)
+        if fp is not None:
+            out[aid] = fp
+    return out
+
+
+def _logged_sketches(log: ArticleLog, manifest: Manifest, dupes: DupeStore):
+    for aid, _, _, sketch in log.rows():
+        if aid not in manifest.articles:
+            if sketch != "null":
+                yield aid, sketch
+        elif (fp := dupes.prints.get(aid)) is not None:
+            yield aid, json.dumps([fp.exact, fp.sketch, fp.figures], separators=(",", ":"))
+
+
+def _logged_entries(log: ArticleLog, manifest: Manifest, report: IndexReport):
+    """The manifest entries of a rebuild (those cleaned again from the manifest); the
+    report's totals counted on the way."""
+    report.articles = report.passages = report.title_only = 0
+    for aid, info, _, _ in log.rows():
+        if aid in manifest.articles:
+            entry = manifest.articles[aid]
+            info = json.dumps(entry, separators=(",", ":"))
+        else:
+            entry = json.loads(info)
+        report.articles += 1
+        report.passages += entry["passages"]
+        report.title_only += bool(entry.get("title_only"))
+        yield aid, info
 
 
 def _list_files(settings: Settings, progress: Progress | None):
@@ -397,41 +556,6 @@ def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
     return tick
 
 
-def _stopped_first_build(
-    index_dir: Path, fp: str, files: list[SourceFile]
-) -> tuple[object, Manifest] | None:
-    """The index and the articles of a first build that stopped midway (the reader
-    closed, Ctrl-C, a crash), when they can be trusted: its note of committed parts
-    (partial.json) was made under the same analysis, every article it lists is on disk
-    as it was read, and the index holds exactly their passages (a part committed but
-    not yet noted when it stopped would be indexed twice: then it starts over)."""
-    noted = Manifest.load_partial(index_dir)
-    if noted is None or noted.fingerprint != fp or not noted.articles:
-        return None
-    on_disk = {src.id: src for src in files}
-    if not all(aid in on_disk and same_stat(e, on_disk[aid]) for aid, e in noted.articles.items()):
-        return None
-    opened = continue_at(index_dir)
-    if opened is None:
-        return None
-    ix, passages = opened
-    if passages != sum(e["passages"] for e in noted.articles.values()):
-        return None
-    return ix, Manifest(fp, dict(noted.articles))
-
-
-def _pack_again(packed: _Packed | None, src: SourceFile, settings: Settings, sidecar) -> None:
-    """A continued first build's article indexed before it stopped: read again for its
-    line entry and duplicate sketch only (they are made at the end of a build)."""
-    if packed is None:
-        return
-    try:
-        prep = prepare_file(src, settings, sidecar)
-    except Unreadable:
-        return
-    packed.put(src.id, prep.line_entry(), _fingerprint(finish(prep, settings, {})))
-
-
 def _fingerprint(article: Article) -> Fingerprint | None:
     """The article's duplicate sketch; none for an article that is only a title."""
     if article.title_only:
@@ -445,30 +569,6 @@ def _sketch(dupes: DupeStore, article: Article) -> None:
         dupes.prints.pop(article.id, None)
     else:
         dupes.prints[article.id] = fp
-
-
-class _Packed:
-    """The line entries and duplicate sketches of the articles a rebuild reads, kept
-    as JSON text (~0.35 kB an article; ~2 kB as objects) until its writer processes
-    are done, when the build's processes hold the most. Unpacked into the stores once
-    the index is written: they are needed only then (repeated lines, duplicates)."""
-
-    def __init__(self) -> None:
-        self.items: dict[str, str] = {}
-
-    def put(self, aid: str, entry: LineEntry, fp: Fingerprint | None) -> None:
-        sketch = [fp.exact, fp.sketch, fp.figures] if fp else None
-        self.items[aid] = json.dumps(
-            [entry.groups, entry.body, entry.lines, sketch], separators=(",", ":")
-        )
-
-    def unpack(self, lines: LineStore, dupes: DupeStore) -> None:
-        for aid, text in self.items.items():
-            groups, body, found, sketch = json.loads(text)
-            lines.entries[aid] = LineEntry(groups, body, found)
-            if sketch:
-                dupes.prints[aid] = Fingerprint(*sketch)
-        self.items.clear()
 
 
 def _reclean(
@@ -507,12 +607,10 @@ def _reclean(
         raise
 
 
-def _fill_report(report: IndexReport, manifest: Manifest, t0: float) -> None:
+def _fill_report(report: IndexReport, manifest: Manifest) -> None:
     report.articles = len(manifest.articles)
     report.passages = sum(a["passages"] for a in manifest.articles.values())
     report.title_only = sum(1 for a in manifest.articles.values() if a.get("title_only"))
-    report.duplicate_groups = len(manifest.duplicates)
-    report.seconds = time.perf_counter() - t0
 
 
 def _extract_pages(paths: list[str], cache_dir: Path, progress: Progress | None) -> None:

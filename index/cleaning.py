@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+import re._constants as _c
+import re._parser as _parser
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from .config import Cleaning
@@ -101,10 +103,21 @@ def _lines(text: str, start: int) -> list[_Line]:
     return out
 
 
+_LEADING_MARKS = re.compile(r"^[•·*|\-–—\s]+")
+_SPACES = re.compile(r"\s+")
+
+
 def _norm(line: str) -> str:
     line = _HEADING_MARK.sub("", line).translate(_QUOTES)
-    line = re.sub(r"^[•·*|\-–—\s]+", "", line)
-    return re.sub(r"\s+", " ", line).strip().casefold()
+    line = _LEADING_MARKS.sub("", line)
+    return _SPACES.sub(" ", line).strip().casefold()
+
+
+def _may_be(line: str, key: str) -> bool:
+    """False when the stripped `line` cannot normalise to `key`: an ASCII line's
+    normal form ends with its own last character, lower-cased (only its start and its
+    spaces change). Most lines are paragraphs that end otherwise than the title."""
+    return not (key and line.isascii()) or line[-1].lower() == key[-1]
 
 
 def _is_headline_like(text: str, max_words: int = HEADLINE_MAX_UNITS) -> bool:
@@ -112,7 +125,74 @@ def _is_headline_like(text: str, max_words: int = HEADLINE_MAX_UNITS) -> bool:
 
 
 def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
-    return any(p.search(text) for p in patterns)
+    screens = _SCREENS.get(id(patterns))
+    if screens is None or screens[0] is not patterns:
+        screens = _SCREENS[id(patterns)] = (patterns, tuple(map(_screen, patterns)))
+    lowered = text.lower() if text.isascii() else None
+    for search, needles, folded in screens[1]:
+        if needles and lowered is not None:
+            hay = lowered if folded else text
+            for n in needles:
+                if n in hay:
+                    break
+            else:
+                continue  # none of its strings: the pattern cannot match
+        if search(text):
+            return True
+    return False
+
+
+# A pattern's screen: one of these strings stands in every line it finds. Testing
+# them is many times quicker than searching for a pattern that can start anywhere
+# ("uses cookies|cookie policy"), and most lines have none of them.
+_SCREENS: dict[int, tuple[tuple[re.Pattern, ...], tuple]] = {}
+_SCREEN_MIN = 3  # shorter strings screen out too little to pay
+
+
+def _screen(pattern: re.Pattern) -> tuple[Callable, tuple[str, ...], bool]:
+    """(search, strings one of which any match contains, whether they are to be found
+    in the lower-cased line). Only for ASCII lines, where ignoring case is lowering
+    both (elsewhere Unicode case rules apply: 'ſ' matches 's'); none when the pattern
+    has no such strings."""
+    folded = bool(pattern.flags & re.IGNORECASE)
+    try:
+        needles = _needles(_parser.parse(pattern.pattern, pattern.flags).data) or ()
+    except (re.error, TypeError, ValueError):  # a parser of another Python version
+        needles = ()
+    if folded:
+        needles = tuple(n.lower() for n in needles)
+    return pattern.search, tuple(needles), folded
+
+
+def _needles(items: list) -> list[str] | None:
+    """Strings one of which every match of this sequence contains (the longest found:
+    a run of literal characters, or the strings of each branch of an alternation), or
+    None when none is sure and long enough."""
+    found: list[list[str]] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if len(run) >= _SCREEN_MIN:
+            found.append(["".join(run)])
+        run.clear()
+
+    for op, av in items:
+        if op is _c.LITERAL and av < 128:
+            run.append(chr(av))
+            continue
+        flush()
+        if op is _c.BRANCH:
+            branches = [_needles(list(b)) for b in av[1]]
+            if all(branches):
+                found.append([n for b in branches for n in b])
+        elif op is _c.SUBPATTERN and not av[1] and not av[2]:  # a group, no flag changed
+            inner = _needles(list(av[3]))
+            if inner:
+                found.append(inner)
+    flush()
+    if not found:
+        return None
+    return max(found, key=lambda ns: min(map(len, ns)))
 
 
 def fingerprint(line: str) -> str:
@@ -195,7 +275,7 @@ def clean(
     if title:
         key = _norm(title)
         for ln in content:
-            if ln.kind == "text" and _norm(ln.text) == key:
+            if ln.kind == "text" and _may_be(ln.text, key) and _norm(ln.text) == key:
                 first = from_text and not _has_kind(content, "title")
                 ln.kind = "title" if first else "duplicate title"
 

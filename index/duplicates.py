@@ -19,10 +19,11 @@ import json
 import re
 import zlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .atomic import write_atomic
+from .manifest import write_json
 
 DUPES_FILE = "duplicates.json"
 K = 16  # sketch size
@@ -49,9 +50,11 @@ def fingerprint_of(title: str, passage_texts: list[str]) -> Fingerprint:
     # words, and about half the hashing.
     long = [w for w in words if len(w) > 3 or not w.isalpha()]
     shingles = map(" ".join, zip(*(long[i:] for i in range(SHINGLE)), strict=False))
-    sketch = heapq.nsmallest(K, set(map(zlib.crc32, map(str.encode, shingles))))
-    figures = _hash(" ".join(sorted(set(_FIGURES(" ".join(words))))))
-    return Fingerprint(_hash(" ".join(words)), sketch, figures)
+    # The K smallest, ascending; sorting a few hundred hashes is quicker than a heap.
+    sketch = sorted(set(map(zlib.crc32, map(str.encode, shingles))))[:K]
+    body = " ".join(words)
+    figures = _hash(" ".join(sorted(set(_FIGURES(body)))))
+    return Fingerprint(_hash(body), sketch, figures)
 
 
 def _hash(text: str) -> str:
@@ -126,5 +129,13 @@ class DupeStore:
             return None
 
     def save(self, index_dir: Path) -> None:
-        data = {k: [f.exact, f.sketch, f.figures] for k, f in self.prints.items()}
-        write_atomic(index_dir / DUPES_FILE, json.dumps({"articles": data}, separators=(",", ":")))
+        items = ((k, _dumps([f.exact, list(f.sketch), f.figures])) for k, f in self.prints.items())
+        save_prints(index_dir, items)
+
+
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def save_prints(index_dir: Path, items: Iterable[tuple[str, str]]) -> None:
+    """The duplicate store from (id, [exact, sketch, figures] as JSON text)."""
+    write_json(index_dir / DUPES_FILE, {}, "articles", items)

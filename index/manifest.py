@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from .atomic import replacing
@@ -54,6 +55,33 @@ def manifest_well_formed(data) -> bool:
     )
 
 
+_dumps = json.JSONEncoder(separators=(",", ":")).encode
+
+
+def write_json(
+    target: Path,
+    fields: dict,
+    key: str,
+    items: Iterable[tuple[str, str]],
+    durable: bool = False,
+) -> None:
+    """Atomically write the JSON object `fields` plus `key`, an object of `items` (name,
+    value already as JSON text), streamed: no copy of it all in memory."""
+    with replacing(target, durable=durable) as fh:
+        out = io.TextIOWrapper(fh, encoding="utf-8")
+        out.write("{")
+        for name, value in fields.items():
+            out.write(f"{_dumps(name)}:{_dumps(value)},")
+        out.write(f"{_dumps(key)}:{{")
+        sep = ""
+        for name, value in items:
+            out.write(f"{sep}{_dumps(name)}:{value}")
+            sep = ","
+        out.write("}}")
+        out.flush()
+        out.detach()
+
+
 class Manifest:
     def __init__(
         self,
@@ -90,22 +118,19 @@ class Manifest:
             data.get("duplicates"),
         )
 
-    def save(self, index_dir: Path) -> None:
-        with replacing(index_dir / MANIFEST, durable=True) as fh:
-            out = io.TextIOWrapper(fh, encoding="utf-8")  # streamed: no copy of it all in memory
-            json.dump(
-                {
-                    "fingerprint": self.fingerprint,
-                    "articles": self.articles,
-                    "skipped": self.skipped,
-                    "files": self.files,
-                    "repeated": self.repeated,
-                    "duplicates": self.duplicates,
-                },
-                out,
-            )
-            out.flush()
-            out.detach()
+    def save(self, index_dir: Path, articles: Iterable[tuple[str, str]] | None = None) -> None:
+        """Written whole; `articles` (id, entry as JSON text), when given, stands for
+        `self.articles` (a rebuild keeps its entries on disk until now)."""
+        if articles is None:
+            articles = ((aid, _dumps(a)) for aid, a in self.articles.items())
+        fields = {
+            "fingerprint": self.fingerprint,
+            "skipped": self.skipped,
+            "files": self.files,
+            "repeated": self.repeated,
+            "duplicates": self.duplicates,
+        }
+        write_json(index_dir / MANIFEST, fields, "articles", articles, durable=True)
 
     @classmethod
     def load_partial(cls, index_dir: Path) -> Manifest | None:

@@ -575,3 +575,72 @@ def test_an_index_without_its_line_counts_is_rebuilt(make_corpus):
     report = lib.update()
     assert report.rebuilt and "line counts" in report.reason and report.articles == 3
     assert (s.index_dir / "lines.json").exists()
+
+
+# Lines are first screened for strings each pattern needs (index/cleaning.py `_screen`):
+# the answer must be the pattern's own, whatever the case, script or shape of pattern.
+SCREENED = [
+    r"uses cookies|cookie policy|accept (all )?cookies",
+    r"subscribe to (our|the) newsletter|sign up for (our|the) newsletter",
+    r"seeks? (local )?(specialists|writers|contributors)|send (your )?cv\b",
+    r"\bfile (photo|picture|image)\)?\s*$",
+    r"(?-i:Photo ?/ ?[A-Z])",
+    r"abc(?-i:DEF)|xyz",
+    r"ab(?i:DEFG)",
+    r"(?i)Mixed Case|other",
+    r"^advertisement$",
+]
+SCREEN_LINES = [
+    "We uses COOKIES here",
+    "Please ACCEPT ALL cookies",
+    "Sign Up For The Newsletter today",
+    "The desk seeks local Writers",
+    "Send your CV",
+    "Send your cv now",
+    "A market scene (File Photo)",
+    "photo/Reuters",
+    "Photo / Reuters",
+    "ABCDEF and abcdef",
+    "abcDEF",
+    "abdefg",
+    "The site uſes cookies",
+    "mixed case",
+    "ſubscribe to our newsletter",  # long s: matches 's' when case is ignored
+    "Advertisement",
+    "advertisement ",
+    "Nothing to see in this sentence at all.",
+]
+
+
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+def test_screened_patterns_find_what_the_patterns_find(flags):
+    from index.cleaning import _matches
+
+    for pattern in SCREENED:
+        compiled = (re.compile(pattern, flags),)
+        for line in SCREEN_LINES:
+            assert _matches(compiled, line) == bool(compiled[0].search(line)), (pattern, line)
+
+
+def test_a_rebuild_lists_articles_as_cleaned_after_the_count(make_corpus):
+    """A rebuild cleans every article before the count of repeated lines, then again
+    those the count changes; what it lists is the second cleaning, and the next update
+    finds nothing to do."""
+    from index.build import article_infos, update_index
+
+    files = {f"site/a{i}.txt": story(f"Headline number {i}", *FURNITURE) for i in range(3)}
+    files["site/copy.txt"] = files["site/a0.txt"]
+    settings = make_corpus(files)
+    report = update_index(settings, rebuild=True)
+    assert report.articles == 4 and report.duplicate_groups == 1
+    infos = {i.id: i for i in article_infos(settings)}
+    assert {aid: i.passages for aid, i in infos.items()} == {
+        "site/a0": 3,
+        "site/a1": 3,
+        "site/a2": 3,
+        "site/copy": 3,
+    }
+    assert report.passages == 12
+    assert [n for n in os.listdir(settings.index_dir) if n.endswith(".jsonl")] == []
+    again = update_index(settings)
+    assert (again.reindexed, again.recleaned, again.rebuilt) == (0, 0, False)
