@@ -52,13 +52,16 @@ class NormalizeFilter(Filter):
     def normalize(self, word: str) -> str:
         out = self._cache.get(word)
         if out is None:
-            out = fold(word).replace("’", "'")
-            out = self.variants.get(out, out)
-            if self.stem:
-                out = porter2_stem(out)
+            out = self.uncached(word)
             if len(self._cache) < 1_000_000:
                 self._cache[word] = out
         return out
+
+    def uncached(self, word: str) -> str:
+        """normalize(word), for a caller that keeps its own cache of the results."""
+        out = fold(word).replace("’", "'")
+        out = self.variants.get(out, out)
+        return porter2_stem(out) if self.stem else out
 
     def __call__(self, tokens):
         normalize = self.normalize
@@ -210,8 +213,14 @@ def one_pass_analysis(schema):
         return None
     if type(text.format) is not Positions or type(exact.format) is not Frequency:
         return None
-    stem, fold_only = text.analyzer[-1].normalize, exact.analyzer[-1].normalize
-    pairs: dict[str, tuple[bytes, bytes]] = {}
+    # The pairs are the build's one word cache, kept with the `text` filter for the
+    # process's next segments (the filters' own caches would hold every word twice
+    # more: a few MB a writer process at 100k articles).
+    norm = text.analyzer[-1]
+    stem, fold_only = norm.uncached, exact.analyzer[-1].uncached
+    pairs: dict[str, tuple[bytes, bytes]] | None = getattr(norm, "_pairs", None)
+    if pairs is None:
+        pairs = norm._pairs = {}
     counts: dict[int, bytes] = {}
     findall = _FINDALL
 
