@@ -10,6 +10,7 @@ whole (indexfiles). This module talks to the index only through `index/engine/`
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -80,7 +81,25 @@ class IndexReport:
         )
 
 
-def _info(article: Article, src: SourceFile) -> dict:
+def _side(sidecar: dict, aid: str) -> str | None:
+    """A digest of an article's entry in the corpus's metadata.yaml (None: it has none),
+    kept in its manifest entry: editing the entry re-reads the article although its
+    file did not change."""
+    entry = sidecar.get(aid)
+    if not entry:
+        return None
+    text = json.dumps(entry, sort_keys=True, default=str)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
+
+
+def _as_read(entry: dict | None, src: SourceFile, sidecar: dict) -> bool:
+    """Whether an article is as its manifest entry saw it: its file and its
+    metadata.yaml entry."""
+    return same_stat(entry, src) and entry.get("side") == _side(sidecar, src.id)
+
+
+def _info(article: Article, src: SourceFile, sidecar: dict) -> dict:
+    side = _side(sidecar, src.id)
     return {
         "path": src.path,
         "size": src.size,
@@ -93,11 +112,14 @@ def _info(article: Article, src: SourceFile) -> dict:
         "title_only": article.title_only,
         # kept so that every update reports them until the file changes
         **({"warnings": article.warnings} if article.warnings else {}),
+        **({"side": side} if side else {}),
     }
 
 
-def _add(batch: Batch, manifest: Manifest, article: Article, src: SourceFile) -> None:
-    manifest.articles[article.id] = _info(article, src)  # first: adding may commit a part
+def _add(
+    batch: Batch, manifest: Manifest, article: Article, src: SourceFile, sidecar: dict
+) -> None:
+    manifest.articles[article.id] = _info(article, src, sidecar)  # first: adding may commit
     batch.add(article)
 
 
@@ -155,11 +177,10 @@ def _update(
     fp = f"{fingerprint(variant_map(settings.variants))}/{extractor_id()}"
     found = _list_files(settings, progress)
     report.warnings.extend(found.warnings)
-    manifest, ix, target, resumed = _open_or_create(
-        settings, rebuild, fp, found.files, report, progress
-    )
-
     sidecar, note = load_sidecar(settings.corpus)
+    manifest, ix, target, resumed = _open_or_create(
+        settings, rebuild, fp, found.files, sidecar, report, progress
+    )
     if note:
         report.warnings.append(note)
     total = len(found.files)
@@ -168,7 +189,7 @@ def _update(
     stale_files = [
         src
         for src in found.files
-        if not same_stat(manifest.articles.get(src.id), src)
+        if not _as_read(manifest.articles.get(src.id), src, sidecar)
         and not same_stat(manifest.skipped.get(src.id), src)
     ]
     stale = len(stale_files)
@@ -229,9 +250,9 @@ def _update(
         for i, src in enumerate(files, 1):
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
-            if same_stat(entry, src):
+            if _as_read(entry, src, sidecar):
                 report.warnings.extend(entry.get("warnings", ()))
-            elif src.id in resumed and same_stat(resumed[src.id], src):
+            elif src.id in resumed and _as_read(resumed[src.id], src, sidecar):
                 # indexed before the build stopped: read again for the log alone
                 _log_again(log, resumed[src.id], src, settings, sidecar, report)
             elif same_stat(skipped, src):
@@ -259,14 +280,15 @@ def _update(
                     article = finish(prep, settings, repeated)
                     manifest.skipped.pop(src.id, None)
                     report.warnings.extend(article.warnings)
-                    if entry and entry["hash"] == article.content_hash:
+                    same_side = entry and entry.get("side") == _side(sidecar, src.id)
+                    if same_side and entry["hash"] == article.content_hash:
                         entry.update(size=src.size, mtime_ns=src.mtime_ns)
                         entry.pop("warnings", None)
                         if article.warnings:  # same text, other bytes (e.g. re-encoded)
                             entry["warnings"] = article.warnings
                     elif log is not None:
                         report.added += 1
-                        info = _info(article, src)
+                        info = _info(article, src, sidecar)
                         log.put(article.id, info, line_entry, _fingerprint(article))
                         if target == index_dir:
                             pending.append((article.id, info))  # first: adding may commit
@@ -276,7 +298,7 @@ def _update(
                             report.changed += 1
                         else:
                             report.added += 1
-                        _add(batch, manifest, article, src)
+                        _add(batch, manifest, article, src, sidecar)
                         _sketch(dupes, article)
             if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total, "indexing" if batch.writing else "reading")
@@ -327,6 +349,7 @@ def _open_or_create(
     rebuild: bool,
     fp: str,
     files: list[SourceFile],
+    sidecar: dict,
     report: IndexReport,
     progress: Progress | None,
 ) -> tuple[Manifest, object, Path, dict[str, dict]]:
@@ -369,7 +392,7 @@ def _open_or_create(
         # With no usable index to search meanwhile, build in place: searchable as it grows.
         if (index_dir / MANIFEST).exists():
             target = beside(index_dir, ".new")
-        elif not rebuild and (stopped := _stopped_first_build(index_dir, fp, files)):
+        elif not rebuild and (stopped := _stopped_first_build(index_dir, fp, files, sidecar)):
             ix, resumed = stopped
             report.reason = f"continuing the first build ({len(resumed):,} articles indexed)"
         if not resumed:
@@ -378,18 +401,21 @@ def _open_or_create(
 
 
 def _stopped_first_build(
-    index_dir: Path, fp: str, files: list[SourceFile]
+    index_dir: Path, fp: str, files: list[SourceFile], sidecar: dict
 ) -> tuple[object, dict[str, dict]] | None:
     """The index and the manifest entries of a first build that stopped midway (the
     reader closed, Ctrl-C, a crash), when they can be trusted: its note of committed
     parts (partial.json) was made under the same analysis, every article it lists is on
-    disk as it was read, and the index holds exactly their passages (a part committed
-    but not yet noted when it stopped would be indexed twice: then it starts over)."""
+    disk (and in metadata.yaml) as it was read, and the index holds exactly their
+    passages (a part committed but not yet noted when it stopped would be indexed
+    twice: then it starts over)."""
     noted = Manifest.load_partial(index_dir)
     if noted is None or noted.fingerprint != fp or not noted.articles:
         return None
     on_disk = {src.id: src for src in files}
-    if not all(aid in on_disk and same_stat(e, on_disk[aid]) for aid, e in noted.articles.items()):
+    if not all(
+        aid in on_disk and _as_read(e, on_disk[aid], sidecar) for aid, e in noted.articles.items()
+    ):
         return None
     opened = continue_at(index_dir)
     if opened is None:
@@ -599,7 +625,7 @@ def _reclean(
             except Unreadable as exc:  # changed since it was read a moment ago
                 report.warnings.append(str(exc))
                 continue
-            _add(batch, manifest, article, src)
+            _add(batch, manifest, article, src, sidecar)
             _sketch(dupes, article)
         batch.commit(progress)
     except BaseException:

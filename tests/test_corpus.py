@@ -494,3 +494,27 @@ def test_utf16_with_a_byte_order_mark_is_read(make_corpus):
     report = update_index(settings)
     assert report.articles == 1 and report.warnings == []
     assert Library(settings).engine.search("Lachin").total == 1
+
+
+def test_editing_metadata_yaml_updates_the_articles_it_changes(make_corpus):
+    """A user fixes an outlet or a date in metadata.yaml: the next update re-reads the
+    articles whose entry changed (their files did not), and only those."""
+    from index.library import Library
+
+    files = {
+        "a.txt": "Harbour talks resume.\n\nThe ferry company met the port.\n",
+        "b.txt": "Harbour strike ends.\n\nDockers return.\n",
+        "metadata.yaml": "a:\n  source: Wire Won\n  date: 2024-01-02\nb:\n  source: Wire Two\n",
+    }
+    settings = make_corpus(files)
+    lib = Library(settings)
+    lib.update()
+    assert lib.infos["a"].source == "Wire Won"
+    fixed = files["metadata.yaml"].replace("Wire Won", "Wire One").replace("01-02", "01-03")
+    make_corpus({"metadata.yaml": fixed})
+    report = lib.update()
+    assert report.reindexed == 1 and not report.rebuilt, report.summary()
+    assert (lib.infos["a"].source, lib.infos["a"].date) == ("Wire One", "2024-01-03")
+    assert lib.engine.search('outlet:"Wire One"').total == 2  # the index knows it too
+    assert lib.engine.search('outlet:"Wire Won"').total == 0
+    assert lib.update().reindexed == 0  # and then nothing more to do
