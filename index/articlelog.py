@@ -36,9 +36,8 @@ class ArticleLog:
         self.title_only = 0
 
     def put(self, aid: str, info: dict, entry: LineEntry, fp: Fingerprint | None) -> None:
-        sketch = [fp.exact, fp.sketch, fp.figures] if fp else None
         line = [entry.groups, entry.body, entry.lines]
-        self._out.write(f"{_dumps(aid)}\t{_dumps(info)}\t{_dumps(line)}\t{_dumps(sketch)}\n")
+        self._out.write(f"{_dumps(aid)}\t{_dumps(info)}\t{_dumps(line)}\t{sketch_text(fp)}\n")
         self.articles += 1
         self.passages += info["passages"]
         self.title_only += bool(info.get("title_only"))
@@ -61,6 +60,11 @@ class ArticleLog:
     def line_entries(self) -> Iterator[tuple[str, LineEntry]]:
         for aid, _, entry, _ in self.rows():
             yield aid, LineEntry(*json.loads(entry))
+
+
+def sketch_text(fp: Fingerprint | None) -> str:
+    """A sketch as the log and the duplicate store write it (`null` for none)."""
+    return _dumps([fp.exact, list(fp.sketch), fp.figures] if fp else None)
 
 
 def sketch_of(text: str) -> Fingerprint | None:

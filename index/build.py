@@ -10,31 +10,39 @@ whole (indexfiles). This module talks to the index only through `index/engine/`
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from .articlelog import ArticleLog, sketch_of
-from .boilerplate import LineStore, affected, count, save_lines
+from .articlelog import ArticleLog
+from .boilerplate import LineStore
+from .build_entries import (
+    IndexReport,
+    add_article,
+    as_read,
+    entry_of,
+    keep_sketch,
+    remove_article,
+    side_digest,
+    sketch_article,
+)
+from .build_finish import PROGRESS_EVERY, named_step, reclean, reclean_rebuilt, save_stores
+from .build_open import log_again, open_or_create
 from .config import Settings
-from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
-from .duplicates import DupeStore, Fingerprint, fingerprint_of, save_prints
-from .duplicates import groups as duplicate_groups
-from .engine import Batch, Progress, continue_at, create_index, open_at
+from .corpus import Unreadable, finish, prepare_file, scan_corpus
+from .duplicates import DupeStore
+from .engine import Batch, Progress
 from .engine.analysis import fingerprint, variant_map
 from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
-from .indexfiles import beside, check, damaged, record, swap
+from .indexfiles import swap
 from .indexlock import IndexLock, disk_error
-from .manifest import MANIFEST, PARTIAL, Manifest, same_stat
+from .manifest import Manifest, same_stat
 from .metadata import load_sidecar
-from .model import Article, ArticleInfo
+from .model import ArticleInfo
 from .pool import head_start
 
 # Index with two writer processes when at least this many files are (re)read and the
@@ -44,88 +52,8 @@ PARALLEL_MIN_FILES = 1500
 # about a second to start, a page about a fifth of one to extract.
 EXTRACT_POOL_MIN = 16
 EXTRACT_PROCS_MAX = 4
-# Files read between two progress reports (the reader's indexer passes on what moves).
-PROGRESS_EVERY = 10
-NAMED_EVERY = 0.5  # seconds between two reports of a step that cannot count
 T = TypeVar("T")
 OnPartial = Callable[[int, int], None]  # (articles searchable, articles in the corpus)
-
-
-@dataclass(slots=True)
-class IndexReport:
-    articles: int = 0
-    passages: int = 0
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
-    rebuilt: bool = False
-    reason: str = ""
-    title_only: int = 0  # articles with a title and no body
-    duplicate_groups: int = 0  # groups of articles with the same or nearly the same body
-    recleaned: int = 0  # unchanged articles cleaned again: their repeated lines changed
-    warnings: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-
-    @property
-    def reindexed(self) -> int:
-        return self.added + self.changed
-
-    def summary(self) -> str:
-        head = "rebuilt" if self.rebuilt else "updated"
-        extra = f", {self.recleaned} re-cleaned" if self.recleaned else ""
-        return (
-            f"{head}: {self.articles} articles ({self.title_only} title-only), "
-            f"{self.passages} passages, {self.duplicate_groups} duplicate groups; "
-            f"{self.added} added, {self.changed} changed, {self.removed} removed{extra}; "
-            f"{len(self.warnings)} warnings; {self.seconds:.2f} s"
-        )
-
-
-def _side(sidecar: dict, aid: str) -> str | None:
-    """A digest of an article's entry in the corpus's metadata.yaml (None: it has none),
-    kept in its manifest entry: editing the entry re-reads the article although its
-    file did not change."""
-    entry = sidecar.get(aid)
-    if not entry:
-        return None
-    text = json.dumps(entry, sort_keys=True, default=str)
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=8).hexdigest()
-
-
-def _as_read(entry: dict | None, src: SourceFile, sidecar: dict) -> bool:
-    """Whether an article is as its manifest entry saw it: its file and its
-    metadata.yaml entry."""
-    return same_stat(entry, src) and entry.get("side") == _side(sidecar, src.id)
-
-
-def _info(article: Article, src: SourceFile, sidecar: dict) -> dict:
-    side = _side(sidecar, src.id)
-    return {
-        "path": src.path,
-        "size": src.size,
-        "mtime_ns": src.mtime_ns,
-        "hash": article.content_hash,
-        "title": article.title,
-        "source": article.source,
-        "date": article.date,
-        "passages": len(article.passages),
-        "title_only": article.title_only,
-        # kept so that every update reports them until the file changes
-        **({"warnings": article.warnings} if article.warnings else {}),
-        **({"side": side} if side else {}),
-    }
-
-
-def _add(
-    batch: Batch, manifest: Manifest, article: Article, src: SourceFile, sidecar: dict
-) -> None:
-    manifest.articles[article.id] = _info(article, src, sidecar)  # first: adding may commit
-    batch.add(article)
-
-
-def _remove(batch: Batch, manifest: Manifest, aid: str) -> None:
-    batch.remove(aid)
-    manifest.articles.pop(aid, None)
 
 
 def update_index(
@@ -178,7 +106,7 @@ def _update(
     found = _list_files(settings, progress)
     report.warnings.extend(found.warnings)
     sidecar, note = load_sidecar(settings.corpus)
-    manifest, ix, target, resumed = _open_or_create(
+    manifest, ix, target, resumed = open_or_create(
         settings, rebuild, fp, found.files, sidecar, report, progress
     )
     if note:
@@ -189,7 +117,7 @@ def _update(
     stale_files = [
         src
         for src in found.files
-        if not _as_read(manifest.articles.get(src.id), src, sidecar)
+        if not as_read(manifest.articles.get(src.id), src, sidecar)
         and not same_stat(manifest.skipped.get(src.id), src)
     ]
     stale = len(stale_files)
@@ -250,11 +178,11 @@ def _update(
         for i, src in enumerate(files, 1):
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
-            if _as_read(entry, src, sidecar):
+            if as_read(entry, src, sidecar):
                 report.warnings.extend(entry.get("warnings", ()))
-            elif src.id in resumed and _as_read(resumed[src.id], src, sidecar):
+            elif src.id in resumed and as_read(resumed[src.id], src, sidecar):
                 # indexed before the build stopped: read again for the log alone
-                _log_again(log, resumed[src.id], src, settings, sidecar, report)
+                log_again(log, resumed[src.id], src, settings, sidecar, report)
             elif same_stat(skipped, src):
                 report.warnings.append(skipped["why"])
             else:
@@ -271,7 +199,7 @@ def _update(
                     dupes.prints.pop(src.id, None)
                     if entry:
                         report.removed += 1
-                        _remove(batch, manifest, src.id)
+                        remove_article(batch, manifest, src.id)
                 else:
                     line_entry = prep.line_entry()
                     if log is None:
@@ -280,7 +208,7 @@ def _update(
                     article = finish(prep, settings, repeated)
                     manifest.skipped.pop(src.id, None)
                     report.warnings.extend(article.warnings)
-                    same_side = entry and entry.get("side") == _side(sidecar, src.id)
+                    same_side = entry and entry.get("side") == side_digest(sidecar, src.id)
                     if same_side and entry["hash"] == article.content_hash:
                         entry.update(size=src.size, mtime_ns=src.mtime_ns)
                         entry.pop("warnings", None)
@@ -288,8 +216,8 @@ def _update(
                             entry["warnings"] = article.warnings
                     elif log is not None:
                         report.added += 1
-                        info = _info(article, src, sidecar)
-                        log.put(article.id, info, line_entry, _fingerprint(article))
+                        info = entry_of(article, src, sidecar)
+                        log.put(article.id, info, line_entry, sketch_article(article))
                         if target == index_dir:
                             pending.append((article.id, info))  # first: adding may commit
                         batch.add(article)
@@ -298,25 +226,25 @@ def _update(
                             report.changed += 1
                         else:
                             report.added += 1
-                        _add(batch, manifest, article, src, sidecar)
-                        _sketch(dupes, article)
+                        add_article(batch, manifest, article, src, sidecar)
+                        keep_sketch(dupes, article)
             if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total, "indexing" if batch.writing else "reading")
         for aid in lost:
             del manifest.skipped[aid]
         for aid in gone:
-            _remove(batch, manifest, aid)
+            remove_article(batch, manifest, aid)
             lines.entries.pop(aid, None)
             dupes.prints.pop(aid, None)
         batch.commit(progress)
         if log is not None:
             log.close()
-            _reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, progress)
+            reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, progress)
         elif lines is not None:
-            manifest.repeated = _named(progress, "counting repeated lines", lines.counts)
+            manifest.repeated = named_step(progress, "counting repeated lines", lines.counts)
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
-                _reclean(
+                reclean(
                     again, found.files, settings, sidecar, manifest, report, dupes, ix, progress
                 )
                 report.recleaned = len(set(again) - read_now)
@@ -329,7 +257,7 @@ def _update(
         raise
     if lines is not None:  # something was read, removed or rebuilt
         try:
-            _save_stores(target, manifest, lines, dupes, log, report, progress)
+            save_stores(target, manifest, lines, dupes, log, report, progress)
         except BaseException:
             if report.rebuilt:
                 shutil.rmtree(target, ignore_errors=True)
@@ -344,203 +272,11 @@ def _update(
     return report
 
 
-def _open_or_create(
-    settings: Settings,
-    rebuild: bool,
-    fp: str,
-    files: list[SourceFile],
-    sidecar: dict,
-    report: IndexReport,
-    progress: Progress | None,
-) -> tuple[Manifest, object, Path, dict[str, dict]]:
-    """The manifest, the index and the folder to write: the index as it is when its
-    manifest and files are sound, else a new one (`report` says why), written in place
-    when there is no index to search meanwhile, beside it otherwise; or a first build
-    that stopped midway, continued (with the manifest entries of the articles it had
-    indexed: the last of the four)."""
-    index_dir = settings.index_dir
-    if progress and not rebuild:
-        progress(0, 1, "reading the manifest")
-    manifest = None if rebuild else Manifest.load(index_dir)
-    ix = None
-    if rebuild:
-        report.reason = "rebuild asked for"
-    elif manifest is None:
-        if not index_dir.exists():
-            report.reason = "no index yet"
-        elif (index_dir / MANIFEST).exists():
-            report.reason = "index manifest unreadable or of another version"
-        else:
-            report.reason = "index manifest missing"
-    elif manifest.fingerprint != fp:
-        report.reason = "analysis settings changed (variants or version)"
-        manifest = None
-    elif why := damaged(index_dir) or check(index_dir, manifest.files):
-        report.reason = f"index damaged ({why}); rebuilt"
-        manifest = None
-    else:
-        try:
-            ix = open_at(index_dir)
-        except Exception as exc:  # any failure to open means: rebuild from the corpus
-            report.reason = f"index could not be opened ({type(exc).__name__}); rebuilt"
-            manifest = None
-    target = index_dir
-    resumed: dict[str, dict] = {}
-    if manifest is None:
-        report.rebuilt = True
-        manifest = Manifest(fp)
-        # With no usable index to search meanwhile, build in place: searchable as it grows.
-        if (index_dir / MANIFEST).exists():
-            target = beside(index_dir, ".new")
-        elif not rebuild and (stopped := _stopped_first_build(index_dir, fp, files, sidecar)):
-            ix, resumed = stopped
-            report.reason = f"continuing the first build ({len(resumed):,} articles indexed)"
-        if not resumed:
-            ix = create_index(target, settings)
-    return manifest, ix, target, resumed
-
-
-def _stopped_first_build(
-    index_dir: Path, fp: str, files: list[SourceFile], sidecar: dict
-) -> tuple[object, dict[str, dict]] | None:
-    """The index and the manifest entries of a first build that stopped midway (the
-    reader closed, Ctrl-C, a crash), when they can be trusted: its note of committed
-    parts (partial.json) was made under the same analysis, every article it lists is on
-    disk (and in metadata.yaml) as it was read, and the index holds exactly their
-    passages (a part committed but not yet noted when it stopped would be indexed
-    twice: then it starts over)."""
-    noted = Manifest.load_partial(index_dir)
-    if noted is None or noted.fingerprint != fp or not noted.articles:
-        return None
-    on_disk = {src.id: src for src in files}
-    if not all(
-        aid in on_disk and _as_read(e, on_disk[aid], sidecar) for aid, e in noted.articles.items()
-    ):
-        return None
-    opened = continue_at(index_dir)
-    if opened is None:
-        return None
-    ix, passages = opened
-    if passages != sum(e["passages"] for e in noted.articles.values()):
-        return None
-    return ix, noted.articles
-
-
-def _log_again(
-    log: ArticleLog, info: dict, src: SourceFile, settings: Settings, sidecar, report
-) -> None:
-    """A continued first build's article indexed before it stopped: read again for its
-    line entry and duplicate sketch, which a build makes at its end."""
-    try:
-        prep = prepare_file(src, settings, sidecar)
-    except Unreadable as exc:  # changed since a moment ago: the next update sees it
-        report.warnings.append(str(exc))
-        return
-    article = finish(prep, settings, {})
-    report.warnings.extend(article.warnings)
-    log.put(src.id, info, prep.line_entry(), _fingerprint(article))
-
-
 def _consumed(items: list[T]) -> Iterator[T]:
     """The items of a list, each let go by the list once given."""
     for i, item in enumerate(items):
         items[i] = None
         yield item
-
-
-def _reclean_rebuilt(
-    log: ArticleLog,
-    settings: Settings,
-    sidecar: dict,
-    manifest: Manifest,
-    report: IndexReport,
-    dupes: DupeStore,
-    ix,
-    progress: Progress | None,
-) -> None:
-    """A rebuild's count of repeated lines, and the articles it cleaned before the
-    count that it changes cleaned again (their entries and sketches kept apart from
-    the log's, in the manifest and the duplicate store)."""
-    repeated = _named(
-        progress, "counting repeated lines", count, (e for _, e in log.line_entries())
-    )
-    # Every article was cleaned with no repeated lines (a rebuild has no count before).
-    again = set(affected(log.line_entries(), {}, repeated, set()))
-    manifest.repeated = repeated
-    if again:
-        infos = ((aid, json.loads(info)) for aid, info, _, _ in log.rows() if aid in again)
-        files = [SourceFile(aid, i["path"], i["size"], i["mtime_ns"]) for aid, i in infos]
-        _reclean(list(again), files, settings, sidecar, manifest, report, dupes, ix, progress)
-
-
-def _save_stores(
-    target: Path,
-    manifest: Manifest,
-    lines: LineStore,
-    dupes: DupeStore,
-    log: ArticleLog | None,
-    report: IndexReport,
-    progress: Progress | None,
-) -> None:
-    """Group duplicates, save the line counts, sketches, checksums and manifest; a
-    rebuild's from its log (with the entries and sketches of the articles it cleaned
-    again in their place), streamed."""
-    prints = dupes.prints if log is None else _logged_prints(log, manifest, dupes)
-    manifest.duplicates = _named(progress, "finding duplicates", duplicate_groups, prints)
-    del prints
-    if progress:
-        progress(1, 1, "finding duplicates")
-
-    def save_stores() -> None:
-        if log is None:
-            lines.save(target)
-            dupes.save(target)
-            return
-        save_lines(target, ((aid, entry) for aid, _, entry, _ in log.rows()))
-        save_prints(target, _logged_sketches(log, manifest, dupes))
-
-    _named(progress, "saving line counts and duplicate sketches", save_stores)
-    (target / PARTIAL).unlink(missing_ok=True)
-    tick = _checksum_ticker(progress) if progress else None
-    manifest.files = record(target, manifest.files, tick)
-    entries = None if log is None else _logged_entries(log, manifest, report)
-    _named(progress, "saving the manifest", manifest.save, target, entries)
-    if log is not None:
-        log.discard()
-
-
-def _logged_prints(log: ArticleLog, manifest: Manifest, dupes: DupeStore) -> dict:
-    out = {}
-    for aid, _, _, sketch in log.rows():
-        fp = dupes.prints.get(aid) if aid in manifest.articles else sketch_of(sketch)
-        if fp is not None:
-            out[aid] = fp
-    return out
-
-
-def _logged_sketches(log: ArticleLog, manifest: Manifest, dupes: DupeStore):
-    for aid, _, _, sketch in log.rows():
-        if aid not in manifest.articles:
-            if sketch != "null":
-                yield aid, sketch
-        elif (fp := dupes.prints.get(aid)) is not None:
-            yield aid, json.dumps([fp.exact, fp.sketch, fp.figures], separators=(",", ":"))
-
-
-def _logged_entries(log: ArticleLog, manifest: Manifest, report: IndexReport):
-    """The manifest entries of a rebuild (those cleaned again from the manifest); the
-    report's totals counted on the way."""
-    report.articles = report.passages = report.title_only = 0
-    for aid, info, _, _ in log.rows():
-        if aid in manifest.articles:
-            entry = manifest.articles[aid]
-            info = json.dumps(entry, separators=(",", ":"))
-        else:
-            entry = json.loads(info)
-        report.articles += 1
-        report.passages += entry["passages"]
-        report.title_only += bool(entry.get("title_only"))
-        yield aid, info
 
 
 def _list_files(settings: Settings, progress: Progress | None):
@@ -553,84 +289,6 @@ def _list_files(settings: Settings, progress: Progress | None):
         progress(0, 1, f"listing files ({n:,})")
 
     return scan_corpus(settings, listed)
-
-
-def _named(progress: Progress | None, label: str, step: Callable[..., T], *args) -> T:
-    """step(*args), with `label` reported every NAMED_EVERY seconds while it runs: for
-    steps that cannot count their own progress (counting lines, grouping duplicates,
-    saving), which take seconds on a large corpus. The step runs in a thread; progress
-    is only ever called from this one."""
-    if not progress:
-        return step(*args)
-    from concurrent.futures import ThreadPoolExecutor
-    from concurrent.futures import TimeoutError as StillRunning
-
-    progress(0, 1, label)
-    with ThreadPoolExecutor(1, thread_name_prefix="dossier-build") as pool:
-        job = pool.submit(step, *args)
-        while True:
-            try:
-                return job.result(timeout=NAMED_EVERY)
-            except StillRunning:
-                progress(0, 1, label)
-
-
-def _checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
-    def tick(done: int, total: int) -> None:
-        progress(done, total, "saving")
-
-    return tick
-
-
-def _fingerprint(article: Article) -> Fingerprint | None:
-    """The article's duplicate sketch; none for an article that is only a title."""
-    if article.title_only:
-        return None
-    return fingerprint_of(article.title, [p.text for p in article.passages])
-
-
-def _sketch(dupes: DupeStore, article: Article) -> None:
-    fp = _fingerprint(article)
-    if fp is None:
-        dupes.prints.pop(article.id, None)
-    else:
-        dupes.prints[article.id] = fp
-
-
-def _reclean(
-    ids: list[str],
-    files: list[SourceFile],
-    settings: Settings,
-    sidecar: dict,
-    manifest: Manifest,
-    report: IndexReport,
-    dupes: DupeStore,
-    ix,
-    progress: Progress | None = None,
-) -> None:
-    """Clean and index again the articles whose repeated lines changed."""
-    wanted = set(ids)
-    # They are in the index already (even in a rebuild: the first commit put them there).
-    batch = Batch(ix, fresh=False, parallel=False)
-    try:
-        done = 0
-        for src in files:
-            if src.id not in wanted:
-                continue
-            done += 1
-            if progress and (done % PROGRESS_EVERY == 0 or done == len(wanted)):
-                progress(done, len(wanted), "cleaning again")
-            try:
-                article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)
-            except Unreadable as exc:  # changed since it was read a moment ago
-                report.warnings.append(str(exc))
-                continue
-            _add(batch, manifest, article, src, sidecar)
-            _sketch(dupes, article)
-        batch.commit(progress)
-    except BaseException:
-        batch.cancel()
-        raise
 
 
 def _fill_report(report: IndexReport, manifest: Manifest) -> None:

@@ -8,7 +8,7 @@ import itertools
 import shutil
 import threading
 
-from index import build, scan
+from index import build_finish, scan
 from index.build import update_index
 from index.engine import segments
 from index.library import Library
@@ -180,13 +180,13 @@ def test_a_step_that_cannot_count_is_reported_while_it_runs(make_corpus, monkeyp
         if reports.count("finding duplicates") >= 3:
             said_again.set()
 
-    real_groups = build.duplicate_groups
+    real_groups = build_finish.duplicate_groups
 
     def slow_groups(prints):
         assert said_again.wait(timeout=10), "not reported while it ran"
         return real_groups(prints)
 
-    monkeypatch.setattr(build, "duplicate_groups", slow_groups)
+    monkeypatch.setattr(build_finish, "duplicate_groups", slow_groups)
     report = update_index(settings, progress=progress)
     assert report.articles == ARTICLES
     assert reports[-1] != "finding duplicates"  # the phases after it were named too
