@@ -3,7 +3,8 @@
 
     .venv/bin/python bench/bench_segment.py CONFIG [--passages 10000] [--runs 3]
 
-Prints per run the CPU seconds of indexing and of writing, the terms written and the
+Builds it as a fresh build does (one `exact` posting a word) and with every `exact`
+posting, in turn. Prints per run the CPU seconds of indexing and of writing, the terms written and the
 process's peak RSS growth; then medians. Articles are read and cleaned once, before."""
 
 from __future__ import annotations
@@ -45,28 +46,36 @@ def main() -> None:
     args = ap.parse_args()
     settings = load_settings(args.config)
     chunk = _chunk(settings, args.passages)
-    add_s, fin_s = [], []
+    # A segment as a build writes it (one `exact` posting a word) and with every
+    # `exact` posting (a small segment, that an update may merge), in turn.
+    modes = {"exact once": True, "every exact": False}
+    add_s: dict[str, list[float]] = {m: [] for m in modes}
+    fin_s: dict[str, list[float]] = {m: [] for m in modes}
     with tempfile.TemporaryDirectory() as tmp:
         for run in range(args.runs):
-            ix = create_index(Path(tmp) / f"ix{run}", settings)
-            rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            builder = SegmentBuilder(_storage(str(Path(tmp) / f"ix{run}")), ix.schema)
-            t = time.process_time()
-            for docs in chunk:
-                builder.add_article(docs)
-            t1 = time.process_time()
-            terms = sum(len(p) for p in builder.postings.values())
-            builder.finish()
-            t2 = time.process_time()
-            rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
-            add_s.append(t1 - t)
-            fin_s.append(t2 - t1)
-            print(
-                f"run {run}: {builder.docnum} passages, {terms} terms, index {t1 - t:.2f} s, "
-                f"write {t2 - t1:.2f} s, peak RSS +{rss:.0f} MB",
-                flush=True,
-            )
-    print(f"median: index {statistics.median(add_s):.2f} s, write {statistics.median(fin_s):.2f} s")
+            for mode, once in modes.items():
+                folder = Path(tmp) / f"ix{run}{once}"
+                ix = create_index(folder, settings)
+                rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                builder = SegmentBuilder(_storage(str(folder)), ix.schema, exact_once=once)
+                t = time.process_time()
+                for docs in chunk:
+                    builder.add_article(docs)
+                t1 = time.process_time()
+                terms = sum(len(p) for p in builder.postings.values())
+                builder.finish()
+                t2 = time.process_time()
+                rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
+                add_s[mode].append(t1 - t)
+                fin_s[mode].append(t2 - t1)
+                print(
+                    f"run {run}, {mode}: {builder.docnum} passages, {terms} terms, "
+                    f"index {t1 - t:.2f} s, write {t2 - t1:.2f} s, peak RSS +{rss:.0f} MB",
+                    flush=True,
+                )
+    for mode in modes:
+        add, fin = statistics.median(add_s[mode]), statistics.median(fin_s[mode])
+        print(f"median, {mode}: index {add:.2f} s, write {fin:.2f} s, both {add + fin:.2f} s")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """Reading a user's query: checks, a lenient reading when it is malformed, the grammar
 (index/queryparser.py) into an engine-neutral query (index/querymodel.py), and the
-rewrites that make it behave as users expect (prefix and fuzzy terms on the unstemmed
-field, capped expansions against the index's words, `tag:` answered from the tag file).
+rewrites that make it behave as users expect (prefix and fuzzy terms expanded against
+the unstemmed words, and searched as the index says: `Lexicon.searched_as`; capped
+expansions; `tag:` answered from the tag file).
 
 The checks and the rewrites share the token rules and limits set out below."""
 
@@ -18,6 +19,7 @@ from .querymodel import Analysis
 from .text import fold
 
 FIELDS = ("text", "title", "source", "date", "tag", "exact")
+PATTERNS_FIELD = "exact"  # where an unfielded prefix, wildcard or fuzzy word is expanded
 MIN_PREFIX = 3
 MAX_EXPANSION = 200
 # Bounds on what one query may ask for, so that any text typed or pasted is answered
@@ -62,7 +64,7 @@ _EMPTY_GROUP = re.compile(r"\(\s*\)")
 def _shown(reading: str) -> str:
     """The reading as a person reads it: without the field the checks route prefix and
     fuzzy words to, and without the empty brackets closing a bracket leaves."""
-    reading = reading.replace("exact:", "")
+    reading = reading.replace(PATTERNS_FIELD + ":", "")
     while (bare := _EMPTY_GROUP.sub("", reading)) != reading:
         reading = bare
     return " ".join(reading.split())
@@ -187,11 +189,11 @@ def _check_term(tok: str, problems: list[str]) -> str:
             word = word.replace("*", "").replace("?", "")
             return prefix + word if word else ""
         if not prefix:
-            prefix = "exact:"
+            prefix = PATTERNS_FIELD + ":"
         return prefix + fold(word)
     fz = _FUZZY.match(word)
     if fz and not prefix:
-        return "exact:" + fold(fz.group(1)) + "~" + (fz.group(2) or "1")
+        return PATTERNS_FIELD + ":" + fold(fz.group(1)) + "~" + (fz.group(2) or "1")
     return prefix + word
 
 
@@ -229,6 +231,7 @@ class Lexicon(Protocol):
     def doc_frequency(self, field: str, word: str) -> int: ...
     def matching(self, pattern: qm.Prefix | qm.Wildcard | qm.Range) -> list[str]: ...
     def within(self, field: str, text: str, maxdist: int, prefix: int = 0) -> list[str]: ...
+    def searched_as(self, field: str, words: list[str]) -> tuple[str, list[str]]: ...
 
 
 class QueryReader:
@@ -282,6 +285,8 @@ def _rewrite(
                 return qm.NOTHING
             case qm.Prefix() | qm.Wildcard() | qm.Fuzzy() | qm.Range() if words is not None:
                 return _expand(node, words, problems, budget)
+            case qm.Term(name, text, boost) if words is not None and name == PATTERNS_FIELD:
+                return _term(name, text, boost, words)
             case qm.And(kids, boost):
                 return qm.And(tuple(map(visit, kids)), boost)
             case qm.Or(kids, boost):
@@ -325,7 +330,7 @@ def _expand(node: qm.Pattern, words: Lexicon, problems: list[str], budget: list[
                 f"allows {allowed} edit{'' if allowed == 1 else 's'}"
             )
             if allowed == 0:
-                return qm.Term(field_name, node.text, node.boost)
+                return _term(field_name, node.text, node.boost, words)
             node = replace(node, maxdist=allowed)
         found = words.within(field_name, node.text, node.maxdist, node.prefix)
     else:
@@ -334,6 +339,7 @@ def _expand(node: qm.Pattern, words: Lexicon, problems: list[str], budget: list[
     if len(found) > 10 * MAX_EXPANSION:  # ranking them all by frequency would take seconds
         problems.append(f"'{_label(node)}' matched {len(found):,} words: type more letters")
         return qm.NOTHING
+    field_name, found = words.searched_as(field_name, found)
     if len(found) > room:
         found.sort(key=lambda w: -words.doc_frequency(field_name, w))
         problems.append(
@@ -346,6 +352,12 @@ def _expand(node: qm.Pattern, words: Lexicon, problems: list[str], budget: list[
     if len(found) == 1:
         return qm.Term(field_name, found[0], node.boost)
     return qm.AnyOf(field_name, tuple(found), node.boost)
+
+
+def _term(field_name: str, word: str, boost: float, words: Lexicon) -> qm.Term:
+    """A word of `field_name`'s lexicon as the index searches it."""
+    searched, terms = words.searched_as(field_name, [word])
+    return qm.Term(searched, terms[0], boost)
 
 
 def _label(node: qm.Pattern) -> str:

@@ -22,7 +22,8 @@ from ..text import fold, variant_map  # noqa: F401 - variant_map: analysis' own
 
 TOKEN_PATTERN = r"\w+(?:[.'’]?\w+)*"
 # Bump when analysis changes in a way that needs a rebuild.
-ANALYSIS_VERSION = 8  # 8: character references in text files decoded; 7: anyascii folding
+ANALYSIS_VERSION = 9  # 9: `exact` for its words only (queries.py);
+# 8: character references in text files decoded; 7: anyascii folding
 
 
 class NormalizeFilter(Filter):
@@ -195,6 +196,38 @@ def normalizer(variants: dict[str, str] | None = None, stem: bool = True) -> Cal
     return NormalizeFilter(variants, stem=stem).normalize
 
 
+def stemmer_between(unstemmed, stemmed) -> Callable[[str], str] | None:
+    """For two fields normalised alike but for the stemming (dossier's `exact` and
+    `text`): a word as `unstemmed` indexes it -> as `stemmed` does. That is Porter2 of
+    it, since both fold and merge variants before the stemmer, once; None for fields
+    normalised otherwise."""
+    try:
+        plain, stems = unstemmed.analyzer[-1], stemmed.analyzer[-1]
+    except (AttributeError, TypeError, IndexError, KeyError):
+        return None
+    if not (
+        isinstance(plain, NormalizeFilter)
+        and isinstance(stems, NormalizeFilter)
+        and not plain.stem
+        and stems.stem
+        and plain.variants == stems.variants
+    ):
+        return None
+    cache: dict[str, str] = getattr(stems, "_stems_of_words", None)
+    if cache is None:
+        cache = stems._stems_of_words = {}
+
+    def stem(word: str) -> str:
+        out = cache.get(word)
+        if out is None:
+            out = porter2_stem(word)
+            if len(cache) < 100_000:
+                cache[word] = out
+        return out
+
+    return stem
+
+
 def one_pass_analysis(schema):
     """For a schema whose `text` (stemmed, with positions) and `exact` (folded, with
     frequencies) fields are FastText fields over the same words: a function giving both
@@ -224,7 +257,10 @@ def one_pass_analysis(schema):
     counts: dict[int, bytes] = {}
     findall = _FINDALL
 
-    def analyse(value: str) -> tuple[list, list]:
+    def analyse(value: str, seen: set[bytes] | None = None) -> tuple[list, list]:
+        """`seen`: the exact terms the segment already holds, if it keeps one `exact`
+        posting a word (see SegmentBuilder): only the passage's new words get one,
+        counted once, and join `seen`."""
         poses: dict[bytes, list[int]] = {}
         freqs: dict[bytes, int] = {}
         get = pairs.get
@@ -240,7 +276,11 @@ def one_pass_analysis(schema):
                 poses[s] = [i]
             else:
                 lst.append(i)
-            freqs[e] = freqs.get(e, 0) + 1
+            if seen is None:
+                freqs[e] = freqs.get(e, 0) + 1
+            elif e not in seen:
+                seen.add(e)
+                freqs[e] = 1
         # Weights as ints (the small ones are shared objects): a segment holds millions,
         # and they are written as the same float32 a float weight would be.
         text_items = [(t, len(p), len(p), _encode_positions(p)) for t, p in poses.items()]

@@ -12,7 +12,7 @@ from whoosh.support.levenshtein import damerau_levenshtein
 from .. import querymodel as qm
 from ..querymodel import Analysis
 from ..text import fold
-from .analysis import NormalizeFilter, fast_words
+from .analysis import NormalizeFilter, fast_words, stemmer_between
 from .private import expansion_words
 from .termtable import TermTable, lexicon
 
@@ -115,6 +115,14 @@ def _pattern(q: qm.Pattern) -> wq.Query:
     return wq.NullQuery
 
 
+# A field whose words are looked up but searched in another field, by that field's
+# form of them: `exact` (folded words: prefix and fuzzy words are expanded in it) holds
+# one posting a word in a built segment (index/engine/segments.py), so its words are
+# searched as `text`'s stems. A prefix thus also finds the other forms of the words it
+# expands to (`sharin*` -> sharing -> share: "shares" too).
+SEARCHED_IN = {"exact": "text"}
+
+
 class IndexWords:
     """The words of an open index, as the query reader asks for them (the `Lexicon`
     protocol of index/query.py). Word tables for fuzzy lookups are kept per field."""
@@ -122,6 +130,30 @@ class IndexWords:
     def __init__(self, reader, tables: dict[str, TermTable]):
         self._reader = reader
         self._tables = tables
+        self._into: dict[str, tuple[str, Callable[[str], str]] | None] = {}
+
+    def searched_as(self, field: str, words: list[str]) -> tuple[str, list[str]]:
+        """The field and terms that words of `field`'s lexicon are searched as (each
+        term once, in the order of the words)."""
+        into = self._searched_in(field)
+        if into is None:
+            return field, list(words)
+        name, convert = into
+        return name, list(dict.fromkeys(map(convert, words)))
+
+    def _searched_in(self, field: str) -> tuple[str, Callable[[str], str]] | None:
+        if field not in self._into:
+            schema, name = self._reader.schema, SEARCHED_IN.get(field)
+            convert = None
+            if name is not None and field in schema and name in schema:
+                convert = stemmer_between(schema[field], schema[name])
+            self._into[field] = (name, convert) if convert is not None else None
+        return self._into[field]
+
+    def _frequency(self, field: str, word: str) -> int:
+        """Passages holding `word` of `field`'s lexicon, as it is searched."""
+        name, terms = self.searched_as(field, [word])
+        return self._reader.doc_frequency(name, terms[0])
 
     def has(self, field: str, word: str) -> bool:
         return (field, word) in self._reader
@@ -152,7 +184,7 @@ class IndexWords:
         found.sort(
             key=lambda w: (
                 damerau_levenshtein(w, word, limit=2),
-                -self._reader.doc_frequency(field, w),
+                -self._frequency(field, w),
                 w,
             )
         )

@@ -38,6 +38,9 @@ from .private import segments_of, write_field, write_lengths
 # build, three processes, stays near 300 MB at 20k articles).
 FIRST_SEGMENT = 500
 SEGMENT_PASSAGES = 10000
+# An update merges segments of at most this many passages (writer.merge_small), keeping
+# only the postings of passages still there; larger segments are never merged.
+MERGEABLE_PASSAGES = SEGMENT_PASSAGES // 10
 TICK_ARTICLES = 20  # articles indexed between two ticks of a segment written here
 TICK_TERMS = 2000  # terms written between two ticks (and one a field)
 
@@ -51,9 +54,16 @@ def _storage(index_dir: str) -> FileStorage:
 
 
 class SegmentBuilder:
-    """One new segment of an index, built in memory and written by `finish`."""
+    """One new segment of an index, built in memory and written by `finish`.
 
-    def __init__(self, storage, schema, indexname: str = "MAIN"):
+    With `exact_once`, the `exact` field gets one posting a word: the first passage of
+    the segment holding it. Its lexicon is all that is read of it (prefix and fuzzy
+    words are expanded there and searched in `text`, index/engine/queries.py), and its
+    postings were a quarter of a worker's time. Only for a segment no update merges:
+    a merge drops a deleted passage's postings, and with them a word that other
+    passages of the segment still hold."""
+
+    def __init__(self, storage, schema, indexname: str = "MAIN", exact_once: bool = False):
         from whoosh.codec import default_codec
 
         self.storage, self.schema = storage, schema
@@ -66,6 +76,7 @@ class SegmentBuilder:
         self.lengths: dict[str, array] = {n: array("I") for n in self.names}
         self.docnum = 0
         self.text_and_exact = one_pass_analysis(schema)
+        self.exact_seen: set[bytes] | None = set() if exact_once else None
 
     def add_article(self, docs: ArticleDocs) -> int:
         """Index every passage of an article; returns the number of passages."""
@@ -78,7 +89,7 @@ class SegmentBuilder:
         for pid, text in passages:
             values = {**per_article, "pid": pid, "text": text, "exact": text}
             if both is not None:
-                items["text"], items["exact"] = both(text)
+                items["text"], items["exact"] = both(text, self.exact_seen)
             self._add_doc(values, items)
         return len(passages)
 
@@ -159,7 +170,8 @@ def write_segment(
     if schema is None:  # once a build and process: the analyzers' word caches live in it
         _SCHEMAS.clear()
         schema = _SCHEMAS[build] = storage.open_index().schema
-    builder = SegmentBuilder(storage, schema)
+    passages = sum(len(docs[4]) for docs in chunk)
+    builder = SegmentBuilder(storage, schema, exact_once=passages > MERGEABLE_PASSAGES)
     # Consumed as indexed: each article's text is let go once its postings are made.
     chunk.reverse()
     done = 0
@@ -311,4 +323,4 @@ def worker_count(passages_expected: int) -> int:
     return 2
 
 
-__all__ = ["FreshWriter", "SegmentBuilder", "worker_count", "write_segment"]
+__all__ = ["MERGEABLE_PASSAGES", "FreshWriter", "SegmentBuilder", "worker_count", "write_segment"]

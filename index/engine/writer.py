@@ -28,7 +28,7 @@ from ..model import Article
 from ..text import variant_map
 from .analysis import FastText, exact_analyzer, stemming_analyzer
 from .private import segment_count, segments_of
-from .segments import SEGMENT_PASSAGES, FreshWriter, OnCommit
+from .segments import MERGEABLE_PASSAGES, FreshWriter, OnCommit
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -200,7 +200,7 @@ class Batch:
 
 def merge_small(writer, segments):
     """Merge policy of an update: once MAX_SMALL_SEGMENTS segments are small (a tenth
-    of a build's segment or less), they are merged into the segment being written;
+    of a build's segment or less: MERGEABLE_PASSAGES), they are merged into the segment being written;
     segments whose documents were all deleted are dropped. Large segments stay."""
     from whoosh.reading import SegmentReader
 
@@ -208,7 +208,7 @@ def merge_small(writer, segments):
     for seg in segments:
         if seg.doc_count() == 0:
             continue
-        (small if seg.doc_count_all() <= SEGMENT_PASSAGES // 10 else keep).append(seg)
+        (small if seg.doc_count_all() <= MERGEABLE_PASSAGES else keep).append(seg)
     if len(small) < MAX_SMALL_SEGMENTS:
         return keep + small
     for seg in small:
