@@ -4,8 +4,8 @@
     .venv/bin/python bench/bench_segment.py CONFIG [--passages 10000] [--runs 3]
 
 Builds it as a fresh build does (one `exact` posting a word) and with every `exact`
-posting, in turn. Prints per run the CPU seconds of indexing and of writing, the terms written and the
-process's peak RSS growth; then medians. Articles are read and cleaned once, before."""
+posting, in turn. Prints per run the CPU seconds of indexing and of writing, the terms
+written and the process's peak RSS growth; then medians. Articles are read and cleaned once, before."""
 
 from __future__ import annotations
 

@@ -200,8 +200,9 @@ class Batch:
 
 def merge_small(writer, segments):
     """Merge policy of an update: once MAX_SMALL_SEGMENTS segments are small (a tenth
-    of a build's segment or less: MERGEABLE_PASSAGES), they are merged into the segment being written;
-    segments whose documents were all deleted are dropped. Large segments stay."""
+    of a build's segment or less: MERGEABLE_PASSAGES), they are merged into the segment
+    being written; segments whose documents were all deleted are dropped. Large
+    segments stay (a fresh build's keep one `exact` posting a word: segments.py)."""
     from whoosh.reading import SegmentReader
 
     keep, small = [], []
