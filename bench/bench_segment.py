@@ -5,7 +5,8 @@
 
 Builds it as a fresh build does (one `exact` posting a word) and with every `exact`
 posting, in turn. Prints per run the CPU seconds of indexing and of writing, the terms
-written and the process's peak RSS growth; then medians. Articles are read and cleaned once, before."""
+written and the process's peak RSS growth; then medians. Articles are read and
+cleaned once, before."""
 
 from __future__ import annotations
 
