@@ -25,7 +25,10 @@ from array import array
 from collections import deque
 from collections.abc import Callable
 
+from whoosh.analysis import IDTokenizer
+from whoosh.fields import ID
 from whoosh.filedb.filestore import FileStorage
+from whoosh.formats import Existence
 from whoosh.index import TOC, LockError
 
 from ..errors import IndexBusy
@@ -77,6 +80,7 @@ class SegmentBuilder:
         self.docnum = 0
         self.text_and_exact = one_pass_analysis(schema)
         self.exact_seen: set[bytes] | None = set() if exact_once else None
+        self.pid_is_whole = "pid" in schema and _whole_value(schema["pid"])
 
     def add_article(self, docs: ArticleDocs) -> int:
         """Index every passage of an article; returns the number of passages."""
@@ -90,6 +94,8 @@ class SegmentBuilder:
             values = {**per_article, "pid": pid, "text": text, "exact": text}
             if both is not None:
                 items["text"], items["exact"] = both(text, self.exact_seen)
+            if self.pid_is_whole and pid:
+                items["pid"] = [(pid.encode("utf-8"), 1, 1.0, b"")]
             self._add_doc(values, items)
         return len(passages)
 
@@ -147,6 +153,17 @@ class SegmentBuilder:
     def cancel(self) -> None:
         with contextlib.suppress(Exception):
             self.perdoc.close()
+
+
+def _whole_value(field) -> bool:
+    """Whether a field indexes its value as one term, as `pid` does: then its posting is
+    made here, not by Whoosh's tokenizer (a generator and a token each passage)."""
+    return (
+        type(field) is ID
+        and type(field.analyzer) is IDTokenizer
+        and type(field.format) is Existence
+        and field.format.field_boost == 1.0
+    )
 
 
 _SCHEMAS: dict[str, object] = {}
