@@ -16,7 +16,9 @@ Writing (index/build.py)
     opened then sees those articles (and a later refresh() sees more).
     Fields of a passage document: pid (unique, stored), article (stored, sortable),
     text (stored, stemmed, positions), title (stemmed, positions), source (folded,
-    positions), exact (folded, unstemmed, no positions: prefix and fuzzy words),
+    positions), exact (folded, unstemmed, no positions: the words prefix and fuzzy
+    words expand to, searched as their `text` stems; one posting a word in a fresh
+    build's large segments),
     date (as written), tag (never stored: `tag:` is answered from the tag file).
 
 Analysis
@@ -33,8 +35,10 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
         (and Prefix, Wildcard, Fuzzy, Range before expansion).
     .words: the index's vocabulary (index/query.py's Lexicon protocol): has,
         doc_frequency, matching(prefix | wildcard | range), within(field, word, edits,
-        prefix), near(field, word, n). The query reader expands every pattern through
-        it into AnyOf, with its own caps, so the engine never expands.
+        prefix), near(field, word, n), searched_as(field, words) -> (field, terms) the
+        words are searched as (`exact`'s as `text` stems). The query reader expands
+        every pattern through it into AnyOf, with its own caps, so the engine never
+        expands.
     .ranked(query, limit, fast, cap) -> ([(docnum, score)] best first, hits per
         article, complete): BM25F scores; every match counted per article in the same
         pass; with `cap` (search as one types) a word in more passages than that is
