@@ -101,3 +101,19 @@ def test_many_segments_in_article_order(bundled_settings, tmp_path, monkeypatch,
     assert {k: v for k, v in fast.items() if k[0] != "blocks"} == {
         k: v for k, v in plain.items() if k[0] != "blocks"
     }
+
+
+def test_positions_are_encoded_as_whoosh_encodes_them():
+    """The position lists built by hand (gaps under 256) and by pickle (the others) are
+    Whoosh's bytes: lists of 1 to 200 positions, gaps of any size."""
+    from whoosh.formats import Positions
+
+    from index.engine.analysis import _encode_positions
+
+    rng = random.Random(5)
+    fmt = Positions()
+    for _ in range(5000):
+        n = rng.choice([1, 2, 3, 8, 63, 64, 200])
+        span = rng.choice([40, 255, 256, 300, 5000])
+        pos = sorted(rng.sample(range(span + n), n))
+        assert _encode_positions(pos) == fmt.encode(pos), pos

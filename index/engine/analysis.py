@@ -96,14 +96,32 @@ def _raw_words(value: str) -> list[str]:
     return found
 
 
+# A position list as pickle protocol 2 writes it when every gap is under 256 (most are):
+# the header, `K` and the byte of each gap, the end; built here at half pickle's cost.
+_PICKLED_HEADS = [pack_uint(n) + b"\x80\x02]q\x00(" for n in range(64)]
+_PICKLED_BYTE = [b"K" + bytes((i,)) for i in range(256)]
+
+
 def _encode_positions(poslist: list[int]) -> bytes:
     # Exactly whoosh.formats.Positions.encode, with the common one-position case cached.
-    if len(poslist) == 1:
+    n = len(poslist)
+    if n == 1:
         pos = poslist[0]
         out = _ONE_POS.get(pos)
         if out is None:
             out = _ONE_POS[pos] = pack_uint(1) + dumps([pos], 2)
         return out
+    if n < 64:
+        parts, base = [_PICKLED_HEADS[n]], 0
+        for pos in poslist:
+            gap = pos - base
+            if gap > 255:
+                break
+            parts.append(_PICKLED_BYTE[gap])
+            base = pos
+        else:
+            parts.append(b"e.")
+            return b"".join(parts)
     deltas, base = [], 0
     for pos in poslist:
         deltas.append(pos - base)
