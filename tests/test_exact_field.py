@@ -155,3 +155,5 @@ def test_a_prefix_finds_the_other_forms_of_its_words(make_corpus):
     marked = {fold(p.text[s:e]) for p in result.passages for s, e in p.spans}
     assert marked == {"sharing", "shares"}
     assert {a.title for a in lib.engine.search("sharp~1").articles} >= {"C"}
+    # `exact:` written out (where prefixes are expanded) is searched the same way.
+    assert {a.title for a in lib.engine.search("exact:sharing").articles} == {"A", "B"}

@@ -62,7 +62,7 @@ class SegmentBuilder:
     With `exact_once`, the `exact` field gets one posting a word: the first passage of
     the segment holding it. Its lexicon is all that is read of it (prefix and fuzzy
     words are expanded there and searched in `text`, index/engine/queries.py), and its
-    postings were a quarter of a worker's time. Only for a segment no update merges:
+    postings were a sixth of a worker's time (docs/scaling.md). Only for a segment no update merges:
     a merge drops a deleted passage's postings, and with them a word that other
     passages of the segment still hold."""
 
