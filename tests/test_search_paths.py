@@ -309,15 +309,14 @@ def test_a_word_table_built_before_an_update_is_not_kept_after_it(make_corpus):
     picked up meanwhile, that table (the older commit's words) is dropped: a prefix
     then finds the new words."""
     from index import querymodel as qm
-    from index.engine.termtable import TermTable
 
     settings = update_and(make_corpus({"a.txt": "Alpha\n\nThe alpha release.\n"}))
     engine = Library(settings).engine
     searcher = engine._engine
-    words, built_for = searcher.unbuilt_table("exact"), searcher.generation
+    build, built_for = searcher.unbuilt_table("exact"), searcher.generation
     (settings.corpus / "b.txt").write_text("Beta\n\nAlphabetic order.\n", encoding="utf-8")
     update_index(settings)
     assert engine.refresh()
-    engine._engine.keep_table("exact", TermTable(words), built_for)
+    engine._engine.keep_table("exact", build(), built_for)
     assert "alphabetic" in engine._engine.words.matching(qm.Prefix("exact", "alpha"))
     assert engine.search("alpha*").total == 2

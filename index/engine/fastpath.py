@@ -26,6 +26,7 @@ from .private import (
     term_info,
 )
 from .queries import ExpandedOr
+from .termtable import TermTable
 
 
 class FastBM25F(scoring.BM25F):
@@ -99,26 +100,42 @@ class ScoreCache:
     by words and by the scores they hold (~80 bytes each): at 100k articles a common
     word is in 100,000 passages, and a few dozen such words would hold gigabytes."""
 
-    def __init__(self, terms: int = 256, scores: int = 1_500_000):
+    def __init__(
+        self, tables: dict[str, TermTable] | None = None, terms: int = 256, scores: int = 1_500_000
+    ):
+        self.tables = {} if tables is None else tables  # the searcher's, as they are built
         self.terms = terms
         self.max_scores = scores
         self._kept = 0
         self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
-        self._infos: OrderedDict[tuple[str, str], list] = OrderedDict()
+        self._infos: OrderedDict[tuple[str, str], TermInfos] = OrderedDict()
         self._summed: list[tuple[tuple, dict[int, float], Counter]] = []
 
-    def infos(self, searcher, term: wq.Term) -> list | None:
-        """The term's info in each segment (None where it is not), kept for the words
-        looked up last (a prefix's words are looked up before they are read); None when
-        a segment's term table cannot be read the fast way."""
+    def infos(self, searcher, term: wq.Term) -> TermInfos | None:
+        """Where the term is: its info in each segment, looked up when first asked for
+        (only in the segments holding it when the field's word counts are read), and
+        the documents holding it in all. Kept for the words looked up last (a prefix's
+        words are counted before they are read); None when a segment's term table
+        cannot be read the fast way."""
         key = (term.fieldname, term.text)
         found = self._infos.get(key)
         if found is None:
             subs = searcher.subsearchers or [(searcher, 0)]
             btext = searcher.schema[term.fieldname].to_bytes(term.text)
-            found = [term_info(sub.reader(), term.fieldname, btext) for sub, _ in subs]
-            if any(i is False for i in found):
-                return None
+            table = self.tables.get(term.fieldname)
+            counts = table.counts if table is not None else None
+            if counts is not None and counts.segment_count == len(subs):
+                found = TermInfos(
+                    subs,
+                    term.fieldname,
+                    btext,
+                    counts.docs.get(term.text, 0),
+                    counts.segments.get(term.text, 0),
+                )
+            else:
+                found = TermInfos(subs, term.fieldname, btext)
+                if found.df is None:
+                    return None
             self._infos[key] = found
             if len(self._infos) > 2 * self.terms:
                 self._infos.popitem(last=False)
@@ -144,7 +161,7 @@ class ScoreCache:
 
     def doc_frequency(self, searcher, term: wq.Term) -> int | None:
         infos = self.infos(searcher, term)
-        return None if infos is None else sum(i.doc_frequency() for i in infos if i is not None)
+        return None if infos is None else infos.df
 
     def get(self, searcher, term: wq.Term, cap: int | None = None) -> TermScores | None:
         """The scores of the documents holding `term`, in every segment (with `cap`, of
@@ -183,34 +200,66 @@ class ScoreCache:
         return found
 
 
+class TermInfos:
+    """A word's term info in each segment (None where it is not), each looked up when
+    first asked for, and `df`: the documents holding it in all segments. With `df` and
+    `held` (bit i: the i-th segment holds it) known, only the segments holding it are
+    looked up, and only as far as they are read; otherwise every segment is looked up
+    at once to count them (`df` None when one cannot be read the fast way)."""
+
+    def __init__(
+        self, subs: list, fieldname: str, btext: bytes, df: int | None = None, held: int = -1
+    ):
+        self._subs, self._fieldname, self._btext, self._held = subs, fieldname, btext, held
+        self._found: dict[int, object] = {}
+        if df is None:
+            found = [self[i] for i in range(len(subs))]
+            df = None if False in found else sum(i.doc_frequency() for i in found if i)
+        self.df = df
+
+    def __getitem__(self, i: int):
+        """Its info in segment i: None where it is not, False if unreadable."""
+        if not self._held >> i & 1:
+            return None
+        found = self._found.get(i, self)
+        if found is self:
+            found = self._found[i] = term_info(
+                self._subs[i][0].reader(), self._fieldname, self._btext
+            )
+        return found
+
+
 def read_term(
     searcher,
     term: wq.Term,
-    infos: list,
+    infos: TermInfos,
     cap: int | None = None,
     values: dict[int, bytes] | None = None,
 ) -> TermScores | None:
-    """The scores of the documents holding `term` in every segment (`infos`: its term
-    info in each, from `ScoreCache.infos`), of its first `cap` when it has more; with
-    `values`, their postings' encoded positions put there too. None when a segment
-    cannot be read the fast way."""
+    """The scores of the documents holding `term` in every segment (`infos`: where it
+    is, from `ScoreCache.infos`), of its first `cap` when it has more; with `values`,
+    their postings' encoded positions put there too. None when a segment cannot be
+    read the fast way."""
     weighting = searcher.weighting
     if not isinstance(weighting, FastBM25F):
         return None
-    # One lookup of the word a segment gives its postings and its document count;
-    # Whoosh looked it up again in every segment for each segment's idf.
-    df = sum(i.doc_frequency() for i in infos if i is not None)
+    # One count of the word for its idf; Whoosh looked it up again in every segment
+    # for each segment's idf.
+    df = infos.df
     if cap is not None and df <= cap:
         cap = None  # read it whole: the next keystroke may want it whole
     table = weighting.table(searcher, term, df)
     out: dict[int, float] = {}
     subs = searcher.subsearchers or [(searcher, 0)]
-    for (sub, offset), info in zip(subs, infos, strict=True):
+    for i, (sub, offset) in enumerate(subs):
         room = None if cap is None else cap - len(out)
         if room is not None and room <= 0:
             break
+        info = infos[i]
         if info is None:
             continue
+        if info is False:
+            return None
         if term_scores(sub, offset, term, weighting, room, table, out, info, values) is None:
             return None
     return TermScores(out, cap)
@@ -412,7 +461,7 @@ def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
     infos = {w: cache.infos(searcher, t) for w, t in terms.items()}
     if any(i is None for i in infos.values()):
         return None
-    dfs = [sum(i.doc_frequency() for i in found if i is not None) for found in infos.values()]
+    dfs = [found.df for found in infos.values()]
     caps = shared_cap(dfs, cap) if cap is not None else [None] * len(dfs)
     read, values = {}, {}
     for (w, term), word_cap in zip(terms.items(), caps, strict=True):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import os
+import struct
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import accumulate
@@ -35,8 +36,10 @@ try:  # what the 2.7 codec writes: a term's first block header, its term info, a
     from whoosh.filedb.filetables import _lengths as _KEY_VALUE_LENGTHS
 
     _TERMINFO = W3TermInfo._struct
+    # a term info's document count: after its "inlined" flag and total weight
+    _DOC_FREQUENCY = struct.Struct("!5xI") if _TERMINFO.format == "!BfIBBfII" else None
 except (ImportError, AttributeError):  # pragma: no cover - a Whoosh without the 2.7 codec
-    _BLOCK_MAGIC = _KEY_VALUE_LENGTHS = _TERMINFO = None
+    _BLOCK_MAGIC = _KEY_VALUE_LENGTHS = _TERMINFO = _DOC_FREQUENCY = None
 try:  # smaller blocks are left uncompressed (whoosh-reloaded; 2.7.4 compresses all)
     from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
 except ImportError:  # pragma: no cover
@@ -103,6 +106,42 @@ def term_info(reader, fieldname: str, btext: bytes):
         return None
     except AttributeError:
         return False
+
+
+def field_rows(reader, fieldname: str) -> tuple[list[bytes], list[int]] | None:
+    """Every word (bytes) of one field of one segment, in order, and how many documents
+    hold each, read from the segment's term table at once (Whoosh's lexicon reads a
+    word at a time: ~8 s for the 1.6 million rows of 73 segments at 100k articles);
+    None when the table is not the 2.7 codec's."""
+    if _DOC_FREQUENCY is None:
+        return None
+    try:
+        terms = reader._terms
+        tindex, fnum = terms._tindex, terms._fieldmap.get(fieldname)
+        if fnum is None:
+            return [], []
+        start = tindex.closest_key_pos(pack_ushort(fnum))
+        if start is None:
+            return [], []
+        end = tindex.closest_key_pos(pack_ushort(fnum + 1)) or tindex.endofdata
+        data = tindex.dbfile.get(start, end - start)
+    except AttributeError:
+        return None
+    lengths, count = _KEY_VALUE_LENGTHS.unpack_from, _DOC_FREQUENCY.unpack_from
+    words: list[bytes] = []
+    dfs: list[int] = []
+    head, pos, size = pack_ushort(fnum), 0, _KEY_VALUE_LENGTHS.size
+    while pos < len(data):
+        keylen, datalen = lengths(data, pos)
+        key = pos + size
+        if data[key : key + 2] != head:  # (what a search checks the files for)
+            raise struct.error(f"a row of field {fieldname!r} is not what was written")
+        words.append(data[key + 2 : key + keylen])  # (after the field's number)
+        dfs.append(count(data, key + keylen)[0])
+        pos = key + keylen + datalen
+    if pos != len(data):
+        raise struct.error(f"the rows of field {fieldname!r} are not what was written")
+    return words, dfs
 
 
 _lookups: WeakKeyDictionary = WeakKeyDictionary()  # a segment's term table -> its lookup

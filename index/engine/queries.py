@@ -14,7 +14,7 @@ from ..querymodel import Analysis
 from ..text import fold
 from .analysis import NormalizeFilter, fast_words
 from .private import expansion_words
-from .termtable import TermTable, lexicon
+from .termtable import TermTable, lexicon, table_source
 
 
 def analysis_of(schema) -> Analysis:
@@ -161,7 +161,7 @@ class IndexWords:
     def table(self, field: str) -> TermTable:
         table = self._tables.get(field)
         if table is None:
-            table = self._tables[field] = TermTable(self.words(field))
+            table = self._tables[field] = table_source(self._reader, field)()
         return table
 
     def words(self, field: str) -> list[str]:
