@@ -351,11 +351,13 @@ class SearchEngine:
         an article the text search found."""
         also_in = self.also_in
         # The headlines found first (few), then checked against the text's hits (up to
-        # every article): a copy's group is the same from each of its members.
+        # every article, at C speed): a copy's group is the same from each of its members.
+        matching = self.headlines().matching(query)
+        unmatched = itertools.filterfalse(counts.__contains__, matching)
         found = (
             self.infos[a]
-            for a in self.headlines().matching(query)
-            if a not in counts and not any(map(counts.__contains__, also_in.get(a, ())))
+            for a in unmatched
+            if not any(map(counts.__contains__, also_in.get(a, ())))
         )
         newest = heapq.nlargest(
             HEADLINES_LISTED * 2, found, key=lambda i: (i.date or "", i.id)
@@ -400,9 +402,10 @@ def _most_hits(counts: Counter, room: int, skip) -> list[str]:
     is found first, at C speed, so only those with that many are sorted in Python."""
     if room <= 0:
         return []
+    pool = counts.keys()
     if len(counts) > 8 * (room + len(skip)):
         cut = heapq.nlargest(room + len(skip), counts.values())[-1]
-        pool = (a for a, c in counts.items() if c >= cut and a not in skip)
-    else:
-        pool = (a for a in counts if a not in skip)
-    return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
+        pool = itertools.compress(pool, map(cut.__le__, counts.values()))  # at C speed
+    return heapq.nsmallest(
+        room, itertools.filterfalse(skip.__contains__, pool), key=lambda a: (-counts[a], a)
+    )

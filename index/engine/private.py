@@ -13,6 +13,7 @@ import os
 import struct
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import lru_cache
 from itertools import accumulate
 from operator import sub as _sub
 from pickle import dumps, loads
@@ -145,6 +146,9 @@ def field_rows(reader, fieldname: str) -> tuple[list[bytes], list[int]] | None:
 
 
 _lookups: WeakKeyDictionary = WeakKeyDictionary()  # a segment's term table -> its lookup
+# A word is looked up in each segment under the same key: hashed once (an OR's words
+# in 73 segments hashed ~9,000 times, ~2 µs each).
+_HASHED = {fn: lru_cache(maxsize=1 << 14)(fn) for fn in getattr(_ft, "_hash_functions", ())}
 
 
 def _hash_lookup(tindex) -> Callable[[bytes], bytes | None] | None:
@@ -162,6 +166,7 @@ def _hash_lookup(tindex) -> Callable[[bytes], bytes | None] | None:
     pread = getattr(os, "pread", None)  # not on Windows
     if start or type(sub).__name__ != "SubFile" or W3TermInfo is None or pread is None:
         return None
+    hashfn = _HASHED.get(hashfn, hashfn)
     size = ptr.size
 
     def lookup(key: bytes) -> bytes | None:
