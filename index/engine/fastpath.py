@@ -297,11 +297,16 @@ def term_scores(
         blocks = read(reader, term.fieldname, field.to_bytes(term.text), info)
         if blocks is None:
             return None
-    found: dict[int, float] = {}  # this segment's
-    held: dict[int, bytes] = {}  # their values, if wanted
+    deleted = getattr(reader, "deleted_docs_set", None)
+    # Straight into `out` and `values` when no passage of the segment is deleted:
+    # copying each segment's scores and positions into them was a tenth of a phrase.
+    direct = out is not None and not deleted
+    found: dict[int, float] = out if direct else {}  # this segment's (and others')
+    held: dict[int, bytes] = values if direct and values is not None else {}
+    got = 0  # this segment's
     for ids, weights, *vals in blocks:
-        if cap is not None and len(found) + len(ids) > cap:
-            need = cap - len(found)
+        if cap is not None and got + len(ids) > cap:
+            need = cap - got
             ids, weights, vals = ids[:need], weights[:need], [v[:need] for v in vals]
         docs = list(map(offset.__add__, ids)) if offset else ids
         if vals:
@@ -315,9 +320,11 @@ def term_scores(
                 table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
             )
         found.update(zip(docs, scores, strict=True))
-        if cap is not None and len(found) >= cap:
+        got += len(ids)
+        if cap is not None and got >= cap:
             break
-    deleted = getattr(reader, "deleted_docs_set", None)
+    if direct:
+        return out
     if deleted and found:  # whichever is fewer is walked
         gone = (
             [offset + d for d in deleted]
