@@ -352,13 +352,15 @@ class SearchEngine:
         also_in = self.also_in
         # The headlines found first (few), then checked against the text's hits (up to
         # every article, at C speed): a copy's group is the same from each of its members.
-        matching = self.headlines().matching(query)
-        unmatched = itertools.filterfalse(counts.__contains__, matching)
-        found = (
-            self.infos[a]
-            for a in unmatched
-            if not any(map(counts.__contains__, also_in.get(a, ())))
+        unmatched = list(
+            itertools.filterfalse(counts.__contains__, self.headlines().matching(query))
         )
+        copied = {
+            a
+            for a in filter(also_in.__contains__, unmatched)
+            if any(map(counts.__contains__, also_in[a]))
+        }
+        found = map(self.infos.__getitem__, itertools.filterfalse(copied.__contains__, unmatched))
         newest = heapq.nlargest(
             HEADLINES_LISTED * 2, found, key=lambda i: (i.date or "", i.id)
         )  # room for the copies left out
@@ -399,13 +401,21 @@ class SearchEngine:
 
 def _most_hits(counts: Counter, room: int, skip) -> list[str]:
     """The `room` articles with most hits, not in `skip`, ties by id. The count they need
-    is found first, at C speed, so only those with that many are sorted in Python."""
+    is found first, at C speed: only the few above it are sorted by count, those at it
+    by id alone (thousands of articles hit once or twice, sorted by a Python key, were
+    a tenth of a common word's search)."""
     if room <= 0:
         return []
-    pool = counts.keys()
-    if len(counts) > 8 * (room + len(skip)):
-        cut = heapq.nlargest(room + len(skip), counts.values())[-1]
-        pool = itertools.compress(pool, map(cut.__le__, counts.values()))  # at C speed
-    return heapq.nsmallest(
-        room, itertools.filterfalse(skip.__contains__, pool), key=lambda a: (-counts[a], a)
+    free = functools.partial(itertools.filterfalse, skip.__contains__)
+    if len(counts) <= 8 * (room + len(skip)):
+        return heapq.nsmallest(room, free(counts), key=lambda a: (-counts[a], a))
+    cut = heapq.nlargest(room + len(skip), counts.values())[-1]
+    keys, values = counts.keys(), counts.values()
+    above = sorted(
+        free(itertools.compress(keys, map(cut.__lt__, values))), key=lambda a: (-counts[a], a)
+    )
+    if len(above) >= room:
+        return above[:room]
+    return (
+        above + sorted(free(itertools.compress(keys, map(cut.__eq__, values))))[: room - len(above)]
     )
