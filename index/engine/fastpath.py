@@ -24,6 +24,7 @@ from .private import (
     posting_blocks,
     posting_data,
     term_info,
+    term_infos,
 )
 from .queries import ExpandedOr
 from .termtable import TermTable
@@ -141,6 +142,28 @@ class ScoreCache:
                 self._infos.popitem(last=False)
         return found
 
+    def look_up_together(self, searcher, terms: list[wq.Term]) -> None:
+        """Look up the words of an OR (a prefix's) in each segment together: in one read
+        of the segment's term table from the first one's row to the last one's (a
+        prefix's words are neighbours there), instead of two reads a word and segment
+        (123 words in 73 segments: a third of a prefix's time). Needs the field's word
+        counts (which segments hold each word); else the words are looked up alone."""
+        found = [self.infos(searcher, t) for t in terms]
+        fields = {t.fieldname for t in terms}
+        if len(fields) != 1 or any(f is None or f.held < 0 for f in found):
+            return
+        (fieldname,) = fields
+        subs = searcher.subsearchers or [(searcher, 0)]
+        for i, (sub, _offset) in enumerate(subs):
+            here = [f for f in found if f.held >> i & 1 and i not in f.found]
+            if len(here) < 4:
+                continue
+            here.sort(key=lambda f: f.btext)
+            infos = term_infos(sub.reader(), fieldname, [f.btext for f in here])
+            for f in here if infos is not None else ():
+                if f.btext in infos:
+                    f.found[i] = infos[f.btext]
+
     def summed(
         self, parts: tuple, add: Callable[[], dict[int, float]], doc_article: list[str]
     ) -> tuple[dict[int, float], Counter]:
@@ -210,8 +233,8 @@ class TermInfos:
     def __init__(
         self, subs: list, fieldname: str, btext: bytes, df: int | None = None, held: int = -1
     ):
-        self._subs, self._fieldname, self._btext, self._held = subs, fieldname, btext, held
-        self._found: dict[int, object] = {}
+        self.subs, self.fieldname, self.btext, self.held = subs, fieldname, btext, held
+        self.found: dict[int, object] = {}  # segment -> its info there
         if df is None:
             found = [self[i] for i in range(len(subs))]
             df = None if False in found else sum(i.doc_frequency() for i in found if i)
@@ -219,13 +242,11 @@ class TermInfos:
 
     def __getitem__(self, i: int):
         """Its info in segment i: None where it is not, False if unreadable."""
-        if not self._held >> i & 1:
+        if not self.held >> i & 1:
             return None
-        found = self._found.get(i, self)
+        found = self.found.get(i, self)
         if found is self:
-            found = self._found[i] = term_info(
-                self._subs[i][0].reader(), self._fieldname, self._btext
-            )
+            found = self.found[i] = term_info(self.subs[i][0].reader(), self.fieldname, self.btext)
         return found
 
 
@@ -402,6 +423,8 @@ def flat_search(
         return None
     kind, terms = shape
     caps = [cap] * len(terms)
+    if kind == "or" and len(terms) >= 8:
+        cache.look_up_together(searcher, terms)
     if cap is not None and kind == "or" and len(terms) > 1:  # a prefix's words, say
         dfs = [cache.doc_frequency(searcher, t) for t in terms]
         if None in dfs:

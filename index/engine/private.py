@@ -96,17 +96,48 @@ def term_info(reader, fieldname: str, btext: bytes):
     the segment's term table is not the 2.7 codec's."""
     try:
         terms = reader._terms
-        lookup = _lookups.get(terms)
-        if lookup is None:
-            lookup = _lookups[terms] = _hash_lookup(terms._tindex) or False
+        lookup = _lookup_of(terms)
         if not lookup:
             return terms.term_info(fieldname, btext)
-        value = lookup(terms._keycoder(fieldname, btext))
-        return None if value is None else W3TermInfo.from_bytes(value)
+        found = lookup(terms._keycoder(fieldname, btext))
+        return None if found is None else W3TermInfo.from_bytes(found[1])
     except (KeyError, TermNotFound):
         return None
     except AttributeError:
         return False
+
+
+def term_infos(reader, fieldname: str, btexts: list[bytes], most: int = 1 << 18) -> dict | None:
+    """The term infos of words (sorted, each in this segment), read in one piece of the
+    segment's term table, from the first one's row to the last one's (at most `most`
+    bytes): the words of a prefix are neighbours there, and a lookup a word cost two
+    reads of the file. None when the table cannot be read so or the piece is longer."""
+    try:
+        terms = reader._terms
+        lookup = _lookup_of(terms)
+        if not lookup:
+            return None
+        keys = [terms._keycoder(fieldname, b) for b in (btexts[0], btexts[-1])]
+    except AttributeError:
+        return None
+    first, last = lookup(keys[0]), lookup(keys[-1])
+    if first is None or last is None:
+        return None
+    size = _KEY_VALUE_LENGTHS.size
+    start, end = first[0], last[0] + size + len(keys[-1]) + len(last[1])
+    if end - start > most:
+        return None
+    data = lookup.read(start, end - start)
+    lengths, wanted, out = _KEY_VALUE_LENGTHS.unpack_from, set(btexts), {}
+    pos = 0
+    while pos < len(data):
+        keylen, datalen = lengths(data, pos)
+        key = pos + size
+        word = data[key + 2 : key + keylen]
+        if word in wanted:
+            out[word] = W3TermInfo.from_bytes(data[key + keylen : key + keylen + datalen])
+        pos = key + keylen + datalen
+    return out
 
 
 def field_rows(reader, fieldname: str) -> tuple[list[bytes], list[int]] | None:
@@ -151,7 +182,15 @@ _lookups: WeakKeyDictionary = WeakKeyDictionary()  # a segment's term table -> i
 _HASHED = {fn: lru_cache(maxsize=1 << 14)(fn) for fn in getattr(_ft, "_hash_functions", ())}
 
 
-def _hash_lookup(tindex) -> Callable[[bytes], bytes | None] | None:
+def _lookup_of(terms):
+    """A segment's term table's `_hash_lookup`, made once (False: none)."""
+    lookup = _lookups.get(terms)
+    if lookup is None:
+        lookup = _lookups[terms] = _hash_lookup(terms._tindex) or False
+    return lookup
+
+
+def _hash_lookup(tindex) -> Callable[[bytes], tuple[int, bytes] | None] | None:
     """Whoosh's on-disk hash lookup (filetables.HashReader.ranges_for_key) in a few
     positioned reads of the file, instead of ~8 seeks and reads through four layers of
     file objects: a prefix's words looked up in each of 72 segments were most of its
@@ -169,7 +208,8 @@ def _hash_lookup(tindex) -> Callable[[bytes], bytes | None] | None:
     hashfn = _HASHED.get(hashfn, hashfn)
     size = ptr.size
 
-    def lookup(key: bytes) -> bytes | None:
+    def lookup(key: bytes) -> tuple[int, bytes] | None:
+        """(where its row starts, its value)"""
         keyhash = hashfn(key)
         tablestart, numslots = tables[keyhash & 255]
         end = tablestart + numslots * size
@@ -187,11 +227,12 @@ def _hash_lookup(tindex) -> Callable[[bytes], bytes | None] | None:
                     if keylen == len(key) and head[lens.size : at] == key:
                         if len(head) < at + datalen:
                             head += pread(fd, at + datalen - len(head), base + itempos + len(head))
-                        return head[at : at + datalen]
+                        return itempos, head[at : at + datalen]
             left -= n
             pos = pos + n * size if pos + n * size < end else tablestart
         return None
 
+    lookup.read = lambda pos, n: pread(fd, n, base + pos)  # type: ignore[attr-defined]
     return lookup
 
 
