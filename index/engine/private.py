@@ -17,8 +17,9 @@ from functools import lru_cache
 from itertools import accumulate
 from operator import sub as _sub
 from pickle import dumps, loads
+from pickle import load as loads_from
 from weakref import WeakKeyDictionary
-from zlib import compress
+from zlib import compress, decompress
 
 from whoosh.filedb import filetables as _ft
 from whoosh.filedb.structfile import StructFile
@@ -46,6 +47,7 @@ try:  # smaller blocks are left uncompressed (whoosh-reloaded; 2.7.4 compresses 
 except ImportError:  # pragma: no cover
     COMPRESSION_MIN_SIZE = 0
 _FLUSH = 1 << 18  # bytes gathered before a write
+_BLOCK_SIZE = struct.Struct("!i")  # a postings block's length (negative: the last)
 
 _BYTE_TO_LENGTH = [byte_to_length(b) for b in range(256)]
 
@@ -288,7 +290,12 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
         offset, length = info.extent()
         if isinstance(length, tuple):  # whoosh3 3.54 reads it back as unpack's tuple
             (length,) = length
-        data = StructFile(_ShiftedBytes(terms._postfile.get(offset, length), offset))
+        raw = terms._postfile.get(offset, length)
+        if type(terms._codec).__name__ == "W3Codec" and not (
+            values and field.format.fixed_value_size()
+        ):
+            return _decoded_blocks(raw, values)
+        data = StructFile(_ShiftedBytes(raw, offset))
         m = terms._codec.postings_reader(data, info, field.format)
         m._read_ids, m._read_weights, m._read_values, m._read_data, m._next_block  # noqa: B018
         m._byteids, m._fixedsize, m._maxid  # noqa: B018
@@ -315,6 +322,28 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
             m._next_block()
 
     return blocks()
+
+
+def _decoded_blocks(raw: bytes, values: bool) -> Iterator[tuple]:
+    """The blocks of a term's postings as the 2.7 codec writes them (W3LeafMatcher's
+    `_goto` and `_read_data`; `write_field` writes the same), decoded without a
+    matcher: making one was most of reading a word in a few passages of a segment."""
+    if raw[:4] != _BLOCK_MAGIC:
+        raise struct.error("a postings block tag is not what was written")
+    pos, last = 4, False
+    while not last:
+        (size,) = _BLOCK_SIZE.unpack_from(raw, pos)
+        pos += _BLOCK_SIZE.size
+        last = size < 0
+        block = io.BytesIO(raw[pos : pos + abs(size)])
+        pos += abs(size)
+        compressed = loads_from(block)[3]  # (count, last id, max weight, compression, ...)
+        data = block.read()
+        deltas, weights, vals = loads(decompress(data) if compressed else data)
+        ids = list(accumulate(deltas))
+        if weights is None or isinstance(weights, float):
+            weights = [1.0 if weights is None else weights] * len(ids)
+        yield (ids, weights, vals) if values else (ids, weights)
 
 
 def positions_decoder(fmt) -> Callable[[bytes], Iterable[int]]:
