@@ -416,6 +416,5 @@ def _most_hits(counts: Counter, room: int, skip) -> list[str]:
     )
     if len(above) >= room:
         return above[:room]
-    return (
-        above + sorted(free(itertools.compress(keys, map(cut.__eq__, values))))[: room - len(above)]
-    )
+    at_cut = free(itertools.compress(keys, map(cut.__eq__, values)))
+    return above + heapq.nsmallest(room - len(above), at_cut)

@@ -351,6 +351,10 @@ def test_an_or_of_many_words_is_read_after_warming_as_whoosh_reads_it(make_corpu
         assert [counts.docs[w] for w in words] == [
             searcher.reader().doc_frequency(field, w) for w in words
         ]
+        lexicon = engine._engine.words  # what the query reader and highlights ask
+        for w in [*words[::5], "zzzz", "word", "word1000"]:
+            assert lexicon.has(field, w) == ((field, w) in searcher.reader()), w
+            assert lexicon.doc_frequency(field, w) == searcher.reader().doc_frequency(field, w)
     together = []
     real = fastpath.term_infos
     monkeypatch.setattr(fastpath, "term_infos", lambda *a: together.append(a[2]) or real(*a))

@@ -281,6 +281,16 @@ def read_term(
             continue
         if info is False:
             return None
+        few = None if values is not None else postings_in_info(info)
+        if few is not None and (room is None or room >= len(few[0])):
+            # Scored here: most of a prefix's words in most segments (a call of
+            # term_scores a word and segment was a fifth of a prefix's time).
+            reader = sub.reader()
+            lengths = weighting.lengths_of(reader, term.fieldname)
+            if lengths is not None and not getattr(reader, "deleted_docs_set", True):
+                for d, w in zip(*few, strict=True):
+                    out[offset + d] = table[w, lengths[d]]
+                continue
         if term_scores(sub, offset, term, weighting, room, table, out, info, values) is None:
             return None
     return TermScores(out, cap)
