@@ -21,6 +21,7 @@ from whoosh.collectors import TopCollector
 from .private import (
     field_lengths,
     positions_decoder,
+    positions_of_all,
     posting_blocks,
     posting_data,
     term_info,
@@ -510,20 +511,25 @@ def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
         if read[w] is None:
             return None
     candidates = summed_where_all([read[w].scores for w in q.words])
-    decode = positions_decoder(searcher.schema[q.fieldname].format)
-    holding = phrase_holds(values, list(q.words), sorted(candidates), decode)
+    fmt = searcher.schema[q.fieldname].format
+    holding = phrase_holds(
+        values, list(q.words), sorted(candidates), positions_decoder(fmt), positions_of_all(fmt)
+    )
     total = dict(zip(holding, map(candidates.__getitem__, holding), strict=True))
     complete = all(f.complete for f in read.values())
     return TermScores(total, None if complete else cap)
 
 
-def phrase_holds(values: dict[str, dict[int, bytes]], words: list[str], docs: list[int], decode):
+def phrase_holds(
+    values: dict[str, dict[int, bytes]], words: list[str], docs: list[int], decode, decode_all
+):
     """Of `docs` (sorted document numbers), those where `words` stand side by side in
-    this order (`values`: each word's encoded positions by document)."""
+    this order (`values`: each word's encoded positions by document; `decode` reads
+    one value, `decode_all` many)."""
     first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
-    if len(rest) == 1:  # two words, the usual phrase: at C speed but for decoding
-        starts = map(set, map(decode, map(first.__getitem__, docs)))
-        nexts = map(decode, map(rest[0][1].__getitem__, docs))
+    if len(rest) == 1:  # two words, the usual phrase: at C speed
+        starts = map(set, decode_all(map(first.__getitem__, docs)))
+        nexts = decode_all(map(rest[0][1].__getitem__, docs))
         apart = map(set.isdisjoint, starts, map(partial(map, (-1).__add__), nexts))
         return list(compress(docs, map(operator.not_, apart)))
     out = []
