@@ -288,9 +288,11 @@ def read_term(
             # term_scores a word and segment was a fifth of a prefix's time).
             reader = sub.reader()
             lengths = weighting.lengths_of(reader, term.fieldname)
-            if lengths is not None and not getattr(reader, "deleted_docs_set", True):
+            deleted = getattr(reader, "deleted_docs_set", None)
+            if lengths is not None and deleted is not None:
                 for d, w in zip(*few, strict=True):
-                    out[offset + d] = table[w, lengths[d]]
+                    if d not in deleted:
+                        out[offset + d] = table[w, lengths[d]]
                 continue
         if term_scores(sub, offset, term, weighting, room, table, out, info, values) is None:
             return None
