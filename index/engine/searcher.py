@@ -99,12 +99,15 @@ class Searcher:
         if self._doc_article is None:
             reader = self._searcher.reader()
             ids: dict[str, str] = {}
+            seen: dict[bytes, str] = {}
             out: list[str] = []
             for sub, _offset in reader.leaf_readers():
                 if not sub.doc_count_all():  # an empty index has no columns
                     continue
-                col = column_texts(sub, "article") or sub.column_reader("article")
-                out.extend(ids.setdefault(a, a) for a in col)
+                col = column_texts(sub, "article", seen)
+                if col is None:
+                    col = (ids.setdefault(a, a) for a in sub.column_reader("article"))
+                out.extend(col)
             self._doc_article = out
         return self._doc_article
 
