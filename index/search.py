@@ -401,32 +401,12 @@ class SearchEngine:
 
 def _most_hits(counts: Counter, room: int, skip) -> list[str]:
     """The `room` articles with most hits, not in `skip`, ties by id. The count they need
-    is found first, at C speed: only the few above it are sorted by count, those at it
-    by id alone (thousands of articles hit once or twice, sorted by a Python key, were
-    a tenth of a common word's search)."""
+    is found first, at C speed, so only those with that many are sorted in Python."""
     if room <= 0:
         return []
-    free = functools.partial(itertools.filterfalse, skip.__contains__)
-    if len(counts) <= 8 * (room + len(skip)):
-        return heapq.nsmallest(room, free(counts), key=lambda a: (-counts[a], a))
-    cut = _nth_largest(counts.values(), room + len(skip))
-    keys, values = counts.keys(), counts.values()
-    above = sorted(
-        free(itertools.compress(keys, map(cut.__lt__, values))), key=lambda a: (-counts[a], a)
-    )
-    if len(above) >= room:
-        return above[:room]
-    at_cut = free(itertools.compress(keys, map(cut.__eq__, values)))
-    return above + heapq.nsmallest(room - len(above), at_cut)
-
-
-def _nth_largest(values, n: int) -> int:
-    """The n-th largest of many small counts, from how many there are of each (counted
-    at C speed; a heap of the largest was a Python step a count)."""
-    seen = 0
-    how_many = Counter(values)
-    for value in sorted(how_many, reverse=True):
-        seen += how_many[value]
-        if seen >= n:
-            return value
-    return min(how_many)
+    if len(counts) > 8 * (room + len(skip)):
+        cut = heapq.nlargest(room + len(skip), counts.values())[-1]
+        pool = (a for a, c in counts.items() if c >= cut and a not in skip)
+    else:
+        pool = (a for a in counts if a not in skip)
+    return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))

@@ -576,11 +576,10 @@ def summed_where_all(each: list[dict[int, float]]) -> dict[int, float]:
 def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
     """The `limit` highest (docnum, score), ties by docnum. The limit-th highest score is
     found first, at C speed, so only the few at or above it are ranked in Python."""
-    pairs = scores.items()
     if len(scores) > 8 * limit:
         cut = heapq.nlargest(limit, scores.values())[-1] if limit else float("inf")
-        pairs = compress(pairs, map(cut.__le__, scores.values()))
-    return heapq.nlargest(limit, pairs, key=lambda kv: (kv[1], -kv[0]))
+        scores = {d: v for d, v in scores.items() if v >= cut}
+    return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
 
 
 class CountingCollector(TopCollector):
