@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import heapq
 import operator
+import struct
 from collections import Counter, OrderedDict
 from collections.abc import Callable
 from functools import partial
@@ -248,6 +249,8 @@ class TermInfos:
         found = self.found.get(i, self)
         if found is self:
             found = self.found[i] = term_info(self.subs[i][0].reader(), self.fieldname, self.btext)
+            if found is None and self.held >= 0:  # (what a search checks the files for)
+                raise struct.error(f"{self.btext!r} is missing from a segment's term table")
         return found
 
 

@@ -42,8 +42,9 @@ try:  # what the 2.7 codec writes: a term's first block header, its term info, a
     _TERMINFO = W3TermInfo._struct
     # a term info's document count: after its "inlined" flag and total weight
     _DOC_FREQUENCY = struct.Struct("!5xI") if _TERMINFO.format == "!BfIBBfII" else None
+    _WEIGHT_AND_COUNT = struct.Struct("!xfI")  # a term info's total weight, document count
 except (ImportError, AttributeError):  # pragma: no cover - a Whoosh without the 2.7 codec
-    _BLOCK_MAGIC = _KEY_VALUE_LENGTHS = _TERMINFO = _DOC_FREQUENCY = None
+    _BLOCK_MAGIC = _KEY_VALUE_LENGTHS = _TERMINFO = _DOC_FREQUENCY = _WEIGHT_AND_COUNT = None
 try:  # smaller blocks are left uncompressed (whoosh-reloaded; 2.7.4 compresses all)
     from whoosh.codec.whoosh3 import COMPRESSION_MIN_SIZE
 except ImportError:  # pragma: no cover
@@ -147,54 +148,65 @@ def field_rows(reader, fieldname: str) -> Callable[[], tuple[list[bytes], list[i
     Where the rows are is found now (two bisections); they are read when the result is
     called, through a file descriptor of its own, by positioned reads: without holding
     the engine, and a segment at a time (all of them at once were ~150 MB at 100k).
-    None when the table is not the 2.7 codec's."""
+    The rows found are checked against the segment's total length of the field (the
+    sum of their words' frequencies): a damaged table whose bisection finds too few
+    rows raises, as Whoosh's lexicon does. None when the table is not the 2.7 codec's."""
     if _DOC_FREQUENCY is None:
         return None
     try:
+        field = reader.schema[fieldname]
+        # the words' frequencies sum to the field's length (a field boost scales them)
+        total = reader.field_length(fieldname) if field.format.field_boost == 1.0 else None
         terms = reader._terms
         tindex, fnum = terms._tindex, terms._fieldmap.get(fieldname)
         lookup = _lookup_of(terms)
         if not lookup:
             return None
-        if fnum is None:
-            return lambda: ([], [])
-        start = tindex.closest_key_pos(pack_ushort(fnum))
-        if start is None:
-            return lambda: ([], [])
-        end = tindex.closest_key_pos(pack_ushort(fnum + 1)) or tindex.endofdata
+        start = end = 0
+        if fnum is not None:
+            start = tindex.closest_key_pos(pack_ushort(fnum))
+            if start is None:
+                start = end = 0
+            else:
+                end = tindex.closest_key_pos(pack_ushort(fnum + 1)) or tindex.endofdata
     except AttributeError:
         return None
     fd, at = os.dup(lookup.fd), lookup.base + start
 
     def read() -> tuple[list[bytes], list[int]]:
         try:
-            data = os.pread(fd, end - start, at)
+            data = os.pread(fd, end - start, at) if end > start else b""
         finally:
             close()
         if len(data) != end - start:
             raise struct.error(f"the rows of field {fieldname!r} are cut short")
-        return _rows(data, pack_ushort(fnum), fieldname)
+        return _rows(data, pack_ushort(fnum or 0), fieldname, total)
 
     close = weakref.finalize(read, os.close, fd)  # (also if it is never read)
     return read
 
 
-def _rows(data: bytes, head: bytes, fieldname: str) -> tuple[list[bytes], list[int]]:
+def _rows(
+    data: bytes, head: bytes, fieldname: str, total: int | None
+) -> tuple[list[bytes], list[int]]:
     """The words and document counts of a field's rows of a term table (`head`: the
-    field's number, which starts each row's key)."""
-    lengths, count = _KEY_VALUE_LENGTHS.unpack_from, _DOC_FREQUENCY.unpack_from
+    field's number, which starts each row's key; `total`: the field's length in the
+    segment, which their frequencies sum to, if known)."""
+    lengths, count = _KEY_VALUE_LENGTHS.unpack_from, _WEIGHT_AND_COUNT.unpack_from
     words: list[bytes] = []
     dfs: list[int] = []
-    pos, size = 0, _KEY_VALUE_LENGTHS.size
+    pos, size, frequencies = 0, _KEY_VALUE_LENGTHS.size, 0.0
     while pos < len(data):
         keylen, datalen = lengths(data, pos)
         key = pos + size
         if data[key : key + 2] != head:  # (what a search checks the files for)
             raise struct.error(f"a row of field {fieldname!r} is not what was written")
         words.append(data[key + 2 : key + keylen])  # (after the field's number)
-        dfs.append(count(data, key + keylen)[0])
+        weight, df = count(data, key + keylen)
+        frequencies += weight
+        dfs.append(df)
         pos = key + keylen + datalen
-    if pos != len(data):
+    if pos != len(data) or (total is not None and frequencies != total):
         raise struct.error(f"the rows of field {fieldname!r} are not what was written")
     return words, dfs
 
