@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from . import querymodel as qm
 from .config import Settings
 from .engine import Searcher
-from .engine.termtable import TermTable
 from .errors import IndexUnavailable, QueryError
 from .headlines import HeadlineIndex
 from .highlight import Highlighter, Span
@@ -151,14 +150,15 @@ class SearchEngine:
             self._engine.articles_of_docs()
         with self._lock:
             self._engine.open_segments()
-        with self._lock:
-            words = self._engine.unbuilt_table("exact")
-            engine, built_for = self._engine, self._engine.generation
-        if words is not None:
-            table = TermTable(words)  # the slow part, done without holding the engine
+        for name in ("exact", "text"):  # (text: its words' counts, for ORs of them)
             with self._lock:
-                if self._engine is engine:  # (else the index was opened afresh)
-                    self._engine.keep_table("exact", table, built_for)
+                build = self._engine.unbuilt_table(name)
+                engine, built_for = self._engine, self._engine.generation
+            if build is not None:
+                table = build()  # the slow part, done without holding the engine
+                with self._lock:
+                    if self._engine is engine:  # (else the index was opened afresh)
+                        self._engine.keep_table(name, table, built_for)
         if self._headlines is None:  # read outside the lock: a search typed meanwhile runs
             infos, reading = self.infos, self._reading
             table = HeadlineIndex.stored(
@@ -351,12 +351,16 @@ class SearchEngine:
         an article the text search found."""
         also_in = self.also_in
         # The headlines found first (few), then checked against the text's hits (up to
-        # every article): a copy's group is the same from each of its members.
-        found = (
-            self.infos[a]
-            for a in self.headlines().matching(query)
-            if a not in counts and not any(map(counts.__contains__, also_in.get(a, ())))
+        # every article, at C speed): a copy's group is the same from each of its members.
+        unmatched = list(
+            itertools.filterfalse(counts.__contains__, self.headlines().matching(query))
         )
+        copied = {
+            a
+            for a in filter(also_in.__contains__, unmatched)
+            if any(map(counts.__contains__, also_in[a]))
+        }
+        found = map(self.infos.__getitem__, itertools.filterfalse(copied.__contains__, unmatched))
         newest = heapq.nlargest(
             HEADLINES_LISTED * 2, found, key=lambda i: (i.date or "", i.id)
         )  # room for the copies left out

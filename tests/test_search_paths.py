@@ -309,15 +309,57 @@ def test_a_word_table_built_before_an_update_is_not_kept_after_it(make_corpus):
     picked up meanwhile, that table (the older commit's words) is dropped: a prefix
     then finds the new words."""
     from index import querymodel as qm
-    from index.engine.termtable import TermTable
 
     settings = update_and(make_corpus({"a.txt": "Alpha\n\nThe alpha release.\n"}))
     engine = Library(settings).engine
     searcher = engine._engine
-    words, built_for = searcher.unbuilt_table("exact"), searcher.generation
+    build, built_for = searcher.unbuilt_table("exact"), searcher.generation
     (settings.corpus / "b.txt").write_text("Beta\n\nAlphabetic order.\n", encoding="utf-8")
     update_index(settings)
     assert engine.refresh()
-    engine._engine.keep_table("exact", TermTable(words), built_for)
+    engine._engine.keep_table("exact", build(), built_for)
     assert "alphabetic" in engine._engine.words.matching(qm.Prefix("exact", "alpha"))
     assert engine.search("alpha*").total == 2
+
+
+def test_an_or_of_many_words_is_read_after_warming_as_whoosh_reads_it(make_corpus, monkeypatch):
+    """After the warm-up, each field's word counts are read whole: a prefix's words are
+    counted from them and looked up in each segment together, in one piece of its term
+    table; the results are still Whoosh's, deletions and several segments included."""
+    from index.engine import fastpath
+
+    files = {
+        f"a{i:02}.txt": f"Title {i}\n\nWord{i} and word{i * 7} at the checkpoint.\n\n"
+        f"Worded {'again ' * (i % 3)}{i}.\n"
+        for i in range(40)
+    }
+    settings = make_corpus(files)
+    update_index(settings)
+    for i in range(0, 40, 3):  # deleted documents, a new segment
+        (settings.corpus / f"a{i:02}.txt").write_text(
+            f"Title {i}\n\nA rewritten word{i + 1} checkpoint.\n", encoding="utf-8"
+        )
+    update_index(settings)
+    engine = Library(settings).engine
+    engine.warm()
+    searcher = engine._engine._searcher
+    assert len(searcher.subsearchers or []) > 1 and searcher.reader().has_deletions()
+    for field in ("exact", "text"):
+        counts = engine._engine._tables[field].counts
+        words = engine._engine._tables[field].ordered
+        assert len(words) > 40
+        assert [counts.docs[w] for w in words] == [
+            searcher.reader().doc_frequency(field, w) for w in words
+        ]
+        lexicon = engine._engine.words  # what the query reader and highlights ask
+        for w in [*words[::5], "zzzz", "word", "word1000"]:
+            assert lexicon.has(field, w) == ((field, w) in searcher.reader()), w
+            assert lexicon.doc_frequency(field, w) == searcher.reader().doc_frequency(field, w)
+    together = []
+    real = fastpath.term_infos
+    monkeypatch.setattr(fastpath, "term_infos", lambda *a: together.append(a[2]) or real(*a))
+    for q in ("word*", "word1*", "check* OR word*"):
+        fast, slow = both(engine, q)
+        assert fast.total > 0
+        assert_same(fast, slow)
+    assert together and max(map(len, together)) > 8

@@ -49,14 +49,17 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
     .refresh() -> bool (a newer commit); .normalizer(field);
     .word_matcher(field, words) -> word -> bool (for highlights);
     .close().
-    Word tables for fuzzy lookups and prefixes: unbuilt_table(field) and .generation,
-    then keep_table(field, table, generation), so the slow build runs without holding
-    the engine (a table of an older commit is dropped).
+    Word tables for fuzzy lookups and prefixes, with each word's count across the
+    index and the segments holding it (an OR of many words is counted and looked up
+    from them): unbuilt_table(field) (what the table is made of, read from the index)
+    and .generation, then keep_table(field, build(), generation), so the slow build
+    runs without holding the engine (a table of an older commit is dropped).
 
 Modules: writer (schema, opening, Batch), analysis (Whoosh analyzers and fields),
 queries (query tree -> Whoosh; the vocabulary), searcher, fastpath (scoring plain terms
 straight from postings), private (every use of Whoosh's private attributes, guarded by
-tests/test_whoosh_private.py), termtable (words within an edit distance).
+tests/test_whoosh_private.py), termtable (words within an edit distance, each
+field's word counts).
 """
 
 from .analysis import normalizer

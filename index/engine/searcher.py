@@ -16,7 +16,7 @@ from ..querymodel import Analysis
 from .fastpath import CountingCollector, FastBM25F, ScoreCache, flat_search
 from .private import column_texts
 from .queries import IndexWords, analysis_of, to_whoosh, word_matcher
-from .termtable import TermTable
+from .termtable import TermTable, table_source
 from .writer import make_schema, open_index
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ class Searcher:
         self.generation = getattr(self, "generation", 0) + 1  # which commit is open
         self._doc_article: list[str] | None = None
         self._tables: dict[str, TermTable] = {}
-        self._scores = ScoreCache()
+        self._scores = ScoreCache(self._tables)
 
     @property
     def passage_count(self) -> int:
@@ -77,15 +77,18 @@ class Searcher:
         """The index's words, for expanding patterns and suggesting spellings."""
         return IndexWords(self._searcher.reader(), self._tables)
 
-    def unbuilt_table(self, field: str) -> list[str] | None:
-        """The words of `field` if its fuzzy-lookup table is not built yet (building it
-        takes a while: do it without holding the engine, then `keep_table`)."""
-        return None if field in self._tables else self.words.words(field)
+    def unbuilt_table(self, field: str) -> Callable[[], TermTable] | None:
+        """What the word table of `field` is made of, if it is not built yet; calling it
+        builds the table (a while: do it without holding the engine, then
+        `keep_table`)."""
+        if field in self._tables or field not in self.schema:
+            return None
+        return table_source(self._searcher.reader(), field)
 
     def keep_table(self, field: str, table: TermTable, built_for: int | None = None) -> None:
-        """Keep a word table built from `unbuilt_table`'s words (`built_for`: the
-        `generation` they were read in; a table of an older commit is dropped, else a
-        prefix would expand to the words of the older commit)."""
+        """Keep a word table built from `unbuilt_table` (`built_for`: the `generation`
+        it was read in; a table of an older commit is dropped, else a prefix would
+        expand to the words of the older commit)."""
         if built_for is None or built_for == self.generation:
             self._tables.setdefault(field, table)
 
@@ -96,12 +99,15 @@ class Searcher:
         if self._doc_article is None:
             reader = self._searcher.reader()
             ids: dict[str, str] = {}
+            seen: dict[bytes, str] = {}
             out: list[str] = []
             for sub, _offset in reader.leaf_readers():
                 if not sub.doc_count_all():  # an empty index has no columns
                     continue
-                col = column_texts(sub, "article") or sub.column_reader("article")
-                out.extend(ids.setdefault(a, a) for a in col)
+                col = column_texts(sub, "article", seen)
+                if col is None:
+                    col = (ids.setdefault(a, a) for a in sub.column_reader("article"))
+                out.extend(col)
             self._doc_article = out
         return self._doc_article
 

@@ -1,0 +1,27 @@
+"""The best passages and the most-hit articles, picked at C speed from up to every
+match, are those a full sort gives: ties by document number and by article id."""
+
+import random
+from collections import Counter
+
+from index.engine.fastpath import best
+from index.search import _most_hits
+
+
+def test_most_hit_articles_are_those_a_full_sort_gives():
+    rng = random.Random(3)
+    ids = [f"a{i:05d}" for i in range(5000)]
+    rng.shuffle(ids)  # counted in the order of the passages, not of the ids
+    counts = Counter({a: rng.choice([1, 1, 1, 2, 2, 3, 5, 8]) for a in ids})
+    skip = dict.fromkeys(rng.sample(sorted(counts), 30))
+    for room in (1, 50, 170, 400, 4000):
+        want = sorted((a for a in counts if a not in skip), key=lambda a: (-counts[a], a))
+        assert _most_hits(counts, room, skip) == want[:room]
+
+
+def test_best_passages_are_those_a_full_sort_gives():
+    rng = random.Random(5)
+    scores = {d: rng.choice([0.5, 1.25, 2.0, 3.5, 7.0]) for d in rng.sample(range(10**6), 20000)}
+    for limit in (1, 20, 60, 5000):
+        want = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        assert best(scores, limit) == want
