@@ -149,8 +149,8 @@ def field_rows(reader, fieldname: str) -> Callable[[], tuple[list[bytes], list[i
     called, through a file descriptor of its own, by positioned reads: without holding
     the engine, and a segment at a time (all of them at once were ~150 MB at 100k).
     The rows found are checked against the segment's total length of the field (the
-    sum of their words' frequencies): a damaged table whose bisection finds too few
-    rows raises, as Whoosh's lexicon does. None when the table is not the 2.7 codec's."""
+    sum of their words' frequencies, `_sums_to`): a damaged table whose bisection finds
+    too few rows raises, as Whoosh's lexicon does. None when the table is not the 2.7 codec's."""
     if _DOC_FREQUENCY is None:
         return None
     try:
@@ -206,9 +206,17 @@ def _rows(
         frequencies += weight
         dfs.append(df)
         pos = key + keylen + datalen
-    if pos != len(data) or (total is not None and frequencies != total):
+    if pos != len(data) or (total is not None and not _sums_to(frequencies, total)):
         raise struct.error(f"the rows of field {fieldname!r} are not what was written")
     return words, dfs
+
+
+def _sums_to(frequencies: float, total: float) -> bool:
+    """Whether a segment's words' frequencies can sum to the field's `total` length.
+    They do exactly in a segment written at once; a segment an update merged sums the
+    merged passages' lengths as Whoosh keeps them per passage, a byte each: rounded up,
+    by at most 1/11 (a length of 11 kept as 12)."""
+    return frequencies <= total <= frequencies * 12 / 11
 
 
 _lookups: WeakKeyDictionary = WeakKeyDictionary()  # a segment's term table -> its lookup
