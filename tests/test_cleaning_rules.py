@@ -622,6 +622,46 @@ def test_screened_patterns_find_what_the_patterns_find(flags):
             assert _matches(compiled, line) == bool(compiled[0].search(line)), (pattern, line)
 
 
+# Patterns anchored at the start of a line are tried as one alternation (index/cleaning.py
+# `_group_screen`); a group's answer must still be that of any of its patterns alone.
+GROUPED = [
+    (r"^advertisement$", r"^share (it|this)\b", r"^(home|menu)$", r"cookies"),
+    (r"^(b)b$", r"^(a)\1$"),  # a back-reference: numbers shift in an alternation
+    (r"^(?P<w>x)y", r"^(?P<w>z)y"),  # one name twice: cannot be joined
+    (r"^see also:?$", r"(?m)^tags$"),  # "^" after a newline
+    (r"^(?-i:Read) more", r"^source link$", r"^\s*[•·»›]\s"),
+]
+GROUP_LINES = [
+    *SCREEN_LINES,
+    "Share this",
+    "share it with friends",
+    "Home",
+    "aa",
+    "abab",
+    "bb",
+    "xy",
+    "zy",
+    "See also",
+    "Intro\ntags",
+    "Read more",
+    "read more",
+    "Source link",
+    "• Politics",
+    "We use cookies",
+]
+
+
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+def test_grouped_patterns_find_what_any_pattern_finds(flags):
+    from index.cleaning import _matches
+
+    for group in GROUPED:
+        compiled = tuple(re.compile(p, flags) for p in group)
+        for line in GROUP_LINES:
+            expected = any(p.search(line) for p in compiled)
+            assert _matches(compiled, line) == expected, (group, line)
+
+
 def test_a_rebuild_lists_articles_as_cleaned_after_the_count(make_corpus):
     """A rebuild cleans every article before the count of repeated lines, then again
     those the count changes; what it lists is the second cleaning, and the next update
