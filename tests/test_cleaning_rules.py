@@ -684,3 +684,35 @@ def test_a_rebuild_lists_articles_as_cleaned_after_the_count(make_corpus):
     assert [n for n in os.listdir(settings.index_dir) if n.endswith(".jsonl")] == []
     again = update_index(settings)
     assert (again.reindexed, again.recleaned, again.rebuilt) == (0, 0, False)
+
+
+# A body's figures are found byte by byte in ASCII text (index/duplicates.py
+# `_figures_hash`): the same as the pattern `_FIGURES` finds, whatever their shape.
+FIGURE_BODIES = [
+    "rose 1,000.50 dlrs from 999 in 1987.",
+    "v2.0.1 and 3. and .5 and ,7, and (12) and 4%",
+    "x1y2 a1.b2 1..2,,3 ...  ,,, 5,",
+    "no figures at all here",
+    "٣ arabic-indic digits and 4",
+    "",
+]
+
+
+def test_figures_are_the_figures_the_pattern_finds():
+    from index.duplicates import _FIGURES, _figures_hash, _hash
+
+    for body in FIGURE_BODIES:
+        assert _figures_hash(body) == _hash(" ".join(sorted(set(_FIGURES(body))))), body
+
+
+def test_a_sketch_is_the_smallest_distinct_shingle_hashes():
+    import random
+
+    from index.duplicates import K, _smallest
+
+    rng = random.Random(7)
+    cases = [[rng.randrange(2**32) for _ in range(n)] for n in (0, 5, 3 * K, 3 * K + 1, 400)]
+    cases.append([5] * 200 + [rng.randrange(2**32) for _ in range(10)])  # few distinct
+    cases.append([2**32 - 1 - i for i in range(300)])  # none below the bound
+    for hashes in cases:
+        assert _smallest(hashes) == sorted(set(hashes))[:K]
