@@ -286,16 +286,26 @@ def _repeat_candidates(lines: list[_Line]) -> list[_Line]:
     are tables ("Qtly div six cts vs six cts prior" recurs across earnings reports, as
     data)."""
     content = [ln for ln in lines if ln.kind != "blank"]
-    digits = [_is_table_row(ln.text) for ln in content]
+    # Whether a line is a table row is asked only beside a short line (most are long).
+    table: list[bool | None] = [None] * len(content)
+
+    def near_table(i: int) -> bool:
+        for j in range(max(0, i - 2), min(len(content), i + 3)):
+            if table[j] is None:
+                table[j] = _is_table_row(content[j].text)
+            if table[j]:
+                return True
+        return False
+
     out = []
     for i, ln in enumerate(content):
         if (
             len(ln.text) <= _REPEAT_MAX_CHARS
             and not _SENTENCE_END.search(ln.text)
             and not _SENTENCE_INSIDE.search(ln.text)
-            and not any(digits[max(0, i - 2) : i + 3])
             and units(ln.text) <= REPEAT_MAX_UNITS
             and any(ch.isalpha() for ch in ln.text)
+            and not near_table(i)
         ):
             out.append(ln)
     return out

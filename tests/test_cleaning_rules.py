@@ -110,6 +110,20 @@ def test_lines_among_figures_are_data_not_furniture(make_corpus):
         assert not any(r.reason.startswith("repeated") for r in art.removed)
 
 
+def test_a_line_two_lines_from_figures_is_data_too(make_corpus):
+    """A short line up to two lines away from a row of figures is part of the table."""
+    files = {
+        f"r{i}.txt": (
+            f"Company {i} posts results\n\nSales {12 + i}.5 mln vs 10.1 mln\n\n"
+            "Full year results\n\nSource company statement\n\n"
+            f"The company said demand grew in the year to March {i + 1}.\n"
+        )
+        for i in range(4)
+    }
+    for art in by_id(make_corpus(files)).values():
+        assert "Source company statement" in [p.text for p in art.passages]
+
+
 def test_repeated_lines_follow_an_incremental_update(make_corpus):
     """Two articles share a line (kept); a third arrives and the line goes from all
     three, though the first two did not change; the third goes and it comes back."""
