@@ -22,6 +22,7 @@ from .duplicates import Fingerprint
 # Hidden: not an index file (indexfiles skips names starting with a dot).
 LOG = ".articles-read.jsonl"
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
+_NO_LINES = ",[]]"  # how a line entry without lines ends
 
 
 class ArticleLog:
@@ -58,8 +59,11 @@ class ArticleLog:
                 yield json.loads(aid), info, entry, sketch
 
     def line_entries(self) -> Iterator[tuple[str, LineEntry]]:
+        """The line entries that have lines to count: one without counts nowhere and
+        is never cleaned again (most articles; decoding theirs was most of a pass)."""
         for aid, _, entry, _ in self.rows():
-            yield aid, LineEntry(*json.loads(entry))
+            if not entry.endswith(_NO_LINES):
+                yield aid, LineEntry(*json.loads(entry))
 
 
 def sketch_text(fp: Fingerprint | None) -> str:
