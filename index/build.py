@@ -29,7 +29,14 @@ from .build_entries import (
     side_digest,
     sketch_article,
 )
-from .build_finish import PROGRESS_EVERY, named_step, reclean, reclean_rebuilt, save_stores
+from .build_finish import (
+    PROGRESS_EVERY,
+    Meanwhile,
+    named_step,
+    reclean,
+    reclean_rebuilt,
+    save_stores,
+)
 from .build_open import log_again, open_or_create
 from .config import Settings
 from .corpus import Unreadable, finish, prepare_file, scan_corpus
@@ -38,7 +45,7 @@ from .engine import Batch, Progress
 from .engine.analysis import fingerprint, variant_map
 from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
-from .indexfiles import swap
+from .indexfiles import record, swap
 from .indexlock import IndexLock, disk_error
 from .manifest import Manifest, same_stat
 from .metadata import load_sidecar
@@ -236,7 +243,12 @@ def _update(
             remove_article(batch, manifest, aid)
             lines.entries.pop(aid, None)
             dupes.prints.pop(aid, None)
+        # While the writer processes finish their last parts, the parts written so far
+        # are checksummed (saving then reads only the files written after).
+        early = Meanwhile(record, target) if log is not None else None
         batch.commit(progress)
+        if early is not None:
+            manifest.files.update(early.result({}))
         if log is not None:
             log.close()
             reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, progress)

@@ -5,6 +5,7 @@ cannot count says it is still running."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +46,30 @@ def named_step(progress: Progress | None, label: str, step: Callable[..., T], *a
                 return job.result(timeout=NAMED_EVERY)
             except StillRunning:
                 progress(0, 1, label)
+
+
+class Meanwhile:
+    """step(*args) run in a thread while this one waits on something else (the writer
+    processes finishing their last parts, with a core to spare); its result, or
+    `default` when it failed."""
+
+    def __init__(self, step: Callable[..., T], *args) -> None:
+        import threading
+
+        self._result: list = []
+        self._thread = threading.Thread(
+            target=self._run, args=(step, args), name="dossier-build-meanwhile", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, step: Callable[..., T], args: tuple) -> None:
+        # A head start only: when it fails, the caller does the step itself.
+        with contextlib.suppress(Exception):
+            self._result.append(step(*args))
+
+    def result(self, default: T) -> T:
+        self._thread.join()
+        return self._result[0] if self._result else default
 
 
 def checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
