@@ -35,6 +35,7 @@ class ArticleLog:
         self.articles = 0
         self.passages = 0
         self.title_only = 0
+        self.dropped: set[str] = set()  # put, then found unreadable: left out of rows
 
     def put(self, aid: str, info: dict, entry: LineEntry, fp: Fingerprint | None) -> None:
         line = [entry.groups, entry.body, entry.lines]
@@ -46,6 +47,9 @@ class ArticleLog:
     def close(self) -> None:
         self._out.close()
 
+    def drop(self, aid: str) -> None:
+        self.dropped.add(aid)
+
     def discard(self) -> None:
         self._out.close()
         self.path.unlink(missing_ok=True)
@@ -56,7 +60,9 @@ class ArticleLog:
         with open(self.path, encoding="utf-8") as fh:
             for line in fh:
                 aid, info, entry, sketch = line.rstrip("\n").split("\t")
-                yield json.loads(aid), info, entry, sketch
+                aid = json.loads(aid)
+                if aid not in self.dropped:
+                    yield aid, info, entry, sketch
 
     def line_entries(self) -> Iterator[tuple[str, LineEntry]]:
         """The line entries that have lines to count: one without counts nowhere and

@@ -32,6 +32,7 @@ from .build_entries import (
 from .build_finish import (
     PROGRESS_EVERY,
     Meanwhile,
+    index_held,
     named_step,
     reclean,
     reclean_rebuilt,
@@ -39,7 +40,7 @@ from .build_finish import (
 )
 from .build_open import log_again, open_or_create
 from .config import Settings
-from .corpus import Unreadable, finish, prepare_file, scan_corpus
+from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
 from .duplicates import DupeStore
 from .engine import Batch, Progress
 from .engine.analysis import fingerprint, variant_map
@@ -178,6 +179,8 @@ def _update(
     )
     # A rebuild reads every file: what it keeps of each waits on disk until the end.
     log = ArticleLog(target) if report.rebuilt else None
+    # A rebuild's articles with lines the corpus may repeat, indexed once all are counted.
+    held: list[SourceFile] = []
     read_now: set[str] = set()
     try:
         # A rebuild lets each file's listing go once read (it keeps no list of them).
@@ -225,9 +228,12 @@ def _update(
                         report.added += 1
                         info = entry_of(article, src, sidecar)
                         log.put(article.id, info, line_entry, sketch_article(article))
-                        if target == index_dir:
-                            pending.append((article.id, info))  # first: adding may commit
-                        batch.add(article)
+                        if line_entry.lines:  # it may lose lines the corpus repeats
+                            held.append(src)
+                        else:
+                            if target == index_dir:
+                                pending.append((article.id, info))  # first: adding may commit
+                            batch.add(article)
                     else:
                         if entry:
                             report.changed += 1
@@ -243,6 +249,20 @@ def _update(
             remove_article(batch, manifest, aid)
             lines.entries.pop(aid, None)
             dupes.prints.pop(aid, None)
+        if log is not None:
+            log.close()
+            index_held(
+                held,
+                log,
+                settings,
+                sidecar,
+                manifest,
+                report,
+                dupes,
+                batch,
+                pending if target == index_dir else None,
+                progress,
+            )
         # While the writer processes finish their last parts, the parts written so far
         # are checksummed (saving then reads only the files written after).
         early = Meanwhile(record, target) if log is not None else None
@@ -250,8 +270,9 @@ def _update(
         if early is not None:
             manifest.files.update(early.result({}))
         if log is not None:
-            log.close()
-            reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, progress)
+            if resumed:  # parts indexed before it stopped, cleaned with no count
+                skip = {src.id for src in held}
+                reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, skip, progress)
         elif lines is not None:
             manifest.repeated = named_step(progress, "counting repeated lines", lines.counts)
             again = lines.affected(repeated, manifest.repeated, skip=set())
