@@ -23,6 +23,7 @@ from .duplicates import Fingerprint
 LOG = ".articles-read.jsonl"
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
 _NO_LINES = ",[]]"  # how a line entry without lines ends
+_HELD = "{}"  # the manifest entry of an article held: the caller's, once known
 
 
 class ArticleLog:
@@ -43,6 +44,13 @@ class ArticleLog:
         self.articles += 1
         self.passages += info["passages"]
         self.title_only += bool(info.get("title_only"))
+
+    def hold(self, aid: str, entry: LineEntry) -> None:
+        """An article whose manifest entry and sketch are known only later (the
+        caller keeps them): its line entry, in its place among the others."""
+        line = [entry.groups, entry.body, entry.lines]
+        self._out.write(f"{_dumps(aid)}\t{_HELD}\t{_dumps(line)}\tnull\n")
+        self.articles += 1
 
     def close(self) -> None:
         self._out.close()

@@ -215,32 +215,37 @@ def _update(
                     if log is None:
                         read_now.add(src.id)
                         lines.entries[src.id] = line_entry
-                    article = finish(prep, settings, repeated)
-                    manifest.skipped.pop(src.id, None)
-                    report.warnings.extend(article.warnings)
-                    same_side = entry and entry.get("side") == side_digest(sidecar, src.id)
-                    if same_side and entry["hash"] == article.content_hash:
-                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
-                        entry.pop("warnings", None)
-                        if article.warnings:  # same text, other bytes (e.g. re-encoded)
-                            entry["warnings"] = article.warnings
-                    elif log is not None:
+                    if log is not None and line_entry.lines:
+                        # It may lose lines the corpus repeats: a rebuild cleans it
+                        # once every file is counted (index_held).
                         report.added += 1
-                        info = entry_of(article, src, sidecar)
-                        log.put(article.id, info, line_entry, sketch_article(article))
-                        if line_entry.lines:  # it may lose lines the corpus repeats
-                            held.append(src)
-                        else:
+                        report.warnings.extend(prep.warnings)
+                        log.hold(src.id, line_entry)
+                        held.append(src)
+                    else:
+                        article = finish(prep, settings, repeated)
+                        manifest.skipped.pop(src.id, None)
+                        report.warnings.extend(article.warnings)
+                        same_side = entry and entry.get("side") == side_digest(sidecar, src.id)
+                        if same_side and entry["hash"] == article.content_hash:
+                            entry.update(size=src.size, mtime_ns=src.mtime_ns)
+                            entry.pop("warnings", None)
+                            if article.warnings:  # same text, other bytes (e.g. re-encoded)
+                                entry["warnings"] = article.warnings
+                        elif log is not None:
+                            report.added += 1
+                            info = entry_of(article, src, sidecar)
+                            log.put(article.id, info, line_entry, sketch_article(article))
                             if target == index_dir:
                                 pending.append((article.id, info))  # first: adding may commit
                             batch.add(article)
-                    else:
-                        if entry:
-                            report.changed += 1
                         else:
-                            report.added += 1
-                        add_article(batch, manifest, article, src, sidecar)
-                        keep_sketch(dupes, article)
+                            if entry:
+                                report.changed += 1
+                            else:
+                                report.added += 1
+                            add_article(batch, manifest, article, src, sidecar)
+                            keep_sketch(dupes, article)
             if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total, "indexing" if batch.writing else "reading")
         for aid in lost:
