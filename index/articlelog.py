@@ -22,6 +22,8 @@ from .duplicates import Fingerprint
 # Hidden: not an index file (indexfiles skips names starting with a dot).
 LOG = ".articles-read.jsonl"
 _dumps = json.JSONEncoder(separators=(",", ":")).encode
+_NO_LINES = ",[]]"  # how a line entry without lines ends
+_HELD = "{}"  # the manifest entry of an article held: the caller's, once known
 
 
 class ArticleLog:
@@ -34,6 +36,7 @@ class ArticleLog:
         self.articles = 0
         self.passages = 0
         self.title_only = 0
+        self.dropped: set[str] = set()  # put, then found unreadable: left out of rows
 
     def put(self, aid: str, info: dict, entry: LineEntry, fp: Fingerprint | None) -> None:
         line = [entry.groups, entry.body, entry.lines]
@@ -42,8 +45,18 @@ class ArticleLog:
         self.passages += info["passages"]
         self.title_only += bool(info.get("title_only"))
 
+    def hold(self, aid: str, entry: LineEntry) -> None:
+        """An article whose manifest entry and sketch are known only later (the
+        caller keeps them): its line entry, in its place among the others."""
+        line = [entry.groups, entry.body, entry.lines]
+        self._out.write(f"{_dumps(aid)}\t{_HELD}\t{_dumps(line)}\tnull\n")
+        self.articles += 1
+
     def close(self) -> None:
         self._out.close()
+
+    def drop(self, aid: str) -> None:
+        self.dropped.add(aid)
 
     def discard(self) -> None:
         self._out.close()
@@ -55,11 +68,16 @@ class ArticleLog:
         with open(self.path, encoding="utf-8") as fh:
             for line in fh:
                 aid, info, entry, sketch = line.rstrip("\n").split("\t")
-                yield json.loads(aid), info, entry, sketch
+                aid = json.loads(aid)
+                if aid not in self.dropped:
+                    yield aid, info, entry, sketch
 
     def line_entries(self) -> Iterator[tuple[str, LineEntry]]:
+        """The line entries that have lines to count: one without counts nowhere and
+        is never cleaned again (most articles; decoding theirs was most of a pass)."""
         for aid, _, entry, _ in self.rows():
-            yield aid, LineEntry(*json.loads(entry))
+            if not entry.endswith(_NO_LINES):
+                yield aid, LineEntry(*json.loads(entry))
 
 
 def sketch_text(fp: Fingerprint | None) -> str:

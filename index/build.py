@@ -29,16 +29,24 @@ from .build_entries import (
     side_digest,
     sketch_article,
 )
-from .build_finish import PROGRESS_EVERY, named_step, reclean, reclean_rebuilt, save_stores
+from .build_finish import (
+    PROGRESS_EVERY,
+    Meanwhile,
+    index_held,
+    named_step,
+    reclean,
+    reclean_rebuilt,
+    save_stores,
+)
 from .build_open import log_again, open_or_create
 from .config import Settings
-from .corpus import Unreadable, finish, prepare_file, scan_corpus
+from .corpus import SourceFile, Unreadable, finish, prepare_file, scan_corpus
 from .duplicates import DupeStore
 from .engine import Batch, Progress
 from .engine.analysis import fingerprint, variant_map
 from .errors import IndexUnavailable
 from .extract import cache_dir_for, extractor_id, is_html_path, warm_cache
-from .indexfiles import swap
+from .indexfiles import record, swap
 from .indexlock import IndexLock, disk_error
 from .manifest import Manifest, same_stat
 from .metadata import load_sidecar
@@ -171,6 +179,8 @@ def _update(
     )
     # A rebuild reads every file: what it keeps of each waits on disk until the end.
     log = ArticleLog(target) if report.rebuilt else None
+    # A rebuild's articles with lines the corpus may repeat, indexed once all are counted.
+    held: list[SourceFile] = []
     read_now: set[str] = set()
     try:
         # A rebuild lets each file's listing go once read (it keeps no list of them).
@@ -205,29 +215,37 @@ def _update(
                     if log is None:
                         read_now.add(src.id)
                         lines.entries[src.id] = line_entry
-                    article = finish(prep, settings, repeated)
-                    manifest.skipped.pop(src.id, None)
-                    report.warnings.extend(article.warnings)
-                    same_side = entry and entry.get("side") == side_digest(sidecar, src.id)
-                    if same_side and entry["hash"] == article.content_hash:
-                        entry.update(size=src.size, mtime_ns=src.mtime_ns)
-                        entry.pop("warnings", None)
-                        if article.warnings:  # same text, other bytes (e.g. re-encoded)
-                            entry["warnings"] = article.warnings
-                    elif log is not None:
+                    if log is not None and line_entry.lines:
+                        # It may lose lines the corpus repeats: a rebuild cleans it
+                        # once every file is counted (index_held).
                         report.added += 1
-                        info = entry_of(article, src, sidecar)
-                        log.put(article.id, info, line_entry, sketch_article(article))
-                        if target == index_dir:
-                            pending.append((article.id, info))  # first: adding may commit
-                        batch.add(article)
+                        report.warnings.extend(prep.warnings)
+                        log.hold(src.id, line_entry)
+                        held.append(src)
                     else:
-                        if entry:
-                            report.changed += 1
-                        else:
+                        article = finish(prep, settings, repeated)
+                        manifest.skipped.pop(src.id, None)
+                        report.warnings.extend(article.warnings)
+                        same_side = entry and entry.get("side") == side_digest(sidecar, src.id)
+                        if same_side and entry["hash"] == article.content_hash:
+                            entry.update(size=src.size, mtime_ns=src.mtime_ns)
+                            entry.pop("warnings", None)
+                            if article.warnings:  # same text, other bytes (e.g. re-encoded)
+                                entry["warnings"] = article.warnings
+                        elif log is not None:
                             report.added += 1
-                        add_article(batch, manifest, article, src, sidecar)
-                        keep_sketch(dupes, article)
+                            info = entry_of(article, src, sidecar)
+                            log.put(article.id, info, line_entry, sketch_article(article))
+                            if target == index_dir:
+                                pending.append((article.id, info))  # first: adding may commit
+                            batch.add(article)
+                        else:
+                            if entry:
+                                report.changed += 1
+                            else:
+                                report.added += 1
+                            add_article(batch, manifest, article, src, sidecar)
+                            keep_sketch(dupes, article)
             if progress and (i % PROGRESS_EVERY == 0 or i == total):
                 progress(i, total, "indexing" if batch.writing else "reading")
         for aid in lost:
@@ -236,10 +254,30 @@ def _update(
             remove_article(batch, manifest, aid)
             lines.entries.pop(aid, None)
             dupes.prints.pop(aid, None)
-        batch.commit(progress)
         if log is not None:
             log.close()
-            reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, progress)
+            index_held(
+                held,
+                log,
+                settings,
+                sidecar,
+                manifest,
+                report,
+                dupes,
+                batch,
+                pending if target == index_dir else None,
+                progress,
+            )
+        # While the writer processes finish their last parts, the parts written so far
+        # are checksummed (saving then reads only the files written after).
+        early = Meanwhile(record, target) if log is not None else None
+        batch.commit(progress)
+        if early is not None:
+            manifest.files.update(early.result({}))
+        if log is not None:
+            if resumed:  # parts indexed before it stopped, cleaned with no count
+                skip = {src.id for src in held}
+                reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, skip, progress)
         elif lines is not None:
             manifest.repeated = named_step(progress, "counting repeated lines", lines.counts)
             again = lines.affected(repeated, manifest.repeated, skip=set())

@@ -5,6 +5,7 @@ cannot count says it is still running."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import TypeVar
 
 from .articlelog import ArticleLog, sketch_of, sketch_text
 from .boilerplate import LineStore, affected, count, save_lines
-from .build_entries import IndexReport, add_article, keep_sketch
+from .build_entries import IndexReport, add_article, entry_of, keep_sketch
 from .config import Settings
 from .corpus import SourceFile, Unreadable, finish, prepare_file
 from .duplicates import DupeStore, save_prints
@@ -45,6 +46,30 @@ def named_step(progress: Progress | None, label: str, step: Callable[..., T], *a
                 return job.result(timeout=NAMED_EVERY)
             except StillRunning:
                 progress(0, 1, label)
+
+
+class Meanwhile:
+    """step(*args) run in a thread while this one waits on something else (the writer
+    processes finishing their last parts, with a core to spare); its result, or
+    `default` when it failed."""
+
+    def __init__(self, step: Callable[..., T], *args) -> None:
+        import threading
+
+        self._result: list = []
+        self._thread = threading.Thread(
+            target=self._run, args=(step, args), name="dossier-build-meanwhile", daemon=True
+        )
+        self._thread.start()
+
+    def _run(self, step: Callable[..., T], args: tuple) -> None:
+        # A head start only: when it fails, the caller does the step itself.
+        with contextlib.suppress(Exception):
+            self._result.append(step(*args))
+
+    def result(self, default: T) -> T:
+        self._thread.join()
+        return self._result[0] if self._result else default
 
 
 def checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
@@ -90,6 +115,46 @@ def reclean(
         raise
 
 
+def index_held(
+    held: list[SourceFile],
+    log: ArticleLog,
+    settings: Settings,
+    sidecar: dict,
+    manifest: Manifest,
+    report: IndexReport,
+    dupes: DupeStore,
+    batch: Batch,
+    pending: list[tuple[str, dict]] | None,
+    progress: Progress | None,
+) -> None:
+    """A rebuild's count of repeated lines, and the articles it held back (those with
+    lines the count may find repeated) cleaned with it and handed to the writers like
+    the others: no article is written twice, and nothing is deleted from the new index.
+    (Their entries and sketches are kept apart from the log's, in the manifest and the
+    duplicate store; `pending` gets a first build's entries in the order added.)"""
+    repeated = named_step(
+        progress, "counting repeated lines", count, (e for _, e in log.line_entries())
+    )
+    manifest.repeated = repeated
+    for done, src in enumerate(held, 1):
+        if progress and (done % PROGRESS_EVERY == 0 or done == len(held)):
+            progress(done, len(held), "cleaning again")
+        try:
+            article = finish(prepare_file(src, settings, sidecar), settings, repeated)
+        except Unreadable as exc:  # changed since it was read a moment ago
+            report.warnings.append(str(exc))
+            report.added -= 1
+            log.drop(src.id)
+            why = {"size": src.size, "mtime_ns": src.mtime_ns, "why": str(exc)}
+            manifest.skipped[src.id] = why
+            continue
+        info = manifest.articles[src.id] = entry_of(article, src, sidecar)
+        keep_sketch(dupes, article)
+        if pending is not None:
+            pending.append((article.id, info))  # first: adding may commit
+        batch.add(article)
+
+
 def reclean_rebuilt(
     log: ArticleLog,
     settings: Settings,
@@ -98,17 +163,15 @@ def reclean_rebuilt(
     report: IndexReport,
     dupes: DupeStore,
     ix,
+    skip: set[str],
     progress: Progress | None,
 ) -> None:
-    """A rebuild's count of repeated lines, and the articles it cleaned before the
-    count that it changes cleaned again (their entries and sketches kept apart from
-    the log's, in the manifest and the duplicate store)."""
-    repeated = named_step(
-        progress, "counting repeated lines", count, (e for _, e in log.line_entries())
-    )
-    # Every article was cleaned with no repeated lines (a rebuild has no count before).
-    again = set(affected(log.line_entries(), {}, repeated, set()))
-    manifest.repeated = repeated
+    """The articles a continued first build indexed before it stopped that the count of
+    repeated lines changes, cleaned again (their entries and sketches kept apart from
+    the log's, in the manifest and the duplicate store); `skip`: those indexed after
+    the count."""
+    # They were cleaned with no repeated lines (a rebuild has no count before).
+    again = set(affected(log.line_entries(), {}, manifest.repeated, skip))
     if again:
         infos = ((aid, json.loads(info)) for aid, info, _, _ in log.rows() if aid in again)
         files = [SourceFile(aid, i["path"], i["size"], i["mtime_ns"]) for aid, i in infos]

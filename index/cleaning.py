@@ -125,11 +125,19 @@ def _is_headline_like(text: str, max_words: int = HEADLINE_MAX_UNITS) -> bool:
 
 
 def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
-    screens = _SCREENS.get(id(patterns))
-    if screens is None or screens[0] is not patterns:
-        screens = _SCREENS[id(patterns)] = (patterns, tuple(map(_screen, patterns)))
-    lowered = text.lower() if text.isascii() else None
-    for search, needles, folded in screens[1]:
+    screen = _SCREENS.get(id(patterns))
+    if screen is None or screen[0] is not patterns:
+        screen = _SCREENS[id(patterns)] = (patterns, *_group_screen(patterns))
+    _, at_start, screens = screen
+    for match in at_start:
+        if match(text):
+            return True
+    global _LOWERED
+    last, lowered = _LOWERED
+    if last is not text:  # a line is tried against several lists in turn
+        lowered = text.lower() if text.isascii() else None
+        _LOWERED = (text, lowered)
+    for search, needles, folded in screens:
         if needles and lowered is not None:
             hay = lowered if folded else text
             for n in needles:
@@ -144,9 +152,63 @@ def _matches(patterns: tuple[re.Pattern, ...], text: str) -> bool:
 
 # A pattern's screen: one of these strings stands in every line it finds. Testing
 # them is many times quicker than searching for a pattern that can start anywhere
-# ("uses cookies|cookie policy"), and most lines have none of them.
-_SCREENS: dict[int, tuple[tuple[re.Pattern, ...], tuple]] = {}
+# ("uses cookies|cookie policy"), and most lines have none of them. Patterns that
+# can only match at the start of a line ("^advertisement$") are tried together
+# instead, as one pattern: each alternative fails at once on most lines.
+_SCREENS: dict[int, tuple[tuple[re.Pattern, ...], tuple, tuple]] = {}
 _SCREEN_MIN = 3  # shorter strings screen out too little to pay
+_LOWERED: tuple[str | None, str | None] = (None, None)  # the last line, lower-cased
+_NOT_JOINED = re.MULTILINE | re.VERBOSE  # "^" inside a text; comments that hide ")"
+
+
+def _group_screen(patterns: tuple[re.Pattern, ...]) -> tuple[tuple[Callable, ...], tuple]:
+    """(match of the patterns anchored at the start, joined per set of flags; the
+    screens of the others)."""
+    anchored: dict[int, list[re.Pattern]] = {}
+    rest = []
+    for pattern in patterns:
+        if _joinable(pattern):
+            anchored.setdefault(pattern.flags, []).append(pattern)
+        else:
+            rest.append(pattern)
+    at_start = []
+    for flags, group in anchored.items():
+        try:
+            joined = re.compile("|".join(f"(?:{p.pattern})" for p in group), flags)
+        except re.error:  # e.g. the same group name in two patterns
+            rest.extend(group)
+        else:
+            at_start.append(joined.match)
+    return tuple(at_start), tuple(map(_screen, rest))
+
+
+def _joinable(pattern: re.Pattern) -> bool:
+    """A pattern that matches only at the start of a text and means the same inside
+    an alternation of others: no flags that change "^" or comments, no reference to
+    a group by number (numbers shift there)."""
+    if pattern.flags & _NOT_JOINED or pattern.pattern.startswith("(?"):
+        return False
+    try:
+        items = _parser.parse(pattern.pattern, pattern.flags).data
+    except (re.error, TypeError, ValueError):
+        return False
+    return bool(items) and items[0] == (_c.AT, _c.AT_BEGINNING) and not _refers(items)
+
+
+def _refers(items) -> bool:
+    """Whether a parsed pattern refers back to a group."""
+    for op, av in items:
+        if op in (_c.GROUPREF, _c.GROUPREF_EXISTS):
+            return True
+        for sub in av if isinstance(av, (list, tuple)) else ():
+            if isinstance(sub, _parser.SubPattern):
+                if _refers(sub.data):
+                    return True
+            elif isinstance(sub, (list, tuple)) and any(
+                isinstance(x, _parser.SubPattern) and _refers(x.data) for x in sub
+            ):
+                return True
+    return False
 
 
 def _screen(pattern: re.Pattern) -> tuple[Callable, tuple[str, ...], bool]:
@@ -164,12 +226,14 @@ def _screen(pattern: re.Pattern) -> tuple[Callable, tuple[str, ...], bool]:
     return pattern.search, tuple(needles), folded
 
 
-def _needles(items: list) -> list[str] | None:
+def _needles(items: list, lead: str = "") -> list[str] | None:
     """Strings one of which every match of this sequence contains (the longest found:
     a run of literal characters, or the strings of each branch of an alternation), or
-    None when none is sure and long enough."""
+    None when none is sure and long enough. `lead` is the literal text just before
+    the sequence (the parser moves the start shared by all branches out of them:
+    "seeks?|send" is "se" then "eks?|nd")."""
     found: list[list[str]] = []
-    run: list[str] = []
+    run: list[str] = list(lead)
 
     def flush() -> None:
         if len(run) >= _SCREEN_MIN:
@@ -180,12 +244,15 @@ def _needles(items: list) -> list[str] | None:
         if op is _c.LITERAL and av < 128:
             run.append(chr(av))
             continue
+        before = "".join(run)
         flush()
         if op is _c.BRANCH:
-            branches = [_needles(list(b)) for b in av[1]]
+            branches = [_needles(list(b), before) for b in av[1]]
             if all(branches):
                 found.append([n for b in branches for n in b])
-        elif op is _c.SUBPATTERN and not av[1] and not av[2]:  # a group, no flag changed
+        elif op is _c.SUBPATTERN and not av[1]:
+            # A group that adds no flag: its strings stand as written (one that
+            # drops ignoring case only finds fewer lines).
             inner = _needles(list(av[3]))
             if inner:
                 found.append(inner)
@@ -219,16 +286,26 @@ def _repeat_candidates(lines: list[_Line]) -> list[_Line]:
     are tables ("Qtly div six cts vs six cts prior" recurs across earnings reports, as
     data)."""
     content = [ln for ln in lines if ln.kind != "blank"]
-    digits = [_is_table_row(ln.text) for ln in content]
+    # Whether a line is a table row is asked only beside a short line (most are long).
+    table: list[bool | None] = [None] * len(content)
+
+    def near_table(i: int) -> bool:
+        for j in range(max(0, i - 2), min(len(content), i + 3)):
+            if table[j] is None:
+                table[j] = _is_table_row(content[j].text)
+            if table[j]:
+                return True
+        return False
+
     out = []
     for i, ln in enumerate(content):
         if (
             len(ln.text) <= _REPEAT_MAX_CHARS
             and not _SENTENCE_END.search(ln.text)
             and not _SENTENCE_INSIDE.search(ln.text)
-            and not any(digits[max(0, i - 2) : i + 3])
             and units(ln.text) <= REPEAT_MAX_UNITS
             and any(ch.isalpha() for ch in ln.text)
+            and not near_table(i)
         ):
             out.append(ln)
     return out

@@ -61,12 +61,15 @@ def record(
     for i, e in enumerate(files, 1):
         if tick:
             tick(i, len(files))
-        st = e.stat()
-        old = before.get(e.name)
-        if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
-            out[e.name] = old
-        else:
-            out[e.name] = [st.st_size, st.st_mtime_ns, _digest(Path(e.path))]
+        try:
+            st = e.stat()
+            old = before.get(e.name)
+            if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+                out[e.name] = old
+            else:
+                out[e.name] = [st.st_size, st.st_mtime_ns, _digest(Path(e.path))]
+        except FileNotFoundError:  # removed since listed (a writer's older TOC)
+            continue
     return out
 
 

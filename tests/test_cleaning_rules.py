@@ -110,6 +110,20 @@ def test_lines_among_figures_are_data_not_furniture(make_corpus):
         assert not any(r.reason.startswith("repeated") for r in art.removed)
 
 
+def test_a_line_two_lines_from_figures_is_data_too(make_corpus):
+    """A short line up to two lines away from a row of figures is part of the table."""
+    files = {
+        f"r{i}.txt": (
+            f"Company {i} posts results\n\nSales {12 + i}.5 mln vs 10.1 mln\n\n"
+            "Full year results\n\nSource company statement\n\n"
+            f"The company said demand grew in the year to March {i + 1}.\n"
+        )
+        for i in range(4)
+    }
+    for art in by_id(make_corpus(files)).values():
+        assert "Source company statement" in [p.text for p in art.passages]
+
+
 def test_repeated_lines_follow_an_incremental_update(make_corpus):
     """Two articles share a line (kept); a third arrives and the line goes from all
     three, though the first two did not change; the third goes and it comes back."""
@@ -622,6 +636,46 @@ def test_screened_patterns_find_what_the_patterns_find(flags):
             assert _matches(compiled, line) == bool(compiled[0].search(line)), (pattern, line)
 
 
+# Patterns anchored at the start of a line are tried as one alternation (index/cleaning.py
+# `_group_screen`); a group's answer must still be that of any of its patterns alone.
+GROUPED = [
+    (r"^advertisement$", r"^share (it|this)\b", r"^(home|menu)$", r"cookies"),
+    (r"^(b)b$", r"^(a)\1$"),  # a back-reference: numbers shift in an alternation
+    (r"^(?P<w>x)y", r"^(?P<w>z)y"),  # one name twice: cannot be joined
+    (r"^see also:?$", r"(?m)^tags$"),  # "^" after a newline
+    (r"^(?-i:Read) more", r"^source link$", r"^\s*[•·»›]\s"),
+]
+GROUP_LINES = [
+    *SCREEN_LINES,
+    "Share this",
+    "share it with friends",
+    "Home",
+    "aa",
+    "abab",
+    "bb",
+    "xy",
+    "zy",
+    "See also",
+    "Intro\ntags",
+    "Read more",
+    "read more",
+    "Source link",
+    "• Politics",
+    "We use cookies",
+]
+
+
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+def test_grouped_patterns_find_what_any_pattern_finds(flags):
+    from index.cleaning import _matches
+
+    for group in GROUPED:
+        compiled = tuple(re.compile(p, flags) for p in group)
+        for line in GROUP_LINES:
+            expected = any(p.search(line) for p in compiled)
+            assert _matches(compiled, line) == expected, (group, line)
+
+
 def test_a_rebuild_lists_articles_as_cleaned_after_the_count(make_corpus):
     """A rebuild cleans every article before the count of repeated lines, then again
     those the count changes; what it lists is the second cleaning, and the next update
@@ -644,3 +698,35 @@ def test_a_rebuild_lists_articles_as_cleaned_after_the_count(make_corpus):
     assert [n for n in os.listdir(settings.index_dir) if n.endswith(".jsonl")] == []
     again = update_index(settings)
     assert (again.reindexed, again.recleaned, again.rebuilt) == (0, 0, False)
+
+
+# A body's figures are found byte by byte in ASCII text (index/duplicates.py
+# `_figures_hash`): the same as the pattern `_FIGURES` finds, whatever their shape.
+FIGURE_BODIES = [
+    "rose 1,000.50 dlrs from 999 in 1987.",
+    "v2.0.1 and 3. and .5 and ,7, and (12) and 4%",
+    "x1y2 a1.b2 1..2,,3 ...  ,,, 5,",
+    "no figures at all here",
+    "٣ arabic-indic digits and 4",
+    "",
+]
+
+
+def test_figures_are_the_figures_the_pattern_finds():
+    from index.duplicates import _FIGURES, _figures_hash, _hash
+
+    for body in FIGURE_BODIES:
+        assert _figures_hash(body) == _hash(" ".join(sorted(set(_FIGURES(body))))), body
+
+
+def test_a_sketch_is_the_smallest_distinct_shingle_hashes():
+    import random
+
+    from index.duplicates import K, _smallest
+
+    rng = random.Random(7)
+    cases = [[rng.randrange(2**32) for _ in range(n)] for n in (0, 5, 3 * K, 3 * K + 1, 400)]
+    cases.append([5] * 200 + [rng.randrange(2**32) for _ in range(10)])  # few distinct
+    cases.append([2**32 - 1 - i for i in range(300)])  # none below the bound
+    for hashes in cases:
+        assert _smallest(hashes) == sorted(set(hashes))[:K]
