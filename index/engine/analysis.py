@@ -285,7 +285,10 @@ def one_pass_analysis(schema):
         for i, w in enumerate(findall(value)):
             pair = get(w)
             if pair is None:
-                pair = (stem(w).encode("utf-8"), fold_only(w).encode("utf-8"))
+                # An ASCII word folds to its lower case: "Shares" is "shares", kept.
+                pair = get(w.lower()) if w.isascii() else None
+                if pair is None:
+                    pair = (stem(w).encode("utf-8"), fold_only(w).encode("utf-8"))
                 if len(pairs) < 1_000_000:
                     pairs[w] = pair
             s, e = pair

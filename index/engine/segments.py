@@ -206,6 +206,10 @@ def _write_pickled(index_dir: str, build: str, pickled: bytes):
     return write_segment(index_dir, build, pickle.loads(pickled))
 
 
+def _started() -> None:
+    """A worker's first job: nothing but importing this module (see `_start_pool`)."""
+
+
 class FreshWriter:
     """Writes a new, empty index as a run of segments, each committed (a new TOC
     generation) as soon as the ones before it are: readers see the index grow.
@@ -252,12 +256,9 @@ class FreshWriter:
         self.chunk, self.chunk_passages = [], 0
         first = self.target == FIRST_SEGMENT and not self.segments and not self.pending
         self.target = SEGMENT_PASSAGES
+        if self.procs > 1 and self.pool is None:
+            self._start_pool()
         if self.procs > 1 and not first:  # the first, small part here: no wait for a worker
-            if self.pool is None:
-                from concurrent.futures import ProcessPoolExecutor
-                from multiprocessing import get_context
-
-                self.pool = ProcessPoolExecutor(self.procs, mp_context=get_context("spawn"))
             pickled = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
             del chunk
             job = self.pool.submit(_write_pickled, self.dir, self.build, pickled)
@@ -267,6 +268,17 @@ class FreshWriter:
         while self.pending and (len(self.pending) > self.procs or self._ready()):
             self._wait_first(tick)
             self._commit_next()
+
+    def _start_pool(self) -> None:
+        """Start the worker processes now: they import while this process writes the
+        first part and reads the next (a spawned worker takes ~0.5 s to import, on the
+        core that would otherwise wait for the second part)."""
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        self.pool = ProcessPoolExecutor(self.procs, mp_context=get_context("spawn"))
+        for _ in range(self.procs):
+            self.pool.submit(_started)
 
     def _wait_first(self, tick: Callable[[], None] | None) -> None:
         """Wait for the oldest part in flight, calling `tick` every half second."""
