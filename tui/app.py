@@ -215,7 +215,9 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
     def _search(self, seq: int, text: str, cap: int | None) -> None:
         """Query number `seq`, its very common words read up to `cap` (None: the full
         count). Searches take turns (the lock; the engine has its own); one whose query
-        is no longer the newest when its turn comes does nothing."""
+        is no longer the newest when its turn comes does nothing. A full count cannot be
+        stopped once the engine runs it: a keystroke meanwhile waits for it to end (at
+        100k articles ~0.1 s for a word, ~0.3 s for a common phrase)."""
         if seq != self._search_seq:
             return
         with self._search_lock:
