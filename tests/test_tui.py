@@ -295,7 +295,9 @@ async def test_search_follows_typing_newest_wins(settings, monkeypatch):
         shown: list[str] = []
         show = SearchScreen.show_result
         monkeypatch.setattr(
-            SearchScreen, "show_result", lambda s, r: (shown.append(r.query), show(s, r))
+            SearchScreen,
+            "show_result",
+            lambda s, r, **kw: (shown.append(r.query), show(s, r, **kw)),
         )
         box = app.screen.query_one("#query", Input)
         box.value = "Lachin"

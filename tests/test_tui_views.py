@@ -4,9 +4,8 @@ article's view model, built in a worker, as it is."""
 from __future__ import annotations
 
 from conftest import app_settings
-from helpers_tui import open_reader, search, text_of, until
+from helpers_tui import open_reader, until
 
-import tui.app
 from index.build import update_index
 from index.library import Library
 from index.tags import TagStore
@@ -34,22 +33,3 @@ async def test_the_reader_draws_its_article_view_model(tmp_path):
         assert sorted(decor.suggestions) == model.suggested_passages != []
         status = str(screen.query_one("#reader-status").render())
         assert "here match “Lachin”" in status or "for “Lachin” (n/N)" in status
-
-
-async def test_a_capped_common_word_says_its_counts_are_partial(tmp_path, monkeypatch):
-    """issue 10 item 5: as one types, a word in more passages than the cap is ranked and
-    counted among its first ones, and the summary says so."""
-    monkeypatch.setattr(tui.app, "TYPING_CAP", 5)
-    settings = app_settings(tmp_path)
-    update_index(settings)
-    app = DossierApp(settings, background_index=False)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("slash")
-        await search(pilot, "said")
-        said = text_of(app.screen.query_one("#message"))
-        assert said.startswith("at least 5 passages in at least")
-        assert (
-            "very common words: ranked and counted among the first 5 passages they are in" in said
-        )
-        await search(pilot, "Lachin")  # 4 passages, under the cap: read whole
-        assert text_of(app.screen.query_one("#message")).startswith("4 passages in 3 articles")

@@ -11,17 +11,31 @@ from index.tags import TagStore
 
 
 class SearchDone(Message):
-    def __init__(self, seq: int, result: SearchResult | None, error: str | None = None) -> None:
+    """A search of query number `seq` is done; `full`: it was the uncapped count."""
+
+    def __init__(
+        self, seq: int, result: SearchResult | None, error: str | None = None, full: bool = False
+    ) -> None:
         super().__init__()
-        self.seq, self.result, self.error = seq, result, error
+        self.seq, self.result, self.error, self.full = seq, result, error, full
 
 
 class ResultReady(Message, bubble=False):
-    """For the search screen: the newest query's result (or why there is none)."""
+    """For the search screen: the newest query's result (or why there is none).
+    `counting`: the result is capped and the full count of the query is running;
+    `recount`: the result is that full count, replacing the capped one shown."""
 
-    def __init__(self, result: SearchResult | None, error: str | None = None) -> None:
+    def __init__(
+        self,
+        result: SearchResult | None,
+        error: str | None = None,
+        *,
+        counting: bool = False,
+        recount: bool = False,
+    ) -> None:
         super().__init__()
         self.result, self.error = result, error
+        self.counting, self.recount = counting, recount
 
 
 class SearchCleared(Message, bubble=False):

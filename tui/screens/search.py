@@ -12,7 +12,7 @@ from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, OptionList, ProgressBar, Static
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from index.highlight import snippet
 from index.query import plain_words
@@ -190,7 +190,7 @@ class SearchScreen(ReportsWorkerErrors, Screen):
         if msg.result is None:
             self.set_message(msg.error or "")
         else:
-            self.show_result(msg.result)
+            self.show_result(msg.result, counting=msg.counting, keep_place=msg.recount)
 
     def _show_results_pane(self) -> None:
         was_focused = self.pane.listing.has_focus
@@ -198,10 +198,15 @@ class SearchScreen(ReportsWorkerErrors, Screen):
         if was_focused:
             self.query_one("#results", OptionList).focus()
 
-    def show_result(self, result: SearchResult) -> None:
-        """Replace the results with `result` (the newest query's)."""
+    def show_result(
+        self, result: SearchResult, counting: bool = False, keep_place: bool = False
+    ) -> None:
+        """Replace the results with `result` (the newest query's). `counting`: its full
+        count is running. `keep_place`: `result` is the full count of the results shown;
+        a cursor the user moved stays on its result (or row, if that result is gone)."""
         self._show_results_pane()
         results = self.query_one("#results", OptionList)
+        moved_to = self._moved_cursor(results) if keep_place else None
         width = max(40, (results.size.width or self.size.width or 120) - 2)
         options: list[Option | None] = []
         for a in result.articles:
@@ -223,10 +228,25 @@ class SearchScreen(ReportsWorkerErrors, Screen):
                 options.append(Option(head, id=f"a:{a.id}"))
         results.set_options(options)
         if options:
-            results.highlighted = 1 if len(options) > 1 else 0
-        self.set_message(self.summary(result))
+            results.highlighted = _first_row(options)
+        if moved_to is not None:
+            oid, row = moved_to
+            try:
+                results.highlighted = results.get_option_index(oid)
+            except OptionDoesNotExist:  # that result is not listed now
+                results.highlighted = min(row, len(options) - 1) if options else None
+        self.set_message(self.summary(result, counting))
 
-    def summary(self, result: SearchResult) -> Content:
+    @staticmethod
+    def _moved_cursor(results: OptionList) -> tuple[str, int] | None:
+        """(option id, row) of the highlighted result if the user moved it from where
+        the results put it; None if it is still there."""
+        row = results.highlighted
+        if row is None or row == _first_row(results.options):
+            return None
+        return results.get_option_at_index(row).id or "", row
+
+    def summary(self, result: SearchResult, counting: bool = False) -> Content:
         parts = []
         if result.message:
             parts.append(plain(result.message + "\n", "$text-error"))
@@ -250,10 +270,11 @@ class SearchScreen(ReportsWorkerErrors, Screen):
                 )
             )
             if not result.complete:
+                then = "counting all…" if counting else "add a word to narrow"
                 parts.append(
                     plain(
                         f" — very common words: ranked and counted among the first "
-                        f"{result.cap:,} passages they are in; add a word to narrow",
+                        f"{result.cap:,} passages they are in; {then}",
                         "$text-warning",
                     )
                 )
@@ -310,6 +331,11 @@ class SearchScreen(ReportsWorkerErrors, Screen):
             self.app.open_article(aid, int(n))
         elif kind == "a":
             self.app.open_article(ref, None)
+
+
+def _first_row(options) -> int:
+    """Where new results put the cursor: the first passage, under its article."""
+    return 1 if len(options) > 1 else 0
 
 
 def _its(n: int) -> str:
