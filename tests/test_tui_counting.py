@@ -34,11 +34,13 @@ class HeldFullCounts:
 
     def __init__(self, app, monkeypatch) -> None:
         self.gate, self.started = threading.Event(), threading.Event()
+        self.texts: list[str] = []  # of the uncapped searches (the warm-up's among them)
         engine = app.library.engine
         self.real = engine.search
 
         def search(text, *args, cap=None, **kwargs):
             if cap is None:
+                self.texts.append(text)
                 self.started.set()
                 self.gate.wait(30)
             return self.real(text, *args, cap=cap, **kwargs)
@@ -109,6 +111,7 @@ async def test_a_newer_query_is_never_replaced_by_the_older_full_count(app, monk
         finally:
             held.release()
         await until(pilot, lambda: app.last_result.query == "Lachin", "the newer results")
+        await until(pilot, lambda: "counting" not in message(app), "Lachin's full count")
         await settle(pilot)
         assert "said" not in shown and shown[-1] == "Lachin"  # (Lachin: capped, then full)
         assert message(app).startswith("4 passages in 3 articles")
@@ -138,3 +141,21 @@ async def test_a_cursor_moved_meanwhile_stays_on_its_result(app, monkeypatch):
             assert results.highlighted_option.id == oid
         else:
             assert results.highlighted == row
+
+
+async def test_no_full_count_starts_while_one_types_on(app, monkeypatch):
+    """The full count waits for a pause in typing: started at each keystroke, it would
+    hold the next keystroke's search (the engine answers one search at a time)."""
+    monkeypatch.setattr(tui.app, "COUNT_AFTER_S", 60)  # a pause that never comes here
+    held = HeldFullCounts(app, monkeypatch)
+    async with app.run_test(size=(120, 40)) as pilot:
+        try:
+            await pilot.press("slash")
+            for text in ("said", "said the"):
+                await type_query(pilot, text)
+                shown = lambda t=text: getattr(app.last_result, "query", 0) == t  # noqa: E731
+                await until(pilot, shown, text, 20, False)
+                await until(pilot, lambda: "counting all" in message(app), "capped", 20, False)
+            assert not {"said", "said the"} & set(held.texts)
+        finally:
+            held.release()

@@ -61,6 +61,9 @@ RESULT_ARTICLES = 100  # articles listed (the count of all is shown)
 # (20,000: phrases and prefixes ~60 ms); the complete result follows anyway.
 TYPING_CAP = 5_000
 DEBOUNCE_S = 0.025  # coalesces fast typing; newest-wins is enforced by sequence numbers
+# A capped result's full count starts after this pause in typing: a count started at
+# each keystroke would hold the next keystroke's search (the engine runs one at a time).
+COUNT_AFTER_S = 0.3
 
 
 class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
@@ -88,6 +91,7 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         self._search_seq = 0
         self._search_lock = threading.Lock()
         self._debounce: Timer | None = None
+        self._full_count: Timer | None = None
         self._open_seq = 0
         self._on_loaded: tuple[int, Callable] = (0, lambda article, laid_out: None)
         self.last_result = None
@@ -195,8 +199,9 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         self.query_text = text
         self._search_seq += 1
         seq = self._search_seq
-        if self._debounce is not None:
-            self._debounce.stop()
+        for timer in (self._debounce, self._full_count):
+            if timer is not None:
+                timer.stop()
         if not text.strip():
             self.tell_search_screen(SearchCleared())
             return
@@ -217,7 +222,8 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         count). Searches take turns (the lock; the engine has its own); one whose query
         is no longer the newest when its turn comes does nothing. A full count cannot be
         stopped once the engine runs it: a keystroke meanwhile waits for it to end (at
-        100k articles ~0.1 s for a word, ~0.3 s for a common phrase)."""
+        100k articles ~0.1 s for a word, ~0.3 s for a common phrase); it starts after a
+        pause in typing (COUNT_AFTER_S), not while one types on."""
         if seq != self._search_seq:
             return
         with self._search_lock:
@@ -253,13 +259,14 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         result = msg.result
         if result is not None:
             self.last_result = result
-        # Count lazily: a capped result that is not complete is shown at once, then the
-        # same query runs uncapped and its result replaces it (exact counts, ranked over
-        # every passage) unless a newer query came meanwhile (the checks on seq).
+        # Count lazily: a capped result that is not complete is shown at once, then, once
+        # typing pauses, the same query runs uncapped and its result replaces it (exact
+        # counts, ranked over every passage) unless a newer query came (the seq checks).
         counting = result is not None and not result.complete and not msg.full
         self.tell_search_screen(ResultReady(result, msg.error, counting=counting, recount=msg.full))
         if counting:
-            self._search(msg.seq, result.query, None)
+            seq, query = msg.seq, result.query
+            self._full_count = self.set_timer(COUNT_AFTER_S, lambda: self._search(seq, query, None))
 
     # -- navigation -----------------------------------------------------------
 
