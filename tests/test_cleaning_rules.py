@@ -628,7 +628,7 @@ SCREEN_LINES = [
 
 @pytest.mark.parametrize("flags", [0, re.IGNORECASE])
 def test_screened_patterns_find_what_the_patterns_find(flags):
-    from index.cleaning import _matches
+    from index.regexscreen import matches as _matches
 
     for pattern in SCREENED:
         compiled = (re.compile(pattern, flags),)
@@ -667,7 +667,7 @@ GROUP_LINES = [
 
 @pytest.mark.parametrize("flags", [0, re.IGNORECASE])
 def test_grouped_patterns_find_what_any_pattern_finds(flags):
-    from index.cleaning import _matches
+    from index.regexscreen import matches as _matches
 
     for group in GROUPED:
         compiled = tuple(re.compile(p, flags) for p in group)
