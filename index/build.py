@@ -21,6 +21,7 @@ from .articlelog import ArticleLog
 from .boilerplate import LineStore
 from .build_entries import (
     IndexReport,
+    Update,
     add_article,
     as_read,
     entry_of,
@@ -153,6 +154,7 @@ def _update(
             again = _update(settings, True, progress)  # under the lock this call holds
             again.reason = "the index lacks its line counts or duplicate sketches"
             return again
+        up = Update(settings, sidecar, manifest, report, dupes)
     # Articles are cleaned with the repeated lines counted by the last update, and
     # indexed at once; once every file is counted, the few whose repeated lines changed
     # are cleaned and indexed again (a second, small commit).
@@ -256,18 +258,7 @@ def _update(
             dupes.prints.pop(aid, None)
         if log is not None:
             log.close()
-            index_held(
-                held,
-                log,
-                settings,
-                sidecar,
-                manifest,
-                report,
-                dupes,
-                batch,
-                pending if target == index_dir else None,
-                progress,
-            )
+            index_held(held, log, up, batch, pending if target == index_dir else None, progress)
         # While the writer processes finish their last parts, the parts written so far
         # are checksummed (saving then reads only the files written after).
         early = Meanwhile(record, target) if log is not None else None
@@ -277,14 +268,12 @@ def _update(
         if log is not None:
             if resumed:  # parts indexed before it stopped, cleaned with no count
                 skip = {src.id for src in held}
-                reclean_rebuilt(log, settings, sidecar, manifest, report, dupes, ix, skip, progress)
+                reclean_rebuilt(log, up, ix, skip, progress)
         elif lines is not None:
             manifest.repeated = named_step(progress, "counting repeated lines", lines.counts)
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
-                reclean(
-                    again, found.files, settings, sidecar, manifest, report, dupes, ix, progress
-                )
+                reclean(again, found.files, up, ix, progress)
                 report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()

@@ -8,12 +8,16 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .corpus import SourceFile
 from .duplicates import DupeStore, Fingerprint, fingerprint_of
 from .engine import Batch
 from .manifest import Manifest, same_stat
 from .model import Article
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 @dataclass(slots=True)
@@ -44,6 +48,19 @@ class IndexReport:
             f"{self.added} added, {self.changed} changed, {self.removed} removed{extra}; "
             f"{len(self.warnings)} warnings; {self.seconds:.2f} s"
         )
+
+
+@dataclass(slots=True)
+class Update:
+    """What an update writes beside the index's parts, and reads articles with: the
+    corpus settings and metadata.yaml entries, the manifest and duplicate sketches it
+    records each article in, the report it tells."""
+
+    settings: Settings
+    sidecar: dict
+    manifest: Manifest
+    report: IndexReport
+    dupes: DupeStore
 
 
 def side_digest(sidecar: dict, aid: str) -> str | None:

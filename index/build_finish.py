@@ -13,8 +13,7 @@ from typing import TypeVar
 
 from .articlelog import ArticleLog, sketch_of, sketch_text
 from .boilerplate import LineStore, affected, count, save_lines
-from .build_entries import IndexReport, add_article, entry_of, keep_sketch
-from .config import Settings
+from .build_entries import IndexReport, Update, add_article, entry_of, keep_sketch
 from .corpus import SourceFile, Unreadable, finish, prepare_file
 from .duplicates import DupeStore, save_prints
 from .duplicates import groups as duplicate_groups
@@ -80,15 +79,7 @@ def checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
 
 
 def reclean(
-    ids: list[str],
-    files: list[SourceFile],
-    settings: Settings,
-    sidecar: dict,
-    manifest: Manifest,
-    report: IndexReport,
-    dupes: DupeStore,
-    ix,
-    progress: Progress | None = None,
+    ids: list[str], files: list[SourceFile], up: Update, ix, progress: Progress | None = None
 ) -> None:
     """Clean and index again the articles whose repeated lines changed."""
     wanted = set(ids)
@@ -103,12 +94,14 @@ def reclean(
             if progress and (done % PROGRESS_EVERY == 0 or done == len(wanted)):
                 progress(done, len(wanted), "cleaning again")
             try:
-                article = finish(prepare_file(src, settings, sidecar), settings, manifest.repeated)
+                article = finish(
+                    prepare_file(src, up.settings, up.sidecar), up.settings, up.manifest.repeated
+                )
             except Unreadable as exc:  # changed since it was read a moment ago
-                report.warnings.append(str(exc))
+                up.report.warnings.append(str(exc))
                 continue
-            add_article(batch, manifest, article, src, sidecar)
-            keep_sketch(dupes, article)
+            add_article(batch, up.manifest, article, src, up.sidecar)
+            keep_sketch(up.dupes, article)
         batch.commit(progress)
     except BaseException:
         batch.cancel()
@@ -118,11 +111,7 @@ def reclean(
 def index_held(
     held: list[SourceFile],
     log: ArticleLog,
-    settings: Settings,
-    sidecar: dict,
-    manifest: Manifest,
-    report: IndexReport,
-    dupes: DupeStore,
+    up: Update,
     batch: Batch,
     pending: list[tuple[str, dict]] | None,
     progress: Progress | None,
@@ -135,47 +124,39 @@ def index_held(
     repeated = named_step(
         progress, "counting repeated lines", count, (e for _, e in log.line_entries())
     )
-    manifest.repeated = repeated
+    up.manifest.repeated = repeated
     for done, src in enumerate(held, 1):
         if progress and (done % PROGRESS_EVERY == 0 or done == len(held)):
             progress(done, len(held), "cleaning again")
         try:
-            article = finish(prepare_file(src, settings, sidecar), settings, repeated)
+            article = finish(prepare_file(src, up.settings, up.sidecar), up.settings, repeated)
         except Unreadable as exc:  # changed since it was read a moment ago
-            report.warnings.append(str(exc))
-            report.added -= 1
+            up.report.warnings.append(str(exc))
+            up.report.added -= 1
             log.drop(src.id)
             why = {"size": src.size, "mtime_ns": src.mtime_ns, "why": str(exc)}
-            manifest.skipped[src.id] = why
+            up.manifest.skipped[src.id] = why
             continue
-        info = manifest.articles[src.id] = entry_of(article, src, sidecar)
-        keep_sketch(dupes, article)
+        info = up.manifest.articles[src.id] = entry_of(article, src, up.sidecar)
+        keep_sketch(up.dupes, article)
         if pending is not None:
             pending.append((article.id, info))  # first: adding may commit
         batch.add(article)
 
 
 def reclean_rebuilt(
-    log: ArticleLog,
-    settings: Settings,
-    sidecar: dict,
-    manifest: Manifest,
-    report: IndexReport,
-    dupes: DupeStore,
-    ix,
-    skip: set[str],
-    progress: Progress | None,
+    log: ArticleLog, up: Update, ix, skip: set[str], progress: Progress | None
 ) -> None:
     """The articles a continued first build indexed before it stopped that the count of
     repeated lines changes, cleaned again (their entries and sketches kept apart from
     the log's, in the manifest and the duplicate store); `skip`: those indexed after
     the count."""
     # They were cleaned with no repeated lines (a rebuild has no count before).
-    again = set(affected(log.line_entries(), {}, manifest.repeated, skip))
+    again = set(affected(log.line_entries(), {}, up.manifest.repeated, skip))
     if again:
         infos = ((aid, json.loads(info)) for aid, info, _, _ in log.rows() if aid in again)
         files = [SourceFile(aid, i["path"], i["size"], i["mtime_ns"]) for aid, i in infos]
-        reclean(list(again), files, settings, sidecar, manifest, report, dupes, ix, progress)
+        reclean(list(again), files, up, ix, progress)
 
 
 def save_stores(
