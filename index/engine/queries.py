@@ -153,7 +153,7 @@ class IndexWords:
     def _frequency(self, field: str, word: str) -> int:
         """Passages holding `word` of `field`'s lexicon, as it is searched."""
         name, terms = self.searched_as(field, [word])
-        return self._reader.doc_frequency(name, terms[0])
+        return self.doc_frequency(name, terms[0])
 
     def has(self, field: str, word: str) -> bool:
         counts = self._counts(field)
