@@ -4,7 +4,7 @@ match, are those a full sort gives: ties by document number and by article id.""
 import random
 from collections import Counter
 
-from index.engine.fastpath import best
+from index.engine.wordscores import best
 from index.search import _most_hits
 
 

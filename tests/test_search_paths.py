@@ -214,7 +214,7 @@ def test_a_capped_phrase_says_so_and_the_whole_count_is_exact(make_corpus):
 def test_scores_kept_are_bounded_and_results_unchanged(make_corpus):
     """The scores kept for typing are bounded by how many they hold (a common word at
     100k articles has 100,000): the oldest words go first, results stay the same."""
-    from index.engine.fastpath import ScoreCache
+    from index.engine.wordscores import ScoreCache
 
     files = {f"a{i:02}.txt": f"T {i}\n\nThe corridor item {i}.\n\nPeace {i}.\n" for i in range(30)}
     engine = Library(update_and(make_corpus(files))).engine
@@ -326,7 +326,7 @@ def test_an_or_of_many_words_is_read_after_warming_as_whoosh_reads_it(make_corpu
     """After the warm-up, each field's word counts are read whole: a prefix's words are
     counted from them and looked up in each segment together, in one piece of its term
     table; the results are still Whoosh's, deletions and several segments included."""
-    from index.engine import fastpath
+    from index.engine import wordscores
 
     files = {
         f"a{i:02}.txt": f"Title {i}\n\nWord{i} and word{i * 7} at the checkpoint.\n\n"
@@ -356,8 +356,8 @@ def test_an_or_of_many_words_is_read_after_warming_as_whoosh_reads_it(make_corpu
             assert lexicon.has(field, w) == ((field, w) in searcher.reader()), w
             assert lexicon.doc_frequency(field, w) == searcher.reader().doc_frequency(field, w)
     together = []
-    real = fastpath.term_infos
-    monkeypatch.setattr(fastpath, "term_infos", lambda *a: together.append(a[2]) or real(*a))
+    real = wordscores.term_infos
+    monkeypatch.setattr(wordscores, "term_infos", lambda *a: together.append(a[2]) or real(*a))
     for q in ("word*", "word1*", "check* OR word*"):
         fast, slow = both(engine, q)
         assert fast.total > 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 from whoosh import query as wq
 
 from index.engine import private as wp
-from index.engine.fastpath import term_scores
+from index.engine.wordscores import term_scores
 
 
 def test_field_lengths_match_whoosh(bundled_library):

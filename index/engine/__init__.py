@@ -56,10 +56,10 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
     runs without holding the engine (a table of an older commit is dropped).
 
 Modules: writer (schema, opening, Batch), analysis (Whoosh analyzers and fields),
-queries (query tree -> Whoosh; the vocabulary), searcher, fastpath (scoring plain terms
-straight from postings), private (every use of Whoosh's private attributes, guarded by
-tests/test_whoosh_private.py), termtable (words within an edit distance, each
-field's word counts).
+queries (query tree -> Whoosh; the vocabulary), searcher, fastpath (an OR, an AND or a
+phrase scored straight from postings), wordscores (one word's scores, kept), private
+(every use of Whoosh's private attributes, guarded by tests/test_whoosh_private.py),
+termtable (words within an edit distance, each field's word counts).
 """
 
 from .analysis import normalizer

@@ -13,10 +13,11 @@ from whoosh import query as wq
 from .. import querymodel as qm
 from ..errors import QueryError
 from ..querymodel import Analysis
-from .fastpath import CountingCollector, FastBM25F, ScoreCache, flat_search
+from .fastpath import CountingCollector, flat_search
 from .private import column_texts
 from .queries import IndexWords, analysis_of, to_whoosh, word_matcher
 from .termtable import TermTable, table_source
+from .wordscores import FastBM25F, ScoreCache
 from .writer import make_schema, open_index
 
 if TYPE_CHECKING:
