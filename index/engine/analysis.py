@@ -22,8 +22,9 @@ from ..text import fold, variant_map  # noqa: F401 - variant_map: analysis' own
 
 TOKEN_PATTERN = r"\w+(?:[.'’]?\w+)*"
 # Bump when analysis changes in a way that needs a rebuild.
-ANALYSIS_VERSION = 9  # 9: `exact` for its words only (queries.py);
-# 8: character references in text files decoded; 7: anyascii folding
+ANALYSIS_VERSION = 10  # 10: posting blocks pickled with protocol 4 (private.py);
+# 9: `exact` for its words only (queries.py); 8: character references in text files
+# decoded; 7: anyascii folding
 
 
 class NormalizeFilter(Filter):
