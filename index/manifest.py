@@ -8,6 +8,8 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterable
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 
 from .atomic import replacing
@@ -37,11 +39,8 @@ def manifest_well_formed(data) -> bool:
     articles, skipped = data.get("articles"), data.get("skipped", {})
     if not isinstance(articles, dict) or not isinstance(skipped, dict):
         return False
-    for entry in articles.values():
-        if not isinstance(entry, dict):
-            return False
-        if any(not isinstance(entry.get(k), t) for k, t in _ARTICLE_KEYS.items()):
-            return False
+    if not _entries_well_formed(list(articles.values())):
+        return False
     for entry in skipped.values():
         if not isinstance(entry, dict) or not all(k in entry for k in ("size", "mtime_ns", "why")):
             return False
@@ -53,6 +52,22 @@ def manifest_well_formed(data) -> bool:
     return isinstance(files, dict) and all(
         isinstance(v, list) and len(v) == 3 for v in files.values()
     )
+
+
+def _entries_well_formed(entries: list) -> bool:
+    """Every entry a dict holding each key of `_ARTICLE_KEYS` with a value of its type.
+    A key at a time over all entries, at C speed: entry by entry in Python was half
+    of opening a 100k-article index."""
+    if not all(map(isinstance, entries, repeat(dict))):
+        return False
+    for key, kind in _ARTICLE_KEYS.items():
+        try:
+            kinds = set(map(type, map(itemgetter(key), entries)))
+        except KeyError:
+            return False
+        if not all(issubclass(k, kind) for k in kinds):
+            return False
+    return True
 
 
 _dumps = json.JSONEncoder(separators=(",", ":")).encode

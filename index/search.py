@@ -13,6 +13,7 @@ import os
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NoReturn
 
 from . import querymodel as qm
 from .config import Settings
@@ -103,7 +104,12 @@ class SearchEngine:
         self._open()
 
     def _open(self) -> None:
-        self._engine = Searcher(self.settings)
+        try:
+            self._engine = Searcher(self.settings)
+        except IndexUnavailable:
+            if why := verify(self.settings.index_dir):  # damage that fails the opening
+                self._report_damage(why)
+            raise
         self._folder = _identity(self.settings.index_dir)
         self.reader_q = QueryReader(self._engine.analysis)
         self._parsed = {}
@@ -218,7 +224,10 @@ class SearchEngine:
         damaged = verify(self.settings.index_dir)
         if damaged is None and not is_decoding_error(err):
             raise err
-        why = damaged or f"{type(err).__name__}: {err}"
+        self._report_damage(damaged or f"{type(err).__name__}: {err}")
+
+    def _report_damage(self, why: str) -> NoReturn:
+        """Mark the index damaged (the next update rebuilds it) and say so."""
         mark_damaged(self.settings.index_dir, why)
         raise IndexUnavailable(
             f"the index in {self.settings.index_dir} is damaged ({why}); "

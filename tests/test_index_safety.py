@@ -204,8 +204,8 @@ def test_changed_bytes_in_a_segment_are_noticed_and_rebuilt(cfg):
 
 def test_damage_found_by_a_search_is_reported_and_rebuilt(cfg):
     """Bytes changed with the file's size and time kept (no cheap check sees it): the
-    search that trips on them checks the files, says the index is damaged, and the
-    next update rebuilds it."""
+    opening or the search that trips on them (which, depends on what the bytes held)
+    checks the files, says the index is damaged, and the next update rebuilds it."""
     settings = load_settings(cfg)
     seg = max(settings.index_dir.glob("*.seg"), key=lambda p: p.stat().st_size)
     st = seg.stat()
@@ -214,10 +214,25 @@ def test_damage_found_by_a_search_is_reported_and_rebuilt(cfg):
         data[i] ^= 0x5A
     seg.write_bytes(bytes(data))
     os.utime(seg, ns=(st.st_atime_ns, st.st_mtime_ns))
-    engine = Library(settings).engine
     with pytest.raises(IndexUnavailable, match="damaged"):
+        engine = Library(settings).engine
         for q in ("Lachin", "peace", "border AND Armenia", "Aliyev", "treaty"):
             engine.search(q)
+    report = update_index(settings)
+    assert report.rebuilt and "damaged" in report.reason
+    assert Library(settings).engine.search("Lachin").total == 4
+
+
+def test_damage_that_fails_the_opening_is_reported_and_rebuilt(cfg):
+    """A segment changed throughout (size and time kept) cannot even be opened: that too
+    is said to be damage, not a bare "no usable index", and the next update rebuilds."""
+    settings = load_settings(cfg)
+    seg = max(settings.index_dir.glob("*.seg"), key=lambda p: p.stat().st_size)
+    st = seg.stat()
+    seg.write_bytes(bytes(b ^ 0x5A for b in seg.read_bytes()))
+    os.utime(seg, ns=(st.st_atime_ns, st.st_mtime_ns))
+    with pytest.raises(IndexUnavailable, match=r"is damaged .*rebuilds it"):
+        Library(settings).engine  # noqa: B018 - opening is what fails
     report = update_index(settings)
     assert report.rebuilt and "damaged" in report.reason
     assert Library(settings).engine.search("Lachin").total == 4

@@ -39,6 +39,28 @@ def test_article_column_read_at_once_matches_whoosh(make_corpus):
     assert set(ids) == {"b", "añadido/ß", "Łódź/café"}
 
 
+def test_article_column_with_stored_offsets_matches_whoosh(tmp_path):
+    """A column of more values than VarBytesColumn's cutoff is written with each value's
+    offset too (another layout at the file's end): read at once, still Whoosh's values."""
+    from whoosh import fields
+    from whoosh.columns import VarBytesColumn
+    from whoosh.filedb.filestore import FileStorage
+
+    schema = fields.Schema(article=fields.ID(stored=False, sortable=VarBytesColumn()))
+    schema["article"].column_type = VarBytesColumn(write_offsets_cutoff=4)
+    ix = FileStorage(str(tmp_path)).create_index(schema)
+    with ix.writer() as w:
+        for name in ["a", "b", "", "Łódź/café", "b", "c" * 300, "d"]:
+            w.add_document(article=name)
+    with ix.reader() as reader:
+        (sub, _), *_ = reader.leaf_readers()
+        column = sub._perdoc.column_reader("article", schema["article"].column_type)
+        assert column.had_stored_offsets
+        quick = wp.column_texts(sub, "article")
+        assert quick is not None
+        assert quick == [v.decode() for v in sub.column_reader("article", translate=False)]
+
+
 def test_posting_blocks_match_whoosh(bundled_library):
     reader = bundled_library.engine._engine._searcher.reader()
     for sub, _ in reader.leaf_readers():

@@ -23,6 +23,7 @@ from pickle import load as loads_from
 from weakref import WeakKeyDictionary
 from zlib import compress, decompress
 
+from whoosh.columns import VarBytesColumn
 from whoosh.filedb import filetables as _ft
 from whoosh.filedb.structfile import StructFile
 from whoosh.formats import Positions
@@ -66,11 +67,10 @@ def column_texts(reader, fieldname: str, seen: dict[bytes, str] | None = None) -
     codec's VarBytesColumn. Whoosh's reader reads each value on its own (~700,000
     reads at 100k articles: seconds of a new process's first search). `seen`: the text
     of each value decoded so far (one string a value, shared by a reader's segments)."""
-    try:
-        col = reader.column_reader(fieldname, translate=False)
-        lengths, base, dbfile = col._lengths, col._basepos, col._dbfile
-    except (AttributeError, KeyError):
+    found = _var_bytes_column(reader, fieldname)
+    if found is None:
         return None
+    dbfile, base, lengths = found
     data = dbfile.get(base, sum(lengths)) if len(lengths) else b""
     ends = list(accumulate(lengths))
     raws = list(map(data.__getitem__, map(slice, accumulate(lengths, initial=0), ends)))
@@ -78,6 +78,33 @@ def column_texts(reader, fieldname: str, seen: dict[bytes, str] | None = None) -
     new = list(filterfalse(seen.__contains__, dict.fromkeys(raws)))
     seen.update(zip(new, map(bytes.decode, new), strict=True))
     return list(map(seen.__getitem__, raws))
+
+
+def _var_bytes_column(reader, fieldname: str) -> tuple | None:
+    """(file, where its values start, each document's value length) of a VarBytesColumn
+    of one segment, read as its Reader reads them, without making one: the Reader
+    adds up every offset one at a time (a quarter of opening a 100k-article index).
+    None for another column type or a segment without this column."""
+    try:
+        if type(reader.schema[fieldname].column_type) is not VarBytesColumn:
+            return None
+        perdoc = reader._perdoc
+        if not perdoc.has_column(fieldname):
+            return None
+        if fieldname not in perdoc._colfiles:
+            perdoc._colfiles[fieldname] = perdoc._get_column_file(fieldname)
+        dbfile, base, length = perdoc._colfiles[fieldname]
+        count = perdoc._doccount
+    except (AttributeError, KeyError):
+        return None
+    # ... values, [offsets, lengths' code, offsets' code, "X"] or [lengths, their code]
+    last = base + length - 1
+    code = chr(dbfile.get_byte(last))
+    if code == "X":
+        code = chr(dbfile.get_byte(last - 2))
+        last = last - 2 - count * struct.calcsize(chr(dbfile.get_byte(last - 1)))
+    lengths = dbfile.get_array(last - struct.calcsize(code) * count, code, count)
+    return dbfile, base, lengths
 
 
 def field_lengths(reader, fieldname: str) -> list[int] | None:
