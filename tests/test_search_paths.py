@@ -24,6 +24,7 @@ QUERIES = [
     ('"peace treaty" AND Lachin', False),  # a phrase inside an AND: Whoosh's matchers
     ('title:"peace treaty"', True),
     ('"Lachin corridor"', True),
+    ('"the Lachin corridor"', True),  # three words: read rarest first, in the others' passages
     ("(peace OR treaty) AND Lachin", False),
     ("check* OR peace*", True),  # expansions ORed together: one flat OR of words
 ]

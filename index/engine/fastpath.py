@@ -130,12 +130,18 @@ def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
         return None
     dfs = [found.df for found in infos.values()]
     caps = shared_cap(dfs, cap) if cap is not None else [None] * len(dfs)
+    # The rarest word first; each next one read only in the passages holding the words
+    # before it (a common word's other passages were most of a phrase's time).
     read, values = {}, {}
-    for (w, term), word_cap in zip(terms.items(), caps, strict=True):
+    within = None
+    for word_cap, (w, term) in sorted(
+        zip(caps, terms.items(), strict=True), key=lambda c_wt: infos[c_wt[1][0]].df
+    ):
         values[w] = {}
-        read[w] = read_term(searcher, term, infos[w], word_cap, values[w])
+        read[w] = read_term(searcher, term, infos[w], word_cap, values[w], within)
         if read[w] is None:
             return None
+        within = read[w].scores
     candidates = summed_where_all([read[w].scores for w in q.words])
     fmt = searcher.schema[q.fieldname].format
     holding = phrase_holds(

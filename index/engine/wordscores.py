@@ -8,8 +8,8 @@ import heapq
 import operator
 import struct
 from collections import Counter, OrderedDict
-from collections.abc import Callable
-from itertools import filterfalse
+from collections.abc import Callable, Container
+from itertools import compress, filterfalse
 from math import log
 from typing import NamedTuple
 
@@ -241,11 +241,13 @@ def read_term(
     infos: TermInfos,
     cap: int | None = None,
     values: dict[int, bytes] | None = None,
+    within: Container[int] | None = None,
 ) -> TermScores | None:
     """The scores of the documents holding `term` in every segment (`infos`: where it
     is, from `ScoreCache.infos`), of its first `cap` when it has more; with `values`,
-    their postings' encoded positions put there too. None when a segment cannot be
-    read the fast way."""
+    their postings' encoded positions put there too; with `within`, of those documents
+    only (a phrase's next word, in the passages holding the words before it). None when
+    a segment cannot be read the fast way."""
     weighting = searcher.weighting
     if not isinstance(weighting, FastBM25F):
         return None
@@ -275,10 +277,11 @@ def read_term(
             deleted = getattr(reader, "deleted_docs_set", None)
             if lengths is not None and deleted is not None:
                 for d, w in zip(*few, strict=True):
-                    if d not in deleted:
+                    if d not in deleted and (within is None or offset + d in within):
                         out[offset + d] = table[w, lengths[d]]
                 continue
-        if term_scores(sub, offset, term, weighting, room, table, out, info, values) is None:
+        read = term_scores(sub, offset, term, weighting, room, table, out, info, values, within)
+        if read is None:
             return None
     return TermScores(out, cap)
 
@@ -293,6 +296,7 @@ def term_scores(
     out: dict[int, float] | None = None,
     info=None,
     values: dict[int, bytes] | None = None,
+    within: Container[int] | None = None,
 ) -> dict[int, float] | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
     first `cap` documents), added to `out` (the other segments' scores) if given; None
@@ -326,7 +330,12 @@ def term_scores(
         if cap is not None and got + len(ids) > cap:
             need = cap - got
             ids, weights, vals = ids[:need], weights[:need], [v[:need] for v in vals]
+        got += len(ids)
         docs = list(map(offset.__add__, ids)) if offset else ids
+        if within is not None:  # at C speed: most of a common word's passages go
+            keep = list(map(within.__contains__, docs))
+            docs, ids, weights = (list(compress(x, keep)) for x in (docs, ids, weights))
+            vals = [list(compress(v, keep)) for v in vals]
         if vals:
             held.update(zip(docs, vals[0], strict=True))
         # At C speed: a score depends only on (weight, length), a few hundred pairs;
@@ -338,7 +347,6 @@ def term_scores(
                 table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
             )
         found.update(zip(docs, scores, strict=True))
-        got += len(ids)
         if cap is not None and got >= cap:
             break
     if direct:
