@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from .articlelog import ArticleLog
 from .boilerplate import LineStore
@@ -61,7 +60,6 @@ PARALLEL_MIN_FILES = 1500
 # about a second to start, a page about a fifth of one to extract.
 EXTRACT_POOL_MIN = 16
 EXTRACT_PROCS_MAX = 4
-T = TypeVar("T")
 OnPartial = Callable[[int, int], None]  # (articles searchable, articles in the corpus)
 
 
@@ -123,19 +121,16 @@ def _update(
     total = len(found.files)
     if resumed and on_partial:  # searchable already: the reader says how much
         on_partial(len(resumed), total)
-    stale_files = [
-        src
-        for src in found.files
-        if not as_read(manifest.articles.get(src.id), src, sidecar)
-        and not same_stat(manifest.skipped.get(src.id), src)
-    ]
-    stale = len(stale_files)
-    _extract_pages(
-        [src.path for src in stale_files if is_html_path(src.path)],
-        cache_dir_for(index_dir),
-        progress,
-    )
-    del stale_files
+    stale, pages = 0, []  # counted, not listed: a rebuild's would be every file
+    for src in found.files:
+        if not as_read(manifest.articles.get(src.id), src, sidecar) and not same_stat(
+            manifest.skipped.get(src.id), src
+        ):
+            stale += 1
+            if is_html_path(src.path):
+                pages.append(src.path)
+    _extract_pages(pages, cache_dir_for(index_dir), progress)
+    del pages
     if report.rebuilt:  # nothing is gone from an empty manifest
         gone: list[str] = []
         lost: list[str] = []
@@ -185,9 +180,7 @@ def _update(
     held: list[SourceFile] = []
     read_now: set[str] = set()
     try:
-        # A rebuild lets each file's listing go once read (it keeps no list of them).
-        files = _consumed(found.files) if log else found.files
-        for i, src in enumerate(files, 1):
+        for i, src in enumerate(found.files, 1):
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
             if as_read(entry, src, sidecar):
@@ -297,13 +290,6 @@ def _update(
     report.duplicate_groups = len(manifest.duplicates)
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def _consumed(items: list[T]) -> Iterator[T]:
-    """The items of a list, each let go by the list once given."""
-    for i, item in enumerate(items):
-        items[i] = None
-        yield item
 
 
 def _list_files(settings: Settings, progress: Progress | None):
