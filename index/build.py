@@ -118,11 +118,14 @@ def _update(
     )
     if note:
         report.warnings.append(note)
-    total = len(found.files)
+    # An update goes over the files several times: made objects once. A rebuild keeps
+    # them packed (index/scan.py's Listing) while its writer processes run.
+    files = found.files if report.rebuilt else list(found.files)
+    total = len(files)
     if resumed and on_partial:  # searchable already: the reader says how much
         on_partial(len(resumed), total)
     stale, pages = 0, []  # counted, not listed: a rebuild's would be every file
-    for src in found.files:
+    for src in files:
         if not as_read(manifest.articles.get(src.id), src, sidecar) and not same_stat(
             manifest.skipped.get(src.id), src
         ):
@@ -135,7 +138,7 @@ def _update(
         gone: list[str] = []
         lost: list[str] = []
     else:
-        on_disk = {src.id for src in found.files}
+        on_disk = {src.id for src in files}
         gone = [aid for aid in manifest.articles if aid not in on_disk]
         lost = [aid for aid in manifest.skipped if aid not in on_disk]
         del on_disk
@@ -180,7 +183,7 @@ def _update(
     held: list[SourceFile] = []
     read_now: set[str] = set()
     try:
-        for i, src in enumerate(found.files, 1):
+        for i, src in enumerate(files, 1):
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
             if as_read(entry, src, sidecar):
@@ -266,7 +269,7 @@ def _update(
             manifest.repeated = named_step(progress, "counting repeated lines", lines.counts)
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
-                reclean(again, found.files, up, ix, progress)
+                reclean(again, files, up, ix, progress)
                 report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()

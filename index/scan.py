@@ -76,14 +76,19 @@ class Listing(Sequence[SourceFile]):
             return [self[j] for j in range(*i.indices(len(self)))]
         if i < 0:
             i += len(self)
-        text = self._packed()
-        rel = text[self._ends[i - 1] if i else 0 : self._ends[i]]
+        if not 0 <= i < len(self):
+            raise IndexError("listing index out of range")
+        rel = self._packed()[self._ends[i - 1] if i else 0 : self._ends[i]]
         aid = rel[: len(rel) - self._suffix[i]]
-        return SourceFile(aid, os.path.join(self.root, rel), self._sizes[i], self._mtimes[i])
+        return SourceFile(aid, os.path.join(self.root, "") + rel, self._sizes[i], self._mtimes[i])
 
     def __iter__(self) -> Iterator[SourceFile]:
-        for i in range(len(self)):
-            yield self[i]
+        text, base, start = self._packed(), os.path.join(self.root, ""), 0
+        rows = zip(self._ends, self._suffix, self._sizes, self._mtimes, strict=True)
+        for end, suffix, size, mtime_ns in rows:
+            rel = text[start:end]
+            start = end
+            yield SourceFile(rel[: len(rel) - suffix], base + rel, size, mtime_ns)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence):

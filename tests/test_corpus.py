@@ -203,6 +203,7 @@ def test_files_with_one_id_are_read_once_and_the_other_named(make_corpus):
         "b/x.txt",
     ]
     assert found.files[-1] == found.files[2] and len(found.files) == 3
+    assert list(found.files) == [found.files[i] for i in range(3)]
 
 
 def test_missing_corpus_folder_is_a_warning(tmp_path):
