@@ -91,7 +91,7 @@ class Listing(Sequence[SourceFile]):
             yield SourceFile(rel[: len(rel) - suffix], base + rel, size, mtime_ns)
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, Sequence):
+        if isinstance(other, (Listing, list, tuple)):
             return list(self) == list(other)
         return NotImplemented
 
