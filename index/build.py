@@ -13,9 +13,8 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
 
 from .articlelog import ArticleLog
 from .boilerplate import LineStore
@@ -61,7 +60,6 @@ PARALLEL_MIN_FILES = 1500
 # about a second to start, a page about a fifth of one to extract.
 EXTRACT_POOL_MIN = 16
 EXTRACT_PROCS_MAX = 4
-T = TypeVar("T")
 OnPartial = Callable[[int, int], None]  # (articles searchable, articles in the corpus)
 
 
@@ -120,27 +118,27 @@ def _update(
     )
     if note:
         report.warnings.append(note)
-    total = len(found.files)
+    # An update goes over the files several times: made objects once. A rebuild keeps
+    # them packed (index/scan.py's Listing) while its writer processes run.
+    files = found.files if report.rebuilt else list(found.files)
+    total = len(files)
     if resumed and on_partial:  # searchable already: the reader says how much
         on_partial(len(resumed), total)
-    stale_files = [
-        src
-        for src in found.files
-        if not as_read(manifest.articles.get(src.id), src, sidecar)
-        and not same_stat(manifest.skipped.get(src.id), src)
-    ]
-    stale = len(stale_files)
-    _extract_pages(
-        [src.path for src in stale_files if is_html_path(src.path)],
-        cache_dir_for(index_dir),
-        progress,
-    )
-    del stale_files
+    stale, pages = 0, []  # counted, not listed: a rebuild's would be every file
+    for src in files:
+        if not as_read(manifest.articles.get(src.id), src, sidecar) and not same_stat(
+            manifest.skipped.get(src.id), src
+        ):
+            stale += 1
+            if is_html_path(src.path):
+                pages.append(src.path)
+    _extract_pages(pages, cache_dir_for(index_dir), progress)
+    del pages
     if report.rebuilt:  # nothing is gone from an empty manifest
         gone: list[str] = []
         lost: list[str] = []
     else:
-        on_disk = {src.id for src in found.files}
+        on_disk = {src.id for src in files}
         gone = [aid for aid in manifest.articles if aid not in on_disk]
         lost = [aid for aid in manifest.skipped if aid not in on_disk]
         del on_disk
@@ -185,8 +183,6 @@ def _update(
     held: list[SourceFile] = []
     read_now: set[str] = set()
     try:
-        # A rebuild lets each file's listing go once read (it keeps no list of them).
-        files = _consumed(found.files) if log else found.files
         for i, src in enumerate(files, 1):
             entry = manifest.articles.get(src.id)
             skipped = manifest.skipped.get(src.id)
@@ -273,7 +269,7 @@ def _update(
             manifest.repeated = named_step(progress, "counting repeated lines", lines.counts)
             again = lines.affected(repeated, manifest.repeated, skip=set())
             if again:
-                reclean(again, found.files, up, ix, progress)
+                reclean(again, files, up, ix, progress)
                 report.recleaned = len(set(again) - read_now)
     except BaseException:
         batch.cancel()
@@ -297,13 +293,6 @@ def _update(
     report.duplicate_groups = len(manifest.duplicates)
     report.seconds = time.perf_counter() - t0
     return report
-
-
-def _consumed(items: list[T]) -> Iterator[T]:
-    """The items of a list, each let go by the list once given."""
-    for i, item in enumerate(items):
-        items[i] = None
-        yield item
 
 
 def _list_files(settings: Settings, progress: Progress | None):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -79,7 +79,7 @@ def checksum_ticker(progress: Progress) -> Callable[[int, int], None]:
 
 
 def reclean(
-    ids: list[str], files: list[SourceFile], up: Update, ix, progress: Progress | None = None
+    ids: list[str], files: Sequence[SourceFile], up: Update, ix, progress: Progress | None = None
 ) -> None:
     """Clean and index again the articles whose repeated lines changed."""
     wanted = set(ids)

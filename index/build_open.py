@@ -4,6 +4,7 @@ otherwise; or a first build that stopped midway, continued."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from .articlelog import ArticleLog
@@ -19,7 +20,7 @@ def open_or_create(
     settings: Settings,
     rebuild: bool,
     fp: str,
-    files: list[SourceFile],
+    files: Sequence[SourceFile],
     sidecar: dict,
     report: IndexReport,
     progress: Progress | None,
@@ -72,7 +73,7 @@ def open_or_create(
 
 
 def _stopped_first_build(
-    index_dir: Path, fp: str, files: list[SourceFile], sidecar: dict
+    index_dir: Path, fp: str, files: Sequence[SourceFile], sidecar: dict
 ) -> tuple[object, dict[str, dict]] | None:
     """The index and the manifest entries of a first build that stopped midway (the
     reader closed, Ctrl-C, a crash), when they can be trusted: its note of committed

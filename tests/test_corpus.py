@@ -4,6 +4,7 @@ boilerplate removal, passages and their offsets, and files that are bad in some 
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import os
 import re
 import time
@@ -177,6 +178,32 @@ def test_reads_txt_and_md_recursively_and_notes_other_files(make_corpus):
     for name in ("photo.jpg", "notes.docx"):
         assert any(w.startswith(name) and "skipped" in w for w in warnings), warnings
     assert not any("metadata.yaml" in w for w in warnings)
+
+
+def test_files_with_one_id_are_read_once_and_the_other_named(make_corpus):
+    """`a/x.txt` and `a/x.md` would be one article: the second is skipped, naming the
+    first; `b/x.txt` is another article. Each file listed is where it says, as it is."""
+    s = make_corpus(
+        {
+            "a/x.md": "Title M\n\nBody m.\n",
+            "a/x.txt": "Title T\n\nBody t.\n",
+            "b/x.txt": "Title B\n\nBody bb.\n",
+            "c.html.gz": gzip.compress(b"<html><title>Page C</title><p>Body c.</p></html>"),
+        }
+    )
+    found = scan(s.corpus)
+    assert [f.id for f in found.files] == ["c", "a/x", "b/x"]  # a folder's files first
+    assert found.warnings == ["a/x.txt: skipped, same article id as a/x.md"]
+    for f in found.files:
+        st = os.stat(f.path)
+        assert (f.size, f.mtime_ns) == (st.st_size, st.st_mtime_ns)
+    assert [os.path.relpath(f.path, s.corpus) for f in found.files] == [
+        "c.html.gz",
+        "a/x.md",
+        "b/x.txt",
+    ]
+    assert found.files[-1] == found.files[2] and len(found.files) == 3
+    assert list(found.files) == [found.files[i] for i in range(3)]
 
 
 def test_missing_corpus_folder_is_a_warning(tmp_path):

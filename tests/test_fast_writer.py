@@ -117,3 +117,20 @@ def test_positions_are_encoded_as_whoosh_encodes_them():
         span = rng.choice([40, 255, 256, 300, 5000])
         pos = sorted(rng.sample(range(span + n), n))
         assert _encode_positions(pos) == fmt.encode(pos), pos
+
+
+def test_a_stopped_build_ends_its_writer_processes(bundled_settings, tmp_path, monkeypatch):
+    """A build stopped (Ctrl-C, a failure) while its writer processes work ends them,
+    and the stop is what the caller sees, not another error."""
+    monkeypatch.setattr(segments, "FIRST_SEGMENT", 5)
+    monkeypatch.setattr(segments, "SEGMENT_PASSAGES", 11)
+    articles = _articles(bundled_settings)
+    w = FreshWriter(create_index(tmp_path / "ix", bundled_settings), procs=2)
+    for a in articles:
+        w.add((a.id, a.title, a.source or "", a.date or "", [(p.pid, p.text) for p in a.passages]))
+    workers = list(w.pool._processes.values())
+    assert len(workers) == 2
+    w.cancel()
+    for proc in workers:
+        proc.join(timeout=60)
+    assert not any(proc.is_alive() for proc in workers)

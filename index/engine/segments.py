@@ -323,8 +323,10 @@ class FreshWriter:
 
     def cancel(self) -> None:
         if self.pool is not None:
+            # Taken first: shutting the pool down lets go of its processes.
+            procs = list((getattr(self.pool, "_processes", None) or {}).values())
             self.pool.shutdown(wait=False, cancel_futures=True)
-            for proc in list(getattr(self.pool, "_processes", {}).values()):
+            for proc in procs:
                 with contextlib.suppress(Exception):
                     proc.terminate()
         self.pending.clear()
