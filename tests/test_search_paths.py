@@ -212,6 +212,24 @@ def test_a_capped_phrase_says_so_and_the_whole_count_is_exact(make_corpus):
     assert exact.complete and exact.total == 40  # "year last" is not the phrase
 
 
+def test_a_capped_phrase_reads_each_word_only_to_its_share(make_corpus, monkeypatch):
+    """The rarer word of a capped phrase is read first and the other only in its
+    passages, but each still only as far as its share of the cap, over several
+    segments: the phrase is counted among each word's first passages, not further."""
+    from index.engine import segments
+
+    monkeypatch.setattr(segments, "FIRST_SEGMENT", 6)
+    monkeypatch.setattr(segments, "SEGMENT_PASSAGES", 6)
+    files = {f"a{i:02}.txt": f"T {i}\n\nDelta alone {i}.\n\nGamma delta {i}.\n" for i in range(40)}
+    engine = Library(update_and(make_corpus(files))).engine
+    assert len(engine._engine._searcher.subsearchers or []) > 3
+    # cap 20: gamma (40 passages) and delta (80) read 10 each; delta's first 10 are
+    # the first 5 articles' two passages, so 5 of gamma's first 10 hold the phrase
+    capped = engine.search('"gamma delta"', limit=5, cap=20)
+    assert not capped.complete and capped.total == 5
+    assert engine.search('"gamma delta"', limit=5).total == 40
+
+
 def test_scores_kept_are_bounded_and_results_unchanged(make_corpus):
     """The scores kept for typing are bounded by how many they hold (a common word at
     100k articles has 100,000): the oldest words go first, results stay the same."""
