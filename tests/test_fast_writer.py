@@ -4,7 +4,9 @@ fields, on the bundled articles and on a generated corpus with many segments."""
 
 from __future__ import annotations
 
+import multiprocessing.connection
 import random
+import time
 
 import pytest
 from whoosh.filedb.filestore import FileStorage
@@ -131,6 +133,10 @@ def test_a_stopped_build_ends_its_writer_processes(bundled_settings, tmp_path, m
     workers = list(w.pool._processes.values())
     assert len(workers) == 2
     w.cancel()
-    for proc in workers:
-        proc.join(timeout=60)
-    assert not any(proc.is_alive() for proc in workers)
+    # Its sentinel is ready once a process has ended; is_alive() is not to be trusted
+    # here: the pool's own thread may reap the process first, and then it says True.
+    running = {p.sentinel for p in workers}
+    deadline = time.monotonic() + 60
+    while running and time.monotonic() < deadline:
+        running -= set(multiprocessing.connection.wait(running, deadline - time.monotonic()))
+    assert not running
