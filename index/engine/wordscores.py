@@ -258,10 +258,11 @@ def read_term(
         cap = None  # read it whole: the next keystroke may want it whole
     table = weighting.table(searcher, term, df)
     out: dict[int, float] = {}
-    passed = 0  # postings read that are not `within`: they count against the cap too
+    # With `within`, the postings read count against the cap, kept or passed over.
+    read = 0
     subs = searcher.subsearchers or [(searcher, 0)]
     for i, (sub, offset) in enumerate(subs):
-        room = None if cap is None else cap - len(out) - passed
+        room = None if cap is None else cap - (len(out) if within is None else read)
         if room is not None and room <= 0:
             break
         info = infos[i]
@@ -269,33 +270,24 @@ def read_term(
             continue
         if info is False:
             return None
-        before = len(out)
-        if not _term_in_segment(
-            sub, offset, term, weighting, room, table, out, info, values, within
-        ):
+        if room is not None:
+            read += min(room, info.doc_frequency())
+        few = None if values is not None else postings_in_info(info)
+        if few is not None and (room is None or room >= len(few[0])):
+            # Scored here: most of a prefix's words in most segments (a call of
+            # term_scores a word and segment was a fifth of a prefix's time).
+            reader = sub.reader()
+            lengths = weighting.lengths_of(reader, term.fieldname)
+            deleted = getattr(reader, "deleted_docs_set", None)
+            if lengths is not None and deleted is not None:
+                for d, w in zip(*few, strict=True):
+                    if d not in deleted and (within is None or offset + d in within):
+                        out[offset + d] = table[w, lengths[d]]
+                continue
+        scored = term_scores(sub, offset, term, weighting, room, table, out, info, values, within)
+        if scored is None:
             return None
-        if within is not None and room is not None:
-            passed += min(room, info.doc_frequency()) - (len(out) - before)
     return TermScores(out, cap)
-
-
-def _term_in_segment(sub, offset, term, weighting, room, table, out, info, values, within) -> bool:
-    """`read_term`'s work in one segment (its scores put in `out`); False when the
-    segment cannot be read the fast way."""
-    few = None if values is not None else postings_in_info(info)
-    if few is not None and (room is None or room >= len(few[0])):
-        # Scored here: most of a prefix's words in most segments (a call of
-        # term_scores a word and segment was a fifth of a prefix's time).
-        reader = sub.reader()
-        lengths = weighting.lengths_of(reader, term.fieldname)
-        deleted = getattr(reader, "deleted_docs_set", None)
-        if lengths is not None and deleted is not None:
-            for d, w in zip(*few, strict=True):
-                if d not in deleted and (within is None or offset + d in within):
-                    out[offset + d] = table[w, lengths[d]]
-            return True
-    read = term_scores(sub, offset, term, weighting, room, table, out, info, values, within)
-    return read is not None
 
 
 def term_scores(
