@@ -15,6 +15,7 @@ import hashlib
 import pickle
 from array import array
 from collections.abc import Iterable
+from operator import attrgetter
 from pathlib import Path
 
 from . import querymodel as qm
@@ -144,7 +145,8 @@ class HeadlineIndex:
         asks about anything but words (a headline has no outlet, date or tags)."""
         infos = self._infos
         try:
-            return {infos[n].id for n in self._match(query) if infos[n] is not None}
+            found = filter(None, map(infos.__getitem__, self._match(query)))
+            return set(map(attrgetter("id"), found))
         except Unanswerable:
             return set()
 

@@ -9,6 +9,7 @@ import contextlib
 import functools
 import heapq
 import itertools
+import operator
 import os
 import threading
 from collections import Counter
@@ -410,12 +411,20 @@ class SearchEngine:
 
 def _most_hits(counts: Counter, room: int, skip) -> list[str]:
     """The `room` articles with most hits, not in `skip`, ties by id. The count they need
-    is found first, at C speed, so only those with that many are sorted in Python."""
+    is found first; the articles above it (fewer than `room` and `skip`) and at it (up
+    to every article: one hit each) are picked at C speed, those at it by id alone."""
     if room <= 0:
         return []
-    if len(counts) > 8 * (room + len(skip)):
-        cut = heapq.nlargest(room + len(skip), counts.values())[-1]
-        pool = (a for a, c in counts.items() if c >= cut and a not in skip)
-    else:
-        pool = (a for a in counts if a not in skip)
-    return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
+    if len(counts) <= 8 * (room + len(skip)):
+        pool = itertools.filterfalse(skip.__contains__, counts)
+        return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
+    cut = heapq.nlargest(room + len(skip), counts.values())[-1]
+    above, at = (
+        itertools.filterfalse(skip.__contains__, itertools.compress(counts, found))
+        for found in (
+            map(operator.lt, itertools.repeat(cut), counts.values()),
+            map(operator.eq, itertools.repeat(cut), counts.values()),
+        )
+    )
+    found = sorted(above, key=lambda a: (-counts[a], a))
+    return found[:room] + heapq.nsmallest(room - len(found), at)

@@ -7,16 +7,12 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from functools import partial
 from itertools import compress
 
 from whoosh import query as wq
 from whoosh.collectors import TopCollector
 
-from .private import (
-    positions_decoder,
-    positions_of_all,
-)
+from .private import positions_decoder
 from .queries import ExpandedOr
 from .wordscores import (
     ScoreCache,
@@ -142,38 +138,41 @@ def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
         if read[w] is None:
             return None
         within = read[w].scores
-    candidates = summed_where_all([read[w].scores for w in q.words])
+    # The last word was read within all the others: its passages hold every word.
     fmt = searcher.schema[q.fieldname].format
-    holding = phrase_holds(
-        values, list(q.words), sorted(candidates), positions_decoder(fmt), positions_of_all(fmt)
-    )
-    total = dict(zip(holding, map(candidates.__getitem__, holding), strict=True))
+    holding = phrase_holds(values, list(q.words), list(within), positions_decoder(fmt))
+    sums = map(read[q.words[0]].scores.__getitem__, holding)
+    for w in q.words[1:]:  # summed in the words' order, as Whoosh sums them
+        sums = map(operator.add, sums, map(read[w].scores.__getitem__, holding))
+    total = dict(zip(holding, sums, strict=True))
     complete = all(f.complete for f in read.values())
     return TermScores(total, None if complete else cap)
 
 
 def phrase_holds(
-    values: dict[str, dict[int, bytes]], words: list[str], docs: list[int], decode, decode_all
-):
-    """Of `docs` (sorted document numbers), those where `words` stand side by side in
+    values: dict[str, dict[int, bytes]], words: list[str], docs: list[int], decode
+) -> list[int]:
+    """Of `docs` (document numbers), those where `words` stand side by side in
     this order (`values`: each word's encoded positions by document; `decode` reads
-    one value, `decode_all` many)."""
-    first, rest = values[words[0]], [(i, values[w]) for i, w in enumerate(words) if i]
-    if len(rest) == 1:  # two words, the usual phrase: at C speed
-        starts = map(set, decode_all(map(first.__getitem__, docs)))
-        nexts = decode_all(map(rest[0][1].__getitem__, docs))
-        apart = map(set.isdisjoint, starts, map(partial(map, (-1).__add__), nexts))
-        return list(compress(docs, map(operator.not_, apart)))
-    out = []
-    for d in docs:
-        starts = set(decode(first[d]))
-        for i, found in rest:
-            starts.intersection_update(map((-i).__add__, decode(found[d])))
-            if not starts:
-                break
-        if starts:
-            out.append(d)
-    return out
+    one value). At C speed: a value is decoded once per distinct value, and most
+    are alike (a word once in a passage, at one of a few hundred positions)."""
+    starts = None
+    for i, w in enumerate(words):
+        at = map(_Positions(decode, -i).__getitem__, map(values[w].__getitem__, docs))
+        starts = at if starts is None else map(frozenset.intersection, starts, at)
+    return list(compress(docs, starts))
+
+
+class _Positions(dict):
+    """A word's positions, shifted by `shift`, by their encoded value."""
+
+    def __init__(self, decode, shift: int):
+        super().__init__()
+        self.decode, self.shift = decode, shift
+
+    def __missing__(self, value: bytes) -> frozenset[int]:
+        found = self[value] = frozenset(map(self.shift.__add__, self.decode(value)))
+        return found
 
 
 class CountingCollector(TopCollector):

@@ -14,9 +14,8 @@ import struct
 import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from functools import lru_cache, partial
-from itertools import accumulate, filterfalse, repeat
-from operator import itemgetter
+from functools import lru_cache
+from itertools import accumulate, filterfalse
 from operator import sub as _sub
 from pickle import dumps, loads
 from pickle import load as loads_from
@@ -418,20 +417,6 @@ def _decoded_blocks(raw: bytes, values: bool) -> Iterator[tuple]:
         if weights is None or isinstance(weights, float):
             weights = [1.0 if weights is None else weights] * len(ids)
         yield (ids, weights, vals) if values else (ids, weights)
-
-
-def positions_of_all(fmt) -> Callable[[Iterable[bytes]], Iterator[Iterable[int]]]:
-    """The positions in each of many postings' values, as `positions_decoder` reads
-    one, at C speed for Whoosh's Positions format (a pickle ends at its stop byte:
-    one added to a value that has it already is never read)."""
-    if type(fmt) is not Positions:
-        return partial(map, fmt.decode_positions)
-    gaps = itemgetter(slice(_INT_SIZE, None))
-
-    def decode_all(values: Iterable[bytes]) -> Iterator[Iterable[int]]:
-        return map(accumulate, map(loads, map(bytes.__add__, map(gaps, values), repeat(b"."))))
-
-    return decode_all
 
 
 def positions_decoder(fmt) -> Callable[[bytes], Iterable[int]]:

@@ -9,7 +9,7 @@ import operator
 import struct
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Container
-from itertools import compress, filterfalse
+from itertools import compress, filterfalse, repeat
 from math import log
 from typing import NamedTuple
 
@@ -335,7 +335,7 @@ def term_scores(
             need = cap - got
             ids, weights, vals = ids[:need], weights[:need], [v[:need] for v in vals]
         got += len(ids)
-        docs = list(map(offset.__add__, ids)) if offset else ids
+        docs = list(map(operator.add, ids, repeat(offset))) if offset else ids
         if within is not None:  # at C speed: most of a common word's passages go
             keep = list(map(within.__contains__, docs))
             docs, ids, weights = (list(compress(x, keep)) for x in (docs, ids, weights))
@@ -423,7 +423,7 @@ def summed(each: list[dict[int, float]]) -> dict[int, float]:
     for scores in each[1:]:
         # (filter, not set operations on the keys: those walk the growing total)
         both = list(filter(total.__contains__, scores))
-        add = map(float.__add__, map(total.__getitem__, both), map(scores.__getitem__, both))
+        add = map(operator.add, map(total.__getitem__, both), map(scores.__getitem__, both))
         new = list(filterfalse(total.__contains__, scores))
         total.update(zip(both, add, strict=True))
         total.update(zip(new, map(scores.__getitem__, new), strict=True))
@@ -436,7 +436,7 @@ def summed_where_all(each: list[dict[int, float]]) -> dict[int, float]:
     docs = list(set(rarest).intersection(*(s.keys() for s in each if s is not rarest)))
     sums = map(each[0].__getitem__, docs)
     for scores in each[1:]:
-        sums = map(float.__add__, sums, map(scores.__getitem__, docs))
+        sums = map(operator.add, sums, map(scores.__getitem__, docs))
     return dict(zip(docs, sums, strict=True))
 
 
@@ -445,5 +445,6 @@ def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
     found first, at C speed, so only the few at or above it are ranked in Python."""
     if len(scores) > 8 * limit:
         cut = heapq.nlargest(limit, scores.values())[-1] if limit else float("inf")
-        scores = {d: v for d, v in scores.items() if v >= cut}
+        top = list(compress(scores, map(operator.le, repeat(cut), scores.values())))
+        scores = dict(zip(top, map(scores.__getitem__, top), strict=True))
     return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
