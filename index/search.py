@@ -13,6 +13,7 @@ import operator
 import os
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NoReturn
 
@@ -419,12 +420,10 @@ def _most_hits(counts: Counter, room: int, skip) -> list[str]:
         pool = itertools.filterfalse(skip.__contains__, counts)
         return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
     cut = heapq.nlargest(room + len(skip), counts.values())[-1]
-    above, at = (
-        itertools.filterfalse(skip.__contains__, itertools.compress(counts, found))
-        for found in (
-            map(operator.lt, itertools.repeat(cut), counts.values()),
-            map(operator.eq, itertools.repeat(cut), counts.values()),
-        )
-    )
-    found = sorted(above, key=lambda a: (-counts[a], a))
-    return found[:room] + heapq.nsmallest(room - len(found), at)
+
+    def picked(keep) -> Iterator[str]:  # articles where keep(cut, count), not in skip
+        kept = itertools.compress(counts, map(keep, itertools.repeat(cut), counts.values()))
+        return itertools.filterfalse(skip.__contains__, kept)
+
+    above = sorted(picked(operator.lt), key=lambda a: (-counts[a], a))
+    return above[:room] + heapq.nsmallest(room - len(above), picked(operator.eq))
