@@ -110,7 +110,7 @@ def _a(id, keys, description, scope, action, help="", **kw) -> Action:
 
 ACTIONS: tuple[Action, ...] = (
     # -- everywhere (the app) -------------------------------------------------
-    _a("search", "slash", "Search", "global", "focus_search", "Search: focus the search box"),
+    _a("search", "slash", "Search", "global", "focus_search", "Search: focus the search box", priority=True),
     _a("articles", "a", "Articles", "global", "articles", "Articles list: every article, sortable"),
     _a("help", "question_mark", "Help", "global", "help", "Help: every key, with its id", show=True),
     _a("palette", "ctrl+p", "Palette", "global", "command_palette", "Command palette", priority=True, palette=False),

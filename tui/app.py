@@ -275,6 +275,14 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
             self.pop_screen()
         return self.search_screen
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` is a priority binding (it runs as the key is read, before the keys after
+        # it are sent anywhere); over a modal screen it is the modal's key, as an
+        # ordinary app binding would be.
+        if action == "focus_search" and self.screen.is_modal:
+            return False
+        return super().check_action(action, parameters)
+
     def action_focus_search(self) -> None:
         self._to_search_screen().focus_search()
 
