@@ -8,9 +8,11 @@ import pytest
 from conftest import app_settings
 from helpers_tui import H, W, open_reader, until
 from textual import events
+from textual.command import CommandPalette
 from textual.keys import _character_to_key
 from textual.widgets import Input
 
+from index.config import load_settings
 from tui.app import DossierApp
 from tui.screens.help import HelpScreen
 from tui.screens.search import SearchScreen
@@ -82,3 +84,37 @@ async def test_slash_over_a_modal_screen_is_the_modal_s_key(settings):
         assert isinstance(app.screen, HelpScreen), "/ does not leave the help screen"
         await pilot.press("escape", "slash", "o")
         assert app.screen.box.value == "o"
+
+
+async def test_slash_in_the_filter_box_is_text(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("f", *"2023/05")
+        assert app.screen.query_one("#filter", Input).value == "2023/05"
+        assert not app.screen.box.has_focus
+
+
+async def test_the_palette_focuses_the_search_box(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("ctrl+p", *"search")
+        await until(pilot, lambda: isinstance(app.screen, CommandPalette), "the palette")
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, SearchScreen), "the palette closed")
+        await until(pilot, lambda: app.screen.box.has_focus, "the search box focused")
+
+
+async def test_a_rebound_search_key_takes_the_keys_after_it_too(tmp_path):
+    path = app_settings(tmp_path).path
+    text = path.read_text(encoding="utf-8").replace("keys: {}", "keys:\n  search: ctrl+f")
+    path.write_text(text, encoding="utf-8")
+    app = DossierApp(load_settings(path), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("f")  # the filter box: ctrl+f leaves it for the search box
+        burst(app, "x")
+        app.post_message(events.Key("ctrl+f", None))
+        burst(app, "sanctions")
+        box = app.screen.box
+        await until(pilot, lambda: box.value == "sanctions", "the query in the box", timeout=5)
+        assert app.screen.query_one("#filter", Input).value == "x"
+        assert app.screen.pane.sort == "date"

@@ -35,7 +35,7 @@ from .actions import bindings
 from .codebook_edits import CodebookEdits, watch_config
 from .commands import DossierCommands
 from .index_runner import IndexRunner
-from .keys import keymap, keys_of
+from .keys import key_character, keymap, keys_of
 from .matching import TitleIndex
 from .messages import (
     ArticleLoaded,
@@ -276,12 +276,22 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         return self.search_screen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # `/` is a priority binding (it runs as the key is read, before the keys after
-        # it are sent anywhere); over a modal screen it is the modal's key, as an
-        # ordinary app binding would be.
-        if action == "focus_search" and self.screen.is_modal:
+        # `/` is a priority binding: it runs as the key is read, so the keys typed after
+        # it are sent to the search box it focuses, not to the list. Where an ordinary
+        # binding would not run, it does not either: over a modal screen, and in a text
+        # box, which takes `/` as text (Textual checks that for priority bindings, but
+        # does not know the character of `slash`).
+        if action == "focus_search" and (self.screen.is_modal or self._types_search_key()):
             return False
         return super().check_action(action, parameters)
+
+    def _types_search_key(self) -> bool:
+        """Whether the focused widget takes a key of `search` as text."""
+        focused = self.focused
+        return focused is not None and any(
+            focused.check_consume_key(key, key_character(key))
+            for key in keys_of("search", self.key_overrides)
+        )
 
     def action_focus_search(self) -> None:
         self._to_search_screen().focus_search()
