@@ -118,3 +118,24 @@ async def test_a_rebound_search_key_takes_the_keys_after_it_too(tmp_path):
         await until(pilot, lambda: box.value == "sanctions", "the query in the box", timeout=5)
         assert app.screen.query_one("#filter", Input).value == "x"
         assert app.screen.pane.sort == "date"
+
+
+async def test_a_paste_right_after_slash_goes_in_the_search_box(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.pause()
+        burst(app, "/")
+        app.post_message(events.Paste("peace talks"))
+        box = app.screen.box
+        await until(pilot, lambda: box.value == "peace talks", "the paste in the box", timeout=5)
+
+
+async def test_keys_typed_in_one_burst_after_f_go_in_the_filter_box(settings):
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.pause()
+        burst(app, "ftalks peace")
+        box = app.screen.query_one("#filter", Input)
+        await until(pilot, lambda: box.value == "talks peace", "the words in the filter", timeout=5)
+        assert app.screen.pane.sort == "date", "s was text, it did not sort the list"
+        assert sorted(listed(app)) == ["002_e536400ab8bce265", "003_408a409204c2d65a"]
