@@ -104,11 +104,16 @@ async def test_the_palette_focuses_the_search_box(settings):
         await until(pilot, lambda: app.screen.box.has_focus, "the search box focused")
 
 
-async def test_a_rebound_search_key_takes_the_keys_after_it_too(tmp_path):
+def with_keys(tmp_path, keys: str):
+    """The test settings with `keys:` of config.yaml set to `keys` (YAML)."""
     path = app_settings(tmp_path).path
-    text = path.read_text(encoding="utf-8").replace("keys: {}", "keys:\n  search: ctrl+f")
+    text = path.read_text(encoding="utf-8").replace("keys: {}", f"keys:\n  {keys}")
     path.write_text(text, encoding="utf-8")
-    app = DossierApp(load_settings(path), background_index=False)
+    return load_settings(path)
+
+
+async def test_a_rebound_search_key_takes_the_keys_after_it_too(tmp_path):
+    app = DossierApp(with_keys(tmp_path, "search: ctrl+f"), background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
         await pilot.press("f")  # the filter box: ctrl+f leaves it for the search box
         burst(app, "x")
@@ -139,3 +144,12 @@ async def test_keys_typed_in_one_burst_after_f_go_in_the_filter_box(settings):
         await until(pilot, lambda: box.value == "talks peace", "the words in the filter", timeout=5)
         assert app.screen.pane.sort == "date", "s was text, it did not sort the list"
         assert sorted(listed(app)) == ["002_e536400ab8bce265", "003_408a409204c2d65a"]
+
+
+async def test_a_filter_key_rebound_to_minus_is_still_text_in_the_search_box(tmp_path):
+    app = DossierApp(with_keys(tmp_path, "articles.filter: '-'"), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await pilot.press("slash", *"Armenia-Azerbaijan")
+        assert app.screen.box.value == "Armenia-Azerbaijan"
+        await pilot.press("escape", "minus", *"europa")
+        assert app.screen.query_one("#filter", Input).value == "europa"

@@ -279,18 +279,19 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         # `/` is a priority binding: it runs as the key is read, so the keys typed after
         # it are sent to the search box it focuses, not to the list. Where an ordinary
         # binding would not run, it does not either: over a modal screen, and in a text
-        # box, which takes `/` as text (Textual checks that for priority bindings, but
-        # does not know the character of `slash`).
-        if action == "focus_search" and (self.screen.is_modal or self._types_search_key()):
+        # box, which takes `/` as text.
+        if action == "focus_search" and (self.screen.is_modal or self._types_keys_of("search")):
             return False
         return super().check_action(action, parameters)
 
-    def _types_search_key(self) -> bool:
-        """Whether the focused widget takes a key of `search` as text."""
+    def _types_keys_of(self, action_id: str) -> bool:
+        """Whether the focused widget takes the keys of an action as text (a text box
+        and `/`). Textual's priority bindings mean to yield to it, but its check does not
+        know the character of `slash` (nor `minus`, `plus`…)."""
         focused = self.focused
         return focused is not None and any(
             focused.check_consume_key(key, key_character(key))
-            for key in keys_of("search", self.key_overrides)
+            for key in keys_of(action_id, self.key_overrides)
         )
 
     def action_focus_search(self) -> None:
