@@ -110,7 +110,7 @@ def _a(id, keys, description, scope, action, help="", **kw) -> Action:
 
 ACTIONS: tuple[Action, ...] = (
     # -- everywhere (the app) -------------------------------------------------
-    _a("search", "slash", "Search", "global", "focus_search", "Search: focus the search box"),
+    _a("search", "slash", "Search", "global", "focus_search", "Search: focus the search box", priority=True),
     _a("articles", "a", "Articles", "global", "articles", "Articles list: every article, sortable"),
     _a("help", "question_mark", "Help", "global", "help", "Help: every key, with its id", show=True),
     _a("palette", "ctrl+p", "Palette", "global", "command_palette", "Command palette", priority=True, palette=False),
@@ -127,7 +127,7 @@ ACTIONS: tuple[Action, ...] = (
     # -- first screen ---------------------------------------------------------
     _a("search.leave", "escape", "Leave box", "search", "leave_box", "Leave the search or filter box"),
     _a("articles.sort", "s", "Sort", "search", "cycle_sort", "Sort articles: by date, outlet, title", show=True),
-    _a("articles.filter", "f", "Filter", "search", "filter_articles", "Filter articles: type part of a title, outlet or date", show=True),
+    _a("articles.filter", "f", "Filter", "search", "filter_articles", "Filter articles: type part of a title, outlet or date", show=True, priority=True),
     _a("search.accept", "ctrl+y", "Did you mean", "search", "accept_suggestion", "Accept “did you mean”: search the suggested spelling"),
     _a("list.open", "enter", "Open", "articles", "select", "Open the highlighted article", palette=False),
     _a("list.down", "j,down", "Down", "articles", "down", palette=False),

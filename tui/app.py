@@ -35,7 +35,7 @@ from .actions import bindings
 from .codebook_edits import CodebookEdits, watch_config
 from .commands import DossierCommands
 from .index_runner import IndexRunner
-from .keys import keymap, keys_of
+from .keys import key_character, keymap, keys_of
 from .matching import TitleIndex
 from .messages import (
     ArticleLoaded,
@@ -274,6 +274,25 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         while len(self.screen_stack) > 1 and not isinstance(self.screen, SearchScreen):
             self.pop_screen()
         return self.search_screen
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # `/` is a priority binding: it runs as the key is read, so the keys typed after
+        # it are sent to the search box it focuses, not to the list. Where an ordinary
+        # binding would not run, it does not either: over a modal screen, and in a text
+        # box, which takes `/` as text.
+        if action == "focus_search" and (self.screen.is_modal or self._types_keys_of("search")):
+            return False
+        return super().check_action(action, parameters)
+
+    def _types_keys_of(self, action_id: str) -> bool:
+        """Whether the focused widget takes the keys of an action as text (a text box
+        and `/`). Textual's priority bindings mean to yield to it, but its check does not
+        know the character of `slash` (nor `minus`, `plus`…)."""
+        focused = self.focused
+        return focused is not None and any(
+            focused.check_consume_key(key, key_character(key))
+            for key in keys_of(action_id, self.key_overrides)
+        )
 
     def action_focus_search(self) -> None:
         self._to_search_screen().focus_search()

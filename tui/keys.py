@@ -59,6 +59,22 @@ def key_name(key: str) -> str:
 
 
 _PUNCTUATION = {key_name(c) for c in string.punctuation}
+_CHARACTERS = {key_name(c): c for c in string.punctuation} | {"space": " "}
+
+
+def key_character(key: str) -> str | None:
+    """The character a key types (`slash` -> `/`); None for a key that types none
+    (`ctrl+f`, `escape`). Textual's own key_to_character misses `slash`, `minus`, …"""
+    if len(key) == 1:
+        return key
+    if key in _CHARACTERS:
+        return _CHARACTERS[key]
+    if "+" in key or key in _NAMED:
+        return None
+    try:  # a Unicode character name, as Textual spells them: euro_sign
+        return unicodedata.lookup(key.replace("_", " "))
+    except KeyError:
+        return None
 
 
 def valid_key(key: str) -> bool:

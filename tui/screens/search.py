@@ -130,7 +130,10 @@ class SearchScreen(ReportsWorkerErrors, Screen):
             self.pane.listing.focus()
 
     def focus_search(self) -> None:
-        self.box.focus()
+        # At once, not after the keys already read (Widget.focus waits its turn): `/` is
+        # a priority binding, run as the key is read, so the keys typed after it in the
+        # same burst are sent to the box, not to the list.
+        self.set_focus(self.box)
 
     @on(Input.Changed, "#query")
     def _typed(self, event: Input.Changed) -> None:

@@ -113,7 +113,8 @@ class ArticlesPane(Vertical):
     def open_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.display = True
-        box.focus()
+        # at once, as `f` (a priority binding) is read: the keys typed after it go in
+        self.screen.set_focus(box)
 
     def leave_filter(self) -> None:
         box = self.query_one("#filter", Input)
