@@ -91,6 +91,20 @@ async def test_first_screen_keys_are_commands_outside_the_box(settings):
         assert app.return_code == 0, "q quits"
 
 
+async def test_a_help_key_read_before_the_help_screen_is_drawn_does_nothing(settings):
+    """`?` then `b` in one burst: `b` (page up) reaches the help screen before it is
+    drawn; it does nothing instead of stopping the app."""
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        screen = HelpScreen()
+        app.push_screen(screen)  # not awaited: not drawn yet
+        screen.action_scroll("up")
+        await pilot.pause()
+        assert app.screen is screen and app.return_code is None, "the app runs on"
+        await pilot.press("G")
+        assert screen.query_one("#help").scroll_y > 0, "once drawn, its keys scroll it"
+
+
 async def test_articles_list_filters_on_words_in_any_order(settings):
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:

@@ -21,7 +21,10 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = bindings("help")
 
     def action_scroll(self, where: str) -> None:
-        view = self.query_one("#help", VerticalScroll)
+        # A key typed in the same burst as `?` is read before the screen is drawn.
+        view = next(iter(self.query("#help").results(VerticalScroll)), None)
+        if view is None:
+            return
         {
             "down": view.scroll_page_down,
             "up": view.scroll_page_up,
