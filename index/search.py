@@ -283,18 +283,10 @@ class SearchEngine:
             if not result.headline_only:
                 result.suggestions = self.suggest(parsed.reading or text)
             return result
-        highlight = self.highlighter(parsed)
         order: dict[str, ArticleHits] = {}
         for docnum, score in top:
             pid, aid, ptext = self._engine.passage(docnum)
-            ph = PassageHit(
-                pid,
-                aid,
-                int(pid.rsplit("#", 1)[1]),
-                ptext,
-                float(score),
-                highlight.spans(ptext),
-            )
+            ph = PassageHit(pid, aid, int(pid.rsplit("#", 1)[1]), ptext, float(score))
             result.passages.append(ph)
             ah = order.get(aid)
             if ah is None:
@@ -309,6 +301,9 @@ class SearchEngine:
             kept = {id(p) for p in result.passages}
             for ah in result.articles:
                 ah.passages = [p for p in ah.passages if id(p) in kept]
+        highlight = self.highlighter(parsed)  # the passages kept only (copies' went)
+        for ph in result.passages:
+            ph.spans = highlight.spans(ph.text)
         return result
 
     def _list_copies_once(self, result: SearchResult, counts: Counter) -> None:
