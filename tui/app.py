@@ -34,6 +34,7 @@ from index.text import nearest
 from .actions import bindings
 from .codebook_edits import CodebookEdits, watch_config
 from .commands import DossierCommands
+from .held_keys import HoldsKeysForNewScreens
 from .index_runner import IndexRunner
 from .keys import key_character, keymap, keys_of
 from .matching import TitleIndex
@@ -65,8 +66,13 @@ DEBOUNCE_S = 0.025  # coalesces fast typing; newest-wins is enforced by sequence
 # each keystroke would hold the next keystroke's search (the engine runs one at a time).
 COUNT_AFTER_S = 0.3
 
+# The app's priority bindings that an ordinary app binding's limits apply to (action: id).
+_KEYS_READ_AT_ONCE = {"focus_search": "search", "help": "help", "open_by_title": "open"}
 
-class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
+
+class DossierApp(
+    IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors, HoldsKeysForNewScreens, App
+):
     CSS_PATH = "dossier.tcss"
     TITLE = "dossier"
     COMMANDS = App.COMMANDS | {DossierCommands}
@@ -276,11 +282,13 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         return self.search_screen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # `/` is a priority binding: it runs as the key is read, so the keys typed after
-        # it are sent to the search box it focuses, not to the list. Where an ordinary
-        # binding would not run, it does not either: over a modal screen, and in a text
-        # box, which takes `/` as text.
-        if action == "focus_search" and (self.screen.is_modal or self._types_keys_of("search")):
+        # `/`, `?` and `o` are priority bindings: they run as the key is read, so the keys
+        # typed after them go to the box they focus or the screen they open (held until
+        # it is mounted: tui/held_keys.py), not to the list. Where an ordinary binding
+        # would not run, they do not either: over a modal screen, and in a text box,
+        # which takes `/` or `?` as text.
+        action_id = _KEYS_READ_AT_ONCE.get(action)
+        if action_id and (self.screen.is_modal or self._types_keys_of(action_id)):
             return False
         return super().check_action(action, parameters)
 
