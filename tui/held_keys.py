@@ -20,10 +20,6 @@ class HoldsKeysForNewScreens(App):
         super().__init__(*args, **kwargs)
         self._held: list[events.Key | events.Paste] = []
 
-    def _on_mount(self, event: events.Mount) -> None:
-        # A screen popped before it was mounted never calls back: go on with the next.
-        self.screen_change_signal.subscribe(self, lambda screen: self._replay_when_ready())
-
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
             held = self._held
@@ -35,10 +31,9 @@ class HoldsKeysForNewScreens(App):
         await super().on_event(event)
 
     def _replay_when_ready(self) -> None:
-        if not self._held:
-            return
         # The screen handles its Compose and Mount before its queued callbacks; the focus
         # its on_mount gives (Widget.focus) is a callback of the app, queued before ours.
+        # (A screen popped before it is mounted still runs it: the keys go on below.)
         self.screen.call_later(self.call_later, self._replay)
 
     async def _replay(self) -> None:
