@@ -11,10 +11,12 @@ from test_tui_search_focus import burst, listed
 from textual import events
 from textual.widgets import Input, TextArea
 
+from index.library import Library
+from index.tags import TagStore
 from tui.app import DossierApp
 from tui.screens.codebook import CodebookScreen, TextPrompt
 from tui.screens.picker import ArticlePicker
-from tui.screens.tag_modals import MemoEditor, TopicPicker
+from tui.screens.tag_modals import MemoEditor, NoteEditor, TopicPicker
 
 A1 = "001_1a5c9ff20c0ee09c"
 
@@ -86,3 +88,18 @@ async def test_keys_typed_in_one_burst_after_a_go_in_the_codebook_prompt(setting
         box = app.screen.query_one("#prompt-input", Input)
         await until(pilot, lambda: box.value == "Checkpoint rules", "the label", timeout=5)
         assert isinstance(app.screen_stack[-2], CodebookScreen), "only the prompt opened"
+
+
+async def test_keys_typed_in_one_burst_after_m_go_in_the_note(tmp_path):
+    settings = app_settings(tmp_path)
+    lib = Library(settings)
+    TagStore.open(settings, lib).add_passage(lib.article(A1), 1, ["corridor"])
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        reader = await open_reader(pilot, A1, 1)
+        assert reader.view.cursor == 1
+        burst(app, "mnot yet")  # n: the next hit in the reader; t: the topic picker
+        await until(pilot, lambda: isinstance(app.screen, NoteEditor), "the note editor")
+        area = app.screen.query_one(TextArea)
+        await until(pilot, lambda: area.text == "not yet", "the note typed", timeout=5)
+        assert reader.view.cursor == 1
