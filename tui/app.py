@@ -34,7 +34,6 @@ from index.text import nearest
 from .actions import bindings
 from .codebook_edits import CodebookEdits, watch_config
 from .commands import DossierCommands
-from .held_keys import HoldsKeysForNewScreens
 from .index_runner import IndexRunner
 from .keys import key_character, keymap, keys_of
 from .matching import TitleIndex
@@ -70,9 +69,7 @@ COUNT_AFTER_S = 0.3
 _KEYS_READ_AT_ONCE = {"focus_search": "search", "help": "help", "open_by_title": "open"}
 
 
-class DossierApp(
-    IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors, HoldsKeysForNewScreens, App
-):
+class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors, App):
     CSS_PATH = "dossier.tcss"
     TITLE = "dossier"
     COMMANDS = App.COMMANDS | {DossierCommands}
@@ -283,10 +280,11 @@ class DossierApp(
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # `/`, `?` and `o` are priority bindings: they run as the key is read, so the keys
-        # typed after them go to the box they focus or the screen they open (held until
-        # it is mounted: tui/held_keys.py), not to the list. Where an ordinary binding
-        # would not run, they do not either: over a modal screen, and in a text box,
-        # which takes `/` or `?` as text.
+        # typed after them go to the box they focus or the screen they open (Textual
+        # handles nothing more until a pushed screen is mounted: push_screen's
+        # call_next(AwaitMount)), not to the list. Where an ordinary binding would not
+        # run, they do not either: over a modal screen, and in a text box, which takes
+        # `/` or `?` as text.
         action_id = _KEYS_READ_AT_ONCE.get(action)
         if action_id and (self.screen.is_modal or self._types_keys_of(action_id)):
             return False
