@@ -5,6 +5,7 @@ fields, on the bundled articles and on a generated corpus with many segments."""
 from __future__ import annotations
 
 import multiprocessing.connection
+import pickle
 import random
 import time
 
@@ -103,6 +104,24 @@ def test_many_segments_in_article_order(bundled_settings, tmp_path, monkeypatch,
     assert {k: v for k, v in fast.items() if k[0] != "blocks"} == {
         k: v for k, v in plain.items() if k[0] != "blocks"
     }
+
+
+def test_a_worker_writes_its_segment_without_reading_the_index_toc(bundled_settings, tmp_path):
+    """A worker takes the build's schema when it starts, not from the index's TOC: the
+    build's process writes a new TOC at every commit and deletes the one before, so the
+    TOC a worker had found could be gone when it opened it (a failed build)."""
+    where = tmp_path / "ix"
+    ix = create_index(where, bundled_settings)
+    articles = _articles(bundled_settings)[:2]
+    chunk = [
+        (a.id, a.title, a.source or "", a.date or "", [(p.pid, p.text) for p in a.passages])
+        for a in articles
+    ]
+    segments._start_worker("build-1", pickle.dumps(ix.schema))
+    for toc in where.glob("_MAIN_*.toc"):
+        toc.unlink()  # replaced by a commit meanwhile
+    segment = segments._write_pickled(str(where), "build-1", pickle.dumps(chunk))
+    assert segment.doc_count() == sum(len(a.passages) for a in articles)
 
 
 def test_positions_are_encoded_as_whoosh_encodes_them():

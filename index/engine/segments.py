@@ -166,27 +166,28 @@ def _whole_value(field) -> bool:
     )
 
 
-_SCHEMAS: dict[str, object] = {}
+_SCHEMAS: dict[str, object] = {}  # a worker's: the schema of the build it works for
+
+
+def _start_worker(build: str, schema: bytes) -> None:
+    """A worker process's start: the schema of the build (`build` names it), as the
+    build's process has it. Reading it from the index's TOC raced with the commits:
+    the TOC a worker found could be replaced and deleted before it was opened."""
+    _SCHEMAS.clear()  # once a build and process: the analyzers' word caches live in it
+    _SCHEMAS[build] = pickle.loads(schema)
 
 
 def write_segment(
     index_dir: str,
-    build: str,
     chunk: list[ArticleDocs],
-    schema=None,
+    schema,
     tick: Callable[[], None] | None = None,
 ):
-    """A worker's job: one segment of `chunk`'s articles in the index at `index_dir`
-    (the schema is read from the index once per `build` and process, unless given).
+    """A worker's job: one segment of `chunk`'s articles in the index at `index_dir`.
     Returns the segment, not yet in the TOC. `tick` is called every TICK_ARTICLES
     articles and TICK_TERMS terms written (a segment written in the build's own
     process takes seconds: the build says it is alive)."""
     storage = _storage(index_dir)
-    if schema is None:
-        schema = _SCHEMAS.get(build)
-    if schema is None:  # once a build and process: the analyzers' word caches live in it
-        _SCHEMAS.clear()
-        schema = _SCHEMAS[build] = storage.open_index().schema
     passages = sum(len(docs[4]) for docs in chunk)
     builder = SegmentBuilder(storage, schema, exact_once=passages > MERGEABLE_PASSAGES)
     # Consumed as indexed: each article's text is let go once its postings are made.
@@ -201,13 +202,14 @@ def write_segment(
 
 
 def _write_pickled(index_dir: str, build: str, pickled: bytes):
-    """write_segment for a chunk sent pickled: the build's process keeps the chunks in
-    flight as bytes (half the memory of the objects) until their segment is back."""
-    return write_segment(index_dir, build, pickle.loads(pickled))
+    """write_segment in a worker, for a chunk sent pickled: the build's process keeps
+    the chunks in flight as bytes (half the memory of the objects) until their segment
+    is back."""
+    return write_segment(index_dir, pickle.loads(pickled), _SCHEMAS[build])
 
 
 def _started() -> None:
-    """A worker's first job: nothing but importing this module (see `_start_pool`)."""
+    """A worker's first job: nothing but starting the process (see `_start_pool`)."""
 
 
 class FreshWriter:
@@ -263,7 +265,7 @@ class FreshWriter:
             del chunk
             job = self.pool.submit(_write_pickled, self.dir, self.build, pickled)
         else:
-            job = write_segment(self.dir, self.build, chunk, self.schema, tick)
+            job = write_segment(self.dir, chunk, self.schema, tick)
         self.pending.append((job, articles, passages))
         while self.pending and (len(self.pending) > self.procs or self._ready()):
             self._wait_first(tick)
@@ -276,7 +278,12 @@ class FreshWriter:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        self.pool = ProcessPoolExecutor(self.procs, mp_context=get_context("spawn"))
+        self.pool = ProcessPoolExecutor(
+            self.procs,
+            mp_context=get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(self.build, pickle.dumps(self.schema, pickle.HIGHEST_PROTOCOL)),
+        )
         for _ in range(self.procs):
             self.pool.submit(_started)
 
