@@ -238,6 +238,25 @@ def test_damage_that_fails_the_opening_is_reported_and_rebuilt(cfg):
     assert Library(settings).engine.search("Lachin").total == 4
 
 
+def test_a_toc_replaced_while_it_is_opened_is_read_again(cfg, monkeypatch):
+    """A commit writes the next TOC and deletes the one a searcher found a moment ago:
+    opening reads the new one instead of saying "no usable index (FileNotFoundError)"."""
+    from index.engine import writer
+
+    settings = load_settings(cfg)
+    opened, gone = writer.open_at, []
+
+    def toc_gone_once(index_dir):
+        if not gone:
+            gone.append(index_dir)
+            raise FileNotFoundError(errno.ENOENT, "No such file", str(index_dir / "_MAIN_1.toc"))
+        return opened(index_dir)
+
+    monkeypatch.setattr(writer, "open_at", toc_gone_once)
+    assert Library(settings).engine.search("Lachin").total == 4
+    assert gone, "the first opening found its TOC gone"
+
+
 def test_a_manifest_of_another_shape_is_treated_as_missing(cfg, capsys):
     settings = load_settings(cfg)
     path = settings.index_dir / "manifest.json"

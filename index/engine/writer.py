@@ -282,8 +282,11 @@ def open_index(settings: Settings):
         try:
             return open_at(index_dir)
         except Exception as exc:
-            # Between the two renames of a swap the folder is briefly absent.
-            if index_dir.exists() or not beside(index_dir, ".new").exists():
+            # A commit (of a build, or an update) may delete the TOC found a moment ago,
+            # once it has written the next: read again. Between the two renames of a
+            # swap the folder is briefly absent.
+            replaced = isinstance(exc, FileNotFoundError) and index_dir.exists()
+            if not replaced and (index_dir.exists() or not beside(index_dir, ".new").exists()):
                 raise IndexUnavailable(
                     f"no usable index in {index_dir} ({type(exc).__name__}); run `dossier index`"
                 ) from None
