@@ -8,7 +8,6 @@ import pytest
 from conftest import app_settings
 from helpers_tui import H, W, open_reader, until
 from test_tui_search_focus import burst, listed
-from textual import events
 from textual.widgets import Input, TextArea
 
 from index.library import Library
@@ -38,17 +37,6 @@ async def test_keys_typed_in_one_burst_after_o_go_in_the_picker_box(settings):
         assert box.has_focus
         assert search.pane.sort == "date", "s was text, it did not sort the list"
         assert list(search.pane.listing._keys) == order
-
-
-async def test_a_paste_right_after_o_goes_in_the_picker_box(settings):
-    app = DossierApp(settings, background_index=False)
-    async with app.run_test(size=(W, H)) as pilot:
-        await pilot.pause()
-        burst(app, "o")
-        app.post_message(events.Paste("peace talks"))
-        await until(pilot, lambda: isinstance(app.screen, ArticlePicker), "the picker")
-        box = app.screen.query_one("#picker-input", Input)
-        await until(pilot, lambda: box.value == "peace talks", "the paste in the box", timeout=5)
 
 
 async def test_keys_typed_in_one_burst_after_t_go_in_the_topic_filter(settings):

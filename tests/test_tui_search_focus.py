@@ -15,6 +15,7 @@ from textual.widgets import Input
 from index.config import load_settings
 from tui.app import DossierApp
 from tui.screens.help import HelpScreen
+from tui.screens.picker import ArticlePicker
 from tui.screens.search import SearchScreen
 from tui.widgets.virtual_list import VirtualList
 
@@ -125,14 +126,19 @@ async def test_a_rebound_search_key_takes_the_keys_after_it_too(tmp_path):
         assert app.screen.pane.sort == "date"
 
 
-async def test_a_paste_right_after_slash_goes_in_the_search_box(settings):
+@pytest.mark.parametrize(("key", "screen"), [("/", SearchScreen), ("o", ArticlePicker)])
+async def test_a_paste_right_after_a_key_that_opens_a_box_goes_in_it(settings, key, screen):
+    """`/` focuses the search box, `o` opens the picker on its box: a paste read in the
+    same burst as the key lands in that box."""
     app = DossierApp(settings, background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
         await pilot.pause()
-        burst(app, "/")
+        burst(app, key)
         app.post_message(events.Paste("peace talks"))
-        box = app.screen.box
+        await until(pilot, lambda: isinstance(app.screen.focused, Input), "a box focused")
+        box = app.screen.focused
         await until(pilot, lambda: box.value == "peace talks", "the paste in the box", timeout=5)
+        assert isinstance(app.screen, screen)
 
 
 async def test_keys_typed_in_one_burst_after_f_go_in_the_filter_box(settings):
