@@ -117,10 +117,10 @@ def test_a_worker_writes_its_segment_without_reading_the_index_toc(bundled_setti
         (a.id, a.title, a.source or "", a.date or "", [(p.pid, p.text) for p in a.passages])
         for a in articles
     ]
-    segments._start_worker("build-1", pickle.dumps(ix.schema))
+    segments._start_worker(pickle.dumps(ix.schema))
     for toc in where.glob("_MAIN_*.toc"):
         toc.unlink()  # replaced by a commit meanwhile
-    segment = segments._write_pickled(str(where), "build-1", pickle.dumps(chunk))
+    segment = segments._write_pickled(str(where), pickle.dumps(chunk))
     assert segment.doc_count() == sum(len(a.passages) for a in articles)
 
 

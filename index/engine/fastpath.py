@@ -5,7 +5,6 @@ from `wordscores`."""
 
 from __future__ import annotations
 
-import operator
 from collections import Counter
 from itertools import compress
 
@@ -20,6 +19,7 @@ from .wordscores import (
     best,
     read_term,
     summed,
+    summed_at,
     summed_where_all,
 )
 
@@ -141,10 +141,7 @@ def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
     # The last word was read within all the others: its passages hold every word.
     fmt = searcher.schema[q.fieldname].format
     holding = phrase_holds(values, list(q.words), list(within), positions_decoder(fmt))
-    sums = map(read[q.words[0]].scores.__getitem__, holding)
-    for w in q.words[1:]:  # summed in the words' order, as Whoosh sums them
-        sums = map(operator.add, sums, map(read[w].scores.__getitem__, holding))
-    total = dict(zip(holding, sums, strict=True))
+    total = summed_at([read[w].scores for w in q.words], holding)
     complete = all(f.complete for f in read.values())
     return TermScores(total, None if complete else cap)
 

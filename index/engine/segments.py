@@ -20,7 +20,6 @@ import contextlib
 import os
 import pickle
 import shutil
-import uuid
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -166,15 +165,16 @@ def _whole_value(field) -> bool:
     )
 
 
-_SCHEMAS: dict[str, object] = {}  # a worker's: the schema of the build it works for
+_schema = None  # a worker process's: the schema of the build its pool writes for
 
 
-def _start_worker(build: str, schema: bytes) -> None:
-    """A worker process's start: the schema of the build (`build` names it), as the
-    build's process has it. Reading it from the index's TOC raced with the commits:
-    the TOC a worker found could be replaced and deleted before it was opened."""
-    _SCHEMAS.clear()  # once a build and process: the analyzers' word caches live in it
-    _SCHEMAS[build] = pickle.loads(schema)
+def _start_worker(schema: bytes) -> None:
+    """A worker process's start: the build's schema, as the build's process has it
+    (the analyzers' word caches then live in it for every segment this worker writes).
+    Reading it from the index's TOC raced with the commits: the TOC a worker found
+    could be replaced and deleted before it was opened."""
+    global _schema
+    _schema = pickle.loads(schema)
 
 
 def write_segment(
@@ -201,11 +201,11 @@ def write_segment(
     return builder.finish(tick)
 
 
-def _write_pickled(index_dir: str, build: str, pickled: bytes):
+def _write_pickled(index_dir: str, pickled: bytes):
     """write_segment in a worker, for a chunk sent pickled: the build's process keeps
     the chunks in flight as bytes (half the memory of the objects) until their segment
     is back."""
-    return write_segment(index_dir, pickle.loads(pickled), _SCHEMAS[build])
+    return write_segment(index_dir, pickle.loads(pickled), _schema)
 
 
 def _started() -> None:
@@ -226,7 +226,6 @@ class FreshWriter:
             raise IndexBusy("another dossier is updating the index")
         self.dir = ix.storage.folder
         self.schema = ix.schema
-        self.build = uuid.uuid4().hex  # names this build to the worker processes
         self.generation = ix.latest_generation()
         self.segments: list = segments_of(ix)  # a stopped first build's parts, if any
         self.chunk: list[ArticleDocs] = []
@@ -263,7 +262,7 @@ class FreshWriter:
         if self.procs > 1 and not first:  # the first, small part here: no wait for a worker
             pickled = pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
             del chunk
-            job = self.pool.submit(_write_pickled, self.dir, self.build, pickled)
+            job = self.pool.submit(_write_pickled, self.dir, pickled)
         else:
             job = write_segment(self.dir, chunk, self.schema, tick)
         self.pending.append((job, articles, passages))
@@ -282,7 +281,7 @@ class FreshWriter:
             self.procs,
             mp_context=get_context("spawn"),
             initializer=_start_worker,
-            initargs=(self.build, pickle.dumps(self.schema, pickle.HIGHEST_PROTOCOL)),
+            initargs=(pickle.dumps(self.schema, pickle.HIGHEST_PROTOCOL),),
         )
         for _ in range(self.procs):
             self.pool.submit(_started)

@@ -8,7 +8,7 @@ import heapq
 import operator
 import struct
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from itertools import compress, filterfalse, repeat
 from math import log
 from typing import NamedTuple
@@ -433,7 +433,13 @@ def summed(each: list[dict[int, float]]) -> dict[int, float]:
 def summed_where_all(each: list[dict[int, float]]) -> dict[int, float]:
     """The summed scores of the documents every term holds (an AND)."""
     rarest = min(each, key=len)
-    docs = list(set(rarest).intersection(*(s.keys() for s in each if s is not rarest)))
+    return summed_at(each, set(rarest).intersection(*(s.keys() for s in each if s is not rarest)))
+
+
+def summed_at(each: list[dict[int, float]], docs: Iterable[int]) -> dict[int, float]:
+    """The scores of `docs`, each held by every term, summed in term order (as Whoosh's
+    intersection matchers add them)."""
+    docs = list(docs)
     sums = map(each[0].__getitem__, docs)
     for scores in each[1:]:
         sums = map(operator.add, sums, map(scores.__getitem__, docs))
