@@ -14,7 +14,7 @@ import contextlib
 import hashlib
 import pickle
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from operator import attrgetter
 from pathlib import Path
 
@@ -61,6 +61,22 @@ class HeadlineIndex:
             list(infos) if tables is not None else [i for i in infos if i and i.title]
         )
         self._words = tables if tables is not None else self._read(analysis, self._infos)
+        self._rank, self._order = self._by_date(self._infos)
+
+    @staticmethod
+    def _by_date(infos: list[ArticleInfo | None]) -> tuple[list[int], list[int]]:
+        """(each headline's place newest first, the headlines in that order): by date,
+        then id; holes last."""
+        order = sorted(
+            (n for n, i in enumerate(infos) if i is not None),
+            key=lambda n: (infos[n].date or "", infos[n].id),  # type: ignore[union-attr]
+            reverse=True,
+        )
+        order += [n for n, i in enumerate(infos) if i is None]
+        rank = [0] * len(infos)
+        for place, n in enumerate(order):
+            rank[n] = place
+        return rank, order
 
     @staticmethod
     def _read(
@@ -149,6 +165,17 @@ class HeadlineIndex:
             return set(map(attrgetter("id"), found))
         except Unanswerable:
             return set()
+
+    def newest(self, query: qm.Query) -> Iterator[ArticleInfo]:
+        """The articles whose headline matches the query, newest first (by date, then
+        id), read as far as the caller reads: a search lists the first few its text did
+        not find, of up to thousands."""
+        try:
+            found = self._match(query)
+        except Unanswerable:
+            return iter(())
+        places = sorted(map(self._rank.__getitem__, found))
+        return filter(None, map(self._infos.__getitem__, map(self._order.__getitem__, places)))
 
     def _match(self, q: qm.Query) -> set[int]:
         if isinstance(q, qm.Term):

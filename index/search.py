@@ -7,19 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import heapq
 import itertools
-import operator
 import os
 import threading
-from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import NoReturn
 
 from . import querymodel as qm
 from .config import Settings
-from .engine import Searcher
+from .engine import ArticleCounts, Searcher
 from .errors import IndexUnavailable, QueryError
 from .headlines import HeadlineIndex
 from .highlight import Highlighter, Span
@@ -293,7 +289,7 @@ class SearchEngine:
                 ah = order[aid] = self._article_hits(aid, counts.get(aid, 0))
             ah.passages.append(ph)
         room = max(0, max_articles - len(order))
-        rest = _most_hits(counts, room, order)
+        rest = counts.most(room, order)
         result.articles = list(order.values()) + [self._article_hits(a, counts[a]) for a in rest]
         if self.also_in:
             self._list_copies_once(result, counts)
@@ -306,7 +302,7 @@ class SearchEngine:
             ph.spans = highlight.spans(ph.text)
         return result
 
-    def _list_copies_once(self, result: SearchResult, counts: Counter) -> None:
+    def _list_copies_once(self, result: SearchResult, counts: ArticleCounts) -> None:
         """Articles with the same body appear once, at the best-ranked copy, which
         names the others in `also_in`; their passages are left out."""
         also_in = self.also_in
@@ -351,31 +347,17 @@ class SearchEngine:
             )
         return self._headlines
 
-    def _headline_only(self, query: qm.Query, counts: dict[str, int]) -> list[ArticleHits]:
+    def _headline_only(self, query: qm.Query, counts: ArticleCounts) -> list[ArticleHits]:
         """Articles whose headline matches and whose text does not, newest first; copies
         of one article listed once (the others named in also_in), and none that copies
         an article the text search found."""
         also_in = self.also_in
-        # The headlines found first (few), then checked against the text's hits (up to
-        # every article, at C speed): a copy's group is the same from each of its members.
-        unmatched = list(
-            itertools.filterfalse(counts.__contains__, self.headlines().matching(query))
-        )
-        copied = {
-            a
-            for a in filter(also_in.__contains__, unmatched)
-            if any(map(counts.__contains__, also_in[a]))
-        }
-        found = map(self.infos.__getitem__, itertools.filterfalse(copied.__contains__, unmatched))
-        newest = heapq.nlargest(
-            HEADLINES_LISTED * 2, found, key=lambda i: (i.date or "", i.id)
-        )  # room for the copies left out
         out: list[ArticleHits] = []
         seen: set[str] = set()  # copies of the headlines listed
-        for info in newest:
-            if info.id in seen:
+        for info in self.headlines().newest(query):
+            copies = also_in.get(info.id, ())
+            if info.id in counts or info.id in seen or any(map(counts.__contains__, copies)):
                 continue
-            copies = also_in.get(info.id, [])
             seen.update(copies)
             out.append(self._article_hits(info.id, 0))
             out[-1].also_in = list(copies)
@@ -403,22 +385,3 @@ class SearchEngine:
                 continue  # spelled as the corpus spells it: nothing to suggest
             out += [w for w in words.near("exact", known, 3) if w not in out]
         return out[:limit]
-
-
-def _most_hits(counts: Counter, room: int, skip) -> list[str]:
-    """The `room` articles with most hits, not in `skip`, ties by id. The count they need
-    is found first; the articles above it (fewer than `room` and `skip`) and at it (up
-    to every article: one hit each) are picked at C speed, those at it by id alone."""
-    if room <= 0:
-        return []
-    if len(counts) <= 8 * (room + len(skip)):
-        pool = itertools.filterfalse(skip.__contains__, counts)
-        return heapq.nsmallest(room, pool, key=lambda a: (-counts[a], a))
-    cut = heapq.nlargest(room + len(skip), counts.values())[-1]
-
-    def picked(keep) -> Iterator[str]:  # articles where keep(cut, count), not in skip
-        kept = itertools.compress(counts, map(keep, itertools.repeat(cut), counts.values()))
-        return itertools.filterfalse(skip.__contains__, kept)
-
-    above = sorted(picked(operator.lt), key=lambda a: (-counts[a], a))
-    return above[:room] + heapq.nsmallest(room - len(above), picked(operator.eq))

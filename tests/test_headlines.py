@@ -85,6 +85,26 @@ def test_the_kept_table_is_no_damage_to_the_index(make_corpus, tmp_path):
         assert not report.rebuilt and report.added == 1, report.reason
 
 
+def test_many_headline_matches_are_listed_newest_first_up_to_the_limit(make_corpus):
+    """Dates repeat and some are missing: ties go by id, undated last; articles whose
+    text matches are left out however new."""
+    from index.search import HEADLINES_LISTED
+
+    dates = ["2024-05-01", "2024-04-30", "2023-12-31", ""]
+    files, dated = {}, {}
+    for n in range(HEADLINES_LISTED + 25):
+        date = dates[n * 7 % len(dates)]
+        head = f"---\ntitle: Harbour report {n}\n" + (f"date: {date}\n" if date else "")
+        text = "The harbour reopened.\n" if n % 5 == 0 else "Ships came in.\n"
+        files[f"h{n:03}.txt"] = head + "---\n\n" + text
+        if n % 5:
+            dated[f"h{n:03}"] = date
+    lib = Library(make_corpus(files))
+    lib.update()
+    want = sorted(dated, key=lambda a: (dated[a], a), reverse=True)[:HEADLINES_LISTED]
+    assert [a.id for a in lib.engine.search("harbour").headline_only] == want
+
+
 def test_copies_of_an_article_are_listed_once(make_corpus):
     lib = Library(make_corpus({**FILES, "copy-of-a.txt": FILES["a.txt"]}))
     lib.update()

@@ -36,7 +36,10 @@ def test_article_column_read_at_once_matches_whoosh(make_corpus):
         assert quick is not None, "Whoosh's VarBytesColumn reader lost _lengths/_basepos"
         assert quick == list(sub.column_reader("article"))
     ids = lib.engine._engine.articles_of_docs()
-    assert set(ids) == {"b", "añadido/ß", "Łódź/café"}
+    assert set(ids.names) == {"b", "añadido/ß", "Łódź/café"}
+    assert [ids[d] for d in range(len(ids))] == [
+        a for sub in subs for a in wp.column_texts(sub, "article")
+    ]
 
 
 def test_article_column_with_stored_offsets_matches_whoosh(tmp_path):

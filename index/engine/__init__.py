@@ -63,6 +63,7 @@ termtable (words within an edit distance, each field's word counts).
 """
 
 from .analysis import normalizer
+from .articlecounts import ArticleCounts
 from .searcher import Searcher
 from .writer import (
     Batch,
@@ -75,6 +76,7 @@ from .writer import (
 )
 
 __all__ = [
+    "ArticleCounts",
     "Batch",
     "Progress",
     "Searcher",

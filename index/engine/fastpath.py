@@ -11,6 +11,7 @@ from itertools import compress
 from whoosh import query as wq
 from whoosh.collectors import TopCollector
 
+from .articlecounts import ArticleCounts, DocArticles
 from .private import positions_decoder
 from .queries import ExpandedOr
 from .wordscores import (
@@ -41,7 +42,7 @@ def flat_search(
     searcher,
     q: wq.Query,
     limit: int,
-    doc_article: list[str],
+    doc_article: DocArticles,
     cache: ScoreCache,
     cap: int | None = None,
 ):
@@ -92,7 +93,7 @@ def phrase_search(
     searcher,
     q: wq.Phrase,
     limit: int,
-    doc_article: list[str],
+    doc_article: DocArticles,
     cache: ScoreCache,
     cap: int | None = None,
 ):
@@ -176,14 +177,18 @@ class CountingCollector(TopCollector):
     """Ranks the best `limit` passages and, in the same pass over the matches,
     counts them per article (one pass instead of counting and ranking apart)."""
 
-    def __init__(self, limit: int, doc_article: list[str]):
+    def __init__(self, limit: int, doc_article: DocArticles):
         # replace=0: Whoosh's collector otherwise swaps in a cheaper matcher every few
         # matches, which skips passages that cannot reach the top `limit`; those would
         # go uncounted.
         super().__init__(limit=limit, usequality=False, replace=0)
         self.doc_article = doc_article
-        self.counts: Counter = Counter()
+        self.by_ordinal: Counter = Counter()
 
     def collect(self, sub_docnum):
-        self.counts[self.doc_article[self.offset + sub_docnum]] += 1
+        self.by_ordinal[self.doc_article.ordinal[self.offset + sub_docnum]] += 1
         return super().collect(sub_docnum)
+
+    @property
+    def counts(self) -> ArticleCounts:
+        return ArticleCounts(self.by_ordinal, self.doc_article)

@@ -4,7 +4,6 @@ by itself: SearchEngine takes turns for it."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -13,6 +12,7 @@ from whoosh import query as wq
 from .. import querymodel as qm
 from ..errors import QueryError
 from ..querymodel import Analysis
+from .articlecounts import ArticleCounts, DocArticles
 from .fastpath import CountingCollector, flat_search
 from .private import column_texts
 from .queries import IndexWords, analysis_of, to_whoosh, word_matcher
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ..config import Settings
 
 # (docnum, score) best first; hits per article; whether every match was read
-Ranked = tuple[list[tuple[int, float]], Counter, bool]
+Ranked = tuple[list[tuple[int, float]], ArticleCounts, bool]
 
 
 class Searcher:
@@ -41,7 +41,7 @@ class Searcher:
 
     def _forget(self) -> None:
         self.generation = getattr(self, "generation", 0) + 1  # which commit is open
-        self._doc_article: list[str] | None = None
+        self._doc_article: DocArticles | None = None
         self._tables: dict[str, TermTable] = {}
         self._scores = ScoreCache(self._tables)
 
@@ -93,8 +93,8 @@ class Searcher:
         if built_for is None or built_for == self.generation:
             self._tables.setdefault(field, table)
 
-    def articles_of_docs(self) -> list[str]:
-        """Article id of every document number, read once per commit from the `article`
+    def articles_of_docs(self) -> DocArticles:
+        """The article of every document number, read once per commit from the `article`
         column. Iterated per segment: a multi-segment column reader has no usable len()
         in Whoosh 2.7.5."""
         if self._doc_article is None:
@@ -109,7 +109,7 @@ class Searcher:
                 if col is None:
                     col = (ids.setdefault(a, a) for a in sub.column_reader("article"))
                 out.extend(col)
-            self._doc_article = out
+            self._doc_article = DocArticles(out)
         return self._doc_article
 
     def open_segments(self) -> None:

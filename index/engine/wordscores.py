@@ -7,7 +7,7 @@ from __future__ import annotations
 import heapq
 import operator
 import struct
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Container, Iterable
 from itertools import compress, filterfalse, repeat
 from math import log
@@ -16,6 +16,7 @@ from typing import NamedTuple
 from whoosh import query as wq
 from whoosh import scoring
 
+from .articlecounts import ArticleCounts, DocArticles
 from .private import (
     field_lengths,
     posting_blocks,
@@ -93,7 +94,7 @@ class ScoreCache:
         self._kept = 0
         self._scores: OrderedDict[tuple[str, str, float], TermScores] = OrderedDict()
         self._infos: OrderedDict[tuple[str, str], TermInfos] = OrderedDict()
-        self._summed: list[tuple[tuple, dict[int, float], Counter]] = []
+        self._summed: list[tuple[tuple, dict[int, float], ArticleCounts]] = []
 
     def infos(self, searcher, term: wq.Term) -> TermInfos | None:
         """Where the term is: its info in each segment, looked up when first asked for
@@ -148,8 +149,8 @@ class ScoreCache:
                     f.found[i] = infos[f.btext]
 
     def summed(
-        self, parts: tuple, add: Callable[[], dict[int, float]], doc_article: list[str]
-    ) -> tuple[dict[int, float], Counter]:
+        self, parts: tuple, add: Callable[[], dict[int, float]], doc_article: DocArticles
+    ) -> tuple[dict[int, float], ArticleCounts]:
         """The scores `add` sums from `parts` (the kind of sum, then the words' kept
         scores) and their passages counted per article: kept for the last few queries,
         as long as they are made of the same kept scores (typing "oil p" after "oil"
@@ -159,7 +160,7 @@ class ScoreCache:
                 self._summed.append(self._summed.pop(i))
                 return total, counts
         total = add()
-        counts = Counter(map(doc_article.__getitem__, total))
+        counts = doc_article.count(total)
         self._summed.append((parts, total, counts))
         if len(self._summed) > 4:  # a prefix counted whole: ~5 MB of sums, ~3 MB of counts
             del self._summed[0]
@@ -448,9 +449,9 @@ def summed_at(each: list[dict[int, float]], docs: Iterable[int]) -> dict[int, fl
 
 def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
     """The `limit` highest (docnum, score), ties by docnum. The limit-th highest score is
-    found first, at C speed, so only the few at or above it are ranked in Python."""
+    found first, so only the few at or above it are ranked by score and number."""
     if len(scores) > 8 * limit:
         cut = heapq.nlargest(limit, scores.values())[-1] if limit else float("inf")
-        top = list(compress(scores, map(operator.le, repeat(cut), scores.values())))
-        scores = dict(zip(top, map(scores.__getitem__, top), strict=True))
+        top = [(d, s) for d, s in scores.items() if s >= cut]
+        return heapq.nlargest(limit, top, key=lambda kv: (kv[1], -kv[0]))
     return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
