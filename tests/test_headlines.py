@@ -57,6 +57,8 @@ def test_phrases_and_operators_read_on_the_headline(make_corpus):
     lib = library(make_corpus)
     assert headline_only(lib, '"constructive rounds"') == [HEADLINE]
     assert headline_only(lib, '"rounds constructive"') == []
+    assert headline_only(lib, '"hails rounds"') == [], "both words, not side by side"
+    assert headline_only(lib, '"mirzoyan hails constructive"') == [HEADLINE]
     assert headline_only(lib, "hails AND geneva") == [HEADLINE]
     assert headline_only(lib, "hails NOT geneva") == []
     assert headline_only(lib, "hails OR weather") == ["Weather report", HEADLINE]  # newest first
