@@ -10,6 +10,7 @@ import random
 import time
 
 import pytest
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
 from index.corpus import read_article, scan
@@ -24,7 +25,7 @@ def _articles(settings):
 
 def _whoosh_build(settings, articles, where):
     ix = create_index(where, settings)
-    w = ix.writer()
+    w = ix.writer(codec=W3Codec(blocklimit=segments.POSTINGS_BLOCK))
     for a in articles:
         for doc in _docs(a):
             w.add_document(**doc)
@@ -78,7 +79,10 @@ def _contents(ix) -> dict:
     return out
 
 
-def test_fast_writer_writes_what_whoosh_writes(bundled_settings, tmp_path):
+@pytest.mark.parametrize("block", [segments.POSTINGS_BLOCK, 4])
+def test_fast_writer_writes_what_whoosh_writes(bundled_settings, tmp_path, monkeypatch, block):
+    """(With blocks of 4 postings, most words' postings span several blocks.)"""
+    monkeypatch.setattr(segments, "POSTINGS_BLOCK", block)
     articles = _articles(bundled_settings)
     plain = _contents(_whoosh_build(bundled_settings, articles, tmp_path / "plain"))
     fast_ix, commits = _fast_build(bundled_settings, articles, tmp_path / "fast")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from index.build import update_index
+from index.engine import segments
 from index.library import Library
 
 # (query, whether the fast path answers it)
@@ -69,7 +70,8 @@ def test_same_results_on_the_bundled_articles(bundled_library, q, fast):
     assert_same(*both(bundled_library.engine, q, fast))
 
 
-def test_same_results_with_deletions_and_several_segments(make_corpus):
+def test_same_results_with_deletions_and_several_segments(make_corpus, monkeypatch):
+    monkeypatch.setattr(segments, "POSTINGS_BLOCK", 4)  # postings in several blocks
     files = {
         f"a{i:02}.txt": f"Title {i}\n\nThe checkpoint on the corridor, item {i}.\n\n"
         f"Peace treaty talks said {'again ' * (i % 4)}progress.\n"
@@ -101,11 +103,15 @@ def test_same_results_with_deletions_and_several_segments(make_corpus):
         assert_same(fast, slow)
 
 
-def test_every_match_counted_on_a_larger_corpus(make_corpus):
+@pytest.mark.parametrize("block", [segments.POSTINGS_BLOCK, 16])
+def test_every_match_counted_on_a_larger_corpus(make_corpus, monkeypatch, block):
     """Whoosh's collector skips matches that cannot reach the top results unless told
     not to: on a corpus of some size, both paths must count every matching passage.
-    Phrases count only where their words stand side by side, in order."""
+    Phrases count only where their words stand side by side, in order. (With blocks of
+    16 postings, each word's postings span a dozen blocks.)"""
     import random
+
+    monkeypatch.setattr(segments, "POSTINGS_BLOCK", block)
 
     rnd = random.Random(3)
     words = ["oil", "gas", "grain", "steel", "bank", "rate", "export", "market"]
