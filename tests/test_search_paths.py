@@ -20,7 +20,11 @@ QUERIES = [
     ("zzzz", True),  # no postings at all
     ("peace AND treaty", True),  # an AND of terms: the terms' scores summed
     ("peace agreement", True),  # two words: AND
-    ("peace NOT treaty", False),  # Whoosh's own matchers
+    ("peace NOT treaty", True),  # the AND's passages without the NOT's words
+    ("peace NOT (treaty OR corridor)", True),
+    ("peace talks NOT treaty NOT border*", True),
+    ("NOT treaty", False),  # every passage but: Whoosh's own matchers
+    ('peace NOT "peace treaty"', False),
     ('"peace treaty"', True),  # a phrase: the AND, then the words' positions
     ('"peace treaty" AND Lachin', False),  # a phrase inside an AND: Whoosh's matchers
     ('title:"peace treaty"', True),
@@ -97,6 +101,8 @@ def test_same_results_with_deletions_and_several_segments(make_corpus, monkeypat
         ("said", True),
         ('"corridor checkpoint"', True),
         ('"peace treaty"', True),
+        ("checkpoint NOT rewritten", True),
+        ("talks NOT (again OR item)", True),
     ]:
         fast, slow = both(engine, q, fast_expected)
         assert fast.total > 0
@@ -133,6 +139,11 @@ def test_every_match_counted_on_a_larger_corpus(make_corpus, monkeypatch, block)
         ("oil OR gas", lambda p, t: "oil" in p or "gas" in p),
         ("oil AND gas", lambda p, t: "oil" in p and "gas" in p),
         ("(oil OR gas) AND bank", lambda p, t: ("oil" in p or "gas" in p) and "bank" in p),
+        ("oil NOT gas", lambda p, t: "oil" in p and "gas" not in p),
+        (
+            "bank rate NOT (oil OR gas)",
+            lambda p, t: {"bank", "rate"} <= p and not {"oil", "gas"} & p,
+        ),
         ('"bank oil"', lambda p, t: " bank oil " in t),
         ('"steel bank"', lambda p, t: " steel bank " in t),  # across a repetition
         ('"oil oil"', lambda p, t: " oil oil " in t),  # one word twice
