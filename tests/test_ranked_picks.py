@@ -28,3 +28,21 @@ def test_best_passages_are_those_a_full_sort_gives():
     for limit in (1, 20, 60, 5000):
         want = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         assert best(scores, limit) == want
+
+
+def test_an_ors_scores_are_summed_in_term_order():
+    """As a plain loop adds them, term by term: floats summed in another order differ
+    in their last bits, and passages tied in Whoosh's ranking would swap places."""
+    from index.engine.wordscores import summed
+
+    rng = random.Random(11)
+    for _ in range(30):
+        each = [
+            {d: rng.uniform(0.1, 9.0) for d in rng.sample(range(400), rng.randint(1, 300))}
+            for _ in range(rng.randint(2, 7))
+        ]
+        want: dict[int, float] = {}
+        for scores in each:
+            for d, s in scores.items():
+                want[d] = want[d] + s if d in want else s
+        assert summed(each) == want

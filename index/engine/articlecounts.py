@@ -27,8 +27,10 @@ class DocArticles:
         return self.names[self.ordinal[docnum]]
 
     def count(self, docs: Iterable[int]) -> ArticleCounts:
-        """The documents `docs` (numbers) counted per article."""
-        return ArticleCounts(Counter(map(self.ordinal.__getitem__, docs)), self)
+        """The documents `docs` (numbers) counted per article. In document order: an
+        OR's passages come word by word, and counting them so read the article numbers
+        all over memory (71,000 passages of `bank*` at 100k: 12 ms, sorted 1 + 5 ms)."""
+        return ArticleCounts(Counter(map(self.ordinal.__getitem__, sorted(docs))), self)
 
 
 class ArticleCounts(Mapping[str, int]):

@@ -417,14 +417,18 @@ class _OnceTable(dict):
 def summed(each: list[dict[int, float]]) -> dict[int, float]:
     """Each document's scores summed over the terms that hold it, in term order (as
     Whoosh's union matchers add them), at C speed: dict and set operations, no loop
-    over documents in Python. One term's scores are returned as they are (shared)."""
+    over documents in Python. One term's scores are returned as they are (shared).
+    The sum starts from a copy of the largest term's scores, the terms before it summed
+    first: started from the first term, `shar*` walked `shares` (54,000 passages at
+    100k articles) five times, 17 ms instead of 5."""
     if len(each) == 1:
         return each[0]
-    total = dict(each[0])
-    for scores in each[1:]:
+    big = max(range(len(each)), key=lambda i: len(each[i]))
+    total = dict(each[big])
+    for scores in ([summed(each[:big])] if big else []) + each[big + 1 :]:
         # (filter, not set operations on the keys: those walk the growing total)
         both = list(filter(total.__contains__, scores))
-        add = map(operator.add, map(total.__getitem__, both), map(scores.__getitem__, both))
+        add = map(operator.add, map(scores.__getitem__, both), map(total.__getitem__, both))
         new = list(filterfalse(total.__contains__, scores))
         total.update(zip(both, add, strict=True))
         total.update(zip(new, map(scores.__getitem__, new), strict=True))
