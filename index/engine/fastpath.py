@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
+from collections.abc import Collection
 from itertools import compress, filterfalse, repeat
 
 from whoosh import query as wq
@@ -60,6 +61,12 @@ def flat_search(
     if shape is None:
         return None
     kind, terms = shape
+    if kind == "and" and cap is None:
+        total = all_of(searcher, terms, cache)
+        if total is None:
+            return None
+        _, counts = cache.summed(("and", total.scores), lambda: total.scores, doc_article)
+        return best(total.scores, limit), counts, True
     caps = [cap] * len(terms)
     if kind == "or" and len(terms) >= 8:
         cache.look_up_together(searcher, terms)
@@ -76,6 +83,36 @@ def flat_search(
         (kind, *each), lambda: summed(each) if kind == "or" else summed_where_all(each), doc_article
     )
     return best(total, limit), counts, all(f.complete for f in found)
+
+
+def all_of(searcher, terms: list[wq.Term], cache: ScoreCache) -> TermScores | None:
+    """The summed scores of the passages holding every term (an AND counted whole),
+    kept for the next search. The rarest term is read whole (and kept); each other one
+    only in the passages holding those before it, unless kept whole already: scoring
+    every passage of a common word was most of an AND's time. Summed in term order."""
+    key = ("and", *((t.fieldname, t.text, t.boost) for t in terms))
+    total = cache.kept(key, None)
+    if total is not None:
+        return total
+    infos = [cache.infos(searcher, t) for t in terms]
+    if any(i is None for i in infos):
+        return None
+    each: list[dict[int, float]] = [{}] * len(terms)
+    within: Collection[int] = ()  # the passages holding every term read so far
+    order = sorted(range(len(terms)), key=lambda i: infos[i].df)  # type: ignore[union-attr]
+    for n, i in enumerate(order):
+        if n == 0:
+            found = cache.get(searcher, terms[i])
+            within = found.scores if found is not None else within
+        elif (found := cache.whole(terms[i])) is not None:  # kept from an earlier search
+            within = set(filter(found.scores.__contains__, within))
+        else:
+            found = read_term(searcher, terms[i], infos[i], within=within)  # type: ignore[arg-type]
+            within = found.scores if found is not None else within  # (within's passages)
+        if found is None:
+            return None
+        each[i] = found.scores
+    return cache.keep(key, TermScores(summed_at(each, within), None))
 
 
 def and_not_terms(q: wq.Query) -> tuple[list[wq.Term], list[list[wq.Term]]] | None:

@@ -186,6 +186,10 @@ class ScoreCache:
             return None
         return self.keep(key, out)
 
+    def whole(self, term: wq.Term) -> TermScores | None:
+        """The term's scores, if kept from an earlier search that read it whole."""
+        return self.kept((term.fieldname, term.text, term.boost), None)
+
     def kept(self, key: tuple, cap: int | None) -> TermScores | None:
         """What was kept under `key`, if it answers a search with `cap`."""
         hit = self._scores.get(key)
