@@ -5,7 +5,7 @@ import random
 from collections import Counter
 
 from index.engine.articlecounts import DocArticles
-from index.engine.wordscores import best
+from index.engine.wordscores import TermScores, best
 
 
 def test_most_hit_articles_are_those_a_full_sort_gives():
@@ -25,9 +25,11 @@ def test_most_hit_articles_are_those_a_full_sort_gives():
 def test_best_passages_are_those_a_full_sort_gives():
     rng = random.Random(5)
     scores = {d: rng.choice([0.5, 1.25, 2.0, 3.5, 7.0]) for d in rng.sample(range(10**6), 20000)}
+    listed = TermScores(None, None, sorted(scores), [scores[d] for d in sorted(scores)])
     for limit in (1, 20, 60, 5000):
         want = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
         assert best(scores, limit) == want
+        assert listed.best(limit) == want, "a word read as lists"
 
 
 def test_an_ors_scores_are_summed_in_term_order():

@@ -284,9 +284,7 @@ def test_scores_kept_are_bounded_and_results_unchanged(make_corpus):
     cache = engine._engine._scores = ScoreCache(scores=45)
     for q in ("corridor", "peace", "item", "corridor"):
         assert_same(engine.search(q, limit=5), exact[q])
-        assert cache._kept <= 45 and cache._kept == sum(
-            len(s.scores) for s in cache._scores.values()
-        )
+        assert cache._kept <= 45 and cache._kept == sum(s.size for s in cache._scores.values())
     assert [k[1] for k in cache._scores] == ["corridor"]  # 30 + 30 > 45: one kept
 
 

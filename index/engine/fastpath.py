@@ -78,6 +78,10 @@ def flat_search(
     found = [cache.get(searcher, t, c) for t, c in zip(terms, caps, strict=True)]
     if any(f is None for f in found):
         return None
+    if len(found) == 1:  # one word: ranked and counted from its lists, no dict made
+        (one,) = found
+        _, counts = cache.summed(("one", one), one.in_order, doc_article)
+        return one.best(limit), counts, one.complete
     each = [f.scores for f in found]
     total, counts = cache.summed(
         (kind, *each), lambda: summed(each) if kind == "or" else summed_where_all(each), doc_article
@@ -103,15 +107,14 @@ def all_of(searcher, terms: list[wq.Term], cache: ScoreCache) -> TermScores | No
     for n, i in enumerate(order):
         if n == 0:
             found = cache.get(searcher, terms[i])
-            within = found.scores if found is not None else within
         elif (found := cache.whole(terms[i])) is not None:  # kept from an earlier search
-            within = set(filter(found.scores.__contains__, within))
-        else:
+            each[i] = within = found.within(within)
+            continue
+        else:  # (only the passages of `within` are read)
             found = read_term(searcher, terms[i], infos[i], within=within)  # type: ignore[arg-type]
-            within = found.scores if found is not None else within  # (within's passages)
         if found is None:
             return None
-        each[i] = found.scores
+        each[i] = within = found.scores
     return cache.keep(key, TermScores(summed_at(each, within), None))
 
 

@@ -8,10 +8,10 @@ import heapq
 import operator
 import struct
 from collections import OrderedDict
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Collection, Container, Iterable
 from itertools import compress, filterfalse, repeat
 from math import log
-from typing import NamedTuple
+from typing import TypeVar
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -25,6 +25,8 @@ from .private import (
     term_infos,
 )
 from .termtable import TermTable
+
+_Docs = TypeVar("_Docs", bound=Iterable[int])  # scores by document, or documents
 
 
 class FastBM25F(scoring.BM25F):
@@ -70,13 +72,60 @@ class FastBM25F(scoring.BM25F):
         return self._lengths[key]
 
 
-class TermScores(NamedTuple):
-    scores: dict[int, float]  # document number -> score; shared: never change it
-    cap: int | None  # None: every passage of the term was read; else its first `cap`
+class TermScores:
+    """A word's (or a phrase's) scores by document number: `scores`, a dict (shared:
+    never change it). A word read whole or capped is read as two lists in document
+    order, `docs` and `listed`, and its dict made only when first asked for: a search
+    for the word alone ranks and counts from the lists (at 100k articles, a dict of a
+    common word's 64,000 passages took 6 ms, a tenth of the search)."""
+
+    __slots__ = ("_scores", "cap", "docs", "listed")
+
+    def __init__(
+        self,
+        scores: dict[int, float] | None,
+        cap: int | None,  # None: every passage of the term was read; else its first `cap`
+        docs: list[int] | None = None,
+        listed: list[float] | None = None,
+    ):
+        self._scores, self.cap, self.docs, self.listed = scores, cap, docs, listed
+
+    @property
+    def scores(self) -> dict[int, float]:
+        if self._scores is None:
+            self._scores = dict(zip(self.docs or (), self.listed or (), strict=True))
+        return self._scores
 
     @property
     def complete(self) -> bool:
         return self.cap is None
+
+    @property
+    def size(self) -> int:
+        return len(self.docs) if self.docs is not None else len(self.scores)
+
+    def in_order(self) -> Iterable[int]:
+        """The documents, in document order when read as lists."""
+        return self.docs if self.docs is not None else self.scores
+
+    def within(self, docs: Collection[int]) -> dict[int, float]:
+        """The scores of those of `docs` holding the word: picked from the lists when
+        there are lists (the dict of them is not made for it)."""
+        if self._scores is None and self.docs is not None and self.listed is not None:
+            pairs = zip(self.docs, self.listed, strict=True)
+            return dict(compress(pairs, map(docs.__contains__, self.docs)))
+        both = list(filter(self.scores.__contains__, docs))
+        return dict(zip(both, map(self.scores.__getitem__, both), strict=True))
+
+    def best(self, limit: int) -> list[tuple[int, float]]:
+        """`best` of the scores, from the lists when there are lists."""
+        if self.docs is None or self.listed is None:
+            return best(self.scores, limit)
+        pairs: Iterable[tuple[int, float]] = zip(self.docs, self.listed, strict=True)
+        if len(self.listed) > 8 * limit:
+            cut = heapq.nlargest(limit, self.listed)[-1] if limit else float("inf")
+            pairs = [(d, s) for d, s in pairs if s >= cut]
+        return heapq.nlargest(limit, pairs, key=lambda kv: (kv[1], -kv[0]))
 
 
 class ScoreCache:
@@ -149,8 +198,8 @@ class ScoreCache:
                     f.found[i] = infos[f.btext]
 
     def summed(
-        self, parts: tuple, add: Callable[[], dict[int, float]], doc_article: DocArticles
-    ) -> tuple[dict[int, float], ArticleCounts]:
+        self, parts: tuple, add: Callable[[], _Docs], doc_article: DocArticles
+    ) -> tuple[_Docs, ArticleCounts]:
         """The scores `add` sums from `parts` (the kind of sum, then the words' kept
         scores) and their passages counted per article: kept for the last few queries,
         as long as they are made of the same kept scores (typing "oil p" after "oil"
@@ -202,12 +251,12 @@ class ScoreCache:
         """Keep `found` (a word's scores, or a phrase's) under `key`, the oldest kept
         dropped past the bounds."""
         old = self._scores.pop(key, None)
-        self._kept += len(found.scores) - (len(old.scores) if old else 0)
+        self._kept += found.size - (old.size if old else 0)
         self._scores[key] = found
         while len(self._scores) > 1 and (
             len(self._scores) > self.terms or self._kept > self.max_scores
         ):
-            self._kept -= len(self._scores.popitem(last=False)[1].scores)
+            self._kept -= self._scores.popitem(last=False)[1].size
         return found
 
 
@@ -263,11 +312,18 @@ def read_term(
         cap = None  # read it whole: the next keystroke may want it whole
     table = weighting.table(searcher, term, df)
     out: dict[int, float] = {}
+    # Read whole or capped, as lists (see TermScores)
+    listed: tuple[list[int], list[float]] | None = None
+    if values is None and within is None:
+        listed = ([], [])
+        kept = listed[0]
+    else:
+        kept = out
     # With `within`, the postings read count against the cap, kept or passed over.
     read = 0
     subs = searcher.subsearchers or [(searcher, 0)]
     for i, (sub, offset) in enumerate(subs):
-        room = None if cap is None else cap - (len(out) if within is None else read)
+        room = None if cap is None else cap - (len(kept) if within is None else read)
         if room is not None and room <= 0:
             break
         info = infos[i]
@@ -286,12 +342,21 @@ def read_term(
             deleted = getattr(reader, "deleted_docs_set", None)
             if lengths is not None and deleted is not None:
                 for d, w in zip(*few, strict=True):
-                    if d not in deleted and (within is None or offset + d in within):
+                    if d in deleted or (within is not None and offset + d not in within):
+                        continue
+                    if listed is not None:
+                        listed[0].append(offset + d)
+                        listed[1].append(table[w, lengths[d]])
+                    else:
                         out[offset + d] = table[w, lengths[d]]
                 continue
-        scored = term_scores(sub, offset, term, weighting, room, table, out, info, values, within)
+        scored = term_scores(
+            sub, offset, term, weighting, room, table, out, info, values, within, listed
+        )
         if scored is None:
             return None
+    if listed is not None:
+        return TermScores(None, cap, *listed)
     return TermScores(out, cap)
 
 
@@ -306,11 +371,13 @@ def term_scores(
     info=None,
     values: dict[int, bytes] | None = None,
     within: Container[int] | None = None,
-) -> dict[int, float] | None:
+    listed: tuple[list[int], list[float]] | None = None,
+) -> dict[int, float] | tuple | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
-    first `cap` documents), added to `out` (the other segments' scores) if given; None
-    when the fast path cannot read this segment (the caller then asks Whoosh).
-    `table`: the term's `FastBM25F.table`, if made already."""
+    first `cap` documents), added to `out` (the other segments' scores) if given, or
+    with `listed` (and neither `values` nor `within`) to its lists of documents and
+    scores (returned); None when the fast path cannot read this segment (the caller
+    then asks Whoosh). `table`: the term's `FastBM25F.table`, if made already."""
     if not isinstance(weighting, FastBM25F):
         return None
     reader = sub.reader()
@@ -355,9 +422,19 @@ def term_scores(
             scores = map(
                 table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
             )
-        found.update(zip(docs, scores, strict=True))
+        if listed is None:
+            found.update(zip(docs, scores, strict=True))
+        elif deleted:
+            kept = [i not in deleted for i in ids]
+            listed[0].extend(compress(docs, kept))
+            listed[1].extend(compress(scores, kept))
+        else:
+            listed[0].extend(docs)
+            listed[1].extend(scores)
         if cap is not None and got >= cap:
             break
+    if listed is not None:
+        return listed
     if direct:
         return out
     if deleted and found:  # whichever is fewer is walked
