@@ -49,9 +49,10 @@ def flat_search(
     cap: int | None = None,
 ):
     """(top (docnum, score) pairs, hits per article, whether every match was read) for
-    one term, or a plain OR or AND of terms (scores summed, as Whoosh's matchers sum
-    them); None when the query has another shape (phrases, NOT, nesting). With `cap`, a
-    term in more than `cap` passages is read only that far: ranked and counted there."""
+    one term, a plain OR or AND of terms (scores summed, as Whoosh's matchers sum them),
+    an AND of terms with NOTs of words, or a phrase; None for other shapes (nesting, a
+    NOT alone, a phrase in an AND). With `cap`, a term in more than `cap` passages is
+    read only that far: ranked and counted there."""
     if type(q) is wq.Phrase:
         return phrase_search(searcher, q, limit, doc_article, cache, cap)
     excluding = and_not_terms(q)
@@ -148,24 +149,26 @@ def and_not_search(
     read as an AND's are; the NOTs' words are read whole, else a passage holding one
     further on would be found. Whoosh walked every passage of the index for a NOT: ten
     times slower at 100k articles."""
-    found = [cache.get(searcher, t, cap) for t in terms]
+    if cap is None and len(terms) > 1:
+        found = [all_of(searcher, terms, cache)]
+    else:
+        found = [cache.get(searcher, t, cap) for t in terms]
     gone = [cache.get(searcher, t) for words in excluded for t in words]
     if any(f is None for f in found + gone):
         return None
-    each, out = [f.scores for f in found], [g.scores for g in gone]
 
     def add() -> dict[int, float]:
-        kept = summed_where_all(each)
-        docs = list(kept)
-        for scores in out:
-            docs = list(filterfalse(scores.__contains__, docs))
+        each = [f.scores for f in found]  # type: ignore[union-attr]
+        kept = each[0] if len(each) == 1 else summed_where_all(each)
+        out = set().union(*(g.in_order() for g in gone))  # type: ignore[union-attr]
+        docs = list(filterfalse(out.__contains__, kept))
         sums = map(kept.__getitem__, docs)
         for _ in excluded:
             sums = map(operator.add, sums, repeat(1.0))
         return dict(zip(docs, sums, strict=True))
 
-    total, counts = cache.summed(("and not", *each, None, *out), add, doc_article)
-    return best(total, limit), counts, all(f.complete for f in found)
+    total, counts = cache.summed(("and not", *found, None, *gone), add, doc_article)
+    return best(total, limit), counts, all(f.complete for f in found)  # type: ignore[union-attr]
 
 
 def shared_cap(dfs: list[int], cap: int) -> list[int | None]:
