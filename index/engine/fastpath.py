@@ -83,9 +83,10 @@ def flat_search(
         (one,) = found
         _, counts = cache.summed(("one", one), one.in_order, doc_article)
         return one.best(limit), counts, one.complete
-    each = [f.scores for f in found]
     total, counts = cache.summed(
-        (kind, *each), lambda: summed(each) if kind == "or" else summed_where_all(each), doc_article
+        (kind, *found),
+        lambda: summed(found) if kind == "or" else summed_where_all([f.scores for f in found]),
+        doc_article,
     )
     return best(total, limit), counts, all(f.complete for f in found)
 
