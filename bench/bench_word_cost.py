@@ -7,8 +7,8 @@ with their cost per posting. Shows what a faster search would have to take away.
 
 (`bench_scale.py --keep` leaves DIR/config-N.yaml and its index.) The steps:
   decode  the word's postings read and decoded, block by block (zlib, pickle)
-  score   decode again, each posting scored (BM25F) and kept by passage in a dict
-          (the whole of `read_term`; `score - decode` is the scoring and the dict)
+  score   decode again, each posting scored (BM25F) and kept, as lists of passages
+          and scores (the whole of `read_term`; `score - decode` is the scoring)
   count   the passages counted per article
   rank    the best 20 picked
   search  the whole search, snippets of the top 20 included: first run, nothing kept
@@ -29,7 +29,7 @@ from bench_index import QUERIES
 
 from index.config import load_settings
 from index.engine.private import posting_blocks
-from index.engine.wordscores import ScoreCache, best, read_term
+from index.engine.wordscores import ScoreCache, read_term
 from index.highlight import snippet
 from index.search import SearchEngine
 
@@ -64,9 +64,9 @@ def one_run(engine: SearchEngine, word: str) -> dict[str, float]:
     doc_article = searcher.articles_of_docs()
     out = {}
     out["decode"], postings = _timed(decode)
-    out["score"], scores = _timed(lambda: read_term(s, term, infos).scores)
-    out["count"], _ = _timed(lambda: doc_article.count(scores))
-    out["rank"], _ = _timed(lambda: best(scores, 20))
+    out["score"], found = _timed(lambda: read_term(s, term, infos))
+    out["count"], _ = _timed(lambda: doc_article.count(found.in_order()))
+    out["rank"], _ = _timed(lambda: found.best(20))
     searcher._scores = ScoreCache(searcher._tables)  # the search finds nothing kept
     out["search"], _ = _timed(search)
     out["postings"] = postings
