@@ -49,3 +49,9 @@ class IndexBusy(IndexUnavailable):
     def __init__(self, message: str, holder: str = "another process"):
         super().__init__(message)
         self.holder = holder
+
+
+class StopAsked(BaseException):
+    """Long work asked to stop (the reader quitting while it runs): raised from a
+    progress callback. Not an Exception, so no `except Exception` treats it as a
+    failure to work around."""

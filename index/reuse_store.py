@@ -328,14 +328,19 @@ def _read_parallel(settings, manifest, jobs, variants, progress) -> dict[str, St
     parts = [jobs[i : i + chunk] for i in range(0, len(jobs), chunk)]
     out: dict[str, Stored] = {}
 
+    label = "reading articles for shared text and quotations"
+
     def each(done: int, stored: dict[str, Stored]) -> None:
         out.update(stored)
         if progress:
-            label = "reading articles for shared text and quotations"
             progress(min(done * chunk, len(jobs)), len(jobs), label)
 
+    def waiting() -> None:  # (progress may raise StopAsked: the reader is quitting)
+        if progress:
+            progress(min(len(out), len(jobs)), len(jobs), label)
+
     calls = [(settings, manifest.repeated, part, variants) for part in parts]
-    head_start(_read_some, calls, min(os.cpu_count() or 1, 4), each)
+    head_start(_read_some, calls, min(os.cpu_count() or 1, 4), each, waiting)
     rest = [job for job in jobs if job[0] not in out]
     if rest:
         out.update(_read_some(settings, manifest.repeated, rest, variants, progress))

@@ -7,6 +7,7 @@ and the list by story were dead on any large corpus."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 from multiprocessing import resource_tracker
 
@@ -41,3 +42,30 @@ async def test_shared_text_read_by_worker_processes_from_the_reader(
         await until(pilot, lambda: app.analysis is not None or told, "the shared-text analysis")
         assert told == []
         assert app.analysis.reuse.clusters  # the bundled articles share text
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="the pool is used with 2 CPUs or more")
+async def test_quitting_while_worker_processes_read_ends_them(tmp_path, monkeypatch, fresh_tracker):
+    """Found on 100k generated articles: `q` during the analysis blanked the window, and
+    the process went on until its worker processes had read every article (minutes).
+    Here the workers' reading takes two minutes; quitting must not wait for it."""
+    import multiprocessing
+    import time
+
+    real = reuse_store.head_start
+
+    def slow_reading(fn, calls, procs, each, waiting=None):
+        return real(time.sleep, [(120,)] * len(calls), procs, each, waiting)
+
+    monkeypatch.setattr(reuse_store, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(reuse_store, "head_start", slow_reading)
+    app = DossierApp(app_settings(tmp_path), background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await until(
+            pilot, multiprocessing.active_children, "the workers reading", all_workers=False
+        )
+        await pilot.press("q")
+    deadline = time.monotonic() + 60
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    assert not multiprocessing.active_children(), "the reading went on after the app quit"

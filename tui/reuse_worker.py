@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from textual import work
 from textual.message import Message
+from textual.worker import get_current_worker
 
-from index.errors import DossierError
+from index.errors import DossierError, StopAsked
 from index.reuse_store import Analysis, analyse
 
 from .messages import ArticlesChanged, IndexStatus
@@ -51,7 +52,11 @@ class AnalysisMixin:
     def _analyse(self) -> None:
         shown = len(self.library.infos) >= QUIET_ARTICLES
 
+        worker = get_current_worker()
+
         def progress(done: int, total: int, label: str) -> None:
+            if worker.is_cancelled:  # the app is quitting: its worker processes end now
+                raise StopAsked
             # on the status line only when it takes a while (the index's word stays else)
             nonlocal shown
             if shown or total >= QUIET_ARTICLES:
@@ -61,6 +66,8 @@ class AnalysisMixin:
 
         try:
             result = analyse(self.library, progress)
+        except StopAsked:
+            return
         except DossierError as exc:
             self.post_message(AnalysisReady(None, exc.message))
             return

@@ -31,6 +31,7 @@ from whoosh.formats import Existence
 from whoosh.index import TOC, LockError
 
 from ..errors import IndexBusy
+from ..pool import stop_now
 from .analysis import one_pass_analysis
 from .private import segments_of, write_field, write_lengths
 
@@ -335,12 +336,7 @@ class FreshWriter:
 
     def cancel(self) -> None:
         if self.pool is not None:
-            # Taken first: shutting the pool down lets go of its processes.
-            procs = list((getattr(self.pool, "_processes", None) or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for proc in procs:
-                with contextlib.suppress(Exception):
-                    proc.terminate()
+            stop_now(self.pool)
         self.pending.clear()
         self._close()
 
