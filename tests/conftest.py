@@ -71,6 +71,13 @@ def write_files(root: Path, files: dict[str, str | bytes]) -> None:
 
 
 @pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """The reader's settings on the bundled articles, written to tmp_path and indexed
+    (`app_settings`). A test file that needs more (tags, topics) defines its own."""
+    return app_settings(tmp_path)
+
+
+@pytest.fixture
 def bundled_settings(tmp_path: Path) -> Settings:
     """Settings whose corpus is the bundled articles/ and whose index and tag file are in
     tmp_path."""

@@ -4,12 +4,11 @@ fields, on the bundled articles and on a generated corpus with many segments."""
 
 from __future__ import annotations
 
-import multiprocessing.connection
 import pickle
 import random
-import time
 
 import pytest
+from helpers_procs import still_running
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 
@@ -156,10 +155,4 @@ def test_a_stopped_build_ends_its_writer_processes(bundled_settings, tmp_path, m
     workers = list(w.pool._processes.values())
     assert len(workers) == 2
     w.cancel()
-    # Its sentinel is ready once a process has ended; is_alive() is not to be trusted
-    # here: the pool's own thread may reap the process first, and then it says True.
-    running = {p.sentinel for p in workers}
-    deadline = time.monotonic() + 60
-    while running and time.monotonic() < deadline:
-        running -= set(multiprocessing.connection.wait(running, deadline - time.monotonic()))
-    assert not running
+    assert not still_running(workers)

@@ -9,7 +9,6 @@ from dataclasses import replace
 
 import pytest
 import yaml
-from conftest import app_settings
 from helpers_tags import bundled, bundled_corpus
 from helpers_tui import until, workers_done
 from textual.widgets import DataTable, Static, TextArea
@@ -126,11 +125,6 @@ def load_settings_of_repo():
 
 
 # --- the reader ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 async def written(pilot) -> None:

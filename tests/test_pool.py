@@ -7,10 +7,10 @@ went on for minutes."""
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.connection
 import time
 
 import pytest
+from helpers_procs import still_running
 
 from index.errors import StopAsked
 from index.pool import head_start
@@ -28,12 +28,7 @@ def test_a_stop_asked_while_the_workers_run_ends_them_without_waiting():
     with pytest.raises(StopAsked):
         head_start(time.sleep, [(120,), (120,), (120,)], 2, lambda i, r: None, waiting)
     assert time.monotonic() - started < 60, "the workers' calls were waited for"
-    # Ended, or ending: a terminated process is gone once its sentinel is ready.
-    running = {p.sentinel for p in multiprocessing.active_children()}
-    deadline = time.monotonic() + 30
-    while running and time.monotonic() < deadline:
-        running -= set(multiprocessing.connection.wait(running, deadline - time.monotonic()))
-    assert not running, "the worker processes went on with their calls"
+    assert not still_running(multiprocessing.active_children(), 30), "the workers went on"
 
 
 def test_results_come_in_the_order_of_the_calls():

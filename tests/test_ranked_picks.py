@@ -5,7 +5,8 @@ import random
 from collections import Counter
 
 from index.engine.articlecounts import DocArticles
-from index.engine.wordscores import TermScores, best
+from index.engine.combined import best
+from index.engine.wordscores import TermScores
 
 
 def test_most_hit_articles_are_those_a_full_sort_gives():
@@ -35,7 +36,7 @@ def test_best_passages_are_those_a_full_sort_gives():
 def test_an_ors_scores_are_summed_in_term_order():
     """As a plain loop adds them, term by term: floats summed in another order differ
     in their last bits, and passages tied in Whoosh's ranking would swap places."""
-    from index.engine.wordscores import summed
+    from index.engine.combined import summed
 
     rng = random.Random(11)
     for _ in range(30):

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import errno
 
-import pytest
 import yaml
-from conftest import app_settings
 from helpers_tui import until
 from textual.widgets import Static
 
@@ -19,11 +17,6 @@ from tui.widgets.article_view import ArticleView
 
 W, H = 120, 40
 ART = "001_1a5c9ff20c0ee09c"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 async def written(pilot) -> None:

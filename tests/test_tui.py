@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import threading
 
-import pytest
 from conftest import ARTICLES, app_settings
 from helpers_tui import (
     H,
@@ -34,11 +33,6 @@ from tui.widgets.article_view import ArticleView
 from tui.widgets.virtual_list import VirtualList
 
 ART = "001_1a5c9ff20c0ee09c"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 def message(app) -> str:

@@ -4,7 +4,6 @@ drawn: none is lost, none runs as a command of the screen the keys were read on.
 
 from __future__ import annotations
 
-import pytest
 from conftest import app_settings
 from helpers_tui import H, W, open_reader, until
 from test_tui_search_focus import burst, listed
@@ -18,11 +17,6 @@ from tui.screens.picker import ArticlePicker
 from tui.screens.tag_modals import MemoEditor, NoteEditor, TopicPicker
 
 A1 = "001_1a5c9ff20c0ee09c"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 async def test_keys_typed_in_one_burst_after_o_go_in_the_picker_box(settings):

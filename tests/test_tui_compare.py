@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from conftest import app_settings, write_files
 from helpers_tui import H, W, open_reader, settle, text_of, until
 from textual.widgets import Input, Static
@@ -13,11 +12,6 @@ from tui.screens.picker import ArticlePicker
 from tui.widgets.article_view import ArticleView
 
 ART = "001_1a5c9ff20c0ee09c"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 async def test_compare_marks_aligned_passage_and_replaces_side(settings):

@@ -3,20 +3,13 @@
 
 from __future__ import annotations
 
-import pytest
 import yaml
-from conftest import app_settings
 from helpers_tui import until, workers_done
 from textual.widgets import TextArea
 
 from tui.app import DossierApp
 
 A1 = "001_1a5c9ff20c0ee09c"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 def notes(settings) -> list[str]:

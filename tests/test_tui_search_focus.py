@@ -20,11 +20,6 @@ from tui.screens.search import SearchScreen
 from tui.widgets.virtual_list import VirtualList
 
 
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
-
-
 def burst(app, keys: str) -> None:
     """Every key of `keys` queued to the app at once, as a terminal read of one burst
     delivers them (Pilot.press waits for the app to go idle after each key)."""

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 import yaml
-from conftest import app_settings
 from helpers_tui import until, workers_done
 from textual.widgets import DataTable, OptionList, Static
 
@@ -15,11 +13,6 @@ from tui.widgets.article_view import ArticleView
 
 W, H = 120, 40
 ART = "001_1a5c9ff20c0ee09c"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 def saved(settings) -> list[dict]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import threading
 
 import pytest
-from conftest import app_settings
 from helpers_tui import text_of, until
 from textual.widgets import Input, Static
 
@@ -15,11 +14,6 @@ from tui.app import DossierApp
 
 W, H = 120, 40
 ART = "001_1a5c9ff20c0ee09c"
-
-
-@pytest.fixture
-def settings(tmp_path):
-    return app_settings(tmp_path)
 
 
 def notes(app) -> str:

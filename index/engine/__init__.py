@@ -57,7 +57,8 @@ Searching (index/search.py; one thread at a time, SearchEngine takes turns)
 
 Modules: writer (schema, opening, Batch), analysis (Whoosh analyzers and fields),
 queries (query tree -> Whoosh; the vocabulary), searcher, fastpath (an OR, an AND or a
-phrase scored straight from postings), wordscores (one word's scores, kept), private
+phrase scored straight from postings), wordscores (one word's scores, kept), combined
+(several words' scores summed, the best picked), articlecounts (hits per article), private
 (every use of Whoosh's private attributes, guarded by tests/test_whoosh_private.py),
 termtable (words within an edit distance, each field's word counts).
 """

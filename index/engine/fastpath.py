@@ -14,17 +14,10 @@ from whoosh import query as wq
 from whoosh.collectors import TopCollector
 
 from .articlecounts import ArticleCounts, DocArticles
+from .combined import best, summed, summed_at, summed_where_all
 from .private import positions_decoder
 from .queries import ExpandedOr
-from .wordscores import (
-    ScoreCache,
-    TermScores,
-    best,
-    read_term,
-    summed,
-    summed_at,
-    summed_where_all,
-)
+from .wordscores import ScoreCache, TermScores, read_term
 
 
 def flat_terms(q: wq.Query) -> tuple[str, list[wq.Term]] | None:

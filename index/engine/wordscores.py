@@ -4,12 +4,11 @@ searches. Postings, positions and lengths are read in `private`."""
 
 from __future__ import annotations
 
-import heapq
 import operator
 import struct
 from collections import OrderedDict
 from collections.abc import Callable, Collection, Container, Iterable
-from itertools import compress, filterfalse, repeat
+from itertools import compress, repeat
 from math import log
 from typing import TypeVar
 
@@ -17,6 +16,7 @@ from whoosh import query as wq
 from whoosh import scoring
 
 from .articlecounts import ArticleCounts, DocArticles
+from .combined import best, best_listed
 from .private import (
     field_lengths,
     posting_blocks,
@@ -121,11 +121,7 @@ class TermScores:
         """`best` of the scores, from the lists when there are lists."""
         if self.docs is None or self.listed is None:
             return best(self.scores, limit)
-        pairs: Iterable[tuple[int, float]] = zip(self.docs, self.listed, strict=True)
-        if len(self.listed) > 8 * limit:
-            cut = heapq.nlargest(limit, self.listed)[-1] if limit else float("inf")
-            pairs = [(d, s) for d, s in pairs if s >= cut]
-        return heapq.nlargest(limit, pairs, key=lambda kv: (kv[1], -kv[0]))
+        return best_listed(self.docs, self.listed, limit)
 
 
 class ScoreCache:
@@ -493,65 +489,3 @@ class _OnceTable(dict):
     def __missing__(self, length: int) -> float:
         score = self[length] = self.table[1.0, length]
         return score
-
-
-def summed(each: list[TermScores]) -> dict[int, float]:
-    """Each document's scores summed over the terms that hold it, in term order (as
-    Whoosh's union matchers add them), at C speed: dict and set operations, no loop
-    over documents in Python. One term's scores are returned as they are (shared).
-    The sum starts from a copy of the largest term's scores, the terms before it summed
-    first: started from the first term, `shar*` walked `shares` (54,000 passages at
-    100k articles) five times, 17 ms instead of 5. A term read as lists is added from
-    them (no dict of it made)."""
-    if len(each) == 1:
-        return each[0].scores
-    big = max(range(len(each)), key=lambda i: each[i].size)
-    first = each[big]
-    if first.docs is not None and first.listed is not None:
-        total = dict(zip(first.docs, first.listed, strict=True))
-    else:
-        total = dict(first.scores)
-    before = [TermScores(summed(each[:big]), None)] if big else []
-    for part in before + each[big + 1 :]:
-        if part.docs is not None and part.listed is not None and part._scores is None:
-            docs, scores = part.docs, part.listed
-            inside = list(map(total.__contains__, docs))
-            both = list(compress(docs, inside))
-            add = map(operator.add, compress(scores, inside), map(total.__getitem__, both))
-            new = compress(zip(docs, scores, strict=True), map(operator.not_, inside))
-        else:
-            # (filter, not set operations on the keys: those walk the growing total)
-            held = part.scores
-            both = list(filter(total.__contains__, held))
-            add = map(operator.add, map(held.__getitem__, both), map(total.__getitem__, both))
-            fresh = list(filterfalse(total.__contains__, held))
-            new = zip(fresh, map(held.__getitem__, fresh), strict=True)
-        total.update(zip(both, add, strict=True))
-        total.update(new)
-    return total
-
-
-def summed_where_all(each: list[dict[int, float]]) -> dict[int, float]:
-    """The summed scores of the documents every term holds (an AND)."""
-    rarest = min(each, key=len)
-    return summed_at(each, set(rarest).intersection(*(s.keys() for s in each if s is not rarest)))
-
-
-def summed_at(each: list[dict[int, float]], docs: Iterable[int]) -> dict[int, float]:
-    """The scores of `docs`, each held by every term, summed in term order (as Whoosh's
-    intersection matchers add them)."""
-    docs = list(docs)
-    sums = map(each[0].__getitem__, docs)
-    for scores in each[1:]:
-        sums = map(operator.add, sums, map(scores.__getitem__, docs))
-    return dict(zip(docs, sums, strict=True))
-
-
-def best(scores: dict[int, float], limit: int) -> list[tuple[int, float]]:
-    """The `limit` highest (docnum, score), ties by docnum. The limit-th highest score is
-    found first, so only the few at or above it are ranked by score and number."""
-    if len(scores) > 8 * limit:
-        cut = heapq.nlargest(limit, scores.values())[-1] if limit else float("inf")
-        top = [(d, s) for d, s in scores.items() if s >= cut]
-        return heapq.nlargest(limit, top, key=lambda kv: (kv[1], -kv[0]))
-    return heapq.nlargest(limit, scores.items(), key=lambda kv: (kv[1], -kv[0]))
