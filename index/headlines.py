@@ -16,7 +16,7 @@ import pickle
 from array import array
 from collections.abc import Iterable, Iterator
 from itertools import repeat
-from operator import attrgetter, rshift
+from operator import rshift
 from pathlib import Path
 
 from . import querymodel as qm
@@ -160,16 +160,6 @@ class HeadlineIndex:
         slots.extend(new)
         cls._read(analysis, slots, start, into=tables)
         return cls(slots, analysis, tables)
-
-    def matching(self, query: qm.Query) -> set[str]:
-        """Ids of the articles whose headline matches the query; empty when the query
-        asks about anything but words (a headline has no outlet, date or tags)."""
-        infos = self._infos
-        try:
-            found = filter(None, map(infos.__getitem__, self._match(query)))
-            return set(map(attrgetter("id"), found))
-        except Unanswerable:
-            return set()
 
     def newest(self, query: qm.Query) -> Iterator[ArticleInfo]:
         """The articles whose headline matches the query, newest first (by date, then
