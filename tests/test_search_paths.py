@@ -364,6 +364,33 @@ def test_same_results_with_deletions_in_a_later_segment(make_corpus):
     assert engine.search("clause").total == 2
 
 
+def test_a_few_deletions_among_many_postings_are_not_found(make_corpus):
+    """A word in many passages of a later segment, a few of them deleted (the deleted
+    are looked up in its postings, not each posting checked): at the start, the middle
+    and the end of its postings, and one deleted passage without the word."""
+    settings = make_corpus(
+        {f"b{i:02}.txt": f"Other {i}\n\nA quiet border, {i}.\n" for i in range(60)}
+    )
+    update_index(settings)
+    make_corpus(
+        {f"a{i:03}.txt": f"Title {i}\n\nThe checkpoint report number {i}.\n" for i in range(120)}
+    )
+    update_index(settings)
+    for name in ("a000.txt", "a060.txt", "a119.txt", "b05.txt"):
+        (settings.corpus / name).write_text(
+            f"Moved\n\nThe border report, {name}.\n", encoding="utf-8"
+        )
+    update_index(settings)
+    engine = Library(settings).engine
+    searcher = engine._engine._searcher
+    later = [sub for sub, offset in searcher.subsearchers or [] if offset]
+    assert any(sub.reader().has_deletions() for sub in later)
+    for q, total in [("checkpoint", 117), ('"checkpoint report"', 117), ("report", 121)]:
+        fast, slow = both(engine, q)
+        assert_same(fast, slow)
+        assert fast.total == total, q
+
+
 def test_a_word_table_built_before_an_update_is_not_kept_after_it(make_corpus):
     """The warm-up builds the word table without holding the engine; if an update is
     picked up meanwhile, that table (the older commit's words) is dropped: a prefix

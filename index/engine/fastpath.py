@@ -205,8 +205,8 @@ def phrase_search(
         if total is None:
             return None
         cache.keep(key, total)
-    _, counts = cache.summed(("phrase", total.scores), lambda: total.scores, doc_article)
-    return best(total.scores, limit), counts, total.complete
+    _, counts = cache.summed(("one", total), total.in_order, doc_article)
+    return total.best(limit), counts, total.complete
 
 
 def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
@@ -219,37 +219,45 @@ def _phrase_scores(searcher, q: wq.Phrase, cache: ScoreCache, cap: int | None):
     dfs = [found.df for found in infos.values()]
     caps = shared_cap(dfs, cap) if cap is not None else [None] * len(dfs)
     # The rarest word first; each next one read only in the passages holding the words
-    # before it (a common word's other passages were most of a phrase's time).
+    # before it (a common word's other passages were most of a phrase's time). Read as
+    # lists in document order: dicts of a common word's passages were a third of it.
     read, values = {}, {}
     within = None
     for word_cap, (w, term) in sorted(
         zip(caps, terms.items(), strict=True), key=lambda c_wt: infos[c_wt[1][0]].df
     ):
-        values[w] = {}
+        values[w] = []
         read[w] = read_term(searcher, term, infos[w], word_cap, values[w], within)
         if read[w] is None:
             return None
-        within = read[w].scores
-    # The last word was read within all the others: its passages hold every word.
+        within = set(read[w].docs)
+    # The last word was read within all the others: its passages hold every word, and
+    # the others' lists cut down to them line up with its own.
+    docs = read[w].docs
+    for v in q.words:
+        if len(read[v].docs) != len(docs):
+            keep = list(map(within.__contains__, read[v].docs))
+            read[v].listed[:] = compress(read[v].listed, keep)
+            values[v][:] = compress(values[v], keep)
     fmt = searcher.schema[q.fieldname].format
-    holding = phrase_holds(values, list(q.words), list(within), positions_decoder(fmt))
-    total = summed_at([read[w].scores for w in q.words], holding)
+    holding = phrase_holds([values[v] for v in q.words], positions_decoder(fmt))
+    sums = compress(read[q.words[0]].listed, holding)
+    for v in q.words[1:]:  # summed in the phrase's order, as Whoosh sums them
+        sums = map(operator.add, sums, compress(read[v].listed, holding))
     complete = all(f.complete for f in read.values())
-    return TermScores(total, None if complete else cap)
+    return TermScores(None, None if complete else cap, list(compress(docs, holding)), list(sums))
 
 
-def phrase_holds(
-    values: dict[str, dict[int, bytes]], words: list[str], docs: list[int], decode
-) -> list[int]:
-    """Of `docs` (document numbers), those where `words` stand side by side in
-    this order (`values`: each word's encoded positions by document; `decode` reads
-    one value). At C speed: a value is decoded once per distinct value, and most
-    are alike (a word once in a passage, at one of a few hundred positions)."""
+def phrase_holds(values: list[list[bytes]], decode) -> list[bool]:
+    """Whether the words stand side by side, in order, in each document (`values`: each
+    word's encoded positions, in the same documents; `decode` reads one value). At C
+    speed: a value is decoded once per distinct value, and most are alike (a word once
+    in a passage, at one of a few hundred positions)."""
     starts = None
-    for i, w in enumerate(words):
-        at = map(_Positions(decode, -i).__getitem__, map(values[w].__getitem__, docs))
+    for i, each in enumerate(values):
+        at = map(_Positions(decode, -i).__getitem__, each)
         starts = at if starts is None else map(frozenset.intersection, starts, at)
-    return list(compress(docs, starts))
+    return list(map(bool, starts))
 
 
 class _Positions(dict):

@@ -15,7 +15,8 @@ import weakref
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
-from itertools import accumulate, filterfalse
+from itertools import accumulate, filterfalse, repeat
+from operator import add as _add
 from operator import sub as _sub
 from pickle import dumps, loads
 from pickle import load as loads_from
@@ -312,21 +313,26 @@ def _hash_lookup(tindex) -> Callable[[bytes], tuple[int, bytes] | None] | None:
 
 
 def posting_blocks(
-    reader, fieldname: str, btext: bytes, info=None
+    reader, fieldname: str, btext: bytes, info=None, first: int = 0
 ) -> Iterator[tuple[list, list]] | None:
     """(document numbers, weights) of a term's postings in one segment, a block at a
-    time (`info`: its `term_info`, if looked up already); None when the segment's
-    postings are not the 2.7 codec's."""
-    return _blocks(reader, fieldname, btext, values=False, info=info)
+    time (`info`: its `term_info`, if looked up already; `first`: added to the numbers,
+    the segment's first document in the whole index); None when the segment's postings are not
+    the 2.7 codec's."""
+    return _blocks(reader, fieldname, btext, values=False, info=info, first=first)
 
 
 def posting_data(
-    reader, fieldname: str, btext: bytes, info=None
+    reader, fieldname: str, btext: bytes, info=None, first: int = 0
 ) -> Iterator[tuple[list, list, list]] | None:
     """(document numbers, weights, encoded values) of a term's postings in one segment,
     a block at a time: a block is decoded once for both (a phrase scores its words and
-    reads their positions). None as for `posting_blocks`."""
-    return _blocks(reader, fieldname, btext, values=True, info=info)
+    reads their positions). As for `posting_blocks`."""
+    return _blocks(reader, fieldname, btext, values=True, info=info, first=first)
+
+
+def _shifted(ids, first: int) -> list[int]:
+    return list(map(_add, ids, repeat(first))) if first else ids
 
 
 class _ShiftedBytes(io.BytesIO):
@@ -343,7 +349,7 @@ class _ShiftedBytes(io.BytesIO):
         return super().tell() + self._base
 
 
-def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
+def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None, first: int = 0):
     """A term's postings a block at a time. Its bytes are read from the file at once:
     Whoosh's matcher reads a block's header through pickle.load, a system call per few
     bytes on a file opened without mmap (~25 reads a block)."""
@@ -357,6 +363,7 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
                 return iter(())
         if info.is_inlined():
             ids, weights, vals = info.inlined_postings()
+            ids = _shifted(ids, first)
             if not isinstance(weights, list | tuple | array):
                 weights = [1.0 if weights is None else weights] * len(ids)
             return iter([(ids, weights, vals) if values else (ids, weights)])
@@ -367,7 +374,7 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
         if type(terms._codec).__name__ == "W3Codec" and not (
             values and field.format.fixed_value_size()
         ):
-            return _decoded_blocks(raw, values)
+            return _decoded_blocks(raw, values, first)
         data = StructFile(_ShiftedBytes(raw, offset))
         m = terms._codec.postings_reader(data, info, field.format)
         m._read_ids, m._read_weights, m._read_values, m._read_data, m._next_block  # noqa: B018
@@ -382,13 +389,13 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
                 m._read_weights()
                 if values:
                     m._read_values()
-                    yield m._ids, m._weights, m._values
+                    yield _shifted(m._ids, first), m._weights, m._values
                 else:
-                    yield m._ids, m._weights
+                    yield _shifted(m._ids, first), m._weights
             else:  # as _read_ids/_read_weights decode them, at C speed
                 m._read_data()
                 ids, weights, vals = m._data
-                ids = list(accumulate(ids))
+                ids = _shifted(list(accumulate(ids)), first)
                 if weights is None or isinstance(weights, float):
                     weights = [1.0 if weights is None else weights] * len(ids)
                 yield (ids, weights, vals) if values else (ids, weights)
@@ -397,7 +404,7 @@ def _blocks(reader, fieldname: str, btext: bytes, values: bool, info=None):
     return blocks()
 
 
-def _decoded_blocks(raw: bytes, values: bool) -> Iterator[tuple]:
+def _decoded_blocks(raw: bytes, values: bool, first: int = 0) -> Iterator[tuple]:
     """The blocks of a term's postings as the 2.7 codec writes them (W3LeafMatcher's
     `_goto` and `_read_data`; `write_field` writes the same), decoded without a
     matcher: making one was most of reading a word in a few passages of a segment."""
@@ -413,7 +420,8 @@ def _decoded_blocks(raw: bytes, values: bool) -> Iterator[tuple]:
         compressed = loads_from(block)[3]  # (count, last id, max weight, compression, ...)
         data = block.read()
         deltas, weights, vals = loads(decompress(data) if compressed else data)
-        ids = list(accumulate(deltas))
+        ids = list(accumulate(deltas, initial=first))  # (numbered in the whole index
+        del ids[0]  # as they are decoded: a second pass to add `first` cost as much)
         if weights is None or isinstance(weights, float):
             weights = [1.0 if weights is None else weights] * len(ids)
         yield (ids, weights, vals) if values else (ids, weights)

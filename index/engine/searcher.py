@@ -115,8 +115,8 @@ class Searcher:
     def open_segments(self) -> None:
         """Read what Whoosh or the fast path reads whole at a segment's first use: where
         its stored passages are (~30 ms a segment at 50k articles) and the lengths of
-        the fields words are scored in (a list per segment and field), so that the
-        first queries do not pay for them."""
+        the fields words are scored in (a list per segment and field, and one of the
+        whole index), so that the first queries do not pay for them."""
         weighting = self._searcher.weighting
         for sub, _offset in self._searcher.reader().leaf_readers():
             if sub.doc_count_all():
@@ -124,6 +124,9 @@ class Searcher:
                 for name in ("text", "exact"):
                     if name in self.schema:
                         weighting.lengths_of(sub, name)
+        for name in ("text", "exact"):
+            if name in self.schema:
+                weighting.all_lengths(self._searcher, name)
 
     def ranked(self, q: qm.Query, limit: int, fast: bool = True, cap: int | None = None) -> Ranked:
         """The best `limit` passages and every match counted per article (`fast`: plain

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import operator
 import struct
+from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Callable, Collection, Container, Iterable
-from itertools import compress, repeat
+from collections.abc import Callable, Collection, Container, Iterable, Sequence
+from itertools import compress
 from math import log
 from typing import TypeVar
 
@@ -39,6 +40,7 @@ class FastBM25F(scoring.BM25F):
         super().__init__()
         self._lengths: dict[tuple[int, str], list[int] | None] = {}
         self._avgfl: dict[tuple[int, str], float] = {}
+        self._all_lengths: dict[tuple[int, str], list[int] | None] = {}
 
     def scorer(self, searcher, fieldname, text, qf=1):
         scorer = super().scorer(searcher, fieldname, text, qf)
@@ -70,6 +72,23 @@ class FastBM25F(scoring.BM25F):
         if key not in self._lengths:
             self._lengths[key] = field_lengths(reader, fieldname)
         return self._lengths[key]
+
+    def all_lengths(self, searcher, fieldname: str) -> list[int] | None:
+        """The field lengths of every document, by its number in the whole index (each
+        segment's lengths after the segments' before it): postings numbered so as they
+        are decoded are scored without their segment's offset taken off again."""
+        parent = searcher.get_parent()
+        key = (id(parent), fieldname)
+        if key not in self._all_lengths:
+            out: list[int] | None = []
+            for sub, offset in parent.subsearchers or [(parent, 0)]:
+                lengths = self.lengths_of(sub.reader(), fieldname)
+                if lengths is None or out is None or len(out) != offset:
+                    out = None
+                    break
+                out.extend(lengths)
+            self._all_lengths[key] = out
+        return self._all_lengths[key]
 
 
 class TermScores:
@@ -290,14 +309,15 @@ def read_term(
     term: wq.Term,
     infos: TermInfos,
     cap: int | None = None,
-    values: dict[int, bytes] | None = None,
+    values: list[bytes] | None = None,
     within: Container[int] | None = None,
 ) -> TermScores | None:
     """The scores of the documents holding `term` in every segment (`infos`: where it
     is, from `ScoreCache.infos`), of its first `cap` when it has more; with `values`,
-    their postings' encoded positions put there too; with `within`, of those documents
-    only (a phrase's next word, in the passages holding the words before it). None when
-    a segment cannot be read the fast way."""
+    their postings' encoded positions appended there, in the order of the documents;
+    with `within`, of those documents only (an AND's or a phrase's next word, in the
+    passages holding the words before it). Read as lists (see TermScores), unless read
+    `within` without `values`. None when a segment cannot be read the fast way."""
     weighting = searcher.weighting
     if not isinstance(weighting, FastBM25F):
         return None
@@ -308,13 +328,12 @@ def read_term(
         cap = None  # read it whole: the next keystroke may want it whole
     table = weighting.table(searcher, term, df)
     out: dict[int, float] = {}
-    # Read whole or capped, as lists (see TermScores)
-    listed: tuple[list[int], list[float]] | None = None
-    if values is None and within is None:
+    listed: tuple[list, ...] | None = None
+    if values is not None:
+        listed = ([], [], values)
+    elif within is None:
         listed = ([], [])
-        kept = listed[0]
-    else:
-        kept = out
+    kept = out if listed is None else listed[0]
     # With `within`, the postings read count against the cap, kept or passed over.
     read = 0
     subs = searcher.subsearchers or [(searcher, 0)]
@@ -346,13 +365,11 @@ def read_term(
                     else:
                         out[offset + d] = table[w, lengths[d]]
                 continue
-        scored = term_scores(
-            sub, offset, term, weighting, room, table, out, info, values, within, listed
-        )
+        scored = term_scores(sub, offset, term, weighting, room, table, out, info, within, listed)
         if scored is None:
             return None
     if listed is not None:
-        return TermScores(None, cap, *listed)
+        return TermScores(None, cap, listed[0], listed[1])
     return TermScores(out, cap)
 
 
@@ -365,68 +382,67 @@ def term_scores(
     table: _ScoreTable | None = None,
     out: dict[int, float] | None = None,
     info=None,
-    values: dict[int, bytes] | None = None,
     within: Container[int] | None = None,
-    listed: tuple[list[int], list[float]] | None = None,
+    listed: tuple[list, ...] | None = None,
 ) -> dict[int, float] | tuple | None:
     """BM25 score of every document holding the term in one segment (with `cap`, of its
-    first `cap` documents), added to `out` (the other segments' scores) if given, or
-    with `listed` (and neither `values` nor `within`) to its lists of documents and
-    scores (returned); None when the fast path cannot read this segment (the caller
-    then asks Whoosh). `table`: the term's `FastBM25F.table`, if made already."""
+    first `cap` documents; with `within`, of those documents only), added to `out` (the
+    other segments' scores) if given, or to `listed`'s lists of documents and scores
+    (and of encoded positions when it has a third), returned; None when the fast path
+    cannot read this segment (the caller then asks Whoosh). `table`: the term's
+    `FastBM25F.table`, if made already."""
     if not isinstance(weighting, FastBM25F):
         return None
     reader = sub.reader()
-    lengths = weighting.lengths_of(reader, term.fieldname)
+    # Postings are numbered in the whole index as they are decoded, and scored so
+    lengths = weighting.all_lengths(sub, term.fieldname)
     if lengths is None:
         return None
     if table is None:  # (an empty table is falsy: made once, not again)
         table = weighting.table(sub, term)
-    few = None if values is not None or info is None else postings_in_info(info)
+    positions = listed is not None and len(listed) > 2
+    few = None if positions or info is None else postings_in_info(info)
     if few is not None:  # a rare word: its term info says where it is
-        blocks = iter([few])
+        blocks = iter([([offset + d for d in few[0]], few[1])])
     else:
         field = reader.schema[term.fieldname]
-        read = posting_blocks if values is None else posting_data
-        blocks = read(reader, term.fieldname, field.to_bytes(term.text), info)
+        read = posting_data if positions else posting_blocks
+        blocks = read(reader, term.fieldname, field.to_bytes(term.text), info, offset)
         if blocks is None:
             return None
     deleted = getattr(reader, "deleted_docs_set", None)
-    # Straight into `out` and `values` when no passage of the segment is deleted:
-    # copying each segment's scores and positions into them was a tenth of a phrase.
+    # Straight into `out` when no passage of the segment is deleted
     direct = out is not None and not deleted
     found: dict[int, float] = out if direct else {}  # this segment's (and others')
-    held: dict[int, bytes] = values if direct and values is not None else {}
     got = 0  # this segment's
-    for ids, weights, *vals in blocks:
-        if cap is not None and got + len(ids) > cap:
+    for docs, weights, *vals in blocks:
+        if cap is not None and got + len(docs) > cap:
             need = cap - got
-            ids, weights, vals = ids[:need], weights[:need], [v[:need] for v in vals]
-        got += len(ids)
-        docs = list(map(operator.add, ids, repeat(offset))) if offset else ids
+            docs, weights, vals = docs[:need], weights[:need], [v[:need] for v in vals]
+        got += len(docs)
         if within is not None:  # at C speed: most of a common word's passages go
             keep = list(map(within.__contains__, docs))
-            docs, ids, weights = (list(compress(x, keep)) for x in (docs, ids, weights))
+            docs, weights = list(compress(docs, keep)), list(compress(weights, keep))
             vals = [list(compress(v, keep)) for v in vals]
-        if vals:
-            held.update(zip(docs, vals[0], strict=True))
         # At C speed: a score depends only on (weight, length), a few hundred pairs;
         # most postings weigh 1 (the word once in the passage): looked up by length.
         if weights.count(1.0) == len(weights):
-            scores = map(table.once.__getitem__, map(lengths.__getitem__, ids))
+            scores = map(table.once.__getitem__, map(lengths.__getitem__, docs))
         else:
             scores = map(
-                table.__getitem__, zip(weights, map(lengths.__getitem__, ids), strict=True)
+                table.__getitem__, zip(weights, map(lengths.__getitem__, docs), strict=True)
             )
         if listed is None:
             found.update(zip(docs, scores, strict=True))
-        elif deleted:
-            kept = [i not in deleted for i in ids]
-            listed[0].extend(compress(docs, kept))
-            listed[1].extend(compress(scores, kept))
+        elif deleted and (gone := deleted_at(docs, deleted, offset)):
+            kept = [True] * len(docs)
+            for i in gone:
+                kept[i] = False
+            for into, part in zip(listed, (docs, scores, *vals[:1]), strict=True):
+                into.extend(compress(part, kept))
         else:
-            listed[0].extend(docs)
-            listed[1].extend(scores)
+            for into, part in zip(listed, (docs, scores, *vals[:1]), strict=True):
+                into.extend(part)
         if cap is not None and got >= cap:
             break
     if listed is not None:
@@ -441,13 +457,27 @@ def term_scores(
         )
         for d in gone:
             found.pop(d, None)
-            held.pop(d, None)
-    if values is not None:
-        values.update(held)
     if out is None:
         return found
     out.update(found)
     return out
+
+
+def deleted_at(docs: Sequence[int], deleted: Collection[int], offset: int = 0) -> list[int]:
+    """Where a segment's deleted documents (numbered in the segment; its first is
+    `offset` in the whole index) are in `docs` (in order, numbered in the whole index):
+    each of the few deleted looked up, rather than each document checked (a tenth of
+    reading a common word)."""
+    if not docs:
+        return []
+    if 8 * len(deleted) > len(docs):
+        return [i for i, d in enumerate(docs) if d - offset in deleted]
+    first, last = docs[0] - offset, docs[-1] - offset
+    return [
+        i
+        for d in deleted
+        if first <= d <= last and docs[i := bisect_left(docs, d + offset)] == d + offset
+    ]
 
 
 def postings_in_info(info) -> tuple[list[int], list[float]] | None:
