@@ -130,6 +130,45 @@ def test_a_damaged_analysis_cache_is_made_again(tmp_path):
     assert again.quotes
 
 
+def test_a_result_stored_in_an_earlier_format_is_made_again_from_the_features(tmp_path):
+    """A result pickled by an earlier version (its clusters as objects, its links
+    inside) is not read as this one's: the result is made again from the stored
+    features, without reading the articles again, and gives what it gave."""
+    import pickle
+
+    from index.reuse_store import RESULT, VERSION
+
+    lib = Library(settings_for(ARTICLES, tmp_path))
+    lib.update()
+    first = analyse(lib)
+    path = analysis_dir(lib.settings) / RESULT
+    with open(path, "rb") as f:
+        head, body = pickle.load(f), pickle.load(f)
+    del head["format"]
+    assert head["version"] == VERSION
+    with open(path, "wb") as f:
+        pickle.dump(head, f)
+        pickle.dump(body, f)
+    assert cached(lib.settings) is None
+    again = analyse(lib)
+    assert again.read == 0  # (from the features)
+    _same_analysis(again, first)
+    assert cached(lib.settings) is not None
+
+
+def test_the_stored_result_is_read_without_the_links_an_update_starts_from(tmp_path):
+    """What the reader loads leaves out the links an update starts from (the update
+    tests below read them back)."""
+    settings = settings_for(ARTICLES, tmp_path)
+    lib = Library(settings)
+    lib.update()
+    whole = analyse(lib)
+    assert whole.reuse.links and whole.quote_links
+    shown = cached(settings)
+    assert shown.reuse.clusters == whole.reuse.clusters
+    assert shown.reuse.links == [] and shown.quote_links == []
+
+
 def test_a_pool_that_cannot_start_reads_in_one_process(tmp_path, monkeypatch):
     """Worker processes that cannot be started (the reader's replaced stderr once made
     every submit fail) cost only the head start: the articles are read here."""
