@@ -185,3 +185,47 @@ async def test_mouse_drag_selects_a_span_to_tag(settings):
     p1 = app.library.article(ART).passage(1)
     assert entry["anchor"]["exact"] == p1.text[3:20]
     assert entry["topics"] == ["border"]
+
+
+async def test_quit_writes_the_tag_changes_asked_for_first(settings, monkeypatch):
+    """`q` right after tagging, while the first change is still being written and the
+    next waits behind it: the reader stays until both are written, then quits; a
+    second `q` quits at once and what is left is written once the window is gone (as
+    `dossier` does after the app ends). Reopened, every tag is in the file."""
+    import threading
+
+    from index.tags.store import TagStore
+
+    gate = threading.Event()
+    apply = TagStore.apply
+    calls: list[str] = []
+
+    def held_apply(self, ops, description):
+        calls.append(description)
+        if len(calls) in (1, 3):  # the first change of each session waits for the gate
+            assert gate.wait(30)
+        return apply(self, ops, description)
+
+    monkeypatch.setattr(TagStore, "apply", held_apply)
+    app = DossierApp(settings, background_index=False)
+    async with app.run_test(size=(W, H)) as pilot:
+        await open_reader(pilot, 10)
+        await pilot.press("2", "k", "1")  # corridor on 10 (held), border on 9 (queued)
+        await pilot.press("q")
+        await until(pilot, lambda: len(calls) == 1, "the first write", all_workers=False)
+        assert app.is_running and not app.tag_writer.idle
+        gate.set()
+        await until(pilot, lambda: not app.is_running, "quit", all_workers=False)
+    assert sorted(t for e in saved(settings) for t in e["topics"]) == ["border", "corridor"]
+
+    gate.clear()
+    app2 = DossierApp(settings, background_index=False)
+    async with app2.run_test(size=(W, H)) as pilot:
+        await open_reader(pilot, 8)
+        await pilot.press("3", "k", "3", "q", "q")  # treaty on 8 (held) and 7; quit twice
+        await until(pilot, lambda: not app2.is_running, "quit", all_workers=False)
+    assert not app2.tag_writer.idle
+    gate.set()
+    assert app2.tag_writer.finish() == []
+    topics = sorted(t for e in saved(settings) for t in e["topics"])
+    assert topics == ["border", "corridor", "treaty", "treaty"]

@@ -184,8 +184,14 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
     # -- indexing (another process: a Whoosh build holds the GIL) --------------
 
     async def action_quit(self) -> None:
+        """Quit once the tag changes asked for are written (a second quit does not
+        wait: what is left is written after the window closes)."""
         self._stop_indexer()
-        self.exit()
+        if self.tag_writer.idle or self.tag_writer.when_idle is not None:
+            self.exit()
+            return
+        self.tag_writer.when_idle = self.exit
+        self.notify("Writing the tag changes, then quitting…", title="Tags")
 
     @work(thread=True, exclusive=True, group="warm", exit_on_error=False)
     def _warm(self) -> None:

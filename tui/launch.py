@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from index.config import Settings
 
 
@@ -10,4 +12,7 @@ def run_reader(settings: Settings) -> int:
 
     app = DossierApp(settings)
     app.run()
-    return app.return_code or 0
+    unsaved = app.tag_writer.finish()  # (quit twice before the changes were written)
+    for error in unsaved:
+        print(f"dossier: a tag change was not saved: {error}", file=sys.stderr)
+    return app.return_code or (1 if unsaved else 0)

@@ -298,10 +298,27 @@ class TagWriter:
         self.app = app
         self._queue: deque = deque()
         self._busy = False
+        self._writing = threading.Event()  # clear while a change is being written
+        self._writing.set()
+        self.when_idle: Callable[[], None] | None = None  # called once all are written
 
     @property
     def idle(self) -> bool:
         return not self._busy and not self._queue
+
+    def finish(self) -> list[str]:
+        """Once the app has ended (quit before its changes were written): the change
+        being written ends, then those still queued are written here, in order, with no
+        screen to tell. What could not be written, said for the terminal."""
+        self._writing.wait()
+        errors = []
+        while self._queue:
+            fn, args, _done = self._queue.popleft()
+            try:
+                fn(*args)
+            except Exception as exc:  # (TagNotSaved and the like: the file is kept)
+                errors.append(describe(exc))
+        return errors
 
     def submit(self, fn: Callable, args: tuple, done: Callable) -> None:
         self._queue.append((fn, args, done))
@@ -311,6 +328,7 @@ class TagWriter:
         if self._busy or not self._queue:
             return
         self._busy = True
+        self._writing.clear()
         fn, args, done = self._queue.popleft()
         self.app.run_worker(
             partial(self._run, fn, args, done),
@@ -324,6 +342,8 @@ class TagWriter:
             result, error = fn(*args), None
         except Exception as exc:  # handed to `done`, which tells the user
             result, error = None, exc
+        finally:
+            self._writing.set()
         self.app.post_message(TagWritten(done, result, error))
 
     def written(self, msg: TagWritten) -> None:
@@ -333,6 +353,8 @@ class TagWriter:
             msg.done(msg.result, msg.error)
         finally:
             self._next()
+            if self.idle and self.when_idle is not None:
+                self.when_idle()
 
 
 class TagWatch:
