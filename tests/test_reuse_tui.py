@@ -11,7 +11,7 @@ from textual.widgets import Input, OptionList, Static
 from tui.app import DossierApp
 from tui.screens.compare import CompareScreen
 from tui.screens.picker import ArticlePicker
-from tui.screens.quotes import QuotesScreen
+from tui.screens.quotes import QuotesScreen, SharedRows
 from tui.screens.reader import ReaderScreen
 from tui.screens.reuse import ReuseScreen
 
@@ -25,12 +25,15 @@ def app(tmp_path):
     return DossierApp(app_settings(tmp_path), background_index=False)
 
 
-def option_texts(rows: OptionList) -> list[str]:
-    return [str(rows.get_option_at_index(i).prompt) for i in range(rows.option_count)]
-
-
 async def analysed(pilot) -> None:
     await until(pilot, lambda: pilot.app.analysis is not None, "the shared-text analysis")
+
+
+async def laid_out(pilot, rows_id: str) -> SharedRows:
+    rows = pilot.app.screen.query_one(rows_id, SharedRows)
+    await until(pilot, lambda: rows.row_count > 0, "the rows laid out")
+    await settle(pilot)
+    return rows
 
 
 async def test_margin_mark_then_other_carriers_in_compare_and_back(app):
@@ -77,12 +80,11 @@ async def test_quotes_screen_shows_the_changed_word_and_opens_a_variant(app):
         await pilot.press("Q")
         assert isinstance(app.screen, QuotesScreen)
         await analysed(pilot)
-        await settle(pilot)
-        rows = app.screen.query_one("#quote-rows", OptionList)
-        texts = option_texts(rows)
-        assert any("compromise, an → commitment, the" in t for t in texts)
+        rows = await laid_out(pilot, "#quote-rows")
+        texts = [rows.text_of(i) for i in range(rows.row_count)]
+        assert any("compromise, an → commitment, the" in " ".join(t.split()) for t in texts)
         assert any("Blinken" in t and "3 articles" in t for t in texts)
-        rows.highlighted = next(i for i, t in enumerate(texts) if "commitment, the" in t)
+        rows.cursor = next(i for i, t in enumerate(texts) if "commitment, the" in t)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, ReaderScreen), "the reader")
         reader = app.screen
@@ -99,12 +101,10 @@ async def test_reuse_screen_lists_clusters_and_compares_with_the_first_carrier(a
         await pilot.press("S")
         assert isinstance(app.screen, ReuseScreen)
         await analysed(pilot)
-        await settle(pilot)
+        rows = await laid_out(pilot, "#reuse-rows")
         outlets = text_of(app.screen.query_one("#reuse-outlets", Static))
         assert "RFE/RL" in outlets and "%" in outlets
-        rows = app.screen.query_one("#reuse-rows", OptionList)
-        ids = [rows.get_option_at_index(i).id for i in range(rows.option_count)]
-        rows.highlighted = ids.index(f"{EUROPA}#5")
+        rows.cursor = list(rows.keys).index(f"{EUROPA}#5")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
         assert app.screen.view("left").article.id == RFE  # the earliest carrier
@@ -139,10 +139,8 @@ async def test_reuse_screen_compare_opens_on_the_shared_pair_of_passages(tmp_pat
     async with app.run_test(size=(W, H)) as pilot:
         await pilot.press("S")
         await analysed(pilot)
-        await settle(pilot)
-        rows = app.screen.query_one("#reuse-rows", OptionList)
-        ids = [rows.get_option_at_index(i).id for i in range(rows.option_count)]
-        rows.highlighted = ids.index("b#4")
+        rows = await laid_out(pilot, "#reuse-rows")
+        rows.cursor = list(rows.keys).index("b#4")
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(app.screen, CompareScreen), "compare")
         compare = app.screen
@@ -181,8 +179,8 @@ async def test_article_text_in_the_quotes_screen_is_never_markup(tmp_path):
     async with app.run_test(size=(W, H)) as pilot:
         await pilot.press("Q")
         await analysed(pilot)
-        await settle(pilot)
-        texts = option_texts(app.screen.query_one("#quote-rows", OptionList))
+        rows = await laid_out(pilot, "#quote-rows")
+        texts = [" ".join(rows.text_of(i).split()) for i in range(rows.row_count)]
         assert any("[bold red]we will sign[/]" in t for t in texts)
         assert not any("\x1b" in t for t in texts)
         await pilot.press("escape")

@@ -9,6 +9,7 @@ from conftest import app_settings, write_files
 from helpers_tui import H, W, open_reader, search, text_of, until, view_lines
 from textual.widgets import OptionList, Static
 
+from index.model import Article
 from tui.app import DossierApp
 from tui.render import BIDI_SYMBOL, TITLE_MAX, safe
 from tui.screens.loading import LoadingScreen
@@ -99,9 +100,14 @@ async def test_a_large_article_is_laid_out_again_in_a_worker(tmp_path, monkeypat
         return real(*a, **kw)
 
     monkeypatch.setattr(article_view, "layout", recording)
+    # nor is the article printed on the UI thread (Textual describes a worker without a
+    # description by the repr of its arguments: here the article's whole text)
+    printed: list[str] = []
+    monkeypatch.setattr(Article, "__repr__", lambda self: printed.append(self.id) or "…")
     app = DossierApp(app_settings(tmp_path), background_index=False)
     async with app.run_test(size=(W, H)) as pilot:
         screen = await open_reader(pilot, "000_0d42f3f6a94791ae", 1)
         await pilot.press("x", "G")
         await until(pilot, lambda: "cookies" in view_lines(screen.view), "the removed text")
         assert threads and threading.main_thread().name not in threads
+    assert printed == []

@@ -226,12 +226,13 @@ ACTIONS: tuple[Action, ...] = (
     # -- Quotes and Shared text screens ----------------------------------------------
     _a("quotes.back", "escape", "Back", "quotes", "back", "Back: leave the Quotes screen", show=True),
     _a("reuse.back", "escape", "Back", "reuse", "back", "Back: leave the Shared text screen", show=True),
-    _a("shared.down", "j", "Down", "shared rows", "cursor_down", palette=False),
-    _a("shared.up", "k", "Up", "shared rows", "cursor_up", palette=False),
-    _a("shared.page_down", "space", "Page down", "shared rows", "page_down", palette=False),
-    _a("shared.page_up", "b", "Page up", "shared rows", "page_up", palette=False),
-    _a("shared.top", "g", "Top", "shared rows", "first", palette=False),
-    _a("shared.bottom", "G", "Bottom", "shared rows", "last", palette=False),
+    _a("shared.open", "enter", "Open", "shared rows", "select", "Open the highlighted row: the quotation in the reader, or the passage beside the earliest carrier's", palette=False),
+    _a("shared.down", "j,down", "Down", "shared rows", "down", palette=False),
+    _a("shared.up", "k,up", "Up", "shared rows", "up", palette=False),
+    _a("shared.page_down", "pagedown,space", "Page down", "shared rows", "page_down", palette=False),
+    _a("shared.page_up", "pageup,b", "Page up", "shared rows", "page_up", palette=False),
+    _a("shared.top", "g,home", "Top", "shared rows", "first", palette=False),
+    _a("shared.bottom", "G,end", "Bottom", "shared rows", "last", palette=False),
 )  # fmt: skip
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}

@@ -69,7 +69,7 @@ def indented(
     heading, not a run back to the left edge), with `spans` (offsets into text) styled."""
     spans = list(spans)
     parts: list[Content] = []
-    for i, (start, end) in enumerate(wrap(text, max(10, width - indent))):
+    for i, (start, end) in enumerate(_wrapped(text, width, indent)):
         inside = [
             (max(s, start) - start, min(e, end) - start) for s, e in spans if s < end and e > start
         ]
@@ -77,6 +77,15 @@ def indented(
             parts.append(Content("\n"))
         parts += [Content(" " * indent), highlighted(text[start:end].rstrip(), inside, style)]
     return join(*parts)
+
+
+def indented_height(text: str, width: int, indent: int) -> int:
+    """Lines `indented(text, width, indent)` takes, without drawing it."""
+    return len(_wrapped(text, width, indent))
+
+
+def _wrapped(text: str, width: int, indent: int) -> list[tuple[int, int]]:
+    return wrap(text, max(10, width - indent))
 
 
 def join(*parts: Content | str) -> Content:

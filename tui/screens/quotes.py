@@ -4,29 +4,86 @@ opens the reader at a variant."""
 
 from __future__ import annotations
 
-from textual import on
+from dataclasses import dataclass
+
+from textual import on, work
 from textual.app import ComposeResult
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Static
 
 from index.quotes import Quote, QuoteGroup, Variant
 from index.reuse_store import Analysis
 
 from ..actions import bindings
-from ..render import cap, indented, join, meta_line, plain, plural
+from ..render import cap, indented, indented_height, join, meta_line, plain, plural
+from ..widgets.virtual_list import VirtualList
 from ..worker_errors import ReportsWorkerErrors
 
 SHOWN = 500  # groups listed (the count of all is said)
 
 
-class SharedRows(OptionList):
-    """The rows of the Quotes and Shared text screens; reading keys move through them."""
+@dataclass(frozen=True)
+class Block:
+    """Text wrapped under an indent, styled as a whole and at `spans` (offsets)."""
+
+    text: str
+    indent: int
+    style: str = ""
+    spans: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a shared-rows list: a group's head (not selectable) or an item."""
+
+    key: str
+    blocks: tuple[Block, ...]
+    selectable: bool = True
+    item: object = None  # what the row stands for (what enter opens)
+
+    def height(self, width: int) -> int:
+        return sum(indented_height(b.text, width, b.indent) for b in self.blocks)
+
+    def render(self, width: int) -> Content:
+        parts: list[Content] = []
+        for b in self.blocks:
+            block = indented(b.text, width, b.indent, b.spans)
+            parts += [plain("\n"), block.stylize(b.style) if b.style else block]
+        return join(*parts[1:])
+
+
+class SharedRows(VirtualList, inherit_bindings=False):
+    """The rows of the Quotes and Shared text screens, drawn as they come on screen (at
+    100k articles a screen holds tens of thousands); reading keys move through them."""
 
     BINDINGS = bindings("shared rows")
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(self._draw, id=id)
+        self._by_key: dict[str, Row] = {}
 
-def text_width(rows: OptionList) -> int:
+    def _draw(self, key: str, width: int) -> Content:
+        return self._by_key[key].render(width)
+
+    def show(self, rows: list[Row], heights: list[int]) -> None:
+        """Show `rows` (of `heights` lines), the cursor kept on the row it was on."""
+        current = self.current_key
+        self._by_key = {r.key: r for r in rows}
+        keys = [r.key for r in rows]
+        cursor = keys.index(current) if current in self._by_key else 0
+        self.set_rows(keys, heights, [r.selectable for r in rows], cursor=cursor)
+
+    def item(self, key: str) -> object:
+        row = self._by_key.get(key)
+        return row.item if row else None
+
+    def text_of(self, index: int) -> str:
+        """Row `index`'s text, its lines as drawn."""
+        return "\n".join(str(line) for line in self.row_lines(index))
+
+
+def text_width(rows: VirtualList) -> int:
     """Cells a row's text may take: the list's width less its border, padding and a
     scrollbar (wider lines would wrap back to the left edge, under nothing)."""
     outer = rows.region.width or rows.app.size.width
@@ -41,28 +98,81 @@ def rewrap(screen) -> None:
         screen.analysed(analysis)
 
 
-def variant_option(v: Variant, title: str, width: int) -> Option:
+def head_row(key: str, head: str) -> Row:
+    return Row(key, (Block(head, 0, "bold"),), selectable=False)
+
+
+def variant_row(v: Variant, title: str) -> Row:
     q = v.quote
     text = cap(q.text, 600)
-    spans = [(c.start + 1, c.end + 1) for c in v.diff if c.end > c.start and c.end <= len(text)]
+    spans = tuple(
+        (c.start + 1, c.end + 1) for c in v.diff if c.end > c.start and c.end <= len(text)
+    )
     head = (
         f"{meta_line(v.outlet, v.date)} · {cap(title, 70)} · #{q.n} · "
         f"{q.speaker or 'speaker unknown'}"
     )
-    lines = [
-        indented(head, width, 2).stylize("dim"),
-        indented(f"“{text}”", width, 4, spans),
-    ]
+    blocks = [Block(head, 2, "dim"), Block(f"“{text}”", 4, "", spans)]
     changed = [f"{c.was or '…'} → {c.now or '(left out)'}" for c in v.diff]
     if changed:
-        lines.append(indented(cap(" · ".join(changed), 300), width, 4).stylize("dim"))
-    return Option(
-        join(*[x for line in lines for x in (line, plain("\n"))][:-1]),
-        id=f"{q.article}#{q.n}@{q.start}",
+        blocks.append(Block(cap(" · ".join(changed), 300), 4, "dim"))
+    return Row(f"{q.article}#{q.n}@{q.start}", tuple(blocks), item=q)
+
+
+class RowsScreen(ReportsWorkerErrors, Screen):
+    """A screen of shared rows made from the analysis: the rows are made and measured
+    off the UI thread (tens of thousands at 100k articles), again when the width
+    changes, and shown with the cursor where it was."""
+
+    wrapped_at = 0  # the text width the rows were wrapped to
+
+    def on_mount(self) -> None:
+        self.query_one(SharedRows).focus()
+        self.app.when_analysed(self.analysed)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(rewrap, self)  # once the rows have their new width
+
+    def analysed(self, analysis: Analysis | None) -> None:
+        if self not in self.app.screen_stack:  # closed meanwhile
+            return
+        if analysis is None:
+            self.unavailable(self.app.analysis_error)
+            return
+        self.wrapped_at = text_width(self.query_one(SharedRows))
+        self._lay_out(analysis, self.wrapped_at)
+
+    # description: without one, Textual describes a worker by the repr of its arguments,
+    # on the UI thread (an analysis at 100k articles: 17 s)
+    @work(
+        thread=True,
+        exclusive=True,
+        group="laying out rows",
+        description="laying out rows",
+        exit_on_error=False,
     )
+    def _lay_out(self, analysis: Analysis, width: int) -> None:
+        rows = self.rows_of(analysis)
+        heights = [r.height(width) for r in rows]
+        self.app.call_from_thread(self._show, analysis, rows, heights, width)
+
+    def _show(self, analysis: Analysis, rows: list[Row], heights: list[int], width: int) -> None:
+        if width != self.wrapped_at:  # laid out for a width since changed
+            return
+        self.query_one(SharedRows).show(rows, heights)
+        self.summarize(analysis)
+
+    def rows_of(self, analysis: Analysis) -> list[Row]:
+        raise NotImplementedError
+
+    def summarize(self, analysis: Analysis) -> None:
+        raise NotImplementedError
+
+    def unavailable(self, why: str) -> None:
+        raise NotImplementedError
 
 
-class QuotesScreen(ReportsWorkerErrors, Screen):
+class QuotesScreen(RowsScreen):
     BINDINGS = bindings("quotes")
 
     def compose(self) -> ComposeResult:
@@ -71,39 +181,21 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         yield SharedRows(id="quote-rows")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.quotes: dict[str, Quote] = {}  # option id -> the quotation it shows
-        self.query_one(SharedRows).focus()
-        self.app.when_analysed(self.analysed)
+    def unavailable(self, why: str) -> None:
+        self.query_one("#quotes-summary", Static).update(plain(f"quotations unavailable: {why}"))
 
-    wrapped_at = 0  # the text width the rows were wrapped to
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(rewrap, self)  # once the rows have their new width
-
-    def analysed(self, analysis: Analysis | None) -> None:
-        if self not in self.app.screen_stack:  # closed meanwhile
-            return
-        rows = self.query_one(SharedRows)
-        if analysis is None:
-            self.query_one("#quotes-summary", Static).update(
-                plain(f"quotations unavailable: {self.app.analysis_error}")
-            )
-            return
-        groups = analysis.quotes
+    def rows_of(self, analysis: Analysis) -> list[Row]:
         infos = self.app.library.infos
-        width = self.wrapped_at = text_width(rows)
-        options: list[Option] = []
-        for g in groups[:SHOWN]:
-            options.append(Option(self._head(g, width), disabled=True))
+        rows: list[Row] = []
+        for i, g in enumerate(analysis.quotes[:SHOWN]):
+            rows.append(head_row(f"group {i}", self._head(g)))
             for v in g.variants:
-                self.quotes[f"{v.quote.article}#{v.quote.n}@{v.quote.start}"] = v.quote
                 info = infos.get(v.quote.article)
-                title = info.title if info else v.quote.article
-                options.append(variant_option(v, title, width))
-        highlighted_id = rows.highlighted_option.id if rows.highlighted_option else None
-        rows.set_options(options)
-        self._restore(rows, highlighted_id)
+                rows.append(variant_row(v, info.title if info else v.quote.article))
+        return rows
+
+    def summarize(self, analysis: Analysis) -> None:
+        groups = analysis.quotes
         more = f" (first {SHOWN} shown)" if len(groups) > SHOWN else ""
         self.query_one("#quotes-summary", Static).update(
             plain(
@@ -115,23 +207,14 @@ class QuotesScreen(ReportsWorkerErrors, Screen):
         )
 
     @staticmethod
-    def _head(g: QuoteGroup, width: int):
-        head = f"{g.speaker or 'speaker unknown'} · {plural(len(g.articles), 'article')}"
-        return indented(head, width, 0).stylize("bold")
+    def _head(g: QuoteGroup) -> str:
+        return f"{g.speaker or 'speaker unknown'} · {plural(len(g.articles), 'article')}"
 
-    @staticmethod
-    def _restore(rows: OptionList, option_id: str | None) -> None:
-        for i in range(rows.option_count):
-            opt = rows.get_option_at_index(i)
-            if not opt.disabled and (option_id is None or opt.id == option_id):
-                rows.highlighted = i
-                return
-
-    @on(OptionList.OptionSelected, "#quote-rows")
-    def _open(self, event: OptionList.OptionSelected) -> None:
+    @on(VirtualList.Selected, "#quote-rows")
+    def _open(self, event: VirtualList.Selected) -> None:
         """The reader at the quotation, selected as a span (a topic key tags it)."""
-        quote = self.quotes.get(event.option.id or "")
-        if quote is None:
+        quote = self.query_one(SharedRows).item(event.key)
+        if not isinstance(quote, Quote):
             return
         from .reader import ReaderScreen
 

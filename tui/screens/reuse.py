@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Footer, Static
 
 from index.reuse import Cluster
 from index.reuse_store import Analysis
 
 from ..actions import bindings
-from ..render import cap, indented, join, meta_line, plain, plural
-from ..worker_errors import ReportsWorkerErrors
+from ..render import cap, meta_line, plain, plural
+from ..widgets.virtual_list import VirtualList
 from .compare import open_compare
-from .quotes import QuotesScreen, SharedRows, rewrap, text_width
+from .quotes import Block, Row, RowsScreen, SharedRows, head_row
 
 SHOWN = 500  # clusters listed (the count of all is said)
 
@@ -29,7 +27,7 @@ def outlet_shares(analysis: Analysis, limit: int = 8) -> str:
     return " · ".join(f"{cap(o, 30)} {100 * s / t:.0f}%" for o, (s, t) in ranked[:limit] if t)
 
 
-class ReuseScreen(ReportsWorkerErrors, Screen):
+class ReuseScreen(RowsScreen):
     BINDINGS = bindings("reuse")
 
     def compose(self) -> ComposeResult:
@@ -39,61 +37,28 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
         yield SharedRows(id="reuse-rows")
         yield Footer(compact=True)
 
-    def on_mount(self) -> None:
-        self.query_one(SharedRows).focus()
-        self.clusters: dict[str, Cluster] = {}
-        self.app.when_analysed(self.analysed)
+    def unavailable(self, why: str) -> None:
+        self.query_one("#reuse-summary", Static).update(plain(f"shared text unavailable: {why}"))
 
-    wrapped_at = 0  # the text width the rows were wrapped to
-
-    def on_resize(self) -> None:
-        self.call_after_refresh(rewrap, self)  # once the rows have their new width
-
-    def analysed(self, analysis: Analysis | None) -> None:
-        if self not in self.app.screen_stack:  # closed meanwhile
-            return
-        if analysis is None:
-            self.query_one("#reuse-summary", Static).update(
-                plain(f"shared text unavailable: {self.app.analysis_error}")
-            )
-            return
+    def rows_of(self, analysis: Analysis) -> list[Row]:
         infos = self.app.library.infos
-        rows = self.query_one(SharedRows)
-        width = self.wrapped_at = text_width(rows)
-        highlighted_id = rows.highlighted_option.id if rows.highlighted_option else None
-        options: list[Option] = []
-        self.clusters = {}
-        for c in analysis.reuse.clusters[:SHOWN]:
+        rows: list[Row] = []
+        for i, c in enumerate(analysis.reuse.clusters[:SHOWN]):
             first = infos.get(c.first)
             head = f"first in {cap(first.title if first else c.first, 70)}"
-            options.append(
-                Option(
-                    indented(f"{head} · {plural(len(c.articles), 'article')}", width, 0).stylize(
-                        "bold"
-                    ),
-                    disabled=True,
-                )
-            )
+            rows.append(head_row(f"cluster {i}", f"{head} · {plural(len(c.articles), 'article')}"))
             for p in c.passages:
                 info = infos.get(p.article)
                 outlet, date = analysis.about.get(p.article, (None, None))
-                self.clusters[p.pid] = c
                 head = (
                     f"{meta_line(outlet, date)} · {cap(info.title if info else p.article, 60)}"
                     f" · #{p.n} · {p.shared_words}/{p.words} words shared"
                 )
-                options.append(
-                    Option(
-                        join(
-                            indented(head, width, 2).stylize("dim"),
-                            plain("\n"),
-                            indented(cap(p.text, 240), width, 4),
-                        ),
-                        id=p.pid,
-                    )
-                )
-        rows.set_options(options)
-        QuotesScreen._restore(rows, highlighted_id)
+                blocks = (Block(head, 2, "dim"), Block(cap(p.text, 240), 4))
+                rows.append(Row(p.pid, blocks, item=c))
+        return rows
+
+    def summarize(self, analysis: Analysis) -> None:
         n = len(analysis.reuse.clusters)
         more = f" (first {SHOWN} shown)" if n > SHOWN else ""
         self.query_one("#reuse-summary", Static).update(
@@ -108,13 +73,12 @@ class ReuseScreen(ReportsWorkerErrors, Screen):
             plain(f"text also found elsewhere, by outlet: {shares}" if shares else "")
         )
 
-    @on(OptionList.OptionSelected, "#reuse-rows")
-    def _open(self, event: OptionList.OptionSelected) -> None:
-        pid = event.option.id or ""
-        cluster = self.clusters.get(pid)
-        if cluster is None:
+    @on(VirtualList.Selected, "#reuse-rows")
+    def _open(self, event: VirtualList.Selected) -> None:
+        cluster = self.query_one(SharedRows).item(event.key)
+        if not isinstance(cluster, Cluster):
             return
-        aid, n = pid.rsplit("#", 1)
+        aid, n = event.key.rsplit("#", 1)
         earliest = cluster.passages[0]
         if earliest.article == aid:
             self.app.open_article(aid, int(n))

@@ -122,7 +122,14 @@ class ArticleView(ReportsWorkerErrors, ScrollView, can_focus=True):
             super().__init__()
             self.article, self.laid_out, self.show_removed = article, laid_out, show_removed
 
-    @work(thread=True, exclusive=True, group="laying out", exit_on_error=False)
+    # description: else the repr of the article (its whole text) is made on the UI thread
+    @work(
+        thread=True,
+        exclusive=True,
+        group="laying out",
+        description="laying out the article",
+        exit_on_error=False,
+    )
     def _layout_in_worker(self, article: Article, width: int, show_removed: bool) -> None:
         self.post_message(self.LaidOut(article, layout(article, width, show_removed), show_removed))
 
