@@ -10,13 +10,14 @@ import functools
 import itertools
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NoReturn
 
 from . import querymodel as qm
 from .config import Settings
 from .engine import ArticleCounts, Searcher
-from .errors import IndexUnavailable, QueryError
+from .errors import IndexUnavailable, QueryError, StopAsked
 from .headlines import HeadlineIndex
 from .highlight import Highlighter, Span
 from .indexfiles import is_decoding_error, mark_damaged, verify
@@ -144,25 +145,37 @@ class SearchEngine:
     def close(self) -> None:
         self._engine.close()
 
-    def warm(self) -> None:
+    def warm(self, stopped: Callable[[], bool] = lambda: False) -> None:
         """Load what the first queries would otherwise load: the article of every
         passage, each segment's field lengths and where its stored passages are, the
         word table for fuzzy terms and suggestions.
         Each step holds the engine briefly, so a search typed meanwhile waits for one
-        step, not for all of them; the word table is built once, outside the lock."""
+        step, not for all of them; the word table is built once, outside the lock.
+        `stopped` is asked between steps and between segments while a word table is
+        read (the reader quitting: at 100k articles warming takes 10-20 s): once it
+        says yes, StopAsked is raised."""
+
+        def step() -> None:
+            if stopped():
+                raise StopAsked
+
+        step()
         with self._lock:
             self._engine.articles_of_docs()
+        step()
         with self._lock:
             self._engine.open_segments()
         for name in ("exact", "text"):  # (text: its words' counts, for ORs of them)
+            step()
             with self._lock:
                 build = self._engine.unbuilt_table(name)
                 engine, built_for = self._engine, self._engine.generation
             if build is not None:
-                table = build()  # the slow part, done without holding the engine
+                table = build(stopped)  # the slow part, done without holding the engine
                 with self._lock:
                     if self._engine is engine:  # (else the index was opened afresh)
                         self._engine.keep_table(name, table, built_for)
+        step()
         if self._headlines is None:  # read outside the lock: a search typed meanwhile runs
             infos, reading = self.infos, self._reading
             table = HeadlineIndex.stored(
@@ -171,6 +184,7 @@ class SearchEngine:
             with self._lock:
                 if self.infos is infos and self._headlines is None:
                     self._headlines = table
+        step()
         self.search("warm", limit=1)
 
     @property

@@ -21,9 +21,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.worker import get_current_worker
 
 from index.config import Settings
-from index.errors import DossierError, IndexUnavailable
+from index.errors import DossierError, IndexUnavailable, StopAsked
 from index.exports import export_context, left_out_lines, write_export
 from index.library import Library
 from index.model import Article
@@ -197,9 +198,11 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
     def _warm(self) -> None:
         """Open the index and load what first queries need, off the UI thread (in steps
         the engine takes in turn with searches, so typing never waits for all of it)."""
-        with contextlib.suppress(IndexUnavailable):
-            self.library.engine.warm()
-        TitleIndex(self.library.infos.values()).warm()  # titles folded once, for the pickers
+        worker = get_current_worker()
+        with contextlib.suppress(IndexUnavailable, StopAsked):
+            self.library.engine.warm(lambda: worker.is_cancelled)  # (cancelled: quitting)
+        if not worker.is_cancelled:
+            TitleIndex(self.library.infos.values()).warm()  # titles folded once, for pickers
 
     # -- search ---------------------------------------------------------------
 

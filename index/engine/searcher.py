@@ -78,7 +78,7 @@ class Searcher:
         """The index's words, for expanding patterns and suggesting spellings."""
         return IndexWords(self._searcher.reader(), self._tables)
 
-    def unbuilt_table(self, field: str) -> Callable[[], TermTable] | None:
+    def unbuilt_table(self, field: str) -> Callable[..., TermTable] | None:
         """What the word table of `field` is made of, if it is not built yet; calling it
         builds the table (a while: do it without holding the engine, then
         `keep_table`)."""
