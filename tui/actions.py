@@ -108,6 +108,19 @@ def _a(id, keys, description, scope, action, help="", **kw) -> Action:
     return Action(id, keys, description, scope, action, help, **kw)
 
 
+def _virtual_list(prefix: str, scope: str, open_help: str) -> tuple[Action, ...]:
+    """The keys of a VirtualList (tui/widgets/virtual_list.py) in `scope`."""
+    return (
+        _a(f"{prefix}.open", "enter", "Open", scope, "select", open_help, palette=False),
+        _a(f"{prefix}.down", "j,down", "Down", scope, "down", palette=False),
+        _a(f"{prefix}.up", "k,up", "Up", scope, "up", palette=False),
+        _a(f"{prefix}.page_down", "pagedown,space", "Page down", scope, "page_down", palette=False),
+        _a(f"{prefix}.page_up", "pageup,b", "Page up", scope, "page_up", palette=False),
+        _a(f"{prefix}.top", "g,home", "Top", scope, "first", palette=False),
+        _a(f"{prefix}.bottom", "G,end", "Bottom", scope, "last", palette=False),
+    )
+
+
 ACTIONS: tuple[Action, ...] = (
     # -- everywhere (the app) -------------------------------------------------
     _a("search", "slash", "Search", "global", "focus_search", "Search: focus the search box", priority=True),
@@ -129,13 +142,7 @@ ACTIONS: tuple[Action, ...] = (
     _a("articles.sort", "s", "Sort", "search", "cycle_sort", "Sort articles: by date, outlet, title", show=True),
     _a("articles.filter", "f", "Filter", "search", "filter_articles", "Filter articles: type part of a title, outlet or date", show=True, priority=True),
     _a("search.accept", "ctrl+y", "Did you mean", "search", "accept_suggestion", "Accept “did you mean”: search the suggested spelling"),
-    _a("list.open", "enter", "Open", "articles", "select", "Open the highlighted article", palette=False),
-    _a("list.down", "j,down", "Down", "articles", "down", palette=False),
-    _a("list.up", "k,up", "Up", "articles", "up", palette=False),
-    _a("list.page_down", "pagedown,space", "Page down", "articles", "page_down", palette=False),
-    _a("list.page_up", "pageup,b", "Page up", "articles", "page_up", palette=False),
-    _a("list.top", "g,home", "Top", "articles", "first", palette=False),
-    _a("list.bottom", "G,end", "Bottom", "articles", "last", palette=False),
+    *_virtual_list("list", "articles", "Open the highlighted article"),
     _a("results.open", "enter", "Open", "results", "select", "Open the highlighted result", palette=False),
     _a("results.down", "j", "Down", "results", "cursor_down", palette=False),
     _a("results.up", "k", "Up", "results", "cursor_up", palette=False),
@@ -226,13 +233,7 @@ ACTIONS: tuple[Action, ...] = (
     # -- Quotes and Shared text screens ----------------------------------------------
     _a("quotes.back", "escape", "Back", "quotes", "back", "Back: leave the Quotes screen", show=True),
     _a("reuse.back", "escape", "Back", "reuse", "back", "Back: leave the Shared text screen", show=True),
-    _a("shared.open", "enter", "Open", "shared rows", "select", "Open the highlighted row: the quotation in the reader, or the passage beside the earliest carrier's", palette=False),
-    _a("shared.down", "j,down", "Down", "shared rows", "down", palette=False),
-    _a("shared.up", "k,up", "Up", "shared rows", "up", palette=False),
-    _a("shared.page_down", "pagedown,space", "Page down", "shared rows", "page_down", palette=False),
-    _a("shared.page_up", "pageup,b", "Page up", "shared rows", "page_up", palette=False),
-    _a("shared.top", "g,home", "Top", "shared rows", "first", palette=False),
-    _a("shared.bottom", "G,end", "Bottom", "shared rows", "last", palette=False),
+    *_virtual_list("shared", "shared rows", "Open the highlighted row: the quotation in the reader, or the passage beside the earliest carrier's"),
 )  # fmt: skip
 
 BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
