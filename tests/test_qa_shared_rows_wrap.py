@@ -14,8 +14,9 @@ from conftest import app_settings
 from helpers_tui import settle, until
 
 from tui.app import DossierApp
-from tui.screens.quotes import QuotesScreen, SharedRows
+from tui.screens.quotes import QuotesScreen
 from tui.screens.reuse import ReuseScreen
+from tui.screens.shared_rows import SharedRows
 
 
 async def open_rows(pilot, key: str, screen, rows_id: str) -> SharedRows:

@@ -11,9 +11,10 @@ from textual.widgets import Input, OptionList, Static
 from tui.app import DossierApp
 from tui.screens.compare import CompareScreen
 from tui.screens.picker import ArticlePicker
-from tui.screens.quotes import QuotesScreen, SharedRows
+from tui.screens.quotes import QuotesScreen
 from tui.screens.reader import ReaderScreen
 from tui.screens.reuse import ReuseScreen
+from tui.screens.shared_rows import SharedRows
 
 RFE = "001_1a5c9ff20c0ee09c"  # passage 5: "…compromise, an agreement is within reach"
 AFP = "002_e536400ab8bce265"

@@ -12,9 +12,9 @@ from helpers_tui import settle, until
 from index.model import Article
 from index.reuse_store import Analysis
 from tui.app import DossierApp
-from tui.screens.quotes import SharedRows
 from tui.screens.reader import ReaderScreen
 from tui.screens.reuse import ReuseScreen
+from tui.screens.shared_rows import SharedRows
 
 SHARED = [
     "The ministers agreed on Thursday to draft the text of a border treaty within weeks,"

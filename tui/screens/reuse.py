@@ -15,7 +15,7 @@ from ..actions import bindings
 from ..render import cap, meta_line, plain, plural
 from ..widgets.virtual_list import VirtualList
 from .compare import open_compare
-from .quotes import Block, Row, RowsScreen, SharedRows, head_row
+from .shared_rows import Block, Row, RowsScreen, SharedRows, head_row
 
 SHOWN = 500  # clusters listed (the count of all is said)
 
