@@ -136,11 +136,11 @@ class VirtualList(ScrollView, can_focus=True):
 
     def watch_cursor(self) -> None:
         y = int(self.scroll_offset.y)
-        h = self.scrollable_content_region.height or 1
+        h = self.scrollable_content_region.height  # 0: not laid out yet, nothing to scroll
         top, bottom = self._top(self.cursor), self._top(self.cursor) + self._height(self.cursor)
-        if top < y:
+        if h and top < y:
             self.scroll_to(y=top, animate=False)
-        elif bottom > y + h:
+        elif h and bottom > y + h:
             self.scroll_to(y=max(top, bottom - h), animate=False)
         self.refresh()
 
