@@ -63,7 +63,8 @@ FEATURES = "features.pickle"
 CHANGES = "features-changes.pickle"  # the features read or removed since FEATURES
 COMPACT = 0.1  # the changes are merged into FEATURES when they hold this share of it
 RESULT = "result.pickle"
-RESULT_FORMAT = 2  # 2: clusters as rows, and the links an update starts from after them
+RESULT_FORMAT = 3  # 3: clusters and quotation groups in pieces (2: as rows, links after)
+PIECE = 2000  # clusters or quotation groups a pickle (a load holds the GIL ~40 ms at 100k)
 PARALLEL_MIN = 2000  # articles to read before a second process pays for its start
 Progress = Callable[[int, int, str], None]
 
@@ -111,10 +112,11 @@ def _key(manifest: Manifest, variants: dict[str, str]) -> str:
     return hashlib.blake2b(json.dumps(state).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _load(path: Path, head_only: bool = False, rest: bool = False):
+def _load(path: Path, head_only: bool = False, rest: bool = False, body=pickle.load):
     """A stored file's head (a dict with its version and key), and its body unless
     `head_only`: (head, body), or None when missing, damaged or of another version.
-    With `rest`, (head, body, what was stored after the body)."""
+    With `rest`, (head, body, what was stored after the body). `body` reads the body
+    from the open file."""
     try:
         with open(path, "rb") as f:
             head = pickle.load(f)
@@ -122,8 +124,8 @@ def _load(path: Path, head_only: bool = False, rest: bool = False):
                 return None
             if head_only:
                 return head, None
-            body = pickle.load(f)
-            return (head, body, pickle.load(f)) if rest else (head, body)
+            read = body(f)
+            return (head, read, pickle.load(f)) if rest else (head, read)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return None
     except (ImportError, IndexError, KeyError):  # made by another version of the code
@@ -141,16 +143,44 @@ def _save(path: Path, head: dict, body, *rest) -> None:
 def _save_result(folder: Path, head: dict, result: Analysis) -> None:
     """The result as the reader loads it, then the links an update starts from (read
     by an update only: at 100k articles, 3 million links were a sixth of the file, and
-    of the time the reader took to load it)."""
-    shown = replace(result, reuse=replace(result.reuse, links=[]), quote_links=[])
+    of the time the reader took to load it). Clusters and quotation groups are stored
+    in pieces of PIECE, each ended by None: one pickle of them all held the GIL for
+    2.4 s at 100k articles, and the reader's screen froze while it loaded."""
+    shown = replace(
+        result,
+        all_quotes=[],
+        reuse=replace(result.reuse, clusters=[], links=[]),
+        quote_links=[],
+    )
     links = (result.reuse.links, result.quote_links)
-    _save(folder / RESULT, {**head, "format": RESULT_FORMAT}, shown, links)
+    pieces = [*_pieces(result.reuse.clusters), None, *_pieces(result.all_quotes), None]
+    _save(folder / RESULT, {**head, "format": RESULT_FORMAT}, shown, *pieces, links)
+
+
+def _pieces(items: list) -> list[list]:
+    return [items[i : i + PIECE] for i in range(0, len(items), PIECE)]
+
+
+def _read_result(f) -> Analysis:
+    shown = pickle.load(f)
+    shown.reuse.clusters = _read_pieces(f)
+    shown.all_quotes = _read_pieces(f)
+    return shown
+
+
+def _read_pieces(f) -> list:
+    items: list = []
+    while (piece := pickle.load(f)) is not None:  # between two, other threads run
+        items += piece
+    return items
 
 
 def _load_result(folder: Path, head_only: bool = False, rest: bool = False):
     """`_load` of the stored result, None when stored in another format."""
-    data = _load(folder / RESULT, head_only, rest)
-    return data if data and data[0].get("format") == RESULT_FORMAT else None
+    head = _load(folder / RESULT, head_only=True)
+    if not head or head[0].get("format") != RESULT_FORMAT:
+        return None
+    return head if head_only else _load(folder / RESULT, rest=rest, body=_read_result)
 
 
 def cached(settings: Settings) -> Analysis | None:
@@ -179,13 +209,17 @@ def analyse(library: Library, progress: Progress | None = None) -> Analysis:
 def _collector_paused() -> Iterator[None]:
     """The analysis unpickles and makes hundreds of thousands of tuples, none of them
     in a reference cycle: the cyclic garbage collector would walk them again and again
-    (half the time of an update on Reuters-21578)."""
+    (half the time of an update on Reuters-21578). Once made, they are frozen (left out
+    of every later collection; freed as usual when no longer used): else the next full
+    collection walks them all, holding the GIL (1 s at 100k articles, the reader's
+    screen frozen meanwhile)."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was:
+            gc.freeze()
             gc.enable()
 
 

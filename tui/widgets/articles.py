@@ -60,8 +60,13 @@ class ArticlesPane(Vertical):
         return self.query_one("#filter", Input).value
 
     def load(self, infos: dict[str, ArticleInfo], tag_counts: Counter[str]) -> None:
-        self._infos, self._tags = infos, tag_counts
-        self._index = TitleIndex(self._sorted(infos.values()))
+        """Show `infos` with their tag counts. The same articles keep their order (the
+        list is loaded again on every return from the reader: sorting 100k articles
+        took 0.8 s); by story, the stories may have changed, so they are sorted again."""
+        self._tags = tag_counts
+        if infos is not self._infos or self.sort == "story":
+            self._infos = infos
+            self._index = TitleIndex(self._sorted(infos.values()))
         self.refilter()
 
     def _story_of(self) -> dict[str, int]:
