@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import os
 import pickle
@@ -153,34 +154,47 @@ def _save_result(folder: Path, head: dict, result: Analysis) -> None:
         quote_links=[],
     )
     links = (result.reuse.links, result.quote_links)
-    pieces = [*_pieces(result.reuse.clusters), None, *_pieces(result.all_quotes), None]
-    _save(folder / RESULT, {**head, "format": RESULT_FORMAT}, shown, *pieces, links)
+    clusters, groups = _pieces(result.reuse.clusters), _pieces(result.all_quotes)
+    head = {**head, "format": RESULT_FORMAT, "pieces": len(clusters) + len(groups)}
+    _save(folder / RESULT, head, shown, *clusters, None, *groups, None, links)
 
 
 def _pieces(items: list) -> list[list]:
     return [items[i : i + PIECE] for i in range(0, len(items), PIECE)]
 
 
-def _read_result(f) -> Analysis:
+def _read_result(f, piece_read: Callable[[], None]) -> Analysis:
     shown = pickle.load(f)
-    shown.reuse.clusters = _read_pieces(f)
-    shown.all_quotes = _read_pieces(f)
+    shown.reuse.clusters = _read_pieces(f, piece_read)
+    shown.all_quotes = _read_pieces(f, piece_read)
     return shown
 
 
-def _read_pieces(f) -> list:
+def _read_pieces(f, piece_read: Callable[[], None]) -> list:
     items: list = []
     while (piece := pickle.load(f)) is not None:  # between two, other threads run
         items += piece
+        piece_read()
     return items
 
 
-def _load_result(folder: Path, head_only: bool = False, rest: bool = False):
-    """`_load` of the stored result, None when stored in another format."""
+def _load_result(
+    folder: Path, head_only: bool = False, rest: bool = False, progress: Progress | None = None
+):
+    """`_load` of the stored result, None when stored in another format. `progress` is
+    told of each piece read (and may stop the reading: StopAsked)."""
     head = _load(folder / RESULT, head_only=True)
     if not head or head[0].get("format") != RESULT_FORMAT:
         return None
-    return head if head_only else _load(folder / RESULT, rest=rest, body=_read_result)
+    if head_only:
+        return head
+    total, done = head[0].get("pieces", 0), itertools.count(1)
+
+    def piece_read() -> None:
+        if progress is not None:
+            progress(next(done), total, "loading shared text and quotations")
+
+    return _load(folder / RESULT, rest=rest, body=lambda f: _read_result(f, piece_read))
 
 
 def cached(settings: Settings) -> Analysis | None:
@@ -232,7 +246,7 @@ def _analyse(library: Library, progress: Progress | None) -> Analysis:
     folder = analysis_dir(settings)
     head = _load_result(folder, head_only=True)
     if head and head[0].get("key") == key:
-        data = _load_result(folder)
+        data = _load_result(folder, progress=progress)
         if data:
             return data[1]
     store = _FeatureStore(folder, sorted(variants.items()))
