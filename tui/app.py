@@ -94,6 +94,9 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         self.index_ready = False
         self._search_seq = 0
         self._search_lock = threading.Lock()
+        # set at quit: long work in threads asks it (Textual's cancellation of workers
+        # at exit did not always reach a running thread worker)
+        self.quitting = threading.Event()
         self._debounce: Timer | None = None
         self._full_count: Timer | None = None
         self._open_seq = 0
@@ -187,6 +190,7 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
     async def action_quit(self) -> None:
         """Quit once the tag changes asked for are written (a second quit does not
         wait: what is left is written after the window closes)."""
+        self.quitting.set()
         self._stop_indexer()
         if self.tag_writer.idle or self.tag_writer.when_idle is not None:
             self.exit()
@@ -200,7 +204,7 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         the engine takes in turn with searches, so typing never waits for all of it)."""
         worker = get_current_worker()
         with contextlib.suppress(IndexUnavailable, StopAsked):
-            self.library.engine.warm(lambda: worker.is_cancelled)  # (cancelled: quitting)
+            self.library.engine.warm(lambda: self.quitting.is_set() or worker.is_cancelled)
         if not worker.is_cancelled:
             TitleIndex(self.library.infos.values()).warm()  # titles folded once, for pickers
 

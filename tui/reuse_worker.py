@@ -4,6 +4,7 @@ the first screen's status line; screens ask for it and are told when it is ready
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from textual import work
@@ -33,6 +34,7 @@ class AnalysisMixin:
     analysis: Analysis | None = None
     analysis_error: str = ""
     _analysis_waiting: list[Callable[[Analysis | None], None]]
+    quitting: threading.Event  # the app's: set at quit
 
     def refresh_analysis(self) -> None:
         """Compute (or load) the analysis of the corpus as now indexed, in a worker."""
@@ -55,7 +57,7 @@ class AnalysisMixin:
         worker = get_current_worker()
 
         def progress(done: int, total: int, label: str) -> None:
-            if worker.is_cancelled:  # the app is quitting: its worker processes end now
+            if worker.is_cancelled or self.quitting.is_set():  # its worker processes end now
                 raise StopAsked
             # on the status line only when it takes a while (the index's word stays else)
             nonlocal shown
