@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from .atomic import replacing
 from .config import Settings
@@ -113,19 +113,27 @@ def _key(manifest: Manifest, variants: dict[str, str]) -> str:
     return hashlib.blake2b(json.dumps(state).encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _load(path: Path, head_only: bool = False, rest: bool = False, body=pickle.load):
+def _load(
+    path: Path,
+    head_only: bool = False,
+    rest: bool = False,
+    body: Callable[[BinaryIO, dict], object] | None = None,
+    fmt: int | None = None,
+):
     """A stored file's head (a dict with its version and key), and its body unless
-    `head_only`: (head, body), or None when missing, damaged or of another version.
-    With `rest`, (head, body, what was stored after the body). `body` reads the body
-    from the open file."""
+    `head_only`: (head, body), or None when missing, damaged or of another version (or
+    of another `fmt`, given one). With `rest`, (head, body, what was stored after the
+    body). `body(file, head)` reads the body (by default: one pickle)."""
     try:
         with open(path, "rb") as f:
             head = pickle.load(f)
             if not isinstance(head, dict) or head.get("version") != VERSION:
                 return None
+            if fmt is not None and head.get("format") != fmt:
+                return None
             if head_only:
                 return head, None
-            read = body(f)
+            read = pickle.load(f) if body is None else body(f, head)
             return (head, read, pickle.load(f)) if rest else (head, read)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return None
@@ -183,18 +191,17 @@ def _load_result(
 ):
     """`_load` of the stored result, None when stored in another format. `progress` is
     told of each piece read (and may stop the reading: StopAsked)."""
-    head = _load(folder / RESULT, head_only=True)
-    if not head or head[0].get("format") != RESULT_FORMAT:
-        return None
-    if head_only:
-        return head
-    total, done = head[0].get("pieces", 0), itertools.count(1)
 
-    def piece_read() -> None:
-        if progress is not None:
-            progress(next(done), total, "loading shared text and quotations")
+    def read(f: BinaryIO, head: dict) -> Analysis:
+        total, done = head.get("pieces", 0), itertools.count(1)
 
-    return _load(folder / RESULT, rest=rest, body=lambda f: _read_result(f, piece_read))
+        def piece_read() -> None:
+            if progress is not None:
+                progress(next(done), total, "loading shared text and quotations")
+
+        return _read_result(f, piece_read)
+
+    return _load(folder / RESULT, head_only, rest, body=read, fmt=RESULT_FORMAT)
 
 
 def cached(settings: Settings) -> Analysis | None:

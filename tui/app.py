@@ -203,9 +203,13 @@ class DossierApp(IndexRunner, CodebookEdits, AnalysisMixin, ReportsWorkerErrors,
         """Open the index and load what first queries need, off the UI thread (in steps
         the engine takes in turn with searches, so typing never waits for all of it)."""
         worker = get_current_worker()
+
+        def stopped() -> bool:
+            return self.quitting.is_set() or worker.is_cancelled
+
         with contextlib.suppress(IndexUnavailable, StopAsked):
-            self.library.engine.warm(lambda: self.quitting.is_set() or worker.is_cancelled)
-        if not worker.is_cancelled:
+            self.library.engine.warm(stopped)
+        if not stopped():
             TitleIndex(self.library.infos.values()).warm()  # titles folded once, for pickers
 
     # -- search ---------------------------------------------------------------
